@@ -1,0 +1,30 @@
+# One command runner for people and CI. `make run` and `make test` set everything up on a fresh machine.
+SHELL := /bin/bash
+PORT ?= 8501
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+
+.PHONY: help setup run test test-fast e2e demo lint bench
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
+
+$(UV):
+	python3 -m pip install --user --quiet uv
+
+setup: $(UV) ## install the pinned environment from uv.lock into .venv
+	$(UV) sync --locked --quiet
+
+run: setup ## start the dashboard on the bundled demo data at http://localhost:$(PORT)
+	$(UV) run --locked streamlit run app.py --server.port $(PORT)
+
+test: setup ## all tests: unit, AppTest pages, and headless Chromium where /usr/bin/chromium exists
+	$(UV) run --locked pytest
+
+test-fast: setup ## unit and AppTest tiers only
+	$(UV) run --locked pytest -m "not e2e"
+
+demo: setup ## regenerate the demo store (deterministic) into data/store
+	$(UV) run --locked vss-dash demo
+
+lint: setup ## ruff
+	$(UV) run --locked ruff check .

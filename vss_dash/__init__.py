@@ -1,0 +1,1 @@
+"""VSS dashboard: data layer, metrics and chart builders for Vietnam Social Security analytics."""

@@ -1,0 +1,211 @@
+"""The measure catalogue: the one place that says what each measure is.
+
+Every measure the store holds or the metrics derive is listed here with its Vietnamese and English
+label, canonical unit, kind, how it aggregates over geography and time, which direction is good and
+whether it is press-safe. Stored measures are facts that arrive as data; derived measures carry a
+formula and are computed by `metrics.py` (a published value of a derived measure may still be
+stored, as provenance, and then wins at that point).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["stock", "ytd_flow", "cumulative", "rate", "count"]
+Unit = Literal["persons", "billion_vnd", "percent", "visits", "cases", "count"]
+
+
+@dataclass(frozen=True)
+class Formula:
+    """How a derived measure is computed from others.
+
+    op "sum": the sum of `args` at the same period and place.
+    op "ratio": 100 * args[0] / args[1], both summed over places before dividing.
+    op "plan_ratio": 100 * args[0] / the annual plan of args[0] for the period's year.
+    op "yoy_pct": 100 * (args[0] / args[0] twelve months earlier - 1).
+    """
+
+    op: Literal["sum", "ratio", "plan_ratio", "yoy_pct"]
+    args: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: str
+    label_vi: str
+    label_en: str
+    unit: Unit
+    kind: Kind
+    # over geography: "sum" adds provinces; "ratio" recomputes from summed parts (never averages);
+    # "none" exists only where it was reported (e.g. national task counts).
+    geo_agg: Literal["sum", "ratio", "none"]
+    # over time within a year: stocks take the last month; year-to-date flows take the last month
+    # too (it already holds the whole year so far); rates are recomputed.
+    time_agg: Literal["last", "recompute"]
+    good: Literal["up", "down", None]
+    public: bool
+    description_vi: str = ""
+    description_en: str = ""
+    formula: Formula | None = None
+    # geography levels at which the measure exists
+    national_only: bool = False
+    mappable: bool = False
+
+    @property
+    def derived(self) -> bool:
+        return self.formula is not None
+
+    def label(self, lang: str) -> str:
+        return self.label_vi if lang == "vi" else self.label_en
+
+    def description(self, lang: str) -> str:
+        return self.description_vi if lang == "vi" else self.description_en
+
+
+def _stock(id_: str, vi: str, en: str, *, unit: Unit = "persons", good="up", public=True,
+           mappable=True, **kw) -> Measure:
+    return Measure(id_, vi, en, unit, "stock", "sum", "last", good, public, mappable=mappable, **kw)
+
+
+def _ytd(id_: str, vi: str, en: str, *, unit: Unit, good=None, public=True, mappable=False,
+         **kw) -> Measure:
+    return Measure(id_, vi, en, unit, "ytd_flow", "sum", "last", good, public, mappable=mappable,
+                   **kw)
+
+
+def _rate(id_: str, vi: str, en: str, formula: Formula, *, good="up", public=True,
+          mappable=True, **kw) -> Measure:
+    return Measure(id_, vi, en, "percent", "rate", "ratio", "recompute", good, public,
+                   formula=formula, mappable=mappable, **kw)
+
+
+def _national_count(id_: str, vi: str, en: str, *, public=True) -> Measure:
+    return Measure(id_, vi, en, "count", "count", "none", "last", "up", public, national_only=True)
+
+
+MEASURES: tuple[Measure, ...] = (
+    # --- participants (stocks at month end, persons)
+    _stock("si_compulsory", "Người tham gia BHXH bắt buộc", "Compulsory SI participants"),
+    _stock("si_voluntary", "Người tham gia BHXH tự nguyện", "Voluntary SI participants"),
+    Measure("si_participants", "Người tham gia BHXH", "SI participants", "persons", "stock", "sum",
+            "last", "up", True, formula=Formula("sum", ("si_compulsory", "si_voluntary")),
+            mappable=True, description_vi="Bắt buộc + tự nguyện",
+            description_en="Compulsory + voluntary"),
+    _stock("ui_participants", "Người tham gia BHTN", "UI participants"),
+    _stock("hi_participants", "Người tham gia BHYT", "HI participants"),
+    # --- denominators
+    _stock("labour_force_working_age", "Lực lượng lao động trong độ tuổi",
+           "Working-age labour force", good=None, mappable=False),
+    _stock("population", "Dân số", "Population", good=None, mappable=False),
+    # --- money
+    _stock("late_payment_amount", "Số chậm đóng", "Late payment (arrears)", unit="billion_vnd",
+           good="down", public=False, mappable=False,
+           description_vi="Số tiền chậm đóng tại cuối tháng",
+           description_en="Overdue contributions outstanding at month end"),
+    _ytd("revenue_collected", "Số thu BHXH, BHYT, BHTN", "Revenue collected (SI, HI, UI)",
+         unit="billion_vnd", good="up"),
+    _ytd("amount_receivable", "Số phải thu", "Amount receivable", unit="billion_vnd",
+         public=False),
+    _ytd("hi_medical_cost", "Chi phí khám chữa bệnh BHYT", "HI medical cost",
+         unit="billion_vnd", public=False),
+    _ytd("hi_medical_visits", "Lượt khám chữa bệnh BHYT", "HI medical visits", unit="visits"),
+    # --- benefits (year-to-date flows)
+    _ytd("pension_monthly_allowance_cases", "Hồ sơ hưởng lương hưu, trợ cấp hằng tháng",
+         "Pension and monthly allowance cases", unit="cases"),
+    _ytd("si_one_time_benefit_persons", "Người hưởng BHXH một lần",
+         "One-time SI benefit recipients", unit="persons", good="down"),
+    _ytd("short_term_benefit_cases", "Lượt hưởng ốm đau, thai sản, dưỡng sức",
+         "Sick leave, maternity and recovery cases", unit="cases"),
+    _ytd("ui_benefit_persons", "Người hưởng trợ cấp thất nghiệp",
+         "Unemployment benefit recipients", unit="persons"),
+    _ytd("ui_vocational_training_persons", "Người được hỗ trợ học nghề",
+         "Vocational training support recipients", unit="persons"),
+    # --- Resolution 116/NQ-CP (2021): support from the UI fund, cumulative since the programme began
+    Measure("ui_fund_support_employees", "Người lao động được hỗ trợ từ Quỹ BHTN (NQ 116)",
+            "Employees supported by the UI fund (Res. 116)", "persons", "cumulative", "sum",
+            "last", "up", True),
+    Measure("ui_fund_support_amount", "Số tiền hỗ trợ từ Quỹ BHTN (NQ 116)",
+            "UI fund support paid (Res. 116)", "billion_vnd", "cumulative", "sum", "last", None,
+            True),
+    # --- rates (derived)
+    _rate("si_coverage_rate", "Tỷ lệ bao phủ BHXH", "SI coverage",
+          Formula("ratio", ("si_participants", "labour_force_working_age")),
+          description_vi="% lực lượng lao động trong độ tuổi",
+          description_en="% of the working-age labour force"),
+    _rate("si_voluntary_rate", "Tỷ lệ tham gia BHXH tự nguyện", "Voluntary SI rate",
+          Formula("ratio", ("si_voluntary", "labour_force_working_age")),
+          description_vi="% lực lượng lao động trong độ tuổi",
+          description_en="% of the working-age labour force"),
+    _rate("ui_coverage_rate", "Tỷ lệ bao phủ BHTN", "UI coverage",
+          Formula("ratio", ("ui_participants", "labour_force_working_age")),
+          description_vi="% lực lượng lao động trong độ tuổi",
+          description_en="% of the working-age labour force"),
+    _rate("hi_coverage_rate", "Tỷ lệ bao phủ BHYT", "HI coverage",
+          Formula("ratio", ("hi_participants", "population")),
+          description_vi="% dân số", description_en="% of the population"),
+    _rate("late_payment_rate", "Tỷ lệ chậm đóng", "Late-payment rate",
+          Formula("ratio", ("late_payment_amount", "amount_receivable")), good="down",
+          public=False, description_vi="% số phải thu", description_en="% of amount receivable"),
+    _rate("revenue_plan_completion", "Tỷ lệ hoàn thành kế hoạch thu", "Revenue plan completion",
+          Formula("plan_ratio", ("revenue_collected",)),
+          description_vi="% kế hoạch năm", description_en="% of the annual plan"),
+    _rate("hi_plan_completion", "Tỷ lệ hoàn thành kế hoạch BHYT", "HI plan completion",
+          Formula("plan_ratio", ("hi_participants",)),
+          description_vi="% kế hoạch năm", description_en="% of the annual plan"),
+    _rate("ui_fund_support_plan_completion", "Tỷ lệ hoàn thành kế hoạch hỗ trợ (NQ 116)",
+          "Res. 116 support plan completion",
+          Formula("plan_ratio", ("ui_fund_support_employees",)), mappable=False),
+    _rate("hi_medical_cost_yoy", "Tăng chi phí KCB BHYT so với cùng kỳ",
+          "HI medical cost growth, year on year", Formula("yoy_pct", ("hi_medical_cost",)),
+          good="down", public=False),
+    # --- national counts published in VSS news (no province breakdown exists)
+    _national_count("pm_assigned_tasks_completed", "Nhiệm vụ Thủ tướng giao đã hoàn thành",
+                    "Tasks assigned by the Prime Minister, completed"),
+    _national_count("leadership_tasks_completed", "Nhiệm vụ theo kết luận của lãnh đạo đã hoàn thành",
+                    "Tasks under leadership conclusions, completed"),
+    _national_count("local_recommendations_resolved", "Kiến nghị của địa phương đã giải quyết",
+                    "Local recommendations resolved"),
+    _national_count("provinces_with_si_coverage_indicator",
+                    "Tỉnh đưa chỉ tiêu bao phủ BHXH vào nghị quyết",
+                    "Provinces with an SI coverage indicator"),
+    _national_count("provinces_with_hi_coverage_indicator",
+                    "Tỉnh đưa chỉ tiêu bao phủ BHYT vào nghị quyết",
+                    "Provinces with an HI coverage indicator"),
+    _national_count("provinces_supporting_voluntary_si", "Tỉnh hỗ trợ thêm người tham gia BHXH tự nguyện",
+                    "Provinces adding support for voluntary SI"),
+    _national_count("provinces_supporting_hi", "Tỉnh hỗ trợ thêm người tham gia BHYT",
+                    "Provinces adding support for HI"),
+    _national_count("provinces_with_steering_committee_to_commune",
+                    "Tỉnh kiện toàn Ban chỉ đạo đến cấp xã",
+                    "Provinces with steering committees down to commune level"),
+)
+
+BY_ID: dict[str, Measure] = {m.id: m for m in MEASURES}
+STORED_IDS: tuple[str, ...] = tuple(m.id for m in MEASURES if not m.derived)
+DERIVED_IDS: tuple[str, ...] = tuple(m.id for m in MEASURES if m.derived)
+# measures whose annual plan the plans table holds, per province
+PLANNED_IDS: tuple[str, ...] = tuple(
+    m.formula.args[0] for m in MEASURES if m.formula and m.formula.op == "plan_ratio"
+)
+
+
+def get(measure_id: str) -> Measure:
+    """The measure with this id; KeyError naming the valid ids otherwise."""
+    try:
+        return BY_ID[measure_id]
+    except KeyError:
+        raise KeyError(
+            f"unknown measure {measure_id!r}; valid: {', '.join(sorted(BY_ID))}"
+        ) from None
+
+
+def base_measures(measure_id: str) -> set[str]:
+    """The stored measures a measure is computed from (itself, if it is stored)."""
+    m = get(measure_id)
+    if m.formula is None:
+        return {m.id}
+    out: set[str] = set()
+    for arg in m.formula.args:
+        out |= base_measures(arg)
+    return out

@@ -1,0 +1,137 @@
+"""`vss-dash`: local administration of the data store.
+
+    vss-dash demo      [--store DIR]            regenerate the demo store (deterministic)
+    vss-dash validate  [--store DIR]            check the store's rules and the published figures
+    vss-dash export    --measure M [--period YYYY-MM] [--layout VN|P63|P34] [--format csv|json]
+
+Exit codes: 0 done, 1 the store or its figures fail a check, 2 bad usage (with the valid choices).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from vss_dash import catalog, demo, geo, metrics, published, store
+from vss_dash.paths import store_dir
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="vss-dash", description=__doc__.split("\n\n")[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def with_store(sp: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        sp.add_argument("--store", type=Path, default=None,
+                        help="store directory (default: $VSS_DATA_DIR or data/store)")
+        return sp
+
+    with_store(sub.add_parser("demo", help="regenerate the demo store"))
+    with_store(sub.add_parser("validate", help="validate the store and the published figures"))
+    ex = with_store(sub.add_parser("export", help="print a measure's values"))
+    ex.add_argument("--measure", required=True, choices=sorted(catalog.BY_ID), metavar="MEASURE",
+                    help="catalogue id: " + ", ".join(sorted(catalog.BY_ID)))
+    ex.add_argument("--period", help="month, YYYY-MM (default: every month)")
+    ex.add_argument("--layout", default="VN", choices=["VN", *geo.LAYOUTS])
+    ex.add_argument("--format", default="csv", choices=["csv", "json"])
+    ex.set_defaults(subparser=ex)
+    return p
+
+
+def _month_end(text: str) -> date:
+    y, m = (int(x) for x in text.split("-"))
+    return metrics.months_back(date(y, m, 1), 0)
+
+
+def _plain(value: float):
+    """Whole numbers print without a decimal point (19020000, not 19020000.0)."""
+    return int(value) if float(value).is_integer() else value
+
+
+def cmd_demo(args) -> int:
+    directory = args.store or store_dir()
+    obs = demo.write(directory)
+    s = store.load(directory)
+    checks = published.check(metrics.Frames.from_store(s))
+    failed = [c for c in checks if not c.ok]
+    print(f"wrote {obs.height:,} observations to {directory}")
+    print(f"published figures reproduced from province data: {len(checks) - len(failed)}"
+          f"/{len(checks)}")
+    return 1 if failed else 0
+
+
+def cmd_validate(args) -> int:
+    directory = args.store or store_dir()
+    try:
+        s = store.load(directory)
+    except store.StoreInvalid as e:
+        print(e, file=sys.stderr)
+        return 1
+    except FileNotFoundError as e:
+        print(e, file=sys.stderr)
+        return 1
+    checks = published.check(metrics.Frames.from_store(s))
+    failed = [c for c in checks if not c.ok]
+    for c in failed:
+        f = c.figure
+        print(f"NOT REPRODUCED {f.ym} {f.geo_text} {f.measure}: published {f.value}, "
+              f"data gives {c.computed}", file=sys.stderr)
+    n = s.observations.select(pl.len()).collect().item()
+    print(f"store ok: {n:,} observations, {s.plans.height:,} plans, {s.sources.height} sources; "
+          f"published figures reproduced: {len(checks) - len(failed)}/{len(checks)}")
+    return 1 if failed else 0
+
+
+def cmd_export(args, parser: argparse.ArgumentParser) -> int:
+    s = store.load(args.store)
+    frames = metrics.Frames.from_store(s)
+    df = metrics.resolve(frames, args.measure, args.layout)
+    if args.period:
+        try:
+            period = _month_end(args.period)
+        except ValueError:
+            parser.error(f"--period must be YYYY-MM, got {args.period!r}")
+        periods = frames.periods()
+        if period not in periods:
+            parser.error(f"no data for period {args.period}; valid: "
+                         f"{periods[0]:%Y-%m} .. {periods[-1]:%Y-%m}")
+        if args.layout == "P63" and period >= geo.MERGER_DATE:
+            parser.error("layout P63 ends at 2025-06: data from 2025-07 is reported by the 34 "
+                         "provinces and cannot be split back into the 63; use --layout P34")
+        df = df.filter(pl.col("period") == period)
+    records = [{"period": f"{r['period']:%Y-%m}", "layout": args.layout,
+                "geo_code": r["geo_code"], "measure": args.measure, "value": _plain(r["value"]),
+                "status": r["status"], "source_id": r["source_id"]}
+               for r in df.iter_rows(named=True)]
+    if args.format == "json":
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        w = csv.DictWriter(sys.stdout, fieldnames=["period", "layout", "geo_code", "measure",
+                                                   "value", "status", "source_id"])
+        w.writeheader()
+        w.writerows(records)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "demo":
+        return cmd_demo(args)
+    if args.command == "validate":
+        return cmd_validate(args)
+    try:
+        return cmd_export(args, args.subparser)
+    except BrokenPipeError:  # `vss-dash export … | head` closed the pipe: not an error
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

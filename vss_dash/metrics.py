@@ -1,0 +1,246 @@
+"""Every number the dashboard shows comes from a function here: pure Polars, no Streamlit.
+
+The core is `resolve(frames, measure, layout)`: the measure's value for every period and place of a
+layout ("VN" national, "P63", "P34"), with its status and source.
+- Stored measures: province rows as stored; national = the sum over provinces.
+- Province data before the 2025 merger is shown in the 34-province layout by summing through the
+  crosswalk; data after it cannot be split back into the 63.
+- Derived measures are computed from resolved parts, so a rate is always recomputed from summed
+  numerators and denominators, never averaged.
+- A stored published row of the same measure, layout, place and period wins (prefer_published).
+  Pass prefer_published=False to recompute everything from the province data.
+The status of a computed value is the weakest of its parts (demo < reported < published).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from vss_dash import catalog, geo
+from vss_dash.store import Store
+
+STATUS_RANK = {"demo": 0, "reported": 1, "published": 2}
+COLS = ["period", "geo_code", "value", "status", "source_id"]
+
+
+@dataclass(frozen=True)
+class Frames:
+    """Current observations (newest vintage only) and plans, in memory."""
+
+    obs: pl.DataFrame
+    plans: pl.DataFrame
+
+    @classmethod
+    def from_store(cls, s: Store) -> Frames:
+        return cls(s.current().collect(), s.plans)
+
+    def periods(self) -> list[date]:
+        return self.obs.get_column("period").unique().sort().to_list()
+
+    def latest_period(self) -> date:
+        return self.obs.get_column("period").max()
+
+
+# ---------------------------------------------------------------- resolving a measure
+
+def _sum_over(df: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """Sum values over groups; status is the weakest part's, source that part's source."""
+    return (df.with_columns(_rank=pl.col("status").replace_strict(STATUS_RANK))
+            .group_by(keys)
+            .agg(pl.col("value").sum(), pl.col("_rank").min(),
+                 pl.col("source_id").sort_by("_rank").first())
+            .with_columns(status=pl.col("_rank").replace_strict(
+                {r: s for s, r in STATUS_RANK.items()}, return_dtype=pl.String))
+            .drop("_rank"))
+
+
+def _weakest(*frames_: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
+    """Expressions for status/source of a value combined from joined parts suffixed _0, _1, …"""
+    n = len(frames_)
+    ranks = [pl.col(f"status_{i}").replace_strict(STATUS_RANK) for i in range(n)]
+    weakest = pl.min_horizontal(ranks)
+    status = pl.when(weakest == 0).then(pl.lit("demo")).when(weakest == 1).then(
+        pl.lit("reported")).otherwise(pl.lit("published"))
+    source = pl.coalesce([pl.when(ranks[i] == weakest).then(pl.col(f"source_id_{i}"))
+                          for i in range(n)])
+    return status, source
+
+
+def _join_parts(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    out = None
+    for i, p in enumerate(parts):
+        p = p.rename({c: f"{c}_{i}" for c in ("value", "status", "source_id")})
+        out = p if out is None else out.join(p, on=["period", "geo_code"], how="inner")
+    return out
+
+
+def _base(frames: Frames, m: catalog.Measure, layout: str) -> pl.DataFrame:
+    obs = frames.obs.filter(pl.col("measure") == m.id)
+    if layout == "VN":
+        if m.national_only or m.geo_agg == "none":
+            return obs.filter(pl.col("layout") == "VN").select(COLS)
+        provinces = obs.filter(pl.col("layout") != "VN")
+        return _sum_over(provinces, ["period"]).with_columns(
+            geo_code=pl.lit(geo.NATIONAL)).select(COLS)
+    if m.national_only:
+        return pl.DataFrame(schema=obs.select(COLS).schema)
+    direct = obs.filter(pl.col("layout") == layout).select(COLS)
+    if layout == "P34":
+        old = geo.harmonise_codes_to_p34(obs.filter(pl.col("layout") == "P63"))
+        direct = pl.concat([direct, _sum_over(old, ["period", "geo_code"]).select(COLS)])
+    return direct
+
+
+def plan_table(frames: Frames, measure: str, layout: str) -> pl.DataFrame:
+    """Annual plans of a stored measure for a layout: year, geo_code, target, status, source_id.
+    National plans: the stored national row, else the sum of the provinces' plans for the year
+    (in the 34-province layout where the year has one)."""
+    p = frames.plans.filter(pl.col("measure") == measure)
+    cols = ["year", "geo_code", "target", "status", "source_id"]
+    if layout in geo.LAYOUTS:
+        direct = p.filter(pl.col("layout") == layout).select(cols)
+        if layout == "P34":
+            have = direct.get_column("year").unique()
+            old = geo.harmonise_codes_to_p34(
+                p.filter((pl.col("layout") == "P63") & ~pl.col("year").is_in(have.implode())))
+            summed = _sum_over(old.rename({"target": "value"}), ["year", "geo_code"]).rename(
+                {"value": "target"})
+            direct = pl.concat([direct, summed.select(cols)])
+        return direct
+    national = p.filter(pl.col("layout") == "VN").select(cols)
+    prov = p.filter(pl.col("layout") != "VN")
+    p34_years = prov.filter(pl.col("layout") == "P34").get_column("year").unique()
+    prov = prov.filter((pl.col("layout") == "P34") | ~pl.col("year").is_in(p34_years.implode()))
+    summed = (_sum_over(prov.rename({"target": "value"}), ["year"]).rename({"value": "target"})
+              .with_columns(geo_code=pl.lit(geo.NATIONAL)))
+    summed = summed.filter(~pl.col("year").is_in(national.get_column("year").implode()))
+    return pl.concat([national, summed.select(cols)]).sort("year")
+
+
+def _derived(frames: Frames, m: catalog.Measure, layout: str, pp: bool) -> pl.DataFrame:
+    f = m.formula
+    if f.op == "yoy_pct":
+        cur = resolve(frames, f.args[0], layout, pp)
+        prev = cur.with_columns(pl.col("period").dt.offset_by("12mo").dt.month_end())
+        j = _join_parts([cur, prev])
+        status, source = _weakest(cur, prev)
+        value = 100 * (pl.col("value_0") / pl.col("value_1") - 1)
+    elif f.op == "plan_ratio":
+        cur = resolve(frames, f.args[0], layout, pp)
+        plan = plan_table(frames, f.args[0], layout).rename(
+            {"target": "value", "year": "_year"})
+        cur = cur.with_columns(_year=pl.col("period").dt.year().cast(pl.Int32))
+        j = cur.rename({c: f"{c}_0" for c in ("value", "status", "source_id")}).join(
+            plan.rename({c: f"{c}_1" for c in ("value", "status", "source_id")}),
+            on=["_year", "geo_code"], how="inner")
+        status, source = _weakest(cur, plan)
+        value = 100 * pl.col("value_0") / pl.col("value_1")
+    else:
+        parts = [resolve(frames, a, layout, pp) for a in f.args]
+        j = _join_parts(parts)
+        status, source = _weakest(*parts)
+        if f.op == "sum":
+            value = pl.sum_horizontal(pl.col(f"value_{i}") for i in range(len(parts)))
+        else:  # ratio
+            value = 100 * pl.col("value_0") / pl.col("value_1")
+    return (j.with_columns(value=value, status=status, source_id=source)
+            .filter(pl.col("value").is_finite()).select(COLS))
+
+
+def resolve(frames: Frames, measure: str, layout: str, prefer_published: bool = True
+            ) -> pl.DataFrame:
+    """All values of `measure` in `layout`: period, geo_code, value, status, source_id."""
+    if layout not in ("VN", *geo.LAYOUTS):
+        raise ValueError(f"unknown layout {layout!r}; valid: VN, P63, P34")
+    m = catalog.get(measure)
+    out = _derived(frames, m, layout, prefer_published) if m.derived else _base(frames, m, layout)
+    if prefer_published:
+        pub = frames.obs.filter((pl.col("measure") == measure) & (pl.col("layout") == layout)
+                                & (pl.col("status") == "published")).select(COLS)
+        out = pl.concat([out.join(pub, on=["period", "geo_code"], how="anti"), pub])
+    return out.sort("period", "geo_code")
+
+
+# ---------------------------------------------------------------- what the pages ask
+
+def value_at(frames: Frames, measure: str, layout: str, geo_code: str, period: date,
+             prefer_published: bool = True) -> float | None:
+    df = resolve(frames, measure, layout, prefer_published).filter(
+        (pl.col("geo_code") == geo_code) & (pl.col("period") == period))
+    return df.item(0, "value") if df.height else None
+
+
+def series(frames: Frames, measure: str, layout: str = "VN", geo_code: str = geo.NATIONAL,
+           start: date | None = None, end: date | None = None) -> pl.DataFrame:
+    """One place's values over time: period, value, status, source_id."""
+    df = resolve(frames, measure, layout).filter(pl.col("geo_code") == geo_code)
+    if start is not None:
+        df = df.filter(pl.col("period") >= start)
+    if end is not None:
+        df = df.filter(pl.col("period") <= end)
+    return df.select("period", "value", "status", "source_id")
+
+
+def months_back(period: date, n: int) -> date:
+    """Month end n months before `period`'s month."""
+    y, m = divmod(period.year * 12 + period.month - 1 - n, 12)
+    nxt = date(y + (m + 1 == 12), (m + 1) % 12 + 1, 1)
+    return date.fromordinal(nxt.toordinal() - 1)
+
+
+def change_kind(measure: str) -> str:
+    """How a change of this measure is expressed: 'pp' for rates, 'percent' for levels."""
+    return "pp" if catalog.get(measure).unit == "percent" else "percent"
+
+
+def snapshot(frames: Frames, measures: list[str], period: date, layout: str = "VN",
+             geo_code: str = geo.NATIONAL) -> pl.DataFrame:
+    """One row per measure at `period`: value, status, source_id, value a year earlier, and the
+    year-on-year change (percentage points for rates, percent for levels)."""
+    prev_period = months_back(period, 12)
+    rows = []
+    for mid in measures:
+        df = resolve(frames, mid, layout).filter(pl.col("geo_code") == geo_code)
+        cur = df.filter(pl.col("period") == period)
+        prev = df.filter(pl.col("period") == prev_period)
+        value = cur.item(0, "value") if cur.height else None
+        prev_value = prev.item(0, "value") if prev.height else None
+        kind = change_kind(mid)
+        change = None
+        if value is not None and prev_value is not None:
+            change = value - prev_value if kind == "pp" else (
+                100 * (value / prev_value - 1) if prev_value else None)
+        rows.append({
+            "measure": mid, "period": period, "value": value,
+            "status": cur.item(0, "status") if cur.height else None,
+            "source_id": cur.item(0, "source_id") if cur.height else None,
+            "prev_period": prev_period, "prev_value": prev_value,
+            "change": change, "change_kind": kind,
+        })
+    return pl.DataFrame(rows, schema={
+        "measure": pl.String, "period": pl.Date, "value": pl.Float64, "status": pl.String,
+        "source_id": pl.String, "prev_period": pl.Date, "prev_value": pl.Float64,
+        "change": pl.Float64, "change_kind": pl.String})
+
+
+def province_values(frames: Frames, measure: str, layout: str, period: date,
+                    prefer_published: bool = True) -> pl.DataFrame:
+    """Every province of a layout at a period: geo_code, value, status, source_id, rank (1 = best
+    by the measure's good direction; by size where it has none)."""
+    df = resolve(frames, measure, layout, prefer_published).filter(pl.col("period") == period)
+    descending = catalog.get(measure).good != "down"
+    return (df.with_columns(rank=pl.col("value").rank("min", descending=descending)
+                            .cast(pl.Int32))
+            .sort("rank").select("geo_code", "value", "status", "source_id", "rank"))
+
+
+def count_above_national(frames: Frames, measure: str, period: date,
+                         prefer_published: bool = True) -> int:
+    """How many provinces (layout of the period) have a value above the national one."""
+    layout = geo.layout_for_period(period)
+    national = value_at(frames, measure, "VN", geo.NATIONAL, period, prefer_published)
+    prov = province_values(frames, measure, layout, period, prefer_published)
+    return prov.filter(pl.col("value") > national).height

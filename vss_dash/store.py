@@ -1,0 +1,282 @@
+"""The Parquet store: the only code that reads or writes the data files.
+
+Tables (tidy, long), one Parquet file each under the store directory:
+- observations: period, layout, geo_code, measure, value, status, source_id, vintage
+- plans: year, layout, geo_code, measure, target, status, source_id
+- sources: source_id, title, publisher, date, reference, note
+
+Every load is validated; a store that breaks a rule raises `StoreInvalid` carrying each problem with
+the file, the row's key and the rule, in Vietnamese and English. Writes are atomic (temporary file,
+then rename), and observations keep every vintage: the newest vintage of a key is current.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from vss_dash import catalog, geo
+from vss_dash.paths import store_dir
+
+OBS_SCHEMA: dict[str, pl.DataType] = {
+    "period": pl.Date(),
+    "layout": pl.String(),
+    "geo_code": pl.String(),
+    "measure": pl.String(),
+    "value": pl.Float64(),
+    "status": pl.String(),
+    "source_id": pl.String(),
+    "vintage": pl.Datetime("us", "UTC"),
+}
+OBS_KEY = ("period", "layout", "geo_code", "measure", "vintage")
+
+PLAN_SCHEMA: dict[str, pl.DataType] = {
+    "year": pl.Int32(),
+    "layout": pl.String(),
+    "geo_code": pl.String(),
+    "measure": pl.String(),
+    "target": pl.Float64(),
+    "status": pl.String(),
+    "source_id": pl.String(),
+}
+PLAN_KEY = ("year", "layout", "geo_code", "measure")
+
+SOURCE_SCHEMA: dict[str, pl.DataType] = {
+    "source_id": pl.String(),
+    "title": pl.String(),
+    "publisher": pl.String(),
+    "date": pl.Date(),
+    "reference": pl.String(),
+    "note": pl.String(),
+}
+
+LAYOUT_VALUES = ("VN", "P63", "P34")
+STATUS_VALUES = ("published", "reported", "demo")
+FILES = {"observations": "observations.parquet", "plans": "plans.parquet",
+         "sources": "sources.parquet"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    key: str
+    rule: str
+    message_vi: str
+    message_en: str
+
+    def __str__(self) -> str:
+        return f"{self.file} [{self.key}] {self.rule}: {self.message_vi} / {self.message_en}"
+
+
+class StoreInvalid(Exception):
+    """The store breaks one or more validation rules."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        head = "\n".join(str(p) for p in problems[:20])
+        more = f"\n… và {len(problems) - 20} lỗi khác / and {len(problems) - 20} more" \
+            if len(problems) > 20 else ""
+        super().__init__(f"{len(problems)} problem(s) in the data store:\n{head}{more}")
+
+
+# ---------------------------------------------------------------- validation
+
+def _key_text(row: dict, key: tuple[str, ...]) -> str:
+    return ", ".join(f"{k}={row[k]}" for k in key if k in row)
+
+
+def _problems(df: pl.DataFrame, mask: pl.Expr, file: str, key: tuple[str, ...], rule: str,
+              vi: str, en: str, limit: int = 50) -> list[Problem]:
+    bad = df.filter(mask).head(limit)
+    return [Problem(file, _key_text(r, key), rule, vi.format(**r), en.format(**r))
+            for r in bad.iter_rows(named=True)]
+
+
+def _check_schema(df: pl.DataFrame, schema: dict[str, pl.DataType], file: str) -> list[Problem]:
+    out = []
+    for col, dtype in schema.items():
+        if col not in df.columns:
+            out.append(Problem(file, "-", "schema", f"thiếu cột '{col}'", f"missing column '{col}'"))
+        elif df.schema[col] != dtype:
+            out.append(Problem(file, "-", "schema",
+                               f"cột '{col}' có kiểu {df.schema[col]}, cần {dtype}",
+                               f"column '{col}' has type {df.schema[col]}, expected {dtype}"))
+    return out
+
+
+def _valid_geo_expr() -> pl.Expr:
+    """True where geo_code exists in its layout at its period (P63 to 2025-06, P34 from 2025-07)."""
+    regs = geo.provinces().select("layout", pl.col("code").alias("geo_code"))
+    p63 = regs.filter(pl.col("layout") == "P63")["geo_code"].to_list()
+    p34 = regs.filter(pl.col("layout") == "P34")["geo_code"].to_list()
+    before = pl.col("period") < geo.MERGER_DATE
+    return (
+        ((pl.col("layout") == "VN") & (pl.col("geo_code") == geo.NATIONAL))
+        | ((pl.col("layout") == "P63") & pl.col("geo_code").is_in(p63) & before)
+        | ((pl.col("layout") == "P34") & pl.col("geo_code").is_in(p34) & ~before)
+    )
+
+
+def validate_observations(df: pl.DataFrame, file: str = FILES["observations"]) -> list[Problem]:
+    out = _check_schema(df, OBS_SCHEMA, file)
+    if out:
+        return out
+    key = OBS_KEY
+    nulls = pl.any_horizontal(pl.col(c).is_null() for c in OBS_SCHEMA)
+    out += _problems(df, nulls, file, key, "not_null", "có ô trống", "has an empty cell")
+    df = df.filter(~nulls)
+    out += _problems(df, ~pl.col("layout").is_in(LAYOUT_VALUES), file, key, "layout",
+                     "bố cục '{layout}' không hợp lệ (VN, P63, P34)",
+                     "layout '{layout}' is not one of VN, P63, P34")
+    out += _problems(df, ~pl.col("status").is_in(STATUS_VALUES), file, key, "status",
+                     "trạng thái '{status}' không hợp lệ", "status '{status}' is not valid")
+    out += _problems(df, ~pl.col("measure").is_in(list(catalog.BY_ID)), file, key, "measure",
+                     "chỉ tiêu '{measure}' không có trong danh mục",
+                     "measure '{measure}' is not in the catalogue")
+    derived_unpublished = pl.col("measure").is_in(list(catalog.DERIVED_IDS)) & (
+        pl.col("status") != "published")
+    out += _problems(df, derived_unpublished, file, key, "derived_stored",
+                     "chỉ tiêu tính toán '{measure}' chỉ được lưu khi là số công bố",
+                     "derived measure '{measure}' may be stored only as a published figure")
+    out += _problems(df, pl.col("period") != pl.col("period").dt.month_end(), file, key,
+                     "period_month_end", "kỳ {period} không phải ngày cuối tháng",
+                     "period {period} is not a month end")
+    out += _problems(df, ~_valid_geo_expr(), file, key, "geo_code",
+                     "mã tỉnh '{geo_code}' không hợp lệ với bố cục {layout} tại kỳ {period}",
+                     "geo code '{geo_code}' is not valid for layout {layout} at {period}")
+    # shares of a whole (coverage, late payment) lie within 0–100; plan completion and growth need not
+    rates = [m.id for m in catalog.MEASURES if m.formula and m.formula.op == "ratio"]
+    out += _problems(df, pl.col("measure").is_in(rates) & ~pl.col("value").is_between(0, 100),
+                     file, key, "rate_range", "tỷ lệ {value} nằm ngoài 0–100",
+                     "rate {value} is outside 0–100")
+    nonneg = [m.id for m in catalog.MEASURES if m.kind != "rate"]
+    out += _problems(df, pl.col("measure").is_in(nonneg) & (pl.col("value") < 0), file, key,
+                     "non_negative", "giá trị âm {value}", "negative value {value}")
+    out += _problems(df, ~pl.col("value").is_finite(), file, key, "finite",
+                     "giá trị không hữu hạn", "value is not finite")
+    dup = pl.struct(list(key)).is_duplicated()
+    out += _problems(df, dup, file, key, "unique_key", "trùng khóa", "duplicate key")
+    return out
+
+
+def validate_plans(df: pl.DataFrame, file: str = FILES["plans"]) -> list[Problem]:
+    out = _check_schema(df, PLAN_SCHEMA, file)
+    if out:
+        return out
+    key = PLAN_KEY
+    out += _problems(df, ~pl.col("layout").is_in(LAYOUT_VALUES), file, key, "layout",
+                     "bố cục '{layout}' không hợp lệ", "layout '{layout}' is not valid")
+    out += _problems(df, ~pl.col("measure").is_in(list(catalog.BY_ID)), file, key, "measure",
+                     "chỉ tiêu '{measure}' không có trong danh mục",
+                     "measure '{measure}' is not in the catalogue")
+    out += _problems(df, pl.col("target") < 0, file, key, "non_negative",
+                     "kế hoạch âm {target}", "negative target {target}")
+    out += _problems(df, pl.struct(list(key)).is_duplicated(), file, key, "unique_key",
+                     "trùng khóa", "duplicate key")
+    return out
+
+
+def validate_sources(df: pl.DataFrame, file: str = FILES["sources"]) -> list[Problem]:
+    out = _check_schema(df, SOURCE_SCHEMA, file)
+    if out:
+        return out
+    return out + _problems(df, pl.col("source_id").is_duplicated(), file, ("source_id",),
+                           "unique_key", "trùng mã nguồn", "duplicate source id")
+
+
+def validate_references(obs: pl.DataFrame, plans: pl.DataFrame,
+                        sources: pl.DataFrame) -> list[Problem]:
+    """Every source_id used by observations and plans exists in the sources table."""
+    known = sources["source_id"].to_list()
+    out = _problems(obs.unique("source_id"), ~pl.col("source_id").is_in(known),
+                    FILES["observations"], ("source_id",), "source_exists",
+                    "nguồn '{source_id}' không có trong bảng nguồn",
+                    "source '{source_id}' is missing from the sources table")
+    out += _problems(plans.unique("source_id"), ~pl.col("source_id").is_in(known),
+                     FILES["plans"], ("source_id",), "source_exists",
+                     "nguồn '{source_id}' không có trong bảng nguồn",
+                     "source '{source_id}' is missing from the sources table")
+    return out
+
+
+# ---------------------------------------------------------------- reading and writing
+
+@dataclass(frozen=True)
+class Store:
+    observations: pl.LazyFrame  # every vintage
+    plans: pl.DataFrame
+    sources: pl.DataFrame
+    directory: Path
+
+    def current(self) -> pl.LazyFrame:
+        """Observations with only the newest vintage of each key."""
+        return current(self.observations)
+
+    def periods(self) -> list[date]:
+        return (self.observations.select(pl.col("period").unique().sort())
+                .collect()["period"].to_list())
+
+
+def current(observations: pl.LazyFrame) -> pl.LazyFrame:
+    keys = [k for k in OBS_KEY if k != "vintage"]
+    return (observations.sort("vintage")
+            .group_by(keys, maintain_order=True).last())
+
+
+def load(directory: Path | None = None, validate: bool = True) -> Store:
+    """Open the store. Raises FileNotFoundError if a table is missing, StoreInvalid if invalid."""
+    d = Path(directory) if directory is not None else store_dir()
+    paths = {name: d / fname for name, fname in FILES.items()}
+    for name, p in paths.items():
+        if not p.exists():
+            raise FileNotFoundError(f"{name}: {p} không tồn tại / does not exist")
+    obs = pl.scan_parquet(paths["observations"])
+    plans = pl.read_parquet(paths["plans"])
+    sources = pl.read_parquet(paths["sources"])
+    if validate:
+        obs_df = obs.collect()
+        problems = (validate_observations(obs_df) + validate_plans(plans)
+                    + validate_sources(sources))
+        if not problems:
+            problems = validate_references(obs_df, plans, sources)
+        if problems:
+            raise StoreInvalid(problems)
+    return Store(obs, plans, sources, d)
+
+
+def _atomic_write(df: pl.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        df.write_parquet(tmp, statistics=True)
+        os.replace(tmp, path)  # atomic on POSIX: readers see the old file or the new, never half
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def conform(df: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Columns in schema order with schema types."""
+    return df.select([pl.col(c).cast(t) for c, t in schema.items()])
+
+
+def write(directory: Path, observations: pl.DataFrame, plans: pl.DataFrame,
+          sources: pl.DataFrame) -> None:
+    """Validate all three tables, then write each atomically. Nothing is written if any is invalid."""
+    observations = conform(observations, OBS_SCHEMA).sort(list(OBS_KEY))
+    plans = conform(plans, PLAN_SCHEMA).sort(list(PLAN_KEY))
+    sources = conform(sources, SOURCE_SCHEMA).sort("source_id")
+    problems = (validate_observations(observations) + validate_plans(plans)
+                + validate_sources(sources) + validate_references(observations, plans, sources))
+    if problems:
+        raise StoreInvalid(problems)
+    directory = Path(directory)
+    _atomic_write(sources, directory / FILES["sources"])
+    _atomic_write(plans, directory / FILES["plans"])
+    _atomic_write(observations, directory / FILES["observations"])
