@@ -27,15 +27,24 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     def with_store(sp: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        sp.add_argument("--store", type=Path, default=None,
-                        help="store directory (default: $VSS_DATA_DIR or data/store)")
+        sp.add_argument(
+            "--store",
+            type=Path,
+            default=None,
+            help="store directory (default: $VSS_DATA_DIR or data/store)",
+        )
         return sp
 
     with_store(sub.add_parser("demo", help="regenerate the demo store"))
     with_store(sub.add_parser("validate", help="validate the store and the published figures"))
     ex = with_store(sub.add_parser("export", help="print a measure's values"))
-    ex.add_argument("--measure", required=True, choices=sorted(catalog.BY_ID), metavar="MEASURE",
-                    help="catalogue id: " + ", ".join(sorted(catalog.BY_ID)))
+    ex.add_argument(
+        "--measure",
+        required=True,
+        choices=sorted(catalog.BY_ID),
+        metavar="MEASURE",
+        help="catalogue id: " + ", ".join(sorted(catalog.BY_ID)),
+    )
     ex.add_argument("--period", help="month, YYYY-MM (default: every month)")
     ex.add_argument("--layout", default="VN", choices=["VN", *geo.LAYOUTS])
     ex.add_argument("--format", default="csv", choices=["csv", "json"])
@@ -60,8 +69,10 @@ def cmd_demo(args) -> int:
     checks = published.check(metrics.Frames.from_store(s))
     failed = [c for c in checks if not c.ok]
     print(f"wrote {obs.height:,} observations to {directory}")
-    print(f"published figures reproduced from province data: {len(checks) - len(failed)}"
-          f"/{len(checks)}")
+    print(
+        f"published figures reproduced from province data: {len(checks) - len(failed)}"
+        f"/{len(checks)}"
+    )
     return 1 if failed else 0
 
 
@@ -79,11 +90,16 @@ def cmd_validate(args) -> int:
     failed = [c for c in checks if not c.ok]
     for c in failed:
         f = c.figure
-        print(f"NOT REPRODUCED {f.ym} {f.geo_text} {f.measure}: published {f.value}, "
-              f"data gives {c.computed}", file=sys.stderr)
+        print(
+            f"NOT REPRODUCED {f.ym} {f.geo_text} {f.measure}: published {f.value}, "
+            f"data gives {c.computed}",
+            file=sys.stderr,
+        )
     n = s.observations.select(pl.len()).collect().item()
-    print(f"store ok: {n:,} observations, {s.plans.height:,} plans, {s.sources.height} sources; "
-          f"published figures reproduced: {len(checks) - len(failed)}/{len(checks)}")
+    print(
+        f"store ok: {n:,} observations, {s.plans.height:,} plans, {s.sources.height} sources; "
+        f"published figures reproduced: {len(checks) - len(failed)}/{len(checks)}"
+    )
     return 1 if failed else 0
 
 
@@ -98,22 +114,36 @@ def cmd_export(args, parser: argparse.ArgumentParser) -> int:
             parser.error(f"--period must be YYYY-MM, got {args.period!r}")
         periods = frames.periods()
         if period not in periods:
-            parser.error(f"no data for period {args.period}; valid: "
-                         f"{periods[0]:%Y-%m} .. {periods[-1]:%Y-%m}")
+            parser.error(
+                f"no data for period {args.period}; valid: "
+                f"{periods[0]:%Y-%m} .. {periods[-1]:%Y-%m}"
+            )
         if args.layout == "P63" and period >= geo.MERGER_DATE:
-            parser.error("layout P63 ends at 2025-06: data from 2025-07 is reported by the 34 "
-                         "provinces and cannot be split back into the 63; use --layout P34")
+            parser.error(
+                "layout P63 ends at 2025-06: data from 2025-07 is reported by the 34 "
+                "provinces and cannot be split back into the 63; use --layout P34"
+            )
         df = df.filter(pl.col("period") == period)
-    records = [{"period": f"{r['period']:%Y-%m}", "layout": args.layout,
-                "geo_code": r["geo_code"], "measure": args.measure, "value": _plain(r["value"]),
-                "status": r["status"], "source_id": r["source_id"]}
-               for r in df.iter_rows(named=True)]
+    records = [
+        {
+            "period": f"{r['period']:%Y-%m}",
+            "layout": args.layout,
+            "geo_code": r["geo_code"],
+            "measure": args.measure,
+            "value": _plain(r["value"]),
+            "status": r["status"],
+            "source_id": r["source_id"],
+        }
+        for r in df.iter_rows(named=True)
+    ]
     if args.format == "json":
         json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
         print()
     else:
-        w = csv.DictWriter(sys.stdout, fieldnames=["period", "layout", "geo_code", "measure",
-                                                   "value", "status", "source_id"])
+        w = csv.DictWriter(
+            sys.stdout,
+            fieldnames=["period", "layout", "geo_code", "measure", "value", "status", "source_id"],
+        )
         w.writeheader()
         w.writerows(records)
     return 0

@@ -32,10 +32,16 @@ class Frames:
 
     obs: pl.DataFrame
     plans: pl.DataFrame
+    sources: pl.DataFrame | None = None
 
     @classmethod
     def from_store(cls, s: Store) -> Frames:
-        return cls(s.current().collect(), s.plans)
+        return cls(s.current().collect(), s.plans, s.sources)
+
+    def source_titles(self) -> dict[str, str]:
+        if self.sources is None:
+            return {}
+        return dict(self.sources.select("source_id", "title").iter_rows())
 
     def periods(self) -> list[date]:
         return self.obs.get_column("period").unique().sort().to_list()
@@ -46,15 +52,24 @@ class Frames:
 
 # ---------------------------------------------------------------- resolving a measure
 
+
 def _sum_over(df: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """Sum values over groups; status is the weakest part's, source that part's source."""
-    return (df.with_columns(_rank=pl.col("status").replace_strict(STATUS_RANK))
-            .group_by(keys)
-            .agg(pl.col("value").sum(), pl.col("_rank").min(),
-                 pl.col("source_id").sort_by("_rank").first())
-            .with_columns(status=pl.col("_rank").replace_strict(
-                {r: s for s, r in STATUS_RANK.items()}, return_dtype=pl.String))
-            .drop("_rank"))
+    return (
+        df.with_columns(_rank=pl.col("status").replace_strict(STATUS_RANK))
+        .group_by(keys)
+        .agg(
+            pl.col("value").sum(),
+            pl.col("_rank").min(),
+            pl.col("source_id").sort_by("_rank").first(),
+        )
+        .with_columns(
+            status=pl.col("_rank").replace_strict(
+                {r: s for s, r in STATUS_RANK.items()}, return_dtype=pl.String
+            )
+        )
+        .drop("_rank")
+    )
 
 
 def _weakest(*frames_: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
@@ -62,10 +77,16 @@ def _weakest(*frames_: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
     n = len(frames_)
     ranks = [pl.col(f"status_{i}").replace_strict(STATUS_RANK) for i in range(n)]
     weakest = pl.min_horizontal(ranks)
-    status = pl.when(weakest == 0).then(pl.lit("demo")).when(weakest == 1).then(
-        pl.lit("reported")).otherwise(pl.lit("published"))
-    source = pl.coalesce([pl.when(ranks[i] == weakest).then(pl.col(f"source_id_{i}"))
-                          for i in range(n)])
+    status = (
+        pl.when(weakest == 0)
+        .then(pl.lit("demo"))
+        .when(weakest == 1)
+        .then(pl.lit("reported"))
+        .otherwise(pl.lit("published"))
+    )
+    source = pl.coalesce(
+        [pl.when(ranks[i] == weakest).then(pl.col(f"source_id_{i}")) for i in range(n)]
+    )
     return status, source
 
 
@@ -83,8 +104,11 @@ def _base(frames: Frames, m: catalog.Measure, layout: str) -> pl.DataFrame:
         if m.national_only or m.geo_agg == "none":
             return obs.filter(pl.col("layout") == "VN").select(COLS)
         provinces = obs.filter(pl.col("layout") != "VN")
-        return _sum_over(provinces, ["period"]).with_columns(
-            geo_code=pl.lit(geo.NATIONAL)).select(COLS)
+        return (
+            _sum_over(provinces, ["period"])
+            .with_columns(geo_code=pl.lit(geo.NATIONAL))
+            .select(COLS)
+        )
     if m.national_only:
         return pl.DataFrame(schema=obs.select(COLS).schema)
     direct = obs.filter(pl.col("layout") == layout).select(COLS)
@@ -105,17 +129,22 @@ def plan_table(frames: Frames, measure: str, layout: str) -> pl.DataFrame:
         if layout == "P34":
             have = direct.get_column("year").unique()
             old = geo.harmonise_codes_to_p34(
-                p.filter((pl.col("layout") == "P63") & ~pl.col("year").is_in(have.implode())))
+                p.filter((pl.col("layout") == "P63") & ~pl.col("year").is_in(have.implode()))
+            )
             summed = _sum_over(old.rename({"target": "value"}), ["year", "geo_code"]).rename(
-                {"value": "target"})
+                {"value": "target"}
+            )
             direct = pl.concat([direct, summed.select(cols)])
         return direct
     national = p.filter(pl.col("layout") == "VN").select(cols)
     prov = p.filter(pl.col("layout") != "VN")
     p34_years = prov.filter(pl.col("layout") == "P34").get_column("year").unique()
     prov = prov.filter((pl.col("layout") == "P34") | ~pl.col("year").is_in(p34_years.implode()))
-    summed = (_sum_over(prov.rename({"target": "value"}), ["year"]).rename({"value": "target"})
-              .with_columns(geo_code=pl.lit(geo.NATIONAL)))
+    summed = (
+        _sum_over(prov.rename({"target": "value"}), ["year"])
+        .rename({"value": "target"})
+        .with_columns(geo_code=pl.lit(geo.NATIONAL))
+    )
     summed = summed.filter(~pl.col("year").is_in(national.get_column("year").implode()))
     return pl.concat([national, summed.select(cols)]).sort("year")
 
@@ -130,12 +159,13 @@ def _derived(frames: Frames, m: catalog.Measure, layout: str, pp: bool) -> pl.Da
         value = 100 * (pl.col("value_0") / pl.col("value_1") - 1)
     elif f.op == "plan_ratio":
         cur = resolve(frames, f.args[0], layout, pp)
-        plan = plan_table(frames, f.args[0], layout).rename(
-            {"target": "value", "year": "_year"})
+        plan = plan_table(frames, f.args[0], layout).rename({"target": "value", "year": "_year"})
         cur = cur.with_columns(_year=pl.col("period").dt.year().cast(pl.Int32))
         j = cur.rename({c: f"{c}_0" for c in ("value", "status", "source_id")}).join(
             plan.rename({c: f"{c}_1" for c in ("value", "status", "source_id")}),
-            on=["_year", "geo_code"], how="inner")
+            on=["_year", "geo_code"],
+            how="inner",
+        )
         status, source = _weakest(cur, plan)
         value = 100 * pl.col("value_0") / pl.col("value_1")
     else:
@@ -146,35 +176,56 @@ def _derived(frames: Frames, m: catalog.Measure, layout: str, pp: bool) -> pl.Da
             value = pl.sum_horizontal(pl.col(f"value_{i}") for i in range(len(parts)))
         else:  # ratio
             value = 100 * pl.col("value_0") / pl.col("value_1")
-    return (j.with_columns(value=value, status=status, source_id=source)
-            .filter(pl.col("value").is_finite()).select(COLS))
+    return (
+        j.with_columns(value=value, status=status, source_id=source)
+        .filter(pl.col("value").is_finite())
+        .select(COLS)
+    )
 
 
-def resolve(frames: Frames, measure: str, layout: str, prefer_published: bool = True
-            ) -> pl.DataFrame:
+def resolve(
+    frames: Frames, measure: str, layout: str, prefer_published: bool = True
+) -> pl.DataFrame:
     """All values of `measure` in `layout`: period, geo_code, value, status, source_id."""
     if layout not in ("VN", *geo.LAYOUTS):
         raise ValueError(f"unknown layout {layout!r}; valid: VN, P63, P34")
     m = catalog.get(measure)
     out = _derived(frames, m, layout, prefer_published) if m.derived else _base(frames, m, layout)
     if prefer_published:
-        pub = frames.obs.filter((pl.col("measure") == measure) & (pl.col("layout") == layout)
-                                & (pl.col("status") == "published")).select(COLS)
+        pub = frames.obs.filter(
+            (pl.col("measure") == measure)
+            & (pl.col("layout") == layout)
+            & (pl.col("status") == "published")
+        ).select(COLS)
         out = pl.concat([out.join(pub, on=["period", "geo_code"], how="anti"), pub])
     return out.sort("period", "geo_code")
 
 
 # ---------------------------------------------------------------- what the pages ask
 
-def value_at(frames: Frames, measure: str, layout: str, geo_code: str, period: date,
-             prefer_published: bool = True) -> float | None:
+
+def value_at(
+    frames: Frames,
+    measure: str,
+    layout: str,
+    geo_code: str,
+    period: date,
+    prefer_published: bool = True,
+) -> float | None:
     df = resolve(frames, measure, layout, prefer_published).filter(
-        (pl.col("geo_code") == geo_code) & (pl.col("period") == period))
+        (pl.col("geo_code") == geo_code) & (pl.col("period") == period)
+    )
     return df.item(0, "value") if df.height else None
 
 
-def series(frames: Frames, measure: str, layout: str = "VN", geo_code: str = geo.NATIONAL,
-           start: date | None = None, end: date | None = None) -> pl.DataFrame:
+def series(
+    frames: Frames,
+    measure: str,
+    layout: str = "VN",
+    geo_code: str = geo.NATIONAL,
+    start: date | None = None,
+    end: date | None = None,
+) -> pl.DataFrame:
     """One place's values over time: period, value, status, source_id."""
     df = resolve(frames, measure, layout).filter(pl.col("geo_code") == geo_code)
     if start is not None:
@@ -196,8 +247,13 @@ def change_kind(measure: str) -> str:
     return "pp" if catalog.get(measure).unit == "percent" else "percent"
 
 
-def snapshot(frames: Frames, measures: list[str], period: date, layout: str = "VN",
-             geo_code: str = geo.NATIONAL) -> pl.DataFrame:
+def snapshot(
+    frames: Frames,
+    measures: list[str],
+    period: date,
+    layout: str = "VN",
+    geo_code: str = geo.NATIONAL,
+) -> pl.DataFrame:
     """One row per measure at `period`: value, status, source_id, value a year earlier, and the
     year-on-year change (percentage points for rates, percent for levels)."""
     prev_period = months_back(period, 12)
@@ -211,34 +267,87 @@ def snapshot(frames: Frames, measures: list[str], period: date, layout: str = "V
         kind = change_kind(mid)
         change = None
         if value is not None and prev_value is not None:
-            change = value - prev_value if kind == "pp" else (
-                100 * (value / prev_value - 1) if prev_value else None)
-        rows.append({
-            "measure": mid, "period": period, "value": value,
-            "status": cur.item(0, "status") if cur.height else None,
-            "source_id": cur.item(0, "source_id") if cur.height else None,
-            "prev_period": prev_period, "prev_value": prev_value,
-            "change": change, "change_kind": kind,
-        })
-    return pl.DataFrame(rows, schema={
-        "measure": pl.String, "period": pl.Date, "value": pl.Float64, "status": pl.String,
-        "source_id": pl.String, "prev_period": pl.Date, "prev_value": pl.Float64,
-        "change": pl.Float64, "change_kind": pl.String})
+            change = (
+                value - prev_value
+                if kind == "pp"
+                else (100 * (value / prev_value - 1) if prev_value else None)
+            )
+        rows.append(
+            {
+                "measure": mid,
+                "period": period,
+                "value": value,
+                "status": cur.item(0, "status") if cur.height else None,
+                "source_id": cur.item(0, "source_id") if cur.height else None,
+                "prev_period": prev_period,
+                "prev_value": prev_value,
+                "change": change,
+                "change_kind": kind,
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "measure": pl.String,
+            "period": pl.Date,
+            "value": pl.Float64,
+            "status": pl.String,
+            "source_id": pl.String,
+            "prev_period": pl.Date,
+            "prev_value": pl.Float64,
+            "change": pl.Float64,
+            "change_kind": pl.String,
+        },
+    )
 
 
-def province_values(frames: Frames, measure: str, layout: str, period: date,
-                    prefer_published: bool = True) -> pl.DataFrame:
+def kpis(
+    frames: Frames, measures: list[str], period: date, months: int = 24
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """What a row of KPI cards needs: `snapshot` at the period, and each measure's national
+    history over the `months` months up to it (measure, period, value, status)."""
+    start = months_back(period, months - 1)
+    history = pl.concat(
+        [
+            series(frames, mid, start=start, end=period)
+            .with_columns(measure=pl.lit(mid))
+            .select("measure", "period", "value", "status", "source_id")
+            for mid in measures
+        ]
+    )
+    return snapshot(frames, measures, period), history
+
+
+def targets(frames: Frames, measures: list[str], start: date, end: date) -> pl.DataFrame:
+    """National plans/targets of `measures` for years whose end lies in [start, end]:
+    measure, year, period (31 December), target."""
+    out = frames.plans.filter(
+        pl.col("measure").is_in(measures) & (pl.col("layout") == "VN")
+    ).with_columns(period=pl.date(pl.col("year"), 12, 31))
+    return (
+        out.filter(pl.col("period").is_between(start, end))
+        .select("measure", "year", "period", "target")
+        .sort("measure", "year")
+    )
+
+
+def province_values(
+    frames: Frames, measure: str, layout: str, period: date, prefer_published: bool = True
+) -> pl.DataFrame:
     """Every province of a layout at a period: geo_code, value, status, source_id, rank (1 = best
     by the measure's good direction; by size where it has none)."""
     df = resolve(frames, measure, layout, prefer_published).filter(pl.col("period") == period)
     descending = catalog.get(measure).good != "down"
-    return (df.with_columns(rank=pl.col("value").rank("min", descending=descending)
-                            .cast(pl.Int32))
-            .sort("rank").select("geo_code", "value", "status", "source_id", "rank"))
+    return (
+        df.with_columns(rank=pl.col("value").rank("min", descending=descending).cast(pl.Int32))
+        .sort("rank")
+        .select("geo_code", "value", "status", "source_id", "rank")
+    )
 
 
-def count_above_national(frames: Frames, measure: str, period: date,
-                         prefer_published: bool = True) -> int:
+def count_above_national(
+    frames: Frames, measure: str, period: date, prefer_published: bool = True
+) -> int:
     """How many provinces (layout of the period) have a value above the national one."""
     layout = geo.layout_for_period(period)
     national = value_at(frames, measure, "VN", geo.NATIONAL, period, prefer_published)

@@ -19,5 +19,11 @@ class Page:
 
 
 PAGES: tuple[Page, ...] = (
-    Page("pages/overview.py", "overview", "Tổng quan toàn quốc", "National overview", ":material/dashboard:"),
+    Page(
+        "pages/overview.py",
+        "overview",
+        "Tổng quan toàn quốc",
+        "National overview",
+        ":material/dashboard:",
+    ),
 )

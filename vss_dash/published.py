@@ -18,29 +18,43 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
 
-from vss_dash import catalog, geo
+from vss_dash import catalog, geo, metrics
 from vss_dash.paths import REFERENCE_DIR
 
 # The articles the figures come from (reference = the file name under shared/seeds/).
 SEEDS: dict[str, tuple[str, date]] = {
-    "000_f7330fd2b521d123": ("VSS leadership meeting on 2024 targets and tasks (3 Oct 2024)",
-                             date(2024, 10, 6)),
-    "001_d6009e166cfbf782": ("VSS conference on collection and participant growth, results to "
-                             "end of September 2024", date(2024, 10, 1)),
-    "002_eb1aa57038805613": ("VSS online conference on UI-fund support (Resolution 116) and "
-                             "collection, 6 Nov 2021", date(2021, 11, 15)),
-    "003_ceeeaaaed105042b": ("VSS quarterly press conference, Q2/2023 (5 Jun 2023)",
-                             date(2023, 6, 15)),
-    "004_24f5492c9b8e1a4f": ("Conference on VSS tasks for 2024, results of 2023 (17 Jan 2024)",
-                             date(2024, 1, 17)),
+    "000_f7330fd2b521d123": (
+        "VSS leadership meeting on 2024 targets and tasks (3 Oct 2024)",
+        date(2024, 10, 6),
+    ),
+    "001_d6009e166cfbf782": (
+        "VSS conference on collection and participant growth, results to end of September 2024",
+        date(2024, 10, 1),
+    ),
+    "002_eb1aa57038805613": (
+        "VSS online conference on UI-fund support (Resolution 116) and collection, 6 Nov 2021",
+        date(2021, 11, 15),
+    ),
+    "003_ceeeaaaed105042b": (
+        "VSS quarterly press conference, Q2/2023 (5 Jun 2023)",
+        date(2023, 6, 15),
+    ),
+    "004_24f5492c9b8e1a4f": (
+        "Conference on VSS tasks for 2024, results of 2023 (17 Jan 2024)",
+        date(2024, 1, 17),
+    ),
 }
 RESOLUTIONS: dict[str, tuple[str, str, date]] = {
-    "Resolution 28-NQ/TW (2018)": ("res_28_nq_tw_2018",
-                                   "Nghị quyết 28-NQ/TW về cải cách chính sách BHXH",
-                                   date(2018, 5, 23)),
-    "Resolution 01/NQ-CP (2023)": ("res_01_nq_cp_2023",
-                                   "Nghị quyết 01/NQ-CP về nhiệm vụ, giải pháp năm 2023",
-                                   date(2023, 1, 6)),
+    "Resolution 28-NQ/TW (2018)": (
+        "res_28_nq_tw_2018",
+        "Nghị quyết 28-NQ/TW về cải cách chính sách BHXH",
+        date(2018, 5, 23),
+    ),
+    "Resolution 01/NQ-CP (2023)": (
+        "res_01_nq_cp_2023",
+        "Nghị quyết 01/NQ-CP về nhiệm vụ, giải pháp năm 2023",
+        date(2023, 1, 6),
+    ),
 }
 
 
@@ -96,9 +110,20 @@ def figures() -> tuple[Figure, ...]:
             else:
                 layout = geo.layout_for_period(period)
                 code = geo.match_province(r["geo"], layout)
-            out.append(Figure(period, layout, code, r["geo"], r["measure"], float(r["value"]),
-                              _decimals(r["value"]), r["unit"],
-                              r["source"].removesuffix(".txt"), r["quote"]))
+            out.append(
+                Figure(
+                    period,
+                    layout,
+                    code,
+                    r["geo"],
+                    r["measure"],
+                    float(r["value"]),
+                    _decimals(r["value"]),
+                    r["unit"],
+                    r["source"].removesuffix(".txt"),
+                    r["quote"],
+                )
+            )
     return tuple(out)
 
 
@@ -112,8 +137,11 @@ def level(measure: str, ym: str, geo_text: str = "VN") -> float:
 
 def province_levels(measure: str, ym: str) -> dict[str, float]:
     """Published provincial values of `measure` at `ym`, by province code."""
-    return {f.geo_code: f.value for f in figures()
-            if f.measure == measure and f.ym == ym and f.layout != "VN"}
+    return {
+        f.geo_code: f.value
+        for f in figures()
+        if f.measure == measure and f.ym == ym and f.layout != "VN"
+    }
 
 
 @functools.cache
@@ -133,8 +161,11 @@ def _target_source(r: dict) -> str:
 
 def plan(measure: str, year: int) -> float:
     """The national plan or target for `measure` in `year` from targets.csv."""
-    hits = [float(r["target"]) for r in _targets()
-            if r["measure"] == measure and int(r["year"]) == year and r["geo"] == "VN"]
+    hits = [
+        float(r["target"])
+        for r in _targets()
+        if r["measure"] == measure and int(r["year"]) == year and r["geo"] == "VN"
+    ]
     if len(hits) != 1:
         raise KeyError(f"{len(hits)} targets for {measure} {year}")
     return hits[0]
@@ -142,31 +173,65 @@ def plan(measure: str, year: int) -> float:
 
 def plans() -> pl.DataFrame:
     """National targets as rows of the plans table."""
-    return pl.DataFrame([{
-        "year": int(r["year"]), "layout": "VN", "geo_code": geo.NATIONAL, "measure": r["measure"],
-        "target": float(r["target"]), "status": "published", "source_id": _target_source(r),
-    } for r in _targets()], schema_overrides={"year": pl.Int32})
+    return pl.DataFrame(
+        [
+            {
+                "year": int(r["year"]),
+                "layout": "VN",
+                "geo_code": geo.NATIONAL,
+                "measure": r["measure"],
+                "target": float(r["target"]),
+                "status": "published",
+                "source_id": _target_source(r),
+            }
+            for r in _targets()
+        ],
+        schema_overrides={"year": pl.Int32},
+    )
 
 
 def observations(vintage: datetime) -> pl.DataFrame:
     """Published figures of catalogue measures as store rows (changes and year-on-year figures
     are not stored: `check` reproduces them from the data)."""
-    rows = [{"period": f.period, "layout": f.layout, "geo_code": f.geo_code, "measure": f.measure,
-             "value": f.value, "status": "published", "source_id": f.source_id}
-            for f in figures() if f.measure in catalog.BY_ID]
-    return pl.DataFrame(rows).with_columns(
-        vintage=pl.lit(vintage).cast(pl.Datetime("us", "UTC")))
+    rows = [
+        {
+            "period": f.period,
+            "layout": f.layout,
+            "geo_code": f.geo_code,
+            "measure": f.measure,
+            "value": f.value,
+            "status": "published",
+            "source_id": f.source_id,
+        }
+        for f in figures()
+        if f.measure in catalog.BY_ID
+    ]
+    return pl.DataFrame(rows).with_columns(vintage=pl.lit(vintage).cast(pl.Datetime("us", "UTC")))
 
 
 def sources() -> list[dict]:
-    out = [{"source_id": sid, "title": title, "publisher": "Bảo hiểm xã hội Việt Nam (VSS)",
-            "date": d, "reference": f"shared/seeds/{sid}.txt",
-            "note": "VSS news article; figures listed in data/reference/published_figures.csv"}
-           for sid, (title, d) in SEEDS.items()]
-    out += [{"source_id": sid, "title": f"{name} / {title}", "publisher": "Government of Viet Nam",
-             "date": d, "reference": "data/reference/targets.csv",
-             "note": "National targets from the public text of the resolution"}
-            for name, (sid, title, d) in RESOLUTIONS.items()]
+    out = [
+        {
+            "source_id": sid,
+            "title": title,
+            "publisher": "Bảo hiểm xã hội Việt Nam (VSS)",
+            "date": d,
+            "reference": f"shared/seeds/{sid}.txt",
+            "note": "VSS news article; figures listed in data/reference/published_figures.csv",
+        }
+        for sid, (title, d) in SEEDS.items()
+    ]
+    out += [
+        {
+            "source_id": sid,
+            "title": f"{name} / {title}",
+            "publisher": "Government of Viet Nam",
+            "date": d,
+            "reference": "data/reference/targets.csv",
+            "note": "National targets from the public text of the resolution",
+        }
+        for name, (sid, title, d) in RESOLUTIONS.items()
+    ]
     return out
 
 
@@ -189,8 +254,6 @@ def reproduce(frames, fig: Figure, prefer_published: bool = False) -> float | No
 
     With prefer_published=False (the default) stored published rows are ignored, so that national
     figures are recomputed from province data: the honest test that the demo sums hold."""
-    from vss_dash import metrics  # metrics sits above this module's data in the layering
-
     expr = _ALIASES.get(fig.measure, fig.measure)
     pp = prefer_published
 
@@ -198,8 +261,11 @@ def reproduce(frames, fig: Figure, prefer_published: bool = False) -> float | No
         return metrics.value_at(frames, measure, layout, code, period, prefer_published=pp)
 
     if expr == "provinces_above_national_revenue_rate":
-        return float(metrics.count_above_national(frames, "revenue_plan_completion", fig.period,
-                                                  prefer_published=pp))
+        return float(
+            metrics.count_above_national(
+                frames, "revenue_plan_completion", fig.period, prefer_published=pp
+            )
+        )
     if expr in catalog.BY_ID:
         return at(expr, fig.period)
     if m := _CHANGE_VS.match(expr):

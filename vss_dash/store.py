@@ -57,8 +57,11 @@ SOURCE_SCHEMA: dict[str, pl.DataType] = {
 
 LAYOUT_VALUES = ("VN", "P63", "P34")
 STATUS_VALUES = ("published", "reported", "demo")
-FILES = {"observations": "observations.parquet", "plans": "plans.parquet",
-         "sources": "sources.parquet"}
+FILES = {
+    "observations": "observations.parquet",
+    "plans": "plans.parquet",
+    "sources": "sources.parquet",
+}
 
 
 @dataclass(frozen=True)
@@ -79,33 +82,55 @@ class StoreInvalid(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         head = "\n".join(str(p) for p in problems[:20])
-        more = f"\n… và {len(problems) - 20} lỗi khác / and {len(problems) - 20} more" \
-            if len(problems) > 20 else ""
+        more = (
+            f"\n… và {len(problems) - 20} lỗi khác / and {len(problems) - 20} more"
+            if len(problems) > 20
+            else ""
+        )
         super().__init__(f"{len(problems)} problem(s) in the data store:\n{head}{more}")
 
 
 # ---------------------------------------------------------------- validation
 
+
 def _key_text(row: dict, key: tuple[str, ...]) -> str:
     return ", ".join(f"{k}={row[k]}" for k in key if k in row)
 
 
-def _problems(df: pl.DataFrame, mask: pl.Expr, file: str, key: tuple[str, ...], rule: str,
-              vi: str, en: str, limit: int = 50) -> list[Problem]:
+def _problems(
+    df: pl.DataFrame,
+    mask: pl.Expr,
+    file: str,
+    key: tuple[str, ...],
+    rule: str,
+    vi: str,
+    en: str,
+    limit: int = 50,
+) -> list[Problem]:
     bad = df.filter(mask).head(limit)
-    return [Problem(file, _key_text(r, key), rule, vi.format(**r), en.format(**r))
-            for r in bad.iter_rows(named=True)]
+    return [
+        Problem(file, _key_text(r, key), rule, vi.format(**r), en.format(**r))
+        for r in bad.iter_rows(named=True)
+    ]
 
 
 def _check_schema(df: pl.DataFrame, schema: dict[str, pl.DataType], file: str) -> list[Problem]:
     out = []
     for col, dtype in schema.items():
         if col not in df.columns:
-            out.append(Problem(file, "-", "schema", f"thiếu cột '{col}'", f"missing column '{col}'"))
+            out.append(
+                Problem(file, "-", "schema", f"thiếu cột '{col}'", f"missing column '{col}'")
+            )
         elif df.schema[col] != dtype:
-            out.append(Problem(file, "-", "schema",
-                               f"cột '{col}' có kiểu {df.schema[col]}, cần {dtype}",
-                               f"column '{col}' has type {df.schema[col]}, expected {dtype}"))
+            out.append(
+                Problem(
+                    file,
+                    "-",
+                    "schema",
+                    f"cột '{col}' có kiểu {df.schema[col]}, cần {dtype}",
+                    f"column '{col}' has type {df.schema[col]}, expected {dtype}",
+                )
+            )
     return out
 
 
@@ -130,35 +155,93 @@ def validate_observations(df: pl.DataFrame, file: str = FILES["observations"]) -
     nulls = pl.any_horizontal(pl.col(c).is_null() for c in OBS_SCHEMA)
     out += _problems(df, nulls, file, key, "not_null", "có ô trống", "has an empty cell")
     df = df.filter(~nulls)
-    out += _problems(df, ~pl.col("layout").is_in(LAYOUT_VALUES), file, key, "layout",
-                     "bố cục '{layout}' không hợp lệ (VN, P63, P34)",
-                     "layout '{layout}' is not one of VN, P63, P34")
-    out += _problems(df, ~pl.col("status").is_in(STATUS_VALUES), file, key, "status",
-                     "trạng thái '{status}' không hợp lệ", "status '{status}' is not valid")
-    out += _problems(df, ~pl.col("measure").is_in(list(catalog.BY_ID)), file, key, "measure",
-                     "chỉ tiêu '{measure}' không có trong danh mục",
-                     "measure '{measure}' is not in the catalogue")
+    out += _problems(
+        df,
+        ~pl.col("layout").is_in(LAYOUT_VALUES),
+        file,
+        key,
+        "layout",
+        "bố cục '{layout}' không hợp lệ (VN, P63, P34)",
+        "layout '{layout}' is not one of VN, P63, P34",
+    )
+    out += _problems(
+        df,
+        ~pl.col("status").is_in(STATUS_VALUES),
+        file,
+        key,
+        "status",
+        "trạng thái '{status}' không hợp lệ",
+        "status '{status}' is not valid",
+    )
+    out += _problems(
+        df,
+        ~pl.col("measure").is_in(list(catalog.BY_ID)),
+        file,
+        key,
+        "measure",
+        "chỉ tiêu '{measure}' không có trong danh mục",
+        "measure '{measure}' is not in the catalogue",
+    )
     derived_unpublished = pl.col("measure").is_in(list(catalog.DERIVED_IDS)) & (
-        pl.col("status") != "published")
-    out += _problems(df, derived_unpublished, file, key, "derived_stored",
-                     "chỉ tiêu tính toán '{measure}' chỉ được lưu khi là số công bố",
-                     "derived measure '{measure}' may be stored only as a published figure")
-    out += _problems(df, pl.col("period") != pl.col("period").dt.month_end(), file, key,
-                     "period_month_end", "kỳ {period} không phải ngày cuối tháng",
-                     "period {period} is not a month end")
-    out += _problems(df, ~_valid_geo_expr(), file, key, "geo_code",
-                     "mã tỉnh '{geo_code}' không hợp lệ với bố cục {layout} tại kỳ {period}",
-                     "geo code '{geo_code}' is not valid for layout {layout} at {period}")
-    # shares of a whole (coverage, late payment) lie within 0–100; plan completion and growth need not
+        pl.col("status") != "published"
+    )
+    out += _problems(
+        df,
+        derived_unpublished,
+        file,
+        key,
+        "derived_stored",
+        "chỉ tiêu tính toán '{measure}' chỉ được lưu khi là số công bố",
+        "derived measure '{measure}' may be stored only as a published figure",
+    )
+    out += _problems(
+        df,
+        pl.col("period") != pl.col("period").dt.month_end(),
+        file,
+        key,
+        "period_month_end",
+        "kỳ {period} không phải ngày cuối tháng",
+        "period {period} is not a month end",
+    )
+    out += _problems(
+        df,
+        ~_valid_geo_expr(),
+        file,
+        key,
+        "geo_code",
+        "mã tỉnh '{geo_code}' không hợp lệ với bố cục {layout} tại kỳ {period}",
+        "geo code '{geo_code}' is not valid for layout {layout} at {period}",
+    )
+    # shares of a whole (coverage, late payment) lie in 0–100; plan completion and growth need not
     rates = [m.id for m in catalog.MEASURES if m.formula and m.formula.op == "ratio"]
-    out += _problems(df, pl.col("measure").is_in(rates) & ~pl.col("value").is_between(0, 100),
-                     file, key, "rate_range", "tỷ lệ {value} nằm ngoài 0–100",
-                     "rate {value} is outside 0–100")
+    out += _problems(
+        df,
+        pl.col("measure").is_in(rates) & ~pl.col("value").is_between(0, 100),
+        file,
+        key,
+        "rate_range",
+        "tỷ lệ {value} nằm ngoài 0–100",
+        "rate {value} is outside 0–100",
+    )
     nonneg = [m.id for m in catalog.MEASURES if m.kind != "rate"]
-    out += _problems(df, pl.col("measure").is_in(nonneg) & (pl.col("value") < 0), file, key,
-                     "non_negative", "giá trị âm {value}", "negative value {value}")
-    out += _problems(df, ~pl.col("value").is_finite(), file, key, "finite",
-                     "giá trị không hữu hạn", "value is not finite")
+    out += _problems(
+        df,
+        pl.col("measure").is_in(nonneg) & (pl.col("value") < 0),
+        file,
+        key,
+        "non_negative",
+        "giá trị âm {value}",
+        "negative value {value}",
+    )
+    out += _problems(
+        df,
+        ~pl.col("value").is_finite(),
+        file,
+        key,
+        "finite",
+        "giá trị không hữu hạn",
+        "value is not finite",
+    )
     dup = pl.struct(list(key)).is_duplicated()
     out += _problems(df, dup, file, key, "unique_key", "trùng khóa", "duplicate key")
     return out
@@ -169,15 +252,42 @@ def validate_plans(df: pl.DataFrame, file: str = FILES["plans"]) -> list[Problem
     if out:
         return out
     key = PLAN_KEY
-    out += _problems(df, ~pl.col("layout").is_in(LAYOUT_VALUES), file, key, "layout",
-                     "bố cục '{layout}' không hợp lệ", "layout '{layout}' is not valid")
-    out += _problems(df, ~pl.col("measure").is_in(list(catalog.BY_ID)), file, key, "measure",
-                     "chỉ tiêu '{measure}' không có trong danh mục",
-                     "measure '{measure}' is not in the catalogue")
-    out += _problems(df, pl.col("target") < 0, file, key, "non_negative",
-                     "kế hoạch âm {target}", "negative target {target}")
-    out += _problems(df, pl.struct(list(key)).is_duplicated(), file, key, "unique_key",
-                     "trùng khóa", "duplicate key")
+    out += _problems(
+        df,
+        ~pl.col("layout").is_in(LAYOUT_VALUES),
+        file,
+        key,
+        "layout",
+        "bố cục '{layout}' không hợp lệ",
+        "layout '{layout}' is not valid",
+    )
+    out += _problems(
+        df,
+        ~pl.col("measure").is_in(list(catalog.BY_ID)),
+        file,
+        key,
+        "measure",
+        "chỉ tiêu '{measure}' không có trong danh mục",
+        "measure '{measure}' is not in the catalogue",
+    )
+    out += _problems(
+        df,
+        pl.col("target") < 0,
+        file,
+        key,
+        "non_negative",
+        "kế hoạch âm {target}",
+        "negative target {target}",
+    )
+    out += _problems(
+        df,
+        pl.struct(list(key)).is_duplicated(),
+        file,
+        key,
+        "unique_key",
+        "trùng khóa",
+        "duplicate key",
+    )
     return out
 
 
@@ -185,26 +295,45 @@ def validate_sources(df: pl.DataFrame, file: str = FILES["sources"]) -> list[Pro
     out = _check_schema(df, SOURCE_SCHEMA, file)
     if out:
         return out
-    return out + _problems(df, pl.col("source_id").is_duplicated(), file, ("source_id",),
-                           "unique_key", "trùng mã nguồn", "duplicate source id")
+    return out + _problems(
+        df,
+        pl.col("source_id").is_duplicated(),
+        file,
+        ("source_id",),
+        "unique_key",
+        "trùng mã nguồn",
+        "duplicate source id",
+    )
 
 
-def validate_references(obs: pl.DataFrame, plans: pl.DataFrame,
-                        sources: pl.DataFrame) -> list[Problem]:
+def validate_references(
+    obs: pl.DataFrame, plans: pl.DataFrame, sources: pl.DataFrame
+) -> list[Problem]:
     """Every source_id used by observations and plans exists in the sources table."""
     known = sources["source_id"].to_list()
-    out = _problems(obs.unique("source_id"), ~pl.col("source_id").is_in(known),
-                    FILES["observations"], ("source_id",), "source_exists",
-                    "nguồn '{source_id}' không có trong bảng nguồn",
-                    "source '{source_id}' is missing from the sources table")
-    out += _problems(plans.unique("source_id"), ~pl.col("source_id").is_in(known),
-                     FILES["plans"], ("source_id",), "source_exists",
-                     "nguồn '{source_id}' không có trong bảng nguồn",
-                     "source '{source_id}' is missing from the sources table")
+    out = _problems(
+        obs.unique("source_id"),
+        ~pl.col("source_id").is_in(known),
+        FILES["observations"],
+        ("source_id",),
+        "source_exists",
+        "nguồn '{source_id}' không có trong bảng nguồn",
+        "source '{source_id}' is missing from the sources table",
+    )
+    out += _problems(
+        plans.unique("source_id"),
+        ~pl.col("source_id").is_in(known),
+        FILES["plans"],
+        ("source_id",),
+        "source_exists",
+        "nguồn '{source_id}' không có trong bảng nguồn",
+        "source '{source_id}' is missing from the sources table",
+    )
     return out
 
 
 # ---------------------------------------------------------------- reading and writing
+
 
 @dataclass(frozen=True)
 class Store:
@@ -218,14 +347,14 @@ class Store:
         return current(self.observations)
 
     def periods(self) -> list[date]:
-        return (self.observations.select(pl.col("period").unique().sort())
-                .collect()["period"].to_list())
+        return (
+            self.observations.select(pl.col("period").unique().sort()).collect()["period"].to_list()
+        )
 
 
 def current(observations: pl.LazyFrame) -> pl.LazyFrame:
     keys = [k for k in OBS_KEY if k != "vintage"]
-    return (observations.sort("vintage")
-            .group_by(keys, maintain_order=True).last())
+    return observations.sort("vintage").group_by(keys, maintain_order=True).last()
 
 
 def load(directory: Path | None = None, validate: bool = True) -> Store:
@@ -240,8 +369,7 @@ def load(directory: Path | None = None, validate: bool = True) -> Store:
     sources = pl.read_parquet(paths["sources"])
     if validate:
         obs_df = obs.collect()
-        problems = (validate_observations(obs_df) + validate_plans(plans)
-                    + validate_sources(sources))
+        problems = validate_observations(obs_df) + validate_plans(plans) + validate_sources(sources)
         if not problems:
             problems = validate_references(obs_df, plans, sources)
         if problems:
@@ -266,14 +394,19 @@ def conform(df: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     return df.select([pl.col(c).cast(t) for c, t in schema.items()])
 
 
-def write(directory: Path, observations: pl.DataFrame, plans: pl.DataFrame,
-          sources: pl.DataFrame) -> None:
-    """Validate all three tables, then write each atomically. Nothing is written if any is invalid."""
+def write(
+    directory: Path, observations: pl.DataFrame, plans: pl.DataFrame, sources: pl.DataFrame
+) -> None:
+    """Validate all three tables, then write each atomically; nothing is written if any fails."""
     observations = conform(observations, OBS_SCHEMA).sort(list(OBS_KEY))
     plans = conform(plans, PLAN_SCHEMA).sort(list(PLAN_KEY))
     sources = conform(sources, SOURCE_SCHEMA).sort("source_id")
-    problems = (validate_observations(observations) + validate_plans(plans)
-                + validate_sources(sources) + validate_references(observations, plans, sources))
+    problems = (
+        validate_observations(observations)
+        + validate_plans(plans)
+        + validate_sources(sources)
+        + validate_references(observations, plans, sources)
+    )
     if problems:
         raise StoreInvalid(problems)
     directory = Path(directory)

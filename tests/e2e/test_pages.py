@@ -1,0 +1,161 @@
+"""Every page of the registry, in both languages, in a real browser: no exception box, every Plotly
+chart drawn, a screenshot to look at, and no request leaving the server's own origin."""
+
+from __future__ import annotations
+
+import contextlib
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+
+from vss_dash import i18n
+from vss_dash.pages import PAGES
+from vss_dash.pages import Page as AppPage
+
+SCREENSHOT_DIR = Path(__file__).resolve().parent / "screenshots"  # git-ignored
+
+LANGS = ("vi", "en")
+LOCAL_SCHEMES = ("data", "blob", "about")
+CHART_TIMEOUT_MS = 15_000
+
+# For each Plotly chart on the page: has plotly.js built it, and does any trace have a drawn
+# shape? Traces live in `g.trace` groups (scatter, bar, pie, choropleth...); an empty bar is
+# written as "M0,0Z", and a path with an empty bounding box drew nothing.
+CHART_STATUS_JS = """
+() => {
+  const drawn = (plot) => Array.from(plot.querySelectorAll('svg.main-svg g.trace path'))
+    .some((p) => {
+      const d = p.getAttribute('d') || '';
+      if (!d || d === 'M0,0Z') return false;
+      const box = p.getBBox();
+      return box.width + box.height > 0;
+    });
+  const containers = Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'));
+  const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
+  const status = containers
+    .filter((c) => !c.querySelector('.js-plotly-plot'))
+    .map((c, i) => ({chart: 'stPlotlyChart #' + i, problem: 'plotly.js never built the chart'}));
+  plots.forEach((plot, i) => {
+    const title = plot.querySelector('.gtitle')?.textContent || '';
+    if (!plot.querySelector('svg.main-svg')) {
+      status.push({chart: '#' + i + ' ' + title, problem: 'no .main-svg'});
+    } else if (!drawn(plot)) {
+      status.push({chart: '#' + i + ' ' + title, problem: 'no drawn trace path'});
+    }
+  });
+  return {count: plots.length, problems: status};
+}
+"""
+
+
+def _is_local(url: str, origin: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in LOCAL_SCHEMES:
+        return True
+    own = urlsplit(origin)
+    # The app's websocket is ws:// on the same host and port.
+    scheme = {"ws": "http", "wss": "https"}.get(parts.scheme, parts.scheme)
+    return (scheme, parts.netloc) == (own.scheme, own.netloc)
+
+
+def _full_page_screenshot(page: Page, path: Path) -> None:
+    """Screenshot the whole page. Streamlit scrolls inside its own container, not the document,
+    so `full_page=True` alone would stop at the viewport: grow the viewport to the content."""
+    viewport = page.viewport_size
+    assert viewport is not None
+    height = page.evaluate(
+        """() => Math.max(document.documentElement.scrollHeight, ...Array.from(
+             document.querySelectorAll('[data-testid="stMain"], [data-testid="stAppViewContainer"],'
+                                       + ' [data-testid="stSidebar"]')
+           ).map((el) => el.scrollHeight))"""
+    )
+    if height > viewport["height"]:
+        page.set_viewport_size({"width": viewport["width"], "height": int(height)})
+        page.wait_for_timeout(300)
+    try:
+        page.screenshot(path=path, full_page=True)
+    finally:
+        page.set_viewport_size(viewport)
+
+
+def test_health(server: str) -> None:
+    with urllib.request.urlopen(f"{server}/_stcore/health", timeout=5) as response:
+        assert response.status == 200
+        assert response.read().strip() == b"ok"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("app_page", PAGES, ids=[p.url_path for p in PAGES])
+def test_page(
+    server: str,
+    page: Page,
+    open_page: Callable[[Page, str], None],
+    app_page: AppPage,
+    lang: str,
+) -> None:
+    requests: list[str] = []
+    page_errors: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("websocket", lambda ws: requests.append(ws.url))
+    page.on("pageerror", lambda error: page_errors.append(str(error)))
+
+    open_page(page, f"{server}/{app_page.url_path}?lang={lang}")
+    with contextlib.suppress(PlaywrightError):  # reported below, naming the charts that failed
+        page.wait_for_function(
+            f"({CHART_STATUS_JS})().problems.length === 0", timeout=CHART_TIMEOUT_MS
+        )
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    _full_page_screenshot(page, SCREENSHOT_DIR / f"{app_page.url_path}_{lang}.png")
+
+    # Gather every kind of failure first, so one run shows them all (a chart that did not draw
+    # because a map tried to fetch topojson from a CDN shows both the chart and the request).
+    problems: list[str] = []
+    exceptions = page.locator('[data-testid="stException"]')
+    if exceptions.count():
+        problems.append(
+            "exception box on the page:\n" + "\n---\n".join(exceptions.all_inner_texts())
+        )
+    # Streamlit's own error modals ("Page not found ... Running the app's main page.") are plain
+    # role=dialog elements without a data-testid; nothing should be open right after loading.
+    dialogs = page.locator('[role="dialog"]:visible')
+    if dialogs.count():
+        problems.append("dialog open after loading:\n" + "\n---\n".join(dialogs.all_inner_texts()))
+    charts = page.evaluate(CHART_STATUS_JS)
+    if charts["problems"]:
+        problems.append(
+            f"{len(charts['problems'])} of {charts['count']} Plotly charts not drawn: "
+            f"{charts['problems']}; page errors: {page_errors}"
+        )
+    foreign = sorted({url for url in requests if not _is_local(url, server)})
+    if foreign:
+        problems.append(f"requests left {server}:\n" + "\n".join(foreign))
+    assert not problems, "\n\n".join(problems)
+
+
+def test_deep_link_runs_entry_script(
+    fresh_server: str, page: Page, open_page: Callable[[Page, str], None]
+) -> None:
+    """A link to a page, as a fresh server's first visit, still goes through app.py.
+
+    Streamlit 1.67 routes every run through its legacy pages-folder mode when a `pages/` folder
+    sits next to the entry script, until app.py itself has once called `st.navigation` (the flag
+    `PagesManager.uses_pages_directory` is process-wide). A deep link opened first would then run
+    the page script alone: no page config, no language switch, the wrong navigation.
+    """
+    wrong: list[str] = []
+    for app_page in PAGES:
+        for lang in LANGS:
+            open_page(page, f"{fresh_server}/{app_page.url_path}?lang={lang}")
+            title = page.title()
+            expected = (i18n.t("app_title", lang), app_page.title(lang))
+            if not any(text in title for text in expected):
+                wrong.append(f"/{app_page.url_path}?lang={lang}: tab title {title!r}")
+    assert not wrong, (
+        "deep links did not run app.py (tab title should name the app or the page):\n"
+        + "\n".join(wrong)
+    )

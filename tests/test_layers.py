@@ -1,0 +1,62 @@
+"""The layering of DESIGN.md, checked by scanning imports: nothing under vss_dash/ but ui.py
+imports streamlit, and no module imports one above it."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PKG = Path(__file__).resolve().parent.parent / "vss_dash"
+# lower number = lower layer; a module may import only modules of its own layer or below
+LAYER = {
+    "paths": 0,
+    "catalog": 1,
+    "i18n": 1,
+    "pages": 1,
+    "geo": 2,
+    "store": 3,
+    "published": 4,
+    "metrics": 4,
+    "demo": 5,
+    "charts": 5,
+    "cli": 6,
+    "ui": 6,
+}
+
+
+def imports(path: Path) -> set[str]:
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            out.add(node.module)
+            if node.module == "vss_dash":
+                out |= {f"vss_dash.{a.name}" for a in node.names}
+    return out
+
+
+MODULES = sorted(p for p in PKG.glob("*.py") if p.stem != "__init__")
+
+
+def test_every_module_has_a_layer():
+    assert {p.stem for p in MODULES} == set(LAYER)
+
+
+@pytest.mark.parametrize("path", MODULES, ids=[p.stem for p in MODULES])
+def test_layering(path: Path):
+    found = imports(path)
+    if path.stem != "ui":
+        assert not any(i.split(".")[0] == "streamlit" for i in found), "only ui.py may"
+    for name in found:
+        if name.startswith("vss_dash."):
+            other = name.split(".")[1]
+            assert LAYER[other] <= LAYER[path.stem], f"{path.stem} imports higher {other}"
+
+
+def test_pages_hold_no_polars_or_plotly():
+    for page in sorted((PKG.parent / "pages").glob("*.py")) + [PKG.parent / "app.py"]:
+        found = imports(page)
+        assert not any(i.split(".")[0] in {"polars", "plotly"} for i in found), page.name

@@ -1,0 +1,171 @@
+"""The store refuses every broken rule with the file, the row's key and the rule, in both
+languages; it writes atomically and keeps every vintage."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import polars as pl
+import pytest
+
+from vss_dash import store
+
+V1 = datetime(2026, 1, 1, tzinfo=UTC)
+V2 = datetime(2026, 2, 1, tzinfo=UTC)
+
+
+def obs(**overrides) -> pl.DataFrame:
+    row = {
+        "period": date(2024, 9, 30),
+        "layout": "P63",
+        "geo_code": "01",
+        "measure": "si_compulsory",
+        "value": 100.0,
+        "status": "demo",
+        "source_id": "s1",
+        "vintage": V1,
+    }
+    row.update(overrides)
+    return store.conform(pl.DataFrame([row]), store.OBS_SCHEMA)
+
+
+PLANS = store.conform(
+    pl.DataFrame(
+        [
+            {
+                "year": 2024,
+                "layout": "P63",
+                "geo_code": "01",
+                "measure": "revenue_collected",
+                "target": 5.0,
+                "status": "demo",
+                "source_id": "s1",
+            }
+        ]
+    ),
+    store.PLAN_SCHEMA,
+)
+SOURCES = store.conform(
+    pl.DataFrame(
+        [
+            {
+                "source_id": "s1",
+                "title": "t",
+                "publisher": "p",
+                "date": date(2026, 1, 1),
+                "reference": "r",
+                "note": "",
+            }
+        ]
+    ),
+    store.SOURCE_SCHEMA,
+)
+
+
+def test_a_valid_row_has_no_problem():
+    assert store.validate_observations(obs()) == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "rule"),
+    [
+        ({"layout": "P99"}, "layout"),
+        ({"status": "guess"}, "status"),
+        ({"measure": "si_everyone"}, "measure"),
+        ({"measure": "si_coverage_rate", "value": 40.0}, "derived_stored"),  # demo rate stored
+        ({"period": date(2024, 9, 15)}, "period_month_end"),
+        ({"geo_code": "99"}, "geo_code"),
+        ({"layout": "P34", "geo_code": "01"}, "geo_code"),  # P34 before the merger
+        ({"layout": "P63", "period": date(2025, 7, 31)}, "geo_code"),  # P63 after it
+        ({"layout": "P63", "geo_code": "74", "period": date(2025, 9, 30)}, "geo_code"),
+        ({"layout": "VN", "geo_code": "01"}, "geo_code"),
+        ({"measure": "si_coverage_rate", "value": 140.0, "status": "published"}, "rate_range"),
+        ({"value": -1.0}, "non_negative"),
+        ({"value": float("inf")}, "finite"),
+        ({"value": None}, "not_null"),
+    ],
+)
+def test_each_rule_refuses_with_its_message(overrides, rule):
+    problems = store.validate_observations(obs(**overrides))
+    assert problems, "the broken row was accepted"
+    p = problems[0]  # the rule that names the fault comes first (a bad layout also fails codes)
+    assert p.rule == rule
+    assert p.file == "observations.parquet"
+    assert "measure=" in p.key and "period=" in p.key
+    assert p.message_vi and p.message_en and p.message_vi != p.message_en
+
+
+def test_duplicate_keys_are_refused_but_vintages_are_not_duplicates():
+    assert [p.rule for p in store.validate_observations(pl.concat([obs(), obs()]))] == [
+        "unique_key",
+        "unique_key",
+    ]
+    assert store.validate_observations(pl.concat([obs(), obs(vintage=V2)])) == []
+
+
+def test_plan_completion_above_100_is_allowed():
+    row = obs(
+        measure="revenue_plan_completion",
+        value=101.41,
+        status="published",
+        layout="VN",
+        geo_code="VN",
+    )
+    assert store.validate_observations(row) == []
+
+
+def test_schema_problems_name_the_column():
+    problems = store.validate_observations(obs().drop("status"))
+    assert problems[0].rule == "schema" and "status" in problems[0].message_en
+    problems = store.validate_observations(obs().with_columns(pl.col("value").cast(pl.Int64)))
+    assert problems[0].rule == "schema" and "value" in problems[0].message_en
+
+
+def test_unknown_source_is_refused(tmp_path):
+    with pytest.raises(store.StoreInvalid) as e:
+        store.write(tmp_path, obs(source_id="nowhere"), PLANS, SOURCES)
+    assert [p.rule for p in e.value.problems] == ["source_exists"]
+    assert not list(tmp_path.iterdir()), "nothing may be written when anything is invalid"
+
+
+def test_write_then_load_round_trips_and_keeps_vintages(tmp_path):
+    both = pl.concat([obs(value=1.0), obs(value=2.0, vintage=V2)])
+    store.write(tmp_path, both, PLANS, SOURCES)
+    s = store.load(tmp_path)
+    assert s.observations.collect().height == 2  # the older vintage is kept
+    current = s.current().collect()
+    assert current.height == 1 and current.item(0, "value") == 2.0
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_load_refuses_an_invalid_file_naming_file_key_and_rule(tmp_path):
+    store.write(tmp_path, obs(), PLANS, SOURCES)
+    obs(value=-5.0).write_parquet(tmp_path / "observations.parquet")  # damaged behind our back
+    with pytest.raises(store.StoreInvalid) as e:
+        store.load(tmp_path)
+    text = str(e.value)
+    assert "observations.parquet" in text and "geo_code=01" in text and "non_negative" in text
+    assert "giá trị âm" in text and "negative value" in text
+
+
+def test_failed_write_leaves_the_old_file_in_place(tmp_path, monkeypatch):
+    store.write(tmp_path, obs(value=1.0), PLANS, SOURCES)
+    before = (tmp_path / "observations.parquet").read_bytes()
+
+    def boom(self, *a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", boom)
+    with pytest.raises(OSError):
+        store.write(tmp_path, obs(value=2.0), PLANS, SOURCES)
+    assert (tmp_path / "observations.parquet").read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_missing_store_says_where(tmp_path):
+    with pytest.raises(FileNotFoundError, match="observations"):
+        store.load(tmp_path)
+
+
+def test_load_is_lazy(demo_store):
+    assert isinstance(demo_store.observations, pl.LazyFrame)

@@ -1,0 +1,276 @@
+"""UI strings in Vietnamese and English, and locale-correct formatting of numbers and dates.
+
+The single place that turns a value into display text. Pure Python: no Streamlit import.
+Missing values (None, NaN, ±inf) are shown as an en dash. Negative numbers use the real minus
+sign U+2212. Rounding is half-up on the decimal value as written (2.675 -> 2.68), not Python's
+binary half-even, so what a reader rounds by hand matches the screen.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import string
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, Literal
+
+LANGS: tuple[str, ...] = ("vi", "en")
+DEFAULT_LANG = "vi"
+
+MISSING = "\u2013"  # en dash
+MINUS = "\u2212"
+
+ChangeKind = Literal["percent", "pp", "count", "vnd_billion"]
+
+STRINGS: dict[str, dict[str, str]] = {
+    "app_title": {"vi": "Bảng điều khiển BHXH Việt Nam", "en": "VSS dashboard"},
+    "language": {"vi": "Ngôn ngữ", "en": "Language"},
+    "lang_vi": {"vi": "Tiếng Việt", "en": "Tiếng Việt"},
+    "lang_en": {"vi": "English", "en": "English"},
+    "month": {"vi": "Tháng", "en": "Month"},
+    "as_of": {"vi": "Số liệu đến {date}", "en": "Data as of {date}"},
+    "demo_badge": {"vi": "Dữ liệu minh họa", "en": "Demo data"},
+    "published_badge": {"vi": "Số liệu công bố", "en": "Published figure"},
+    "reported_badge": {"vi": "Số liệu báo cáo", "en": "Reported figure"},
+    "source": {"vi": "Nguồn", "en": "Source"},
+    "yoy": {"vi": "so với cùng kỳ", "en": "vs same month last year"},
+    "of_plan": {"vi": "% kế hoạch", "en": "% of plan"},
+    "ytd": {"vi": "lũy kế từ đầu năm", "en": "year to date"},
+    "national": {"vi": "Cả nước", "en": "Nationwide"},
+    "no_data": {"vi": "Không có số liệu", "en": "No data"},
+    "show_table": {"vi": "Xem bảng số liệu", "en": "Show data table"},
+    "demo_notice": {
+        "vi": (
+            "Số liệu cấp tỉnh và các số liệu chưa được công bố là dữ liệu minh họa do máy tạo ra, "
+            "được hiệu chỉnh để tổng cả nước khớp với số liệu BHXH Việt Nam đã công bố."
+        ),
+        "en": (
+            "Province-level and unpublished figures are generated demo data, calibrated so that "
+            "their national totals match the figures Vietnam Social Security published."
+        ),
+    },
+    "store_invalid": {
+        "vi": "Dữ liệu không hợp lệ: kiểm tra kho số liệu thất bại",
+        "en": "Invalid data: the data store failed validation",
+    },
+    "store_missing": {
+        "vi": "Không tìm thấy kho số liệu. Chạy `make demo` để tạo dữ liệu minh họa.",
+        "en": "The data store was not found. Run `make demo` to create the demo data.",
+    },
+    "overview_title": {"vi": "Tổng quan toàn quốc", "en": "National overview"},
+    "si_split": {
+        "vi": "Bắt buộc {compulsory} · Tự nguyện {voluntary}",
+        "en": "Compulsory {compulsory} · Voluntary {voluntary}",
+    },
+    "coverage_trend": {
+        "vi": "Tỷ lệ bao phủ 24 tháng gần nhất và mục tiêu Nghị quyết",
+        "en": "Coverage over the last 24 months, with resolution targets",
+    },
+    "target_label": {"vi": "Mục tiêu {year}: {value}", "en": "{year} target: {value}"},
+    "col_measure": {"vi": "Chỉ tiêu", "en": "Measure"},
+    "col_value": {"vi": "Giá trị", "en": "Value"},
+    "col_prev": {"vi": "Cùng kỳ năm trước", "en": "Same month last year"},
+    "col_change": {"vi": "Thay đổi", "en": "Change"},
+    "col_status": {"vi": "Trạng thái", "en": "Status"},
+    "col_source": {"vi": "Nguồn", "en": "Source"},
+    "bad_url_param": {
+        "vi": "Tham số `{param}={value}` trong đường dẫn không hợp lệ; đang dùng giá trị mặc định.",
+        "en": "The link's parameter `{param}={value}` is not valid; showing the default instead.",
+    },
+    "sources_used": {
+        "vi": "Nguồn số liệu trên trang này:",
+        "en": "Sources of the figures on this page:",
+    },
+}
+
+
+def normalize_lang(value: object) -> str:
+    """Return a supported language code; accepts "EN", "en-US", "vi_VN"; anything else -> "vi"."""
+    if isinstance(value, list | tuple) and value:
+        value = value[0]
+    if not isinstance(value, str):
+        return DEFAULT_LANG
+    code = value.strip().lower().replace("_", "-").split("-")[0]
+    return code if code in LANGS else DEFAULT_LANG
+
+
+def t(key: str, lang: str, **fmt: Any) -> str:
+    """The UI string `key` in `lang`, with `{placeholders}` filled from `fmt`.
+
+    An unknown key raises KeyError, as does a placeholder left without a value.
+    """
+    text = STRINGS[key][normalize_lang(lang)]
+    return text.format(**fmt)
+
+
+def placeholders(text: str) -> set[str]:
+    """The `{name}` fields in a format string (used by tests to check vi/en agree)."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+# --- numbers ---------------------------------------------------------------------------------
+
+_SEPARATORS = {"vi": (".", ","), "en": (",", ".")}  # (thousands, decimal)
+
+
+def _to_decimal(value: object) -> Decimal | None:
+    """A finite Decimal for `value`, or None when it is missing or not a finite number."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        dec = value
+    elif isinstance(value, numbers.Integral):
+        dec = Decimal(int(value))
+    elif isinstance(value, numbers.Real):
+        number = float(value)
+        if not math.isfinite(number):
+            return None
+        # repr gives the shortest string that round-trips, so 2.675 stays 2.675, not 2.67499...
+        dec = Decimal(repr(number))
+    else:
+        try:
+            dec = Decimal(str(value))
+        except InvalidOperation:
+            return None
+    return dec if dec.is_finite() else None
+
+
+def _round(dec: Decimal, decimals: int) -> Decimal:
+    return dec.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def _digits(dec: Decimal, lang: str, decimals: int, signed: bool = False) -> str:
+    """Format a Decimal with locale separators; `signed` adds "+" to positive values."""
+    thousands, point = _SEPARATORS[normalize_lang(lang)]
+    rounded = _round(dec, decimals)
+    if rounded == 0:
+        rounded = abs(rounded)  # no "−0,00"
+    body = f"{abs(rounded):,.{decimals}f}"
+    body = body.replace(",", "\0").replace(".", point).replace("\0", thousands)
+    if rounded < 0:
+        return MINUS + body
+    if signed and rounded > 0:
+        return "+" + body
+    return body
+
+
+def format_number(value: object, lang: str, decimals: int = 0) -> str:
+    """A plain number: vi "1.234.567" / "39,25", en "1,234,567" / "39.25"."""
+    dec = _to_decimal(value)
+    return MISSING if dec is None else _digits(dec, lang, decimals)
+
+
+_COUNT_SCALES = (  # (factor, vi word, en word), smallest first
+    (Decimal(10) ** 6, "triệu", "million"),
+    (Decimal(10) ** 9, "tỷ", "billion"),
+)
+
+
+def _count(dec: Decimal, lang: str, signed: bool = False) -> str:
+    lang = normalize_lang(lang)
+    if abs(_round(dec, 0)) < _COUNT_SCALES[0][0]:
+        return _digits(dec, lang, 0, signed)
+    # Step up while the rounded figure would reach 1,000 of the current scale, so that
+    # 999,995,000 reads "1,00 tỷ", not "1.000,00 triệu".
+    for i, (factor, word_vi, word_en) in enumerate(_COUNT_SCALES):
+        is_last = i == len(_COUNT_SCALES) - 1
+        if is_last or abs(_round(dec / factor, 2)) < 1000:
+            word = word_vi if lang == "vi" else word_en
+            return f"{_digits(dec / factor, lang, 2, signed)} {word}"
+    raise AssertionError("unreachable")
+
+
+def format_count(value: object, lang: str) -> str:
+    """Persons, visits, cases: "19,02 triệu" / "19.02 million" from a million up, else "704.134"."""
+    dec = _to_decimal(value)
+    return MISSING if dec is None else _count(dec, lang)
+
+
+def format_percent(value: object, lang: str, decimals: int = 2) -> str:
+    """A percentage given in percent units (39.25 -> "39,25%" / "39.25%")."""
+    dec = _to_decimal(value)
+    return MISSING if dec is None else _digits(dec, lang, decimals) + "%"
+
+
+def _vnd_billion(dec: Decimal, lang: str, signed: bool = False) -> str:
+    lang = normalize_lang(lang)
+    if abs(_round(dec, 1)) >= 1000:
+        number = _digits(dec / 1000, lang, 1, signed)
+        return f"{number} nghìn tỷ đồng" if lang == "vi" else _en_vnd(number, "trillion")
+    # Under 10 billion keep one decimal: a province's 3.4 billion must not read "3".
+    decimals = 1 if abs(_round(dec, 1)) < 10 and _round(dec, 1) != 0 else 0
+    number = _digits(dec, lang, decimals, signed)
+    return f"{number} tỷ đồng" if lang == "vi" else _en_vnd(number, "billion")
+
+
+def _en_vnd(number: str, scale: str) -> str:
+    # The sign goes before the currency: "+VND 239 billion", "−VND 1.2 trillion".
+    if number[0] in ("+", MINUS):
+        return f"{number[0]}VND {number[1:]} {scale}"
+    return f"VND {number} {scale}"
+
+
+def format_vnd_billion(value: object, lang: str) -> str:
+    """An amount in billion VND: "472,3 nghìn tỷ đồng" / "VND 472.3 trillion", "239 tỷ đồng"."""
+    dec = _to_decimal(value)
+    return MISSING if dec is None else _vnd_billion(dec, lang)
+
+
+def format_change(value: object, lang: str, kind: ChangeKind) -> str:
+    """A signed change: percent "+9,90%", "pp" "+1,42 điểm %" / "+1.42 pp", count, vnd_billion."""
+    dec = _to_decimal(value)
+    if dec is None:
+        return MISSING
+    lang = normalize_lang(lang)
+    if kind == "percent":
+        return _digits(dec, lang, 2, signed=True) + "%"
+    if kind == "pp":
+        return _digits(dec, lang, 2, signed=True) + (" điểm %" if lang == "vi" else " pp")
+    if kind == "count":
+        return _digits(dec, lang, 0, signed=True)
+    if kind == "vnd_billion":
+        return _vnd_billion(dec, lang, signed=True)
+    raise ValueError(f"unknown change kind: {kind!r}")
+
+
+UNITS: tuple[str, ...] = ("persons", "visits", "cases", "count", "percent", "billion_vnd")
+
+
+def format_value(value: object, unit: str, lang: str) -> str:
+    """Format `value` for a catalogue unit id (see `UNITS`); an unknown unit raises ValueError."""
+    if unit in ("persons", "visits", "cases"):
+        return format_count(value, lang)
+    if unit == "count":
+        return format_number(value, lang, 0)
+    if unit == "percent":
+        return format_percent(value, lang)
+    if unit == "billion_vnd":
+        return format_vnd_billion(value, lang)
+    raise ValueError(f"unknown unit: {unit!r}")
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+_MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def format_month(d: date | None, lang: str) -> str:
+    """A month: vi "Tháng 9/2024", en "September 2024" (not locale-dependent strftime)."""
+    if d is None:
+        return MISSING
+    if normalize_lang(lang) == "vi":
+        return f"Tháng {d.month}/{d.year}"
+    return f"{_MONTHS_EN[d.month - 1]} {d.year}"
+
+
+def format_date(d: date | None, lang: str) -> str:
+    """A day: vi "30/09/2024", en "30 Sep 2024"."""
+    if d is None:
+        return MISSING
+    if normalize_lang(lang) == "vi":
+        return f"{d.day:02d}/{d.month:02d}/{d.year}"
+    return f"{d.day} {_MONTHS_EN[d.month - 1][:3]} {d.year}"

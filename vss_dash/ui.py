@@ -1,0 +1,296 @@
+"""Shared Streamlit widgets: the only module of the package that imports streamlit.
+
+Caching lives here, at the boundary: the pure layers below run uncached in tests and the CLI.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from vss_dash import catalog, i18n, metrics, store
+from vss_dash.paths import store_dir
+
+# ---------------------------------------------------------------- language
+
+
+# Every filter lives in the URL so that a copied link reproduces the view. Streamlit's own
+# bind="query-params" does not seed widgets of a page under st.navigation on first load (seen
+# with 1.67), so the sync is done here: read ?key= once into session state, write it back after.
+
+
+def _seed_from_url(key: str, options: list[str], default: str) -> None:
+    if st.session_state.get(key) in options:
+        return
+    raw = st.query_params.get(key)
+    if raw is not None and raw not in options:
+        st.session_state.setdefault("_url_notices", []).append((key, raw))
+    st.session_state[key] = raw if raw in options else default
+
+
+def _write_to_url(key: str, value: str, default: str) -> None:
+    if value == default:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != value:
+        st.query_params[key] = value
+
+
+def url_notices(lang_: str) -> None:
+    """A short notice for URL parameters that were malformed or stale and so fell back."""
+    for key, raw in st.session_state.pop("_url_notices", []):
+        st.warning(i18n.t("bad_url_param", lang_, param=key, value=raw), icon=":material/link_off:")
+
+
+def language_switch() -> str:
+    """The language switch in the sidebar, kept in ?lang=vi|en. app.py renders it on every page,
+    so the choice survives page changes."""
+    _seed_from_url("lang", list(i18n.LANGS), i18n.DEFAULT_LANG)
+    current = st.session_state["lang"]
+    choice = st.sidebar.segmented_control(
+        i18n.t("language", current),
+        list(i18n.LANGS),
+        format_func=lambda code: i18n.t(f"lang_{code}", current),
+        key="lang",
+        required=True,
+    )
+    _write_to_url("lang", choice, i18n.DEFAULT_LANG)
+    return choice
+
+
+def lang() -> str:
+    """The page language: the switch's value, else the URL's ?lang=, else Vietnamese."""
+    return i18n.normalize_lang(st.session_state.get("lang") or st.query_params.get("lang"))
+
+
+# ---------------------------------------------------------------- data
+
+
+def _store_token(directory: Path) -> tuple:
+    """Changes whenever a store file is replaced, so a new import is picked up."""
+    return tuple(
+        (f, (directory / f).stat().st_mtime_ns)
+        for f in store.FILES.values()
+        if (directory / f).exists()
+    )
+
+
+@st.cache_resource(show_spinner=False)
+def _frames(directory: str, token: tuple) -> metrics.Frames:
+    # cache_resource, not cache_data: the frames are read-only and shared by every session,
+    # so one copy in memory serves all of them
+    return metrics.Frames.from_store(store.load(Path(directory)))
+
+
+def frames(lang_: str) -> metrics.Frames:
+    """The current store's data, or a bilingual error that stops the page."""
+    directory = store_dir()
+    try:
+        return _frames(str(directory), _store_token(directory))
+    except store.StoreInvalid as e:
+        st.error(i18n.t("store_invalid", lang_))
+        st.dataframe(
+            pl.DataFrame(
+                [
+                    {
+                        "file": p.file,
+                        "key": p.key,
+                        "rule": p.rule,
+                        "message": p.message_vi if lang_ == "vi" else p.message_en,
+                        "message_other": p.message_en if lang_ == "vi" else p.message_vi,
+                    }
+                    for p in e.problems
+                ]
+            ),
+            hide_index=True,
+        )
+        st.stop()
+    except FileNotFoundError as e:
+        st.error(f"{i18n.t('store_missing', lang_)}\n\n`{e}`")
+        st.stop()
+    raise AssertionError("unreachable")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def kpis(
+    _frames: metrics.Frames, token: tuple, measures: tuple[str, ...], period: date, months: int
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    return metrics.kpis(_frames, list(measures), period, months)
+
+
+def cached_kpis(
+    fr: metrics.Frames, measures: list[str], period: date, months: int = 24
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    return kpis(fr, _store_token(store_dir()), tuple(measures), period, months)
+
+
+# ---------------------------------------------------------------- widgets
+
+
+def month_picker(periods: list[date], lang_: str) -> date:
+    """Month select kept in ?month=YYYY-MM; newest first, and the default."""
+    by_key = {f"{p:%Y-%m}": p for p in sorted(periods, reverse=True)}
+    options = list(by_key)
+    _seed_from_url("month", options, options[0])
+    url_notices(lang_)
+    choice = st.sidebar.selectbox(
+        i18n.t("month", lang_),
+        options,
+        format_func=lambda k: i18n.format_month(by_key[k], lang_),
+        key="month",
+    )
+    _write_to_url("month", choice, options[0])
+    return by_key[choice]
+
+
+def status_badge(status: str | None, source_title: str | None, lang_: str) -> None:
+    """Demo or published marker with the source, under every number."""
+    if status == "published":
+        st.badge(i18n.t("published_badge", lang_), icon=":material/verified:", color="blue")
+        if source_title:
+            st.caption(f"{i18n.t('source', lang_)}: {source_title}")
+    elif status == "reported":
+        st.badge(i18n.t("reported_badge", lang_), icon=":material/description:", color="gray")
+    else:
+        st.badge(i18n.t("demo_badge", lang_), icon=":material/science:", color="orange")
+
+
+def kpi_card(
+    row: dict, history: list[float], lang_: str, titles: dict[str, str], note: str | None = None
+) -> None:
+    """One KPI: value, year-on-year change (arrow + colour by the measure's good direction),
+    24-month sparkline, status and source."""
+    m = catalog.get(row["measure"])
+    value = i18n.format_value(row["value"], m.unit, lang_)
+    change = row["change"]
+    delta, arrow, colour = None, "off", "gray"
+    if change is not None:
+        delta = i18n.format_change(change, lang_, row["change_kind"])
+        arrow = "up" if change > 0 else "down" if change < 0 else "off"
+        if m.good and change != 0:
+            better = (change > 0) == (m.good == "up")
+            colour = "blue" if better else "orange"
+    with st.container(border=True):
+        st.metric(
+            m.label(lang_),
+            value,
+            delta,
+            delta_color=colour,
+            delta_arrow=arrow,
+            delta_description=i18n.t("yoy", lang_) if delta else None,
+            chart_data=history or None,
+            chart_type="line",
+            help=m.description(lang_) or None,
+        )
+        if note:
+            st.caption(note)
+        status_badge(row["status"], titles.get(row["source_id"] or ""), lang_)
+
+
+def demo_notice(lang_: str) -> None:
+    st.info(i18n.t("demo_notice", lang_), icon=":material/science:")
+
+
+def as_of(period: date, lang_: str) -> None:
+    st.caption(i18n.t("as_of", lang_, date=i18n.format_date(period, lang_)))
+
+
+def formatted(snap: pl.DataFrame, measure: str, lang_: str) -> str:
+    """A snapshot value formatted for display."""
+    row = snap.row(by_predicate=pl.col("measure") == measure, named=True)
+    return i18n.format_value(row["value"], catalog.get(measure).unit, lang_)
+
+
+def kpi_grid(
+    rows: list[list[str]],
+    snap: pl.DataFrame,
+    history: pl.DataFrame,
+    lang_: str,
+    titles: dict[str, str],
+    notes: dict[str, str] | None = None,
+) -> None:
+    by_measure = {r["measure"]: r for r in snap.iter_rows(named=True)}
+    spark = {
+        m: history.filter(pl.col("measure") == m).get_column("value").to_list() for m in by_measure
+    }
+    for row in rows:
+        for col, mid in zip(st.columns(len(row)), row, strict=True):
+            with col:
+                kpi_card(by_measure[mid], spark[mid], lang_, titles, (notes or {}).get(mid))
+
+
+def _status_label(status: str | None, lang_: str) -> str:
+    key = {"published": "published_badge", "reported": "reported_badge"}.get(
+        status or "", "demo_badge"
+    )
+    return i18n.t(key, lang_)
+
+
+def snapshot_table(snap: pl.DataFrame, lang_: str) -> pl.DataFrame:
+    """The KPI cards as a table, formatted for reading."""
+    out = []
+    for r in snap.iter_rows(named=True):
+        m = catalog.get(r["measure"])
+        out.append(
+            {
+                i18n.t("col_measure", lang_): m.label(lang_),
+                i18n.t("col_value", lang_): i18n.format_value(r["value"], m.unit, lang_),
+                i18n.t("col_prev", lang_): i18n.format_value(r["prev_value"], m.unit, lang_),
+                i18n.t("col_change", lang_): i18n.format_change(
+                    r["change"], lang_, r["change_kind"]
+                ),
+                i18n.t("col_status", lang_): _status_label(r["status"], lang_),
+                i18n.t("col_source", lang_): r["source_id"] or "",
+            }
+        )
+    return pl.DataFrame(out)
+
+
+def history_table(history: pl.DataFrame, lang_: str) -> pl.DataFrame:
+    """A chart's data (measure, period, value, status) as a table, formatted for reading."""
+    out = []
+    for r in history.sort("measure", "period").iter_rows(named=True):
+        m = catalog.get(r["measure"])
+        out.append(
+            {
+                i18n.t("month", lang_): i18n.format_month(r["period"], lang_),
+                i18n.t("col_measure", lang_): m.label(lang_),
+                i18n.t("col_value", lang_): i18n.format_value(r["value"], m.unit, lang_),
+                i18n.t("col_status", lang_): _status_label(r["status"], lang_),
+            }
+        )
+    return pl.DataFrame(out)
+
+
+def table_expander(table: pl.DataFrame, lang_: str, key: str) -> None:
+    with st.expander(i18n.t("show_table", lang_), icon=":material/table:"):
+        st.dataframe(table, hide_index=True, key=f"table_{key}")
+
+
+def chart(fig, table: pl.DataFrame, lang_: str, key: str) -> None:
+    """A Plotly chart with its data one click away. Plotly's own toolbar is hidden: nothing on
+    it works offline that the table does not do better."""
+    st.plotly_chart(fig, key=f"chart_{key}", config={"displayModeBar": False}, width="stretch")
+    table_expander(table, lang_, key)
+
+
+def targets(fr: metrics.Frames, measures: list[str], history: pl.DataFrame) -> pl.DataFrame:
+    """National targets of `measures` whose year ends within the history's range."""
+    periods = history.get_column("period")
+    return metrics.targets(fr, measures, periods.min(), periods.max())
+
+
+def sources_footer(
+    snap: pl.DataFrame, history: pl.DataFrame, fr: metrics.Frames, lang_: str
+) -> None:
+    """Provenance: every source behind the numbers on the page."""
+    used = set(snap.get_column("source_id").drop_nulls()) | set(
+        history.get_column("source_id").drop_nulls() if "source_id" in history.columns else []
+    )
+    titles = fr.source_titles()
+    lines = [f"- `{sid}`: {titles.get(sid, sid)}" for sid in sorted(used)]
+    st.divider()
+    st.caption(i18n.t("sources_used", lang_) + "\n" + "\n".join(lines))
