@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 PORT ?= 8501
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+# trust the machine's certificate store (networks that inspect TLS add their CA there)
+export UV_SYSTEM_CERTS ?= 1
 
 .PHONY: help setup run test test-fast e2e demo lint bench
 

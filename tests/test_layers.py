@@ -57,6 +57,6 @@ def test_layering(path: Path):
 
 
 def test_pages_hold_no_polars_or_plotly():
-    for page in sorted((PKG.parent / "pages").glob("*.py")) + [PKG.parent / "app.py"]:
+    for page in sorted((PKG.parent / "views").glob("*.py")) + [PKG.parent / "app.py"]:
         found = imports(page)
         assert not any(i.split(".")[0] in {"polars", "plotly"} for i in found), page.name

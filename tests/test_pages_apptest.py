@@ -52,7 +52,7 @@ OVERVIEW_CARDS = [
 @pytest.mark.parametrize("lang", i18n.LANGS)
 @pytest.mark.parametrize("month", ["2021-11", "2023-12", "2024-09", "2025-07", "2026-10"])
 def test_overview_shows_the_data_layers_values(frames, month, lang):
-    at = app("pages/overview.py", lang=lang, month=month)
+    at = app("views/overview.py", lang=lang, month=month)
     assert not at.exception
     y, m = (int(x) for x in month.split("-"))
     period = metrics.months_back(date(y, m, 1), 0)
@@ -73,7 +73,7 @@ def test_overview_shows_the_data_layers_values(frames, month, lang):
 
 
 def test_overview_september_2024_in_vietnamese_reads_as_the_press_did():
-    at = app("pages/overview.py", month="2024-09")
+    at = app("views/overview.py", month="2024-09")
     shown = {card.label: card for card in at.metric}
     assert shown["Người tham gia BHXH"].value == "19,02 triệu"
     assert shown["Người tham gia BHXH"].delta == "+9,90%"  # published: +9.9 %
@@ -86,13 +86,13 @@ def test_overview_september_2024_in_vietnamese_reads_as_the_press_did():
 
 
 def test_overview_marks_demo_data(frames):
-    at = app("pages/overview.py", lang="en", month="2026-10")
+    at = app("views/overview.py", lang="en", month="2026-10")
     text = str([e.value for e in at.info])
     assert "demo data" in text
 
 
 def test_month_picker_changes_the_view_and_the_url():
-    at = app("pages/overview.py", lang="en")
+    at = app("views/overview.py", lang="en")
     assert at.selectbox(key="month").value == "2026-10"
     at.selectbox(key="month").set_value("2023-12").run()
     shown = {card.label: card.value for card in at.metric}
@@ -102,7 +102,7 @@ def test_month_picker_changes_the_view_and_the_url():
 
 @pytest.mark.parametrize("bad", ["2019-01", "2024-13", "latest", ""])
 def test_malformed_month_in_the_url_falls_back_with_a_notice(bad):
-    at = app("pages/overview.py", lang="en", month=bad)
+    at = app("views/overview.py", lang="en", month=bad)
     assert not at.exception
     assert at.selectbox(key="month").value == "2026-10"
     assert [w.value for w in at.warning] == [

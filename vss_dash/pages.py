@@ -20,7 +20,7 @@ class Page:
 
 PAGES: tuple[Page, ...] = (
     Page(
-        "pages/overview.py",
+        "views/overview.py",
         "overview",
         "Tổng quan toàn quốc",
         "National overview",
