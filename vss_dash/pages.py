@@ -14,6 +14,12 @@ class Page:
     title_en: str
     icon: str
 
+    @property
+    def address(self) -> str:
+        """The path the browser shows. Streamlit serves the first (default) page at "/" and
+        answers its url_path with "Page not found", so that page is linked by "/"."""
+        return "/" if self is PAGES[0] else f"/{self.url_path}"
+
     def title(self, lang: str) -> str:
         return self.title_vi if lang == "vi" else self.title_en
 

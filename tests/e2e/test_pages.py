@@ -104,7 +104,7 @@ def test_page(
     page.on("websocket", lambda ws: requests.append(ws.url))
     page.on("pageerror", lambda error: page_errors.append(str(error)))
 
-    open_page(page, f"{server}/{app_page.url_path}?lang={lang}")
+    open_page(page, f"{server}{app_page.address}?lang={lang}")
     with contextlib.suppress(PlaywrightError):  # reported below, naming the charts that failed
         page.wait_for_function(
             f"({CHART_STATUS_JS})().problems.length === 0", timeout=CHART_TIMEOUT_MS
@@ -150,11 +150,11 @@ def test_deep_link_runs_entry_script(
     wrong: list[str] = []
     for app_page in PAGES:
         for lang in LANGS:
-            open_page(page, f"{fresh_server}/{app_page.url_path}?lang={lang}")
+            open_page(page, f"{fresh_server}{app_page.address}?lang={lang}")
             title = page.title()
             expected = (i18n.t("app_title", lang), app_page.title(lang))
             if not any(text in title for text in expected):
-                wrong.append(f"/{app_page.url_path}?lang={lang}: tab title {title!r}")
+                wrong.append(f"{app_page.address}?lang={lang}: tab title {title!r}")
     assert not wrong, (
         "deep links did not run app.py (tab title should name the app or the page):\n"
         + "\n".join(wrong)
