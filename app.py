@@ -8,6 +8,7 @@ from vss_dash.paths import ROOT
 
 # a local icon file: a ":material/…:" icon would make the browser fetch the favicon from Google
 st.set_page_config(page_title="VSS", page_icon=str(ROOT / "assets" / "favicon.png"), layout="wide")
+ui.page_style()
 lang = ui.language_switch()
 st.set_page_config(page_title=i18n.t("app_title", lang))
 navigation = st.navigation(

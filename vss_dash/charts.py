@@ -12,7 +12,7 @@ import polars as pl
 from vss_dash import catalog, i18n
 
 # Okabe–Ito, darkened where needed for 3:1 contrast against white (WCAG 2.1 non-text contrast)
-PALETTE = ["#0072B2", "#B35900", "#007A5A", "#9E3D75", "#56B4E9", "#6B6B00"]
+PALETTE = ["#0072B2", "#B35900", "#007A5A", "#9E3D75", "#444444", "#6B6B00"]
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 FONT = dict(family="Source Sans, Source Sans Pro, sans-serif", size=14, color="#1F2430")
 
@@ -80,12 +80,14 @@ def trend_lines(
                             color=PALETTE[i % len(PALETTE)],
                         ),
                         text=[label],
-                        textposition="middle left",
+                        textposition="top left",
                         showlegend=False,
                         hovertemplate=label + "<extra></extra>",
                     )
                 )
     if unit == "percent":
         fig.update_yaxes(ticksuffix="%", range=[0, 100])
+    # Plotly names months in English only; Vietnamese readers get numeric months (10/2026)
+    fig.update_xaxes(tickformat="%m/%Y" if lang == "vi" else "%b %Y")
     fig.update_layout(separators=",." if lang == "vi" else ".,")
     return _base_layout(fig, height)

@@ -190,6 +190,17 @@ def kpi_card(
         status_badge(row["status"], titles.get(row["source_id"] or ""), lang_)
 
 
+# Long Vietnamese values ("448,3 nghìn tỷ đồng") must wrap, not be cut off with an ellipsis.
+_STYLE = """<style>
+[data-testid="stMetricValue"] > div, [data-testid="stMetricDelta"] > div,
+[data-testid="stMetricLabel"] p { white-space: normal !important; overflow: visible !important; }
+</style>"""
+
+
+def page_style() -> None:
+    st.html(_STYLE)
+
+
 def demo_notice(lang_: str) -> None:
     st.info(i18n.t("demo_notice", lang_), icon=":material/science:")
 
