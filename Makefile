@@ -28,5 +28,6 @@ test-fast: setup ## unit and AppTest tiers only
 demo: setup ## regenerate the demo store (deterministic) into data/store
 	$(UV) run --locked vss-dash demo
 
-lint: setup ## ruff
+lint: setup ## ruff: lint and formatting
 	$(UV) run --locked ruff check .
+	$(UV) run --locked ruff format --check .

@@ -38,15 +38,17 @@ def tint(hex_: str, alpha: float, on: str = "#FFFFFF") -> str:
     return "#" + "".join(f"{round(c * 255):02X}" for c in mixed)
 
 
-@pytest.mark.parametrize(("a", "b", "ratio"), [("#000000", "#FFFFFF", 21.0),
-                                               ("#FFFFFF", "#FFFFFF", 1.0),
-                                               ("#767676", "#FFFFFF", 4.54)])
+@pytest.mark.parametrize(
+    ("a", "b", "ratio"),
+    [("#000000", "#FFFFFF", 21.0), ("#FFFFFF", "#FFFFFF", 1.0), ("#767676", "#FFFFFF", 4.54)],
+)
 def test_contrast_formula(a, b, ratio):
     assert contrast(a, b) == pytest.approx(ratio, abs=0.01)
 
 
-@pytest.mark.parametrize("key", ["textColor", "primaryColor", "blueColor", "orangeColor",
-                                 "grayColor"])
+@pytest.mark.parametrize(
+    "key", ["textColor", "primaryColor", "blueColor", "orangeColor", "grayColor"]
+)
 def test_theme_text_colours(key):
     assert contrast(THEME[key], THEME["backgroundColor"]) >= 4.5
     assert contrast(THEME[key], THEME["secondaryBackgroundColor"]) >= 4.5

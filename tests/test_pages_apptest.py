@@ -116,3 +116,30 @@ def test_language_switch_in_the_app():
     at = app("app.py", lang="xx")  # unknown: Vietnamese with a notice, no traceback
     assert not at.exception and at.title[0].value == PAGES[0].title_vi
     assert len(at.warning) == 1 and "lang=xx" in at.warning[0].value
+
+
+def test_an_invalid_store_stops_the_page_with_a_bilingual_message(tmp_path, monkeypatch):
+    """No traceback: the file, the row's key and the broken rule, in both languages."""
+    from vss_dash import demo, store
+
+    obs, plans, sources = demo.generate()
+    store.write(tmp_path, obs, plans, sources)
+    bad = obs.with_columns(value=-obs["value"])  # negative counts everywhere
+    bad.write_parquet(tmp_path / "observations.parquet")
+    monkeypatch.setenv("VSS_DATA_DIR", str(tmp_path))
+    at = app("views/overview.py", lang="en")
+    assert not at.exception
+    assert at.error[0].value == i18n.t("store_invalid", "en")
+    table = at.dataframe[0].value
+    assert set(table["file"]) == {"observations.parquet"}
+    assert "non_negative" in set(table["rule"])
+    assert any("negative value" in m for m in table["message"])
+    assert any("giá trị âm" in m for m in table["message_other"])
+    assert not at.metric  # nothing from the broken store is shown
+
+
+def test_a_missing_store_says_how_to_make_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("VSS_DATA_DIR", str(tmp_path / "nowhere"))
+    at = app("views/overview.py", lang="vi")
+    assert not at.exception
+    assert "make demo" in at.error[0].value
