@@ -97,239 +97,118 @@ def _key_text(row: dict, key: tuple[str, ...]) -> str:
     return ", ".join(f"{k}={row[k]}" for k in key if k in row)
 
 
-def _problems(
-    df: pl.DataFrame,
-    mask: pl.Expr,
-    file: str,
-    key: tuple[str, ...],
-    rule: str,
-    vi: str,
-    en: str,
-    limit: int = 50,
-) -> list[Problem]:
-    bad = df.filter(mask).head(limit)
-    return [
-        Problem(file, _key_text(r, key), rule, vi.format(**r), en.format(**r))
-        for r in bad.iter_rows(named=True)
-    ]
+# A rule: (name, expression true on a broken row, message vi, message en). Messages are
+# str.format templates over the row's columns. The rule tables below read best one rule a line.
+# fmt: off
+Rule = tuple[str, pl.Expr, str, str]
+
+
+def _problems(df: pl.DataFrame, file: str, key: tuple[str, ...], rules: list[Rule],
+              limit: int = 50) -> list[Problem]:
+    out = []
+    for rule, mask, vi, en in rules:
+        for r in df.filter(mask).head(limit).iter_rows(named=True):
+            out.append(Problem(file, _key_text(r, key), rule, vi.format(**r), en.format(**r)))
+    return out
 
 
 def _check_schema(df: pl.DataFrame, schema: dict[str, pl.DataType], file: str) -> list[Problem]:
     out = []
     for col, dtype in schema.items():
         if col not in df.columns:
-            out.append(
-                Problem(file, "-", "schema", f"thiếu cột '{col}'", f"missing column '{col}'")
-            )
+            out.append(Problem(file, "-", "schema", f"thiếu cột '{col}'",
+                               f"missing column '{col}'"))
         elif df.schema[col] != dtype:
-            out.append(
-                Problem(
-                    file,
-                    "-",
-                    "schema",
-                    f"cột '{col}' có kiểu {df.schema[col]}, cần {dtype}",
-                    f"column '{col}' has type {df.schema[col]}, expected {dtype}",
-                )
-            )
+            out.append(Problem(file, "-", "schema",
+                               f"cột '{col}' có kiểu {df.schema[col]}, cần {dtype}",
+                               f"column '{col}' has type {df.schema[col]}, expected {dtype}"))
     return out
 
 
 def _valid_geo_expr() -> pl.Expr:
     """True where geo_code exists in its layout at its period (P63 to 2025-06, P34 from 2025-07)."""
-    regs = geo.provinces().select("layout", pl.col("code").alias("geo_code"))
-    p63 = regs.filter(pl.col("layout") == "P63")["geo_code"].to_list()
-    p34 = regs.filter(pl.col("layout") == "P34")["geo_code"].to_list()
     before = pl.col("period") < geo.MERGER_DATE
     return (
         ((pl.col("layout") == "VN") & (pl.col("geo_code") == geo.NATIONAL))
-        | ((pl.col("layout") == "P63") & pl.col("geo_code").is_in(p63) & before)
-        | ((pl.col("layout") == "P34") & pl.col("geo_code").is_in(p34) & ~before)
+        | ((pl.col("layout") == "P63") & pl.col("geo_code").is_in(geo.codes("P63")) & before)
+        | ((pl.col("layout") == "P34") & pl.col("geo_code").is_in(geo.codes("P34")) & ~before)
     )
+
+
+def _common_rules(key: tuple[str, ...]) -> list[Rule]:
+    return [
+        ("layout", ~pl.col("layout").is_in(LAYOUT_VALUES),
+         "bố cục '{layout}' không hợp lệ (VN, P63, P34)",
+         "layout '{layout}' is not one of VN, P63, P34"),
+        ("status", ~pl.col("status").is_in(STATUS_VALUES),
+         "trạng thái '{status}' không hợp lệ", "status '{status}' is not valid"),
+        ("measure", ~pl.col("measure").is_in(list(catalog.BY_ID)),
+         "chỉ tiêu '{measure}' không có trong danh mục",
+         "measure '{measure}' is not in the catalogue"),
+        ("unique_key", pl.struct(list(key)).is_duplicated(), "trùng khóa", "duplicate key"),
+    ]
 
 
 def validate_observations(df: pl.DataFrame, file: str = FILES["observations"]) -> list[Problem]:
     out = _check_schema(df, OBS_SCHEMA, file)
     if out:
         return out
-    key = OBS_KEY
     nulls = pl.any_horizontal(pl.col(c).is_null() for c in OBS_SCHEMA)
-    out += _problems(df, nulls, file, key, "not_null", "có ô trống", "has an empty cell")
-    df = df.filter(~nulls)
-    out += _problems(
-        df,
-        ~pl.col("layout").is_in(LAYOUT_VALUES),
-        file,
-        key,
-        "layout",
-        "bố cục '{layout}' không hợp lệ (VN, P63, P34)",
-        "layout '{layout}' is not one of VN, P63, P34",
-    )
-    out += _problems(
-        df,
-        ~pl.col("status").is_in(STATUS_VALUES),
-        file,
-        key,
-        "status",
-        "trạng thái '{status}' không hợp lệ",
-        "status '{status}' is not valid",
-    )
-    out += _problems(
-        df,
-        ~pl.col("measure").is_in(list(catalog.BY_ID)),
-        file,
-        key,
-        "measure",
-        "chỉ tiêu '{measure}' không có trong danh mục",
-        "measure '{measure}' is not in the catalogue",
-    )
-    derived_unpublished = pl.col("measure").is_in(list(catalog.DERIVED_IDS)) & (
-        pl.col("status") != "published"
-    )
-    out += _problems(
-        df,
-        derived_unpublished,
-        file,
-        key,
-        "derived_stored",
-        "chỉ tiêu tính toán '{measure}' chỉ được lưu khi là số công bố",
-        "derived measure '{measure}' may be stored only as a published figure",
-    )
-    out += _problems(
-        df,
-        pl.col("period") != pl.col("period").dt.month_end(),
-        file,
-        key,
-        "period_month_end",
-        "kỳ {period} không phải ngày cuối tháng",
-        "period {period} is not a month end",
-    )
-    out += _problems(
-        df,
-        ~_valid_geo_expr(),
-        file,
-        key,
-        "geo_code",
-        "mã tỉnh '{geo_code}' không hợp lệ với bố cục {layout} tại kỳ {period}",
-        "geo code '{geo_code}' is not valid for layout {layout} at {period}",
-    )
+    out = _problems(df, file, OBS_KEY, [("not_null", nulls, "có ô trống", "has an empty cell")])
     # shares of a whole (coverage, late payment) lie in 0–100; plan completion and growth need not
-    rates = [m.id for m in catalog.MEASURES if m.formula and m.formula.op == "ratio"]
-    out += _problems(
-        df,
-        pl.col("measure").is_in(rates) & ~pl.col("value").is_between(0, 100),
-        file,
-        key,
-        "rate_range",
-        "tỷ lệ {value} nằm ngoài 0–100",
-        "rate {value} is outside 0–100",
-    )
-    nonneg = [m.id for m in catalog.MEASURES if m.kind != "rate"]
-    out += _problems(
-        df,
-        pl.col("measure").is_in(nonneg) & (pl.col("value") < 0),
-        file,
-        key,
-        "non_negative",
-        "giá trị âm {value}",
-        "negative value {value}",
-    )
-    out += _problems(
-        df,
-        ~pl.col("value").is_finite(),
-        file,
-        key,
-        "finite",
-        "giá trị không hữu hạn",
-        "value is not finite",
-    )
-    dup = pl.struct(list(key)).is_duplicated()
-    out += _problems(df, dup, file, key, "unique_key", "trùng khóa", "duplicate key")
-    return out
+    shares = [m.id for m in catalog.MEASURES if m.formula and m.formula.op == "ratio"]
+    counts = [m.id for m in catalog.MEASURES if m.kind != "rate"]
+    derived = list(catalog.DERIVED_IDS)
+    return out + _problems(df.filter(~nulls), file, OBS_KEY, [
+        *_common_rules(OBS_KEY)[:3],
+        ("derived_stored",
+         pl.col("measure").is_in(derived) & (pl.col("status") != "published"),
+         "chỉ tiêu tính toán '{measure}' chỉ được lưu khi là số công bố",
+         "derived measure '{measure}' may be stored only as a published figure"),
+        ("period_month_end", pl.col("period") != pl.col("period").dt.month_end(),
+         "kỳ {period} không phải ngày cuối tháng", "period {period} is not a month end"),
+        ("geo_code", ~_valid_geo_expr(),
+         "mã tỉnh '{geo_code}' không hợp lệ với bố cục {layout} tại kỳ {period}",
+         "geo code '{geo_code}' is not valid for layout {layout} at {period}"),
+        ("rate_range", pl.col("measure").is_in(shares) & ~pl.col("value").is_between(0, 100),
+         "tỷ lệ {value} nằm ngoài 0–100", "rate {value} is outside 0–100"),
+        ("non_negative", pl.col("measure").is_in(counts) & (pl.col("value") < 0),
+         "giá trị âm {value}", "negative value {value}"),
+        ("finite", ~pl.col("value").is_finite(), "giá trị không hữu hạn", "value is not finite"),
+        _common_rules(OBS_KEY)[3],
+    ])
 
 
 def validate_plans(df: pl.DataFrame, file: str = FILES["plans"]) -> list[Problem]:
     out = _check_schema(df, PLAN_SCHEMA, file)
     if out:
         return out
-    key = PLAN_KEY
-    out += _problems(
-        df,
-        ~pl.col("layout").is_in(LAYOUT_VALUES),
-        file,
-        key,
-        "layout",
-        "bố cục '{layout}' không hợp lệ",
-        "layout '{layout}' is not valid",
-    )
-    out += _problems(
-        df,
-        ~pl.col("measure").is_in(list(catalog.BY_ID)),
-        file,
-        key,
-        "measure",
-        "chỉ tiêu '{measure}' không có trong danh mục",
-        "measure '{measure}' is not in the catalogue",
-    )
-    out += _problems(
-        df,
-        pl.col("target") < 0,
-        file,
-        key,
-        "non_negative",
-        "kế hoạch âm {target}",
-        "negative target {target}",
-    )
-    out += _problems(
-        df,
-        pl.struct(list(key)).is_duplicated(),
-        file,
-        key,
-        "unique_key",
-        "trùng khóa",
-        "duplicate key",
-    )
-    return out
+    return _problems(df, file, PLAN_KEY, [
+        *_common_rules(PLAN_KEY),
+        ("non_negative", pl.col("target") < 0, "kế hoạch âm {target}", "negative target {target}"),
+    ])
 
 
 def validate_sources(df: pl.DataFrame, file: str = FILES["sources"]) -> list[Problem]:
     out = _check_schema(df, SOURCE_SCHEMA, file)
     if out:
         return out
-    return out + _problems(
-        df,
-        pl.col("source_id").is_duplicated(),
-        file,
-        ("source_id",),
-        "unique_key",
-        "trùng mã nguồn",
-        "duplicate source id",
-    )
+    return _problems(df, file, ("source_id",), [
+        ("unique_key", pl.col("source_id").is_duplicated(), "trùng mã nguồn",
+         "duplicate source id")])
 
 
-def validate_references(
-    obs: pl.DataFrame, plans: pl.DataFrame, sources: pl.DataFrame
-) -> list[Problem]:
+def validate_references(obs: pl.DataFrame, plans: pl.DataFrame,
+                        sources: pl.DataFrame) -> list[Problem]:
     """Every source_id used by observations and plans exists in the sources table."""
-    known = sources["source_id"].to_list()
-    out = _problems(
-        obs.unique("source_id"),
-        ~pl.col("source_id").is_in(known),
-        FILES["observations"],
-        ("source_id",),
-        "source_exists",
-        "nguồn '{source_id}' không có trong bảng nguồn",
-        "source '{source_id}' is missing from the sources table",
-    )
-    out += _problems(
-        plans.unique("source_id"),
-        ~pl.col("source_id").is_in(known),
-        FILES["plans"],
-        ("source_id",),
-        "source_exists",
-        "nguồn '{source_id}' không có trong bảng nguồn",
-        "source '{source_id}' is missing from the sources table",
-    )
-    return out
+    rule: Rule = ("source_exists", ~pl.col("source_id").is_in(sources["source_id"].to_list()),
+                  "nguồn '{source_id}' không có trong bảng nguồn",
+                  "source '{source_id}' is missing from the sources table")
+    return (_problems(obs.unique("source_id"), FILES["observations"], ("source_id",), [rule])
+            + _problems(plans.unique("source_id"), FILES["plans"], ("source_id",), [rule]))
+
+
+# fmt: on
 
 
 # ---------------------------------------------------------------- reading and writing
