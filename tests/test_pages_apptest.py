@@ -143,3 +143,53 @@ def test_a_missing_store_says_how_to_make_one(tmp_path, monkeypatch):
     at = app("views/overview.py", lang="vi")
     assert not at.exception
     assert "make demo" in at.error[0].value
+
+
+PROFILE_CARDS = ["si_participants", "si_coverage_rate", "hi_coverage_rate",
+                 "revenue_plan_completion", "late_payment_rate"]
+
+
+@pytest.mark.parametrize(("layout", "code", "month"), [
+    ("P34", "79", "2026-10"),  # merged city, after the merger
+    ("P34", "24", "2024-09"),  # Bắc Ninh + Bắc Giang, history summed through the crosswalk
+    ("P63", "74", "2024-09"),  # Bình Dương, which no longer exists in P34
+    ("P63", "01", "2021-11"),
+])
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_profile_shows_the_provinces_values_and_ranks(frames, layout, code, month, lang):
+    at = app("views/province.py", lang=lang, layout=layout, province=code, month=month)
+    assert not at.exception, [e.value for e in at.exception]
+    y, m = (int(x) for x in month.split("-"))
+    period = metrics.months_back(date(y, m, 1), 0)
+    shown = {card.label: card.value for card in at.metric}
+    ranks = metrics.ranks(frames, PROFILE_CARDS, layout, period, code)
+    captions = [c.value for c in at.caption]
+    for mid in PROFILE_CARDS:
+        measure = catalog.get(mid)
+        expected = metrics.value_at(frames, mid, layout, code, period)
+        assert shown[measure.label(lang)] == i18n.format_value(expected, measure.unit, lang)
+        rank, n = ranks[mid]
+        assert i18n.t("rank_note", lang, rank=rank, n=n) in captions
+    assert n == (34 if layout == "P34" else 63)
+
+
+def test_profile_of_a_merged_province_shows_its_former_provinces():
+    at = app("views/province.py", lang="en", layout="P34", province="24", month="2026-10")
+    assert not at.exception
+    assert any("former provinces" in s.value for s in at.subheader)
+    table = at.dataframe[-1].value
+    assert set(table["Province"]) == {"Bắc Giang", "Bắc Ninh", "Bắc Ninh (34)"}
+
+
+def test_profile_of_a_p63_province_that_was_merged_says_into_what():
+    at = app("views/province.py", lang="en", layout="P63", province="74", month="2025-06")
+    assert any("part of Thành phố Hồ Chí Minh" in c.value for c in at.caption)
+    # P63 months end at 2025-06: later months are not offered
+    months = at.selectbox(key="month")
+    assert (months.value, months.options[0], len(months.options)) == ("2025-06", "June 2025", 66)
+
+
+def test_profile_with_an_unknown_province_falls_back_with_a_notice():
+    at = app("views/province.py", lang="en", layout="P34", province="74")  # not a P34 code
+    assert not at.exception
+    assert any("province=74" in w.value for w in at.warning)

@@ -4,6 +4,13 @@ import streamlit as st
 
 from vss_dash import charts, i18n, ui
 
+CARDS = [
+    ["si_participants", "ui_participants", "hi_participants"],
+    ["si_coverage_rate", "ui_coverage_rate", "hi_coverage_rate"],
+    ["revenue_collected", "revenue_plan_completion", "late_payment_rate"],
+]
+COVERAGE = ["si_coverage_rate", "ui_coverage_rate", "hi_coverage_rate"]
+
 lang = ui.lang()
 fr = ui.frames(lang)
 period = ui.month_picker(fr.periods(), lang)
@@ -12,40 +19,24 @@ st.title(i18n.t("overview_title", lang))
 ui.as_of(period, lang)
 ui.demo_notice(lang)
 
-CARDS = [
-    ["si_participants", "ui_participants", "hi_participants"],
-    ["si_coverage_rate", "ui_coverage_rate", "hi_coverage_rate"],
-    ["revenue_collected", "revenue_plan_completion", "late_payment_rate"],
-]
-snap, history = ui.cached_kpis(
-    fr, [m for row in CARDS for m in row] + ["si_compulsory", "si_voluntary"], period
-)
-ui.kpi_grid(
-    CARDS,
-    snap,
-    history,
-    lang,
-    fr.source_titles(),
-    notes={
-        "si_participants": i18n.t(
-            "si_split",
-            lang,
-            compulsory=ui.formatted(snap, "si_compulsory", lang),
-            voluntary=ui.formatted(snap, "si_voluntary", lang),
-        ),
-        "revenue_collected": i18n.t("ytd", lang).capitalize(),
-    },
-)
+measures = [m for row in CARDS for m in row] + ["si_compulsory", "si_voluntary"]
+snap, history = ui.compute(fr, "kpis", measures, period)
+notes = {
+    "si_participants": i18n.t(
+        "si_split",
+        lang,
+        compulsory=ui.formatted(snap, "si_compulsory", lang),
+        voluntary=ui.formatted(snap, "si_voluntary", lang),
+    ),
+    "revenue_collected": i18n.t("ytd", lang).capitalize(),
+}
+ui.kpi_grid(CARDS, snap, history, lang, fr.source_titles(), notes)
 ui.table_expander(ui.snapshot_table(snap, lang), lang, key="kpi_table")
 
 st.subheader(i18n.t("coverage_trend", lang))
-COVERAGE = ["si_coverage_rate", "ui_coverage_rate", "hi_coverage_rate"]
-_, coverage = ui.cached_kpis(fr, COVERAGE, period)
+_, coverage = ui.compute(fr, "kpis", COVERAGE, period)
 targets = ui.targets(fr, COVERAGE, coverage)
 ui.chart(
-    charts.trend_lines(coverage, lang, targets),
-    ui.history_table(coverage, lang),
-    lang,
-    key="coverage",
+    charts.trend_lines(coverage, lang, targets), ui.history_table(coverage, lang), lang, "coverage"
 )
 ui.sources_footer(snap, history, fr, lang)

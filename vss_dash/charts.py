@@ -6,6 +6,8 @@ blindness; every line also has its own dash pattern, so no series is told apart 
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 import polars as pl
 
@@ -91,3 +93,157 @@ def trend_lines(
     fig.update_xaxes(tickformat="%m/%Y" if lang == "vi" else "%b %Y")
     fig.update_layout(separators=",." if lang == "vi" else ".,")
     return _base_layout(fig, height)
+
+
+def series_lines(df: pl.DataFrame, unit: str, lang: str, height: int = 360) -> go.Figure:
+    """Lines from a long frame with columns series, period, value; one line per series."""
+    fig = go.Figure()
+    for i, name in enumerate(df.get_column("series").unique(maintain_order=True)):
+        part = df.filter(pl.col("series") == name).sort("period")
+        texts = [i18n.format_value(v, unit, lang) for v in part.get_column("value")]
+        fig.add_trace(
+            go.Scatter(
+                x=part.get_column("period").to_list(),
+                y=part.get_column("value").to_list(),
+                name=name,
+                mode="lines",
+                line=dict(color=PALETTE[i % len(PALETTE)], dash=DASHES[i % len(DASHES)], width=3),
+                customdata=texts,
+                hovertemplate="%{customdata}<extra>" + name + "</extra>",
+            )
+        )
+    if unit == "percent":
+        fig.update_yaxes(ticksuffix="%")
+    fig.update_xaxes(tickformat="%m/%Y" if lang == "vi" else "%b %Y")
+    fig.update_layout(separators=",." if lang == "vi" else ".,")
+    return _base_layout(fig, height)
+
+
+def colour_scale(measure: str) -> tuple[str, float | None]:
+    """(Plotly colour scale, midpoint) that reads right for the measure: plan completion diverges
+    around 100 %; where lower is better, worse is darker (oranges); otherwise more is darker
+    (blues). Single-hue and blue–orange scales stay readable for colour-blind viewers."""
+    m = catalog.get(measure)
+    if m.formula is not None and m.formula.op == "plan_ratio":
+        return "PuOr", 100.0
+    if m.good == "down":
+        return "Oranges", None
+    return "Blues", None
+
+
+def choropleth(
+    table: pl.DataFrame,
+    geojson: dict,
+    measure: str,
+    lang: str,
+    national: float | None,
+    labels: list[dict] | None = None,
+    height: int = 640,
+) -> go.Figure:
+    """A province map. table: geo_code, name, value, numerator, denominator, rank, change,
+    change_kind (metrics.province_table). labels: points to name on the map (lon, lat, text).
+    The national value is marked on the colour bar."""
+    m = catalog.get(measure)
+    n = table.height
+    scale, mid = colour_scale(measure)
+    parts = catalog.get(measure).formula
+    num_unit = den_unit = m.unit
+    if parts is not None and parts.op in ("ratio", "plan_ratio", "yoy_pct"):
+        num_unit = catalog.get(parts.args[0]).unit
+        den_unit = catalog.get(parts.args[-1]).unit
+    custom = [
+        [
+            r["name"],
+            i18n.format_value(r["value"], m.unit, lang),
+            i18n.format_value(r["numerator"], num_unit, lang),
+            i18n.format_value(r["denominator"], den_unit, lang),
+            f"{r['rank']}/{n}",
+            i18n.format_change(r["change"], lang, r["change_kind"]),
+        ]
+        for r in table.iter_rows(named=True)
+    ]
+    has_parts = parts is not None and parts.op != "sum"
+    hover = (
+        "<b>%{customdata[0]}</b><br>"
+        + f"{m.label(lang)}: %{{customdata[1]}}<br>"
+        + (
+            f"{i18n.t('numerator', lang)}: %{{customdata[2]}}<br>"
+            f"{i18n.t('denominator', lang)}: %{{customdata[3]}}<br>"
+            if has_parts
+            else ""
+        )
+        + f"{i18n.t('rank', lang)}: %{{customdata[4]}}<br>"
+        + f"{i18n.t('yoy_short', lang)}: %{{customdata[5]}}<extra></extra>"
+    )
+    values = table.get_column("value")
+    zmin, zmax = values.min(), values.max()
+    if mid is not None:  # symmetric around the midpoint, so equal distances get equal colour
+        half = max(abs(zmax - mid), abs(mid - zmin))
+        zmin, zmax = mid - half, mid + half
+    ticks = _ticks(zmin, zmax)
+    tickvals = list(ticks)
+    ticktext = [i18n.format_number(v, lang, decimals=_decimals(ticks)) for v in ticks]
+    if national is not None:
+        tickvals.append(national)
+        ticktext.append(f"◀ {i18n.t('national', lang)} {i18n.format_value(national, m.unit, lang)}")
+    unit = i18n.t(f"unit_{m.unit}", lang)
+    fig = go.Figure(
+        go.Choropleth(
+            geojson=geojson,
+            featureidkey="id",
+            locations=table.get_column("geo_code").to_list(),
+            z=values.to_list(),
+            zmin=zmin,
+            zmax=zmax,
+            zmid=mid,
+            colorscale=scale,
+            marker=dict(line=dict(color="#FFFFFF", width=0.6)),
+            customdata=custom,
+            hovertemplate=hover,
+            colorbar=dict(
+                title=dict(text=unit, side="top"),
+                tickvals=tickvals,
+                ticktext=ticktext,
+                len=0.8,
+                thickness=16,
+            ),
+        )
+    )
+    if labels:
+        fig.add_trace(
+            go.Scattergeo(
+                lon=[p["lon"] for p in labels],
+                lat=[p["lat"] for p in labels],
+                text=[p["text"] for p in labels],
+                mode="markers+text",
+                marker=dict(size=5, color="#1F2430", symbol="circle-open"),
+                textposition="middle right",
+                textfont=dict(size=12, color="#1F2430"),
+                hoverinfo="text",
+                showlegend=False,
+            )
+        )
+    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+    fig.update_layout(
+        height=height,
+        margin=dict(l=0, r=0, t=0, b=0),
+        font=FONT,
+        separators=",." if lang == "vi" else ".,",
+        dragmode=False,
+    )
+    return fig
+
+
+def _ticks(lo: float, hi: float, n: int = 5) -> list[float]:
+    """About n round tick values between lo and hi."""
+    if hi <= lo:
+        return [lo]
+    raw = (hi - lo) / n
+    mag = 10 ** math.floor(math.log10(raw))
+    step = min((s * mag for s in (1, 2, 2.5, 5, 10) if s * mag >= raw), default=10 * mag)
+    first = math.ceil(lo / step) * step
+    return [round(first + i * step, 10) for i in range(int((hi - first) / step) + 1)]
+
+
+def _decimals(ticks: list[float]) -> int:
+    return 0 if all(float(t).is_integer() for t in ticks) else 1

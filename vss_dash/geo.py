@@ -172,6 +172,16 @@ def _p63_to_p34() -> dict[str, str]:
     return dict(crosswalk().iter_rows())
 
 
+def successor(code_63: str) -> str:
+    """The P34 code of the province that absorbed (or continued) a P63 province."""
+    return _p63_to_p34()[code_63]
+
+
+def constituents(code_34: str) -> list[str]:
+    """The P63 codes that form a P34 province, in code order."""
+    return sorted(c for c, n in _p63_to_p34().items() if n == code_34)
+
+
 def harmonise_codes_to_p34(df: pl.DataFrame, code_col: str = "geo_code") -> pl.DataFrame:
     """Replace P63 province codes by the P34 code of the province that absorbed them.
 

@@ -78,6 +78,69 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Tham số `{param}={value}` trong đường dẫn không hợp lệ; đang dùng giá trị mặc định.",
         "en": "The link's parameter `{param}={value}` is not valid; showing the default instead.",
     },
+    "numerator": {"vi": "Tử số", "en": "Numerator"},
+    "denominator": {"vi": "Mẫu số", "en": "Denominator"},
+    "rank": {"vi": "Xếp hạng", "en": "Rank"},
+    "yoy_short": {"vi": "So với cùng kỳ", "en": "Year on year"},
+    "unit_persons": {"vi": "người", "en": "persons"},
+    "unit_visits": {"vi": "lượt", "en": "visits"},
+    "unit_cases": {"vi": "hồ sơ", "en": "cases"},
+    "unit_count": {"vi": "số lượng", "en": "count"},
+    "unit_percent": {"vi": "%", "en": "%"},
+    "unit_billion_vnd": {"vi": "tỷ đồng", "en": "billion VND"},
+    "measure": {"vi": "Chỉ tiêu", "en": "Measure"},
+    "layout": {"vi": "Đơn vị hành chính", "en": "Provinces"},
+    "layout_P63": {"vi": "63 tỉnh (đến 6/2025)", "en": "63 provinces (to Jun 2025)"},
+    "layout_P34": {"vi": "34 tỉnh (từ 7/2025)", "en": "34 provinces (from Jul 2025)"},
+    "p63_unavailable": {
+        "vi": (
+            "Từ tháng 7/2025 số liệu do 34 tỉnh, thành phố báo cáo và không thể tách ngược về "
+            "63 tỉnh cũ; đang hiển thị theo 34 tỉnh."
+        ),
+        "en": (
+            "From July 2025 the data is reported by the 34 provinces and cannot be split back "
+            "into the former 63; showing the 34 provinces instead."
+        ),
+    },
+    "harmonised_note": {
+        "vi": "Số liệu trước 7/2025 được cộng gộp từ 63 tỉnh cũ theo bảng chuyển đổi sáp nhập.",
+        "en": "Figures before July 2025 are summed from the former 63 provinces via the merger "
+        "crosswalk.",
+    },
+    "map_title": {"vi": "Bản đồ tỉnh, thành phố", "en": "Province map"},
+    "ranking_title": {"vi": "Xếp hạng", "en": "Ranking"},
+    "top_n": {"vi": "Số tỉnh đầu và cuối bảng", "en": "Top and bottom N"},
+    "best": {"vi": "Tốt nhất", "en": "Best"},
+    "worst": {"vi": "Cần quan tâm", "en": "Lagging"},
+    "col_province": {"vi": "Tỉnh, thành phố", "en": "Province"},
+    "col_rank": {"vi": "Hạng", "en": "Rank"},
+    "col_profile": {"vi": "Hồ sơ", "en": "Profile"},
+    "open_profile": {"vi": "Xem hồ sơ tỉnh", "en": "Open the province profile"},
+    "map_hint": {
+        "vi": "Bấm vào một tỉnh trên bản đồ hoặc một dòng trong bảng để mở hồ sơ tỉnh.",
+        "en": "Click a province on the map or a row of the table to open its profile.",
+    },
+    "archipelago_hs": {"vi": "QĐ. Hoàng Sa (Đà Nẵng)", "en": "Hoàng Sa (Paracel) Is. (Đà Nẵng)"},
+    "archipelago_ts": {
+        "vi": "QĐ. Trường Sa (Khánh Hòa)",
+        "en": "Trường Sa (Spratly) Is. (Khánh Hòa)",
+    },
+    "profile_title": {"vi": "Hồ sơ tỉnh", "en": "Province profile"},
+    "province": {"vi": "Tỉnh, thành phố", "en": "Province"},
+    "rank_note": {"vi": "Hạng {rank}/{n} tỉnh", "en": "Rank {rank} of {n} provinces"},
+    "constituents_title": {
+        "vi": "Lịch sử các tỉnh cũ hợp thành {name}",
+        "en": "History of the former provinces that form {name}",
+    },
+    "constituents_note": {
+        "vi": "Đến 6/2025 theo từng tỉnh cũ; từ 7/2025 chỉ có số liệu của tỉnh mới.",
+        "en": "Up to June 2025 by former province; from July 2025 only the merged province "
+        "reports.",
+    },
+    "merged_into": {
+        "vi": "Từ 1/7/2025 {old} thuộc {new}.",
+        "en": "Since 1 July 2025 {old} is part of {new}.",
+    },
     "sources_used": {
         "vi": "Nguồn số liệu trên trang này:",
         "en": "Sources of the figures on this page:",

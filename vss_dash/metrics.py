@@ -302,20 +302,25 @@ def snapshot(
 
 
 def kpis(
-    frames: Frames, measures: list[str], period: date, months: int = 24
+    frames: Frames,
+    measures: list[str],
+    period: date,
+    months: int = 24,
+    layout: str = "VN",
+    geo_code: str = geo.NATIONAL,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """What a row of KPI cards needs: `snapshot` at the period, and each measure's national
-    history over the `months` months up to it (measure, period, value, status)."""
+    """What a row of KPI cards needs: `snapshot` at the period, and each measure's history
+    over the `months` months up to it (measure, period, value, status, source_id)."""
     start = months_back(period, months - 1)
     history = pl.concat(
         [
-            series(frames, mid, start=start, end=period)
+            series(frames, mid, layout, geo_code, start=start, end=period)
             .with_columns(measure=pl.lit(mid))
             .select("measure", "period", "value", "status", "source_id")
             for mid in measures
         ]
     )
-    return snapshot(frames, measures, period), history
+    return snapshot(frames, measures, period, layout, geo_code), history
 
 
 def targets(frames: Frames, measures: list[str], start: date, end: date) -> pl.DataFrame:
@@ -343,6 +348,104 @@ def province_values(
         .sort("rank")
         .select("geo_code", "value", "status", "source_id", "rank")
     )
+
+
+def parts(frames: Frames, measure: str, layout: str) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+    """Numerator and denominator of a derived ratio-like measure, resolved like the measure:
+    (numerator, denominator) frames of period, geo_code, value; None for a plain measure."""
+    f = catalog.get(measure).formula
+    if f is None or f.op == "sum":
+        return None
+    num = resolve(frames, f.args[0], layout)
+    if f.op == "ratio":
+        den = resolve(frames, f.args[1], layout)
+    elif f.op == "plan_ratio":
+        plan = plan_table(frames, f.args[0], layout)
+        den = (
+            num.select("period", "geo_code")
+            .with_columns(_year=pl.col("period").dt.year().cast(pl.Int32))
+            .join(plan.rename({"year": "_year", "target": "value"}), on=["_year", "geo_code"])
+        )
+    else:  # yoy_pct: the same measure a year earlier
+        den = num.with_columns(pl.col("period").dt.offset_by("12mo").dt.month_end())
+    return num.select("period", "geo_code", "value"), den.select("period", "geo_code", "value")
+
+
+def province_table(frames: Frames, measure: str, layout: str, period: date) -> pl.DataFrame:
+    """What a map and its ranking show for each province of a layout at a period: geo_code,
+    name, value, numerator, denominator, rank (1 = best), change on a year earlier, status,
+    source_id."""
+    cur = province_values(frames, measure, layout, period)
+    prev = resolve(frames, measure, layout).filter(pl.col("period") == months_back(period, 12))
+    kind = change_kind(measure)
+    change = (
+        pl.col("value") - pl.col("prev")
+        if kind == "pp"
+        else 100 * (pl.col("value") / pl.col("prev") - 1)
+    )
+    out = cur.join(
+        prev.select("geo_code", prev=pl.col("value")), on="geo_code", how="left"
+    ).with_columns(change=change, change_kind=pl.lit(kind))
+    split = parts(frames, measure, layout)
+    if split is None:
+        out = out.with_columns(
+            numerator=pl.lit(None, pl.Float64), denominator=pl.lit(None, pl.Float64)
+        )
+    else:
+        for name, part in zip(("numerator", "denominator"), split, strict=True):
+            at = part.filter(pl.col("period") == period).select(
+                "geo_code", pl.col("value").alias(name)
+            )
+            out = out.join(at, on="geo_code", how="left")
+    names = geo.provinces(layout).select(geo_code="code", name="short_name")
+    return (
+        out.join(names, on="geo_code", how="left")
+        .sort("rank", "geo_code")
+        .select(
+            "geo_code",
+            "name",
+            "value",
+            "numerator",
+            "denominator",
+            "rank",
+            "change",
+            "change_kind",
+            "status",
+            "source_id",
+        )
+    )
+
+
+def ranks(
+    frames: Frames, measures: list[str], layout: str, period: date, geo_code: str
+) -> dict[str, tuple[int, int]]:
+    """measure -> (rank of the province among the layout's provinces, how many were ranked)."""
+    out = {}
+    for mid in measures:
+        table = province_values(frames, mid, layout, period)
+        row = table.filter(pl.col("geo_code") == geo_code)
+        if row.height:
+            out[mid] = (row.item(0, "rank"), table.height)
+    return out
+
+
+def constituent_history(frames: Frames, measure: str, code_34: str) -> pl.DataFrame:
+    """A P34 province's history: each former P63 province that forms it (to 2025-06), and the
+    merged province over the whole period (older months summed through the crosswalk).
+    Columns: series (name), layout, geo_code, period, value."""
+    olds = geo.crosswalk().filter(pl.col("code_34") == code_34).get_column("code_63").to_list()
+    names63 = dict(geo.provinces("P63").select("code", "short_name").iter_rows())
+    name34 = geo.province_name("P34", code_34)
+    parts_ = resolve(frames, measure, "P63").filter(pl.col("geo_code").is_in(olds))
+    merged = resolve(frames, measure, "P34").filter(pl.col("geo_code") == code_34)
+    return pl.concat(
+        [
+            parts_.with_columns(
+                series=pl.col("geo_code").replace_strict(names63), layout=pl.lit("P63")
+            ),
+            merged.with_columns(series=pl.lit(f"{name34} (34)"), layout=pl.lit("P34")),
+        ]
+    ).select("series", "layout", "geo_code", "period", "value")
 
 
 def count_above_national(

@@ -32,4 +32,12 @@ PAGES: tuple[Page, ...] = (
         "National overview",
         ":material/dashboard:",
     ),
+    Page("views/map.py", "map", "Bản đồ tỉnh", "Province map", ":material/map:"),
+    Page(
+        "views/province.py",
+        "province",
+        "Hồ sơ tỉnh",
+        "Province profile",
+        ":material/location_city:",
+    ),
 )

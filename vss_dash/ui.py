@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from vss_dash import catalog, i18n, metrics, store
+from vss_dash import catalog, geo, i18n, metrics, store
 from vss_dash.paths import store_dir
 
 # ---------------------------------------------------------------- language
@@ -114,36 +114,96 @@ def frames(lang_: str) -> metrics.Frames:
     raise AssertionError("unreachable")
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def kpis(
-    _frames: metrics.Frames, token: tuple, measures: tuple[str, ...], period: date, months: int
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    return metrics.kpis(_frames, list(measures), period, months)
+@st.cache_data(show_spinner=False, max_entries=256)
+def _compute(_frames: metrics.Frames, token: tuple, name: str, args: tuple):
+    # `_frames` is not hashed (leading underscore); `token` stands for it, so a new store
+    # invalidates every cached result
+    return getattr(metrics, name)(_frames, *args)
 
 
-def cached_kpis(
-    fr: metrics.Frames, measures: list[str], period: date, months: int = 24
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    return kpis(fr, _store_token(store_dir()), tuple(measures), period, months)
+def compute(fr: metrics.Frames, name: str, *args):
+    """metrics.<name>(fr, *args), cached per store version. Lists become tuples for hashing."""
+    args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
+    return _compute(fr, _store_token(store_dir()), name, args)
 
 
 # ---------------------------------------------------------------- widgets
 
 
+def url_select(
+    label: str,
+    options: list[str],
+    key: str,
+    lang_: str,
+    default: str | None = None,
+    format_func=str,
+    container=None,
+) -> str:
+    """A select box whose value lives in ?key=; a bad value in the URL falls back to the default
+    (first option) with a notice."""
+    default = options[0] if default is None else default
+    _seed_from_url(key, options, default)
+    url_notices(lang_)
+    where = st.sidebar if container is None else container
+    choice = where.selectbox(label, options, format_func=format_func, key=key)
+    _write_to_url(key, choice, default)
+    return choice
+
+
 def month_picker(periods: list[date], lang_: str) -> date:
     """Month select kept in ?month=YYYY-MM; newest first, and the default."""
     by_key = {f"{p:%Y-%m}": p for p in sorted(periods, reverse=True)}
-    options = list(by_key)
-    _seed_from_url("month", options, options[0])
-    url_notices(lang_)
-    choice = st.sidebar.selectbox(
+    choice = url_select(
         i18n.t("month", lang_),
-        options,
+        list(by_key),
+        "month",
+        lang_,
         format_func=lambda k: i18n.format_month(by_key[k], lang_),
-        key="month",
     )
-    _write_to_url("month", choice, options[0])
     return by_key[choice]
+
+
+def measure_picker(
+    measures: list[str], lang_: str, default: str | None = None, container=None
+) -> str:
+    """Measure select kept in ?measure=<catalogue id>."""
+    return url_select(
+        i18n.t("measure", lang_),
+        measures,
+        "measure",
+        lang_,
+        default,
+        format_func=lambda mid: catalog.get(mid).label(lang_),
+        container=container,
+    )
+
+
+def layout_picker(period: date, lang_: str) -> str:
+    """P63 or P34, kept in ?layout=. P63 exists only up to 2025-06: asked for later, the page
+    explains and shows P34."""
+    choice = url_select(
+        i18n.t("layout", lang_),
+        ["P34", "P63"],
+        "layout",
+        lang_,
+        format_func=lambda v: i18n.t(f"layout_{v}", lang_),
+    )
+    if choice == "P63" and geo.layout_for_period(period) == "P34":
+        st.info(i18n.t("p63_unavailable", lang_), icon=":material/info:")
+        return "P34"
+    return choice
+
+
+def province_picker(layout: str, lang_: str) -> str:
+    """Province select kept in ?province=<GSO code of the layout>."""
+    names = dict(geo.provinces(layout).select("code", "short_name").iter_rows())
+    return url_select(
+        i18n.t("province", lang_),
+        list(names),
+        "province",
+        lang_,
+        format_func=lambda code: names[code],
+    )
 
 
 def status_badge(status: str | None, source_title: str | None, lang_: str) -> None:
@@ -305,3 +365,117 @@ def sources_footer(
     lines = [f"- `{sid}`: {titles.get(sid, sid)}" for sid in sorted(used)]
     st.divider()
     st.caption(i18n.t("sources_used", lang_) + "\n" + "\n".join(lines))
+
+
+# ---------------------------------------------------------------- provinces
+
+
+def profile_link_params(layout: str, code: str) -> dict[str, str]:
+    return {"layout": layout, "province": code}
+
+
+def open_profile(layout: str, code: str) -> None:
+    """Go to the province profile (the language stays in session state)."""
+    st.switch_page("views/province.py", query_params=profile_link_params(layout, code))
+
+
+def map_chart(fig, key: str) -> str | None:
+    """The map, with click selection. Returns the GSO code of a clicked province, if any."""
+    event = st.plotly_chart(
+        fig,
+        key=f"chart_{key}",
+        on_select="rerun",
+        selection_mode="points",
+        config={"displayModeBar": False, "topojsonURL": TOPOJSON_URL, "scrollZoom": False},
+        width="stretch",
+    )
+    return clicked_location(event)
+
+
+# plotly.js fetches its base layer for every geo map, even hidden; the app serves it itself
+# (static/ with server.enableStaticServing) so that nothing leaves the office network
+TOPOJSON_URL = "app/static/topojson/"
+
+
+def clicked_location(event) -> str | None:
+    """The `location` of the first selected point of a Plotly selection event."""
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    for p in points:
+        if p.get("location"):
+            return str(p["location"])
+    return None
+
+
+def ranking(table: pl.DataFrame, measure: str, layout: str, n: int, lang_: str) -> str | None:
+    """Top and bottom n provinces as two tables; a clicked row returns its GSO code."""
+    m = catalog.get(measure)
+    chosen = None
+    for title_key, part in (("best", table.head(n)), ("worst", table.tail(n).reverse())):
+        st.markdown(f"**{i18n.t(title_key, lang_)}**")
+        shown = pl.DataFrame(
+            {
+                i18n.t("col_rank", lang_): part.get_column("rank"),
+                i18n.t("col_province", lang_): part.get_column("name"),
+                i18n.t("col_value", lang_): [
+                    i18n.format_value(v, m.unit, lang_) for v in part.get_column("value")
+                ],
+                i18n.t("yoy_short", lang_): [
+                    i18n.format_change(c, lang_, k)
+                    for c, k in zip(
+                        part.get_column("change"), part.get_column("change_kind"), strict=True
+                    )
+                ],
+            }
+        )
+        event = st.dataframe(
+            shown,
+            hide_index=True,
+            on_select="rerun",
+            selection_mode="single-row",
+            key=f"rank_{title_key}",
+        )
+        rows = event.selection.rows if event is not None else []
+        if rows:
+            chosen = part.item(rows[0], "geo_code")
+    return chosen
+
+
+def province_table_view(table: pl.DataFrame, measure: str, lang_: str) -> pl.DataFrame:
+    """The whole province table, formatted for reading (the map's data as a table)."""
+    m = catalog.get(measure)
+    f = m.formula
+    num_unit = catalog.get(f.args[0]).unit if f is not None and f.op != "sum" else m.unit
+    den_unit = catalog.get(f.args[-1]).unit if f is not None and f.op != "sum" else m.unit
+    return pl.DataFrame(
+        [
+            {
+                i18n.t("col_rank", lang_): r["rank"],
+                i18n.t("col_province", lang_): r["name"],
+                i18n.t("col_value", lang_): i18n.format_value(r["value"], m.unit, lang_),
+                i18n.t("numerator", lang_): i18n.format_value(r["numerator"], num_unit, lang_),
+                i18n.t("denominator", lang_): i18n.format_value(r["denominator"], den_unit, lang_),
+                i18n.t("yoy_short", lang_): i18n.format_change(
+                    r["change"], lang_, r["change_kind"]
+                ),
+                i18n.t("col_status", lang_): _status_label(r["status"], lang_),
+            }
+            for r in table.iter_rows(named=True)
+        ]
+    )
+
+
+def series_table(df: pl.DataFrame, unit: str, lang_: str) -> pl.DataFrame:
+    """A series_lines chart's data (series, period, value) as a table, formatted for reading."""
+    return pl.DataFrame(
+        [
+            {
+                i18n.t("month", lang_): i18n.format_month(r["period"], lang_),
+                i18n.t("col_province", lang_): r["series"],
+                i18n.t("col_value", lang_): i18n.format_value(r["value"], unit, lang_),
+            }
+            for r in df.sort("series", "period").iter_rows(named=True)
+        ]
+    )

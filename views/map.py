@@ -1,0 +1,39 @@
+"""Province map: which localities lag? A choropleth of a measure with a ranking beside it."""
+
+import streamlit as st
+
+from vss_dash import boundaries, catalog, charts, geo, i18n, ui
+
+lang = ui.lang()
+fr = ui.frames(lang)
+MAPPABLE = [m.id for m in catalog.MEASURES if m.mappable]
+measure = ui.measure_picker(MAPPABLE, lang, default="si_coverage_rate")
+period = ui.month_picker(fr.periods(), lang)
+
+st.title(i18n.t("map_title", lang))
+ui.as_of(period, lang)
+ui.demo_notice(lang)
+layout = ui.layout_picker(period, lang)
+if layout == "P34" and period < geo.MERGER_DATE:
+    st.caption(i18n.t("harmonised_note", lang))
+
+table = ui.compute(fr, "province_table", measure, layout, period)
+national = ui.compute(fr, "value_at", measure, "VN", geo.NATIONAL, period)
+labels = [
+    {"lon": a["lon"], "lat": a["lat"], "text": i18n.t(a["label_key"], lang)}
+    for a in boundaries.archipelagos()
+]
+m = catalog.get(measure)
+st.subheader(f"{m.label(lang)} · {i18n.format_month(period, lang)}")
+map_col, rank_col = st.columns([3, 2])
+with map_col:
+    fig = charts.choropleth(table, boundaries.load_geojson(layout), measure, lang, national, labels)
+    clicked = ui.map_chart(fig, key="map")
+    st.caption(i18n.t("map_hint", lang))
+with rank_col:
+    n = st.slider(i18n.t("top_n", lang), 3, 15, 5, key="top_n")
+    chosen = ui.ranking(table, measure, layout, n, lang)
+ui.table_expander(ui.province_table_view(table, measure, lang), lang, key="map_table")
+
+if clicked or chosen:
+    ui.open_profile(layout, clicked or chosen)

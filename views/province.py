@@ -1,0 +1,57 @@
+"""Province profile: every KPI of one province, its rank, plan completion, and for a merged
+province the history of the former provinces that form it."""
+
+import streamlit as st
+
+from vss_dash import catalog, charts, geo, i18n, ui
+
+CARDS = [
+    ["si_participants", "ui_participants", "hi_participants"],
+    ["si_coverage_rate", "ui_coverage_rate", "hi_coverage_rate"],
+    ["revenue_collected", "revenue_plan_completion", "hi_plan_completion"],
+    ["late_payment_rate", "hi_medical_cost_yoy", "si_voluntary_rate"],
+]
+
+lang = ui.lang()
+fr = ui.frames(lang)
+layout = ui.url_select(
+    i18n.t("layout", lang),
+    ["P34", "P63"],
+    "layout",
+    lang,
+    format_func=lambda v: i18n.t(f"layout_{v}", lang),
+)
+code = ui.province_picker(layout, lang)
+periods = [p for p in fr.periods() if geo.layout_for_period(p) == layout or layout == "P34"]
+period = ui.month_picker(periods, lang)
+
+st.title(f"{i18n.t('profile_title', lang)}: {geo.province_name(layout, code, short=False)}")
+ui.as_of(period, lang)
+ui.demo_notice(lang)
+if layout == "P63" and len(geo.constituents(geo.successor(code))) > 1:
+    new = geo.province_name("P34", geo.successor(code), short=False)
+    st.caption(i18n.t("merged_into", lang, old=geo.province_name("P63", code), new=new))
+elif period < geo.MERGER_DATE:
+    st.caption(i18n.t("harmonised_note", lang))
+
+measures = [m for row in CARDS for m in row]
+snap, history = ui.compute(fr, "kpis", measures, period, 24, layout, code)
+ranks = ui.compute(fr, "ranks", measures, layout, period, code)
+notes = {m: i18n.t("rank_note", lang, rank=r, n=n) for m, (r, n) in ranks.items()}
+ui.kpi_grid(CARDS, snap, history, lang, fr.source_titles(), notes)
+ui.table_expander(ui.snapshot_table(snap, lang), lang, key="profile_table")
+
+if layout == "P34" and len(geo.constituents(code)) > 1:
+    st.subheader(i18n.t("constituents_title", lang, name=geo.province_name("P34", code)))
+    st.caption(i18n.t("constituents_note", lang))
+    measure = ui.measure_picker(
+        [m.id for m in catalog.MEASURES if m.mappable], lang, "si_coverage_rate", container=st
+    )
+    hist = ui.compute(fr, "constituent_history", measure, code)
+    ui.chart(
+        charts.series_lines(hist, catalog.get(measure).unit, lang),
+        ui.series_table(hist, catalog.get(measure).unit, lang),
+        lang,
+        "constituents",
+    )
+ui.sources_footer(snap, history, fr, lang)
