@@ -573,3 +573,17 @@ def test_geo_does_not_import_streamlit() -> None:
     probe = "import sys, vss_dash.geo; print('streamlit' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("code_63", "code_34"), [("74", "79"), ("77", "79"), ("79", "79"), ("80", "80"), ("44", "44")]
+)
+def test_successor(code_63, code_34):
+    assert geo.successor(code_63) == code_34
+
+
+def test_constituents():
+    assert geo.constituents("79") == ["74", "77", "79"]
+    assert geo.constituents("80") == ["72", "80"]
+    assert geo.constituents("04") == ["04"]
+    assert sum(len(geo.constituents(c)) for c in geo.codes("P34")) == 63

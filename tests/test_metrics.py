@@ -211,3 +211,50 @@ def test_unknown_layout_and_measure_are_refused():
         metrics.resolve(fr, "si_compulsory", "P64")
     with pytest.raises(KeyError, match="valid"):
         metrics.resolve(fr, "si_everyone", "VN")
+
+
+def test_province_table_carries_parts_rank_and_change():
+    fr = frames(
+        [
+            *QB_QT,
+            (SEP23, "P63", "44", "si_compulsory", 50),
+            (SEP23, "P63", "44", "si_voluntary", 0),
+            (SEP23, "P63", "44", "labour_force_working_age", 1000),
+        ]
+    )
+    t = metrics.province_table(fr, "si_coverage_rate", "P63", SEP24)
+    assert t.select("geo_code", "value", "numerator", "denominator", "rank").rows() == [
+        ("44", 10.0, 100.0, 1000.0, 1),
+        ("45", 10.0, 300.0, 3000.0, 1),
+    ]
+    assert t.item(0, "change") == pytest.approx(5.0)  # 5 % -> 10 %: +5 percentage points
+    assert t.item(0, "name") == "Quảng Bình" and t.item(0, "change_kind") == "pp"
+    assert t.item(1, "change") is None  # no value a year earlier
+
+
+def test_plan_completion_parts_are_actual_and_plan():
+    fr = frames(
+        [(SEP24, "P63", "01", "revenue_collected", 75)],
+        plans=[(2024, "P63", "01", "revenue_collected", 100)],
+    )
+    t = metrics.province_table(fr, "revenue_plan_completion", "P63", SEP24)
+    assert t.select("value", "numerator", "denominator").rows() == [(75.0, 75.0, 100.0)]
+
+
+def test_constituent_history_lists_former_provinces_and_the_merged_one():
+    fr = frames([*QB_QT, (SEP25, "P34", "44", "si_compulsory", 450)])
+    h = metrics.constituent_history(fr, "si_compulsory", "44")
+    assert h.select("series", "period", "value").rows() == [
+        ("Quảng Bình", SEP24, 100.0),
+        ("Quảng Trị", SEP24, 300.0),
+        ("Quảng Trị (34)", SEP24, 400.0),
+        ("Quảng Trị (34)", SEP25, 450.0),
+    ]
+
+
+def test_ranks_of_one_province():
+    fr = frames(QB_QT)
+    assert metrics.ranks(fr, ["si_compulsory", "si_coverage_rate"], "P63", SEP24, "44") == {
+        "si_compulsory": (2, 2),
+        "si_coverage_rate": (1, 2),
+    }
