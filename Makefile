@@ -5,7 +5,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 # trust the machine's certificate store (networks that inspect TLS add their CA there)
 export UV_SYSTEM_CERTS ?= 1
 
-.PHONY: help setup run test test-fast e2e demo lint bench
+.PHONY: help setup run test test-fast demo lint bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -31,3 +31,6 @@ demo: setup ## regenerate the demo store (deterministic) into data/store
 lint: setup ## ruff: lint and formatting
 	$(UV) run --locked ruff check .
 	$(UV) run --locked ruff format --check .
+
+bench: setup ## benchmarks: print figures (ratios against a baseline measured in the same run)
+	$(UV) run --locked python bench/page_ready.py

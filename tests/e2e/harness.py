@@ -1,0 +1,179 @@
+"""The browser harness shared by the e2e tests and the benchmarks: start a real Streamlit server
+on a free port, drive Debian's Chromium, and wait until a page is idle and drawn."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, Playwright, expect
+from playwright.sync_api import Error as PlaywrightError
+
+E2E_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = E2E_DIR.parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps trying to reach Google's hosts, which
+# this machine's closed network refuses; they also keep the request log down to the app's own.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1440, "height": 900}
+SERVER_START_TIMEOUT_S = 60.0
+IDLE_TIMEOUT_MS = 30_000
+SETTLE_MS = 500
+
+# Streamlit 1.67 sets these attributes on the app root (frontend bundle, `data-testid: stApp`):
+# data-test-script-state is "initial" before the first run, then the ScriptRunState enum
+# (running, notRunning, rerunRequested, stopRequested, compilationError); Streamlit's own e2e
+# suite waits on the same two attributes. A script that fails to compile ends in
+# compilationError, which counts as idle so the test reports the exception instead of timing out.
+APP_CONNECTED = '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
+APP_IDLE = (
+    '[data-testid="stApp"]:is([data-test-script-state="notRunning"],'
+    ' [data-test-script-state="compilationError"])'
+)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200 and response.read().strip() == b"ok"
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """Terminate the server's whole process group, escalating to SIGKILL after 10 s."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    except ProcessLookupError:
+        proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def start_server(log_dir: Path, script: str = "app.py", cwd: Path = PROJECT_ROOT) -> Iterator[str]:
+    """Run `streamlit run <script>` on a free port until the block ends; yield its base URL."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    streamlit = Path(sys.executable).parent / "streamlit"
+    cmd = [
+        str(streamlit if streamlit.exists() else PROJECT_ROOT / ".venv" / "bin" / "streamlit"),
+        "run",
+        script,
+        "--server.headless", "true",
+        "--server.address", "127.0.0.1",
+        "--server.port", str(port),
+        "--browser.gatherUsageStats", "false",
+        # No file watching: edits made while the tests run must not trigger reruns mid-test.
+        "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    env = dict(os.environ)  # passes VSS_DATA_DIR through when it is set
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / "server.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so _stop reaches any children
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+            while not _healthy(f"{base}/_stcore/health"):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    tail = log_path.read_text(errors="replace")[-3000:]
+                    rc = proc.poll()
+                    state = "timed out" if rc is None else f"exited with {rc}"
+                    raise RuntimeError(f"streamlit server {state}; log:\n{tail}")
+                time.sleep(0.25)
+            yield base
+        finally:
+            _stop(proc)
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    """Headless Debian Chromium with the flags this machine needs."""
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+
+
+def open_page(page: Page, url: str) -> None:
+    """Navigate to `url` and wait until Streamlit is idle and every element has rendered."""
+    page.goto(url, wait_until="domcontentloaded")
+    wait_idle(page)
+    expect(page.locator('[data-testid="stApp"]')).to_be_visible()
+
+
+def wait_idle(page: Page) -> None:
+    """Wait for: websocket connected, script finished, no skeletons or running widget, settle."""
+    page.locator(APP_CONNECTED).wait_for(state="attached", timeout=IDLE_TIMEOUT_MS)
+    page.locator(APP_IDLE).wait_for(state="attached", timeout=IDLE_TIMEOUT_MS)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=IDLE_TIMEOUT_MS)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=IDLE_TIMEOUT_MS)
+    page.wait_for_timeout(SETTLE_MS)
+    # A rerun may start right after the first run (query params written back, st.rerun): if the
+    # script left the idle state during the settle, wait for it once more.
+    page.locator(APP_IDLE).wait_for(state="attached", timeout=IDLE_TIMEOUT_MS)
+
+
+# For each Plotly chart on the page: has plotly.js built it, and does any trace have a drawn
+# shape? Traces live in `g.trace` groups (scatter, bar, pie, choropleth...); an empty bar is
+# written as "M0,0Z", and a path with an empty bounding box drew nothing.
+CHART_STATUS_JS = """
+() => {
+  const drawn = (plot) => Array.from(plot.querySelectorAll('svg.main-svg g.trace path'))
+    .some((p) => {
+      const d = p.getAttribute('d') || '';
+      if (!d || d === 'M0,0Z') return false;
+      const box = p.getBBox();
+      return box.width + box.height > 0;
+    });
+  const containers = Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'));
+  const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
+  const status = containers
+    .filter((c) => !c.querySelector('.js-plotly-plot'))
+    .map((c, i) => ({chart: 'stPlotlyChart #' + i, problem: 'plotly.js never built the chart'}));
+  plots.forEach((plot, i) => {
+    const title = plot.querySelector('.gtitle')?.textContent || '';
+    if (!plot.querySelector('svg.main-svg')) {
+      status.push({chart: '#' + i + ' ' + title, problem: 'no .main-svg'});
+    } else if (!drawn(plot)) {
+      status.push({chart: '#' + i + ' ' + title, problem: 'no drawn trace path'});
+    }
+  });
+  return {count: plots.length, problems: status};
+}
+"""
+
+
+def wait_charts_drawn(page: Page, timeout_ms: int = 15_000) -> dict:
+    """Wait until every Plotly chart has drawn; return the chart status (count, problems)."""
+    with contextlib.suppress(PlaywrightError):  # the caller reports what did not draw
+        page.wait_for_function(f"({CHART_STATUS_JS})().problems.length === 0", timeout=timeout_ms)
+    return page.evaluate(CHART_STATUS_JS)
