@@ -4,12 +4,13 @@ overview shows exactly the data layer's numbers, in both languages."""
 from __future__ import annotations
 
 from datetime import date
+import json
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from vss_dash import catalog, i18n, metrics
+from vss_dash import catalog, geo, i18n, metrics
 from vss_dash.pages import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -193,3 +194,73 @@ def test_profile_with_an_unknown_province_falls_back_with_a_notice():
     at = app("views/province.py", lang="en", layout="P34", province="74")  # not a P34 code
     assert not at.exception
     assert any("province=74" in w.value for w in at.warning)
+
+
+def _figure(at: AppTest, index: int = 0) -> dict:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+@pytest.mark.parametrize(
+    ("layout", "month", "measure"),
+    [
+        ("P63", "2024-09", "si_coverage_rate"),
+        ("P34", "2024-09", "hi_coverage_rate"),  # before the merger, summed through the crosswalk
+        ("P34", "2026-10", "late_payment_rate"),
+        ("P63", "2021-11", "revenue_plan_completion"),
+        ("P34", "2025-09", "si_participants"),
+        ("P34", "2026-10", "hi_medical_cost_yoy"),
+    ],
+)
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_map_has_one_location_per_province_with_the_data_layers_values(
+    frames, layout, month, measure, lang
+):
+    at = app("views/map.py", lang=lang, layout=layout, month=month, measure=measure)
+    assert not at.exception, [e.value for e in at.exception]
+    trace = _figure(at)["data"][0]
+    assert trace["type"] == "choropleth"
+    assert sorted(trace["locations"]) == geo.codes(layout)
+    y, m = (int(x) for x in month.split("-"))
+    period = metrics.months_back(date(y, m, 1), 0)
+    expected = {
+        code: metrics.value_at(frames, measure, layout, code, period) for code in geo.codes(layout)
+    }
+    assert dict(zip(trace["locations"], trace["z"], strict=True)) == pytest.approx(expected)
+    # every shape of the map is in the boundary file of the same layout
+    feature_ids = {f["id"] for f in trace["geojson"]["features"]}
+    assert feature_ids == set(geo.codes(layout))
+    # the national value is marked on the legend
+    national = metrics.value_at(frames, measure, "VN", "VN", period)
+    assert national in trace["colorbar"]["tickvals"]
+    assert any(i18n.t("national", lang) in t for t in trace["colorbar"]["ticktext"])
+
+
+def test_map_ranking_lists_best_and_lagging(frames):
+    at = app("views/map.py", lang="en", layout="P34", month="2026-10", measure="si_coverage_rate")
+    best, worst = at.dataframe[0].value, at.dataframe[1].value
+    table = metrics.province_table(frames, "si_coverage_rate", "P34", date(2026, 10, 31))
+    assert list(best["Province"]) == table.head(5).get_column("name").to_list()
+    assert list(worst["Rank"]) == [34, 33, 32, 31, 30]
+
+
+def test_map_asked_for_p63_after_the_merger_explains_and_shows_p34():
+    at = app("views/map.py", lang="en", layout="P63", month="2025-09")
+    assert not at.exception
+    assert any("cannot be split back" in i.value for i in at.info)
+    assert sorted(_figure(at)["data"][0]["locations"]) == geo.codes("P34")
+
+
+def test_map_labels_both_archipelagos():
+    at = app("views/map.py", lang="vi")
+    labels = _figure(at)["data"][1]["text"]
+    assert any("Hoàng Sa" in t and "Đà Nẵng" in t for t in labels)
+    assert any("Trường Sa" in t and "Khánh Hòa" in t for t in labels)
+
+
+def test_clicked_location_reads_plotly_selection_events():
+    """Clicks themselves are driven in the browser tier (tests/e2e/test_map.py)."""
+    from vss_dash import ui
+
+    assert ui.clicked_location({"selection": {"points": [{"location": "24"}]}}) == "24"
+    assert ui.clicked_location({"selection": {"points": []}}) is None
+    assert ui.clicked_location(None) is None

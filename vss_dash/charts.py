@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+import plotly.colors as pc
 import plotly.graph_objects as go
 import polars as pl
 
@@ -126,9 +127,14 @@ def colour_scale(measure: str) -> tuple[str, float | None]:
     m = catalog.get(measure)
     if m.formula is not None and m.formula.op == "plan_ratio":
         return "PuOr", 100.0
+    # the palest two steps are dropped: a province must never look like the white background
     if m.good == "down":
-        return "Oranges", None
-    return "Blues", None
+        return [list(p) for p in zip(_steps(7), pc.sequential.Oranges[2:], strict=True)], None
+    return [list(p) for p in zip(_steps(7), pc.sequential.Blues[2:], strict=True)], None
+
+
+def _steps(n: int) -> list[float]:
+    return [i / (n - 1) for i in range(n)]
 
 
 def choropleth(
@@ -197,7 +203,7 @@ def choropleth(
             zmax=zmax,
             zmid=mid,
             colorscale=scale,
-            marker=dict(line=dict(color="#FFFFFF", width=0.6)),
+            marker=dict(line=dict(color="#5F6673", width=0.5)),
             customdata=custom,
             hovertemplate=hover,
             colorbar=dict(
@@ -223,13 +229,21 @@ def choropleth(
                 showlegend=False,
             )
         )
-    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+    # fixed frame: the mainland and both archipelagos (fitting to all shapes would leave the
+    # mainland small, squeezed by the Trường Sa polygons far to the south-east)
+    fig.update_geos(
+        visible=False,
+        projection_type="mercator",
+        lonaxis_range=[101.8, 120.5],
+        lataxis_range=[7.6, 23.5],
+    )
     fig.update_layout(
         height=height,
         margin=dict(l=0, r=0, t=0, b=0),
         font=FONT,
         separators=",." if lang == "vi" else ".,",
         dragmode=False,
+        hoverlabel=dict(bgcolor="#FFFFFF", bordercolor="#5F6673", font=dict(color="#1F2430")),
     )
     return fig
 

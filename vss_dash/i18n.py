@@ -120,11 +120,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Bấm vào một tỉnh trên bản đồ hoặc một dòng trong bảng để mở hồ sơ tỉnh.",
         "en": "Click a province on the map or a row of the table to open its profile.",
     },
-    "archipelago_hs": {"vi": "QĐ. Hoàng Sa (Đà Nẵng)", "en": "Hoàng Sa (Paracel) Is. (Đà Nẵng)"},
-    "archipelago_ts": {
-        "vi": "QĐ. Trường Sa (Khánh Hòa)",
-        "en": "Trường Sa (Spratly) Is. (Khánh Hòa)",
-    },
+    "archipelago_hs": {"vi": "QĐ. Hoàng Sa (Đà Nẵng)", "en": "Hoàng Sa Is. (Đà Nẵng)"},
+    "archipelago_ts": {"vi": "QĐ. Trường Sa (Khánh Hòa)", "en": "Trường Sa Is. (Khánh Hòa)"},
     "profile_title": {"vi": "Hồ sơ tỉnh", "en": "Province profile"},
     "province": {"vi": "Tỉnh, thành phố", "en": "Province"},
     "rank_note": {"vi": "Hạng {rank}/{n} tỉnh", "en": "Rank {rank} of {n} provinces"},

@@ -23,15 +23,25 @@ from vss_dash.paths import store_dir
 
 
 def _seed_from_url(key: str, options: list[str], default: str) -> None:
+    """Before the widget is drawn: its state from ?key=, else the last value chosen on any page
+    (Streamlit drops widget state on a page switch, and the language and month should carry
+    over), else the default."""
     if st.session_state.get(key) in options:
         return
     raw = st.query_params.get(key)
     if raw is not None and raw not in options:
         st.session_state.setdefault("_url_notices", []).append((key, raw))
-    st.session_state[key] = raw if raw in options else default
+    remembered = st.session_state.get(f"_last_{key}")
+    if raw in options:
+        st.session_state[key] = raw
+    elif remembered in options:
+        st.session_state[key] = remembered
+    else:
+        st.session_state[key] = default
 
 
 def _write_to_url(key: str, value: str, default: str) -> None:
+    st.session_state[f"_last_{key}"] = value
     if value == default:
         if key in st.query_params:
             del st.query_params[key]
