@@ -3,8 +3,8 @@ overview shows exactly the data layer's numbers, in both languages."""
 
 from __future__ import annotations
 
-from datetime import date
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -146,16 +146,24 @@ def test_a_missing_store_says_how_to_make_one(tmp_path, monkeypatch):
     assert "make demo" in at.error[0].value
 
 
-PROFILE_CARDS = ["si_participants", "si_coverage_rate", "hi_coverage_rate",
-                 "revenue_plan_completion", "late_payment_rate"]
+PROFILE_CARDS = [
+    "si_participants",
+    "si_coverage_rate",
+    "hi_coverage_rate",
+    "revenue_plan_completion",
+    "late_payment_rate",
+]
 
 
-@pytest.mark.parametrize(("layout", "code", "month"), [
-    ("P34", "79", "2026-10"),  # merged city, after the merger
-    ("P34", "24", "2024-09"),  # Bắc Ninh + Bắc Giang, history summed through the crosswalk
-    ("P63", "74", "2024-09"),  # Bình Dương, which no longer exists in P34
-    ("P63", "01", "2021-11"),
-])
+@pytest.mark.parametrize(
+    ("layout", "code", "month"),
+    [
+        ("P34", "79", "2026-10"),  # merged city, after the merger
+        ("P34", "24", "2024-09"),  # Bắc Ninh + Bắc Giang, history summed through the crosswalk
+        ("P63", "74", "2024-09"),  # Bình Dương, which no longer exists in P34
+        ("P63", "01", "2021-11"),
+    ],
+)
 @pytest.mark.parametrize("lang", i18n.LANGS)
 def test_profile_shows_the_provinces_values_and_ranks(frames, layout, code, month, lang):
     at = app("views/province.py", lang=lang, layout=layout, province=code, month=month)
