@@ -20,6 +20,7 @@ LAYER = {
     "store": 3,
     "published": 4,
     "metrics": 4,
+    "export": 1,
     "demo": 5,
     "charts": 5,
     "cli": 6,

@@ -138,6 +138,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Từ 1/7/2025 {old} thuộc {new}.",
         "en": "Since 1 July 2025 {old} is part of {new}.",
     },
+    "download_csv": {"vi": "Tải CSV", "en": "Download CSV"},
     "sources_used": {
         "vi": "Nguồn số liệu trên trang này:",
         "en": "Sources of the figures on this page:",

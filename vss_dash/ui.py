@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from vss_dash import catalog, geo, i18n, metrics, store
+from vss_dash import catalog, export, geo, i18n, metrics, store
 from vss_dash.paths import store_dir
 
 # ---------------------------------------------------------------- language
@@ -488,4 +488,18 @@ def series_table(df: pl.DataFrame, unit: str, lang_: str) -> pl.DataFrame:
             }
             for r in df.sort("series", "period").iter_rows(named=True)
         ]
+    )
+
+
+def download_csv(df: pl.DataFrame, name: str, lang_: str, key: str) -> None:
+    """A CSV download of a table (UTF-8 with BOM, formulas defused); demo rows say so in their
+    status column."""
+    st.download_button(
+        i18n.t("download_csv", lang_),
+        data=export.to_csv(df),
+        file_name=name,
+        mime="text/csv",
+        icon=":material/download:",
+        key=f"csv_{key}",
+        on_click="ignore",
     )
