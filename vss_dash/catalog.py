@@ -273,6 +273,14 @@ MEASURES: tuple[Measure, ...] = (
         description_en="% of the annual plan",
     ),
     _rate(
+        "si_plan_completion",
+        "Tỷ lệ hoàn thành kế hoạch phát triển người tham gia BHXH",
+        "SI participants plan completion",
+        Formula("plan_ratio", ("si_participants",)),
+        description_vi="% kế hoạch năm",
+        description_en="% of the annual plan",
+    ),
+    _rate(
         "hi_plan_completion",
         "Tỷ lệ hoàn thành kế hoạch BHYT",
         "HI plan completion",

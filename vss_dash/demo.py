@@ -659,6 +659,7 @@ def _plans(
     rng: np.random.Generator,
 ) -> pl.DataFrame:
     rows: list[dict] = []
+    si_rng = np.random.default_rng(SEED + 1)
     dec = {y: t_of(f"{y}-12") if (y, 12) <= END else T - 1 for y in YEARS}
     rev = values["revenue_collected"]  # million VND
     hi = values["hi_participants"]
@@ -684,6 +685,11 @@ def _plans(
                 i = codes.index(code)
                 hplan[i] = round(hi[t_of("2021-11"), i] / (pct / 100))
         rows += _plan_rows(y, "hi_participants", hplan, codes)
+        # SI participants, from a stream of its own so that the plans above keep their draws
+        si_dec = values["si_compulsory"][dec[y]] + values["si_voluntary"][dec[y]]
+        rows += _plan_rows(
+            y, "si_participants", np.round(si_dec / si_rng.uniform(0.99, 1.03, len(codes))), codes
+        )
     df = pl.DataFrame(rows).with_columns(status=pl.lit("demo"), source_id=pl.lit(DEMO_SOURCE))
     p63 = df.filter(pl.col("year") <= 2025).with_columns(layout=pl.lit("P63"))
     p34 = (
