@@ -23,6 +23,7 @@ LAYER = {
     "export": 1,
     "demo": 5,
     "charts": 5,
+    "projection": 5,
     "cli": 6,
     "ui": 6,
 }

@@ -272,3 +272,37 @@ def test_clicked_location_reads_plotly_selection_events():
     assert ui.clicked_location({"selection": {"points": [{"location": "24"}]}}) == "24"
     assert ui.clicked_location({"selection": {"points": []}}) is None
     assert ui.clicked_location(None) is None
+
+
+@pytest.mark.parametrize(
+    ("measure", "layout", "province", "month"),
+    [
+        ("revenue_collected", "VN", None, "2026-09"),
+        ("si_participants", "P34", "79", "2026-10"),
+        ("hi_participants", "P63", "35", "2021-11"),
+        ("si_coverage_rate", "VN", None, "2025-09"),
+    ],
+)
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_plan_page_shows_plan_completion_and_projection(
+    frames, measure, layout, province, month, lang
+):
+    from vss_dash import projection
+
+    params = {"lang": lang, "measure": measure, "layout": layout, "month": month}
+    if province:
+        params["province"] = province
+    at = app("views/plan.py", **params)
+    assert not at.exception, [e.value for e in at.exception]
+    y, m = (int(x) for x in month.split("-"))
+    period = metrics.months_back(date(y, m, 1), 0)
+    view = projection.plan_view(frames, measure, layout, province or "VN", period)
+    unit = catalog.get(measure).unit
+    shown = [(c.label, c.value) for c in at.metric]
+    assert shown[0][1] == i18n.format_value(view.plan, unit, lang)
+    assert shown[1][1] == i18n.format_percent(view.completion, lang, 1)
+    assert shown[2][1] == i18n.format_value(view.projection.year_end, unit, lang)
+    badges = [b.value for b in at.markdown if "-badge[" in b.value]
+    assert any(i18n.t(f"verdict_{view.verdict}", lang) in b for b in badges)
+    completion = at.dataframe[-1].value
+    assert len(completion) == (63 if period < geo.MERGER_DATE else 34) + 1  # provinces + national

@@ -7,6 +7,7 @@ blindness; every line also has its own dash pattern, so no series is told apart 
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import plotly.colors as pc
 import plotly.graph_objects as go
@@ -90,8 +91,7 @@ def trend_lines(
                 )
     if unit == "percent":
         fig.update_yaxes(ticksuffix="%", range=[0, 100])
-    # Plotly names months in English only; Vietnamese readers get numeric months (10/2026)
-    fig.update_xaxes(tickformat="%m/%Y" if lang == "vi" else "%b %Y")
+    _month_axis(fig, history.get_column("period"), lang)
     fig.update_layout(separators=",." if lang == "vi" else ".,")
     return _base_layout(fig, height)
 
@@ -115,9 +115,22 @@ def series_lines(df: pl.DataFrame, unit: str, lang: str, height: int = 360) -> g
         )
     if unit == "percent":
         fig.update_yaxes(ticksuffix="%")
-    fig.update_xaxes(tickformat="%m/%Y" if lang == "vi" else "%b %Y")
+    _month_axis(fig, df.get_column("period"), lang)
     fig.update_layout(separators=",." if lang == "vi" else ".,")
     return _base_layout(fig, height)
+
+
+def _month_axis(fig: go.Figure, periods, lang: str, every: int | None = None) -> None:
+    """Ticks on the month ends the data sits on (a tick at the 1st would label the previous
+    month's point), thinned to about eight. Plotly names months in English only, so Vietnamese
+    readers get numeric months (10/2026). Values on the y axis in full, with the language's
+    separators, instead of "600k"."""
+    months = sorted(set(periods))
+    if months:
+        step = every or max(1, len(months) // 8 + (len(months) % 8 > 0))
+        fig.update_xaxes(tickvals=months[::-1][::step][::-1])
+    fig.update_xaxes(tickformat="%m/%Y" if lang == "vi" else "%b %Y")
+    fig.update_yaxes(tickformat=",~r")
 
 
 def colour_scale(measure: str) -> tuple[str, float | None]:
@@ -248,6 +261,11 @@ def choropleth(
     return fig
 
 
+def _month_end(year: int, month: int) -> date:
+    nxt = date(year + (month == 12), month % 12 + 1, 1)
+    return date.fromordinal(nxt.toordinal() - 1)
+
+
 def _ticks(lo: float, hi: float, n: int = 5) -> list[float]:
     """About n round tick values between lo and hi."""
     if hi <= lo:
@@ -261,3 +279,75 @@ def _ticks(lo: float, hi: float, n: int = 5) -> list[float]:
 
 def _decimals(ticks: list[float]) -> int:
     return 0 if all(float(t).is_integer() for t in ticks) else 1
+
+
+def plan_chart(view, lang: str, height: int = 420) -> go.Figure:
+    """This year's months against last year's, the plan (path or year-end target), the year-end
+    projection with its interval, and resolution targets as reference lines.
+    view: projection.PlanView."""
+    m = catalog.get(view.measure)
+
+    def fmt(values) -> list[str]:
+        return [i18n.format_value(v, m.unit, lang) for v in values]
+
+    fig = go.Figure()
+    ly = view.last_year
+    fig.add_trace(go.Scatter(
+        x=ly.get_column("period").to_list(), y=ly.get_column("value").to_list(),
+        name=i18n.t("last_year", lang), mode="lines",
+        line=dict(color="#6B6B6B", dash="dash", width=2),
+        customdata=fmt(ly.get_column("value")), hovertemplate="%{customdata}",
+    ))  # fmt: skip
+    if view.path is not None:
+        fig.add_trace(go.Scatter(
+            x=view.path.get_column("period").to_list(), y=view.path.get_column("path").to_list(),
+            name=i18n.t("plan_path", lang), mode="lines+markers",
+            line=dict(color=PALETTE[1], dash="dot", width=2), marker=dict(size=5),
+            customdata=fmt(view.path.get_column("path")), hovertemplate="%{customdata}",
+        ))  # fmt: skip
+    elif view.plan is not None:
+        fig.add_hline(
+            y=view.plan, line=dict(color=PALETTE[1], dash="dot", width=2),
+            annotation_text=i18n.t(f"{view.plan_source}_line", lang,
+                                   value=i18n.format_value(view.plan, m.unit, lang)),
+            annotation_position="top left",
+        )  # fmt: skip
+    act = view.actual
+    fig.add_trace(go.Scatter(
+        x=act.get_column("period").to_list(), y=act.get_column("value").to_list(),
+        name=i18n.t("actual", lang), mode="lines+markers",
+        line=dict(color=PALETTE[0], width=3), marker=dict(size=7),
+        customdata=fmt(act.get_column("value")), hovertemplate="%{customdata}",
+    ))  # fmt: skip
+    p = view.projection
+    if p is not None:
+        dec = date(view.period.year, 12, 31)
+        fig.add_trace(go.Scatter(
+            x=[dec], y=[p.year_end], name=i18n.t("projection", lang), mode="markers",
+            marker=dict(symbol="diamond", size=12, color=PALETTE[3]),
+            error_y=dict(type="data", symmetric=False, array=[p.high - p.year_end],
+                         arrayminus=[p.year_end - p.low], color=PALETTE[3], thickness=2),
+            customdata=[i18n.t("projection_hover", lang,
+                               value=i18n.format_value(p.year_end, m.unit, lang),
+                               low=i18n.format_value(p.low, m.unit, lang),
+                               high=i18n.format_value(p.high, m.unit, lang))],
+            hovertemplate="%{customdata}<extra></extra>",
+        ))  # fmt: skip
+    for row in view.targets.iter_rows(named=True):
+        if row["year"] < view.period.year:
+            continue
+        fig.add_hline(
+            y=row["target"], line=dict(color="#444444", dash="longdash", width=1),
+            annotation_text=i18n.t("target_label", lang, year=row["year"],
+                                   value=i18n.format_value(row["target"], m.unit, lang)),
+            annotation_position="bottom right",
+        )  # fmt: skip
+    year = view.period.year
+    ends = [_month_end(year, mo) for mo in range(1, 13)]
+    _month_axis(fig, ends, lang, every=2)
+    if m.unit == "percent":
+        fig.update_yaxes(ticksuffix="%")
+    # room on the right for the projection's marker on 31 December
+    fig.update_xaxes(range=[date(year, 1, 1), date(year + 1, 1, 20)])
+    fig.update_layout(separators=",." if lang == "vi" else ".,")
+    return _base_layout(fig, height)

@@ -139,6 +139,66 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Since 1 July 2025 {old} is part of {new}.",
     },
     "download_csv": {"vi": "Tải CSV", "en": "Download CSV"},
+    "plan_title": {"vi": "Kế hoạch và thực hiện", "en": "Plan versus actual"},
+    "geography": {"vi": "Địa bàn", "en": "Geography"},
+    "layout_VN": {"vi": "Cả nước", "en": "Nationwide"},
+    "last_year": {"vi": "Cùng kỳ năm trước", "en": "Same month last year"},
+    "plan_path": {"vi": "Lộ trình kế hoạch", "en": "Plan path"},
+    "plan_line": {"vi": "Kế hoạch năm: {value}", "en": "Annual plan: {value}"},
+    "target_line": {"vi": "Mục tiêu năm: {value}", "en": "Target for the year: {value}"},
+    "actual": {"vi": "Thực hiện", "en": "Actual"},
+    "projection": {"vi": "Dự báo cuối năm", "en": "Year-end projection"},
+    "projection_hover": {
+        "vi": "Dự báo cuối năm {value} (khoảng {low} – {high})",
+        "en": "Year-end projection {value} (range {low} – {high})",
+    },
+    "plan_kpi": {"vi": "Kế hoạch năm", "en": "Annual plan"},
+    "target_kpi": {"vi": "Mục tiêu năm", "en": "Target for the year"},
+    "completion_kpi": {"vi": "Đạt so với kế hoạch", "en": "Of the plan so far"},
+    "vs_path": {"vi": "so với lộ trình", "en": "vs plan path"},
+    "verdict_on_track": {"vi": "Đúng tiến độ", "en": "On track"},
+    "verdict_at_risk": {"vi": "Có nguy cơ không đạt", "en": "At risk"},
+    "verdict_off_track": {"vi": "Không đạt nếu giữ đà hiện tại", "en": "Off track"},
+    "no_plan": {
+        "vi": "Không có kế hoạch năm cho chỉ tiêu và địa bàn này.",
+        "en": "There is no annual plan for this measure and place.",
+    },
+    "no_projection": {
+        "vi": "Chưa đủ số liệu các năm trước để dự báo.",
+        "en": "Not enough earlier years to project from.",
+    },
+    "method_title": {
+        "vi": "Phương pháp dự báo và sai số kiểm định",
+        "en": "How the projection is made, and its back-test error",
+    },
+    "method_text": {
+        "vi": (
+            "Dự báo giá trị tháng 12 = giá trị tháng này × tỷ lệ trung bình (tháng 12 / cùng "
+            "tháng) của tối đa {years} năm trước (dự báo mùa vụ giữ nguyên mức của năm nay). "
+            "Khoảng dự báo = ± sai số tương đối lớn nhất khi áp dụng cùng cách cho các năm "
+            "trước (kiểm định ngược), tối thiểu 0,5%. Đúng tiến độ: cả khoảng đạt kế hoạch; "
+            "không đạt: cả khoảng dưới kế hoạch; còn lại: có nguy cơ."
+        ),
+        "en": (
+            "December = this month's value × the mean ratio (December / same month) over up to "
+            "{years} earlier years: a seasonal naive forecast that keeps this year's level. The "
+            "interval is ± the largest relative error the same method made on earlier years "
+            "(back-test), at least 0.5%. On track: the whole interval reaches the plan; off "
+            "track: none of it does; otherwise at risk."
+        ),
+    },
+    "backtest_mape": {
+        "vi": "Sai số tuyệt đối trung bình khi kiểm định: {mape}",
+        "en": "Mean absolute back-test error: {mape}",
+    },
+    "col_year": {"vi": "Năm", "en": "Year"},
+    "col_projected": {"vi": "Dự báo", "en": "Projected"},
+    "col_actual": {"vi": "Thực tế", "en": "Actual"},
+    "col_error": {"vi": "Sai số", "en": "Error"},
+    "completion_table": {
+        "vi": "Tỷ lệ hoàn thành kế hoạch theo tỉnh (lũy kế đến tháng)",
+        "en": "Plan completion by province, year to date",
+    },
     "sources_used": {
         "vi": "Nguồn số liệu trên trang này:",
         "en": "Sources of the figures on this page:",

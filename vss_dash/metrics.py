@@ -448,6 +448,23 @@ def constituent_history(frames: Frames, measure: str, code_34: str) -> pl.DataFr
     ).select("series", "layout", "geo_code", "period", "value")
 
 
+def completion_table(frames: Frames, measures: list[str], period: date) -> pl.DataFrame:
+    """Provinces (layout of the period) x plan-completion measures at a period, with the
+    national row first: geo_code, name, then one column per measure."""
+    layout = geo.layout_for_period(period)
+    out = geo.provinces(layout).select(geo_code="code", name="short_name")
+    for mid in measures:
+        vals = resolve(frames, mid, layout).filter(pl.col("period") == period)
+        out = out.join(
+            vals.select("geo_code", pl.col("value").alias(mid)), on="geo_code", how="left"
+        )
+    national = pl.DataFrame({"geo_code": [geo.NATIONAL], "name": [None]}).with_columns(
+        pl.lit(value_at(frames, mid, "VN", geo.NATIONAL, period), pl.Float64).alias(mid)
+        for mid in measures
+    )
+    return pl.concat([national.with_columns(pl.col("name").cast(pl.String)), out])
+
+
 def count_above_national(
     frames: Frames, measure: str, period: date, prefer_published: bool = True
 ) -> int:

@@ -32,6 +32,7 @@ PAGES: tuple[Page, ...] = (
         "National overview",
         ":material/dashboard:",
     ),
+    Page("views/plan.py", "plan", "Kế hoạch và thực hiện", "Plan versus actual", ":material/flag:"),
     Page("views/map.py", "map", "Bản đồ tỉnh", "Province map", ":material/map:"),
     Page(
         "views/province.py",

@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from vss_dash import catalog, export, geo, i18n, metrics, store
+from vss_dash import catalog, export, geo, i18n, metrics, projection, store
 from vss_dash.paths import store_dir
 
 # ---------------------------------------------------------------- language
@@ -124,17 +124,21 @@ def frames(lang_: str) -> metrics.Frames:
     raise AssertionError("unreachable")
 
 
+_COMPUTE_MODULES = {"metrics": metrics, "projection": projection}
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
-def _compute(_frames: metrics.Frames, token: tuple, name: str, args: tuple):
+def _compute(_frames: metrics.Frames, token: tuple, module: str, name: str, args: tuple):
     # `_frames` is not hashed (leading underscore); `token` stands for it, so a new store
     # invalidates every cached result
-    return getattr(metrics, name)(_frames, *args)
+    return getattr(_COMPUTE_MODULES[module], name)(_frames, *args)
 
 
-def compute(fr: metrics.Frames, name: str, *args):
-    """metrics.<name>(fr, *args), cached per store version. Lists become tuples for hashing."""
+def compute(fr: metrics.Frames, name: str, *args, module=metrics):
+    """<module>.<name>(fr, *args), cached per store version (module: metrics or projection).
+    Lists become tuples for hashing."""
     args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
-    return _compute(fr, _store_token(store_dir()), name, args)
+    return _compute(fr, _store_token(store_dir()), module.__name__.rsplit(".", 1)[-1], name, args)
 
 
 # ---------------------------------------------------------------- widgets
@@ -503,3 +507,128 @@ def download_csv(df: pl.DataFrame, name: str, lang_: str, key: str) -> None:
         key=f"csv_{key}",
         on_click="ignore",
     )
+
+
+# ---------------------------------------------------------------- plan versus actual
+
+
+def plan_summary(view: projection.PlanView, lang_: str) -> None:
+    """Plan, completion so far (and against the plan path), projection and verdict."""
+    m = catalog.get(view.measure)
+    cols = st.columns(3)
+    with cols[0], st.container(border=True):
+        if view.plan is None:
+            st.metric(i18n.t("plan_kpi", lang_), i18n.MISSING)
+            st.caption(i18n.t("no_plan", lang_))
+        else:
+            label = i18n.t(f"{view.plan_source}_kpi", lang_)
+            st.metric(label, i18n.format_value(view.plan, m.unit, lang_))
+    with cols[1], st.container(border=True):
+        delta = None
+        if view.path_gap is not None:
+            delta = i18n.format_change(view.path_gap, lang_, "pp")
+        st.metric(
+            i18n.t("completion_kpi", lang_),
+            i18n.format_percent(view.completion, lang_, 1) if view.completion else i18n.MISSING,
+            delta,
+            delta_color="off" if delta is None else ("blue" if view.path_gap >= 0 else "orange"),
+            delta_arrow="off" if delta is None else ("up" if view.path_gap >= 0 else "down"),
+            delta_description=i18n.t("vs_path", lang_) if delta else None,
+        )
+    with cols[2], st.container(border=True):
+        p = view.projection
+        if p is None:
+            st.metric(i18n.t("projection", lang_), i18n.MISSING)
+            st.caption(i18n.t("no_projection", lang_))
+        else:
+            st.metric(i18n.t("projection", lang_), i18n.format_value(p.year_end, m.unit, lang_))
+            st.caption(
+                f"{i18n.format_value(p.low, m.unit, lang_)} – "
+                f"{i18n.format_value(p.high, m.unit, lang_)}"
+            )
+            if view.verdict:
+                colour = {"on_track": "blue", "at_risk": "orange", "off_track": "red"}
+                st.badge(i18n.t(f"verdict_{view.verdict}", lang_), color=colour[view.verdict])
+
+
+def plan_table(view: projection.PlanView, lang_: str) -> pl.DataFrame:
+    """The plan chart's data: month, actual, last year, plan path."""
+    m = catalog.get(view.measure)
+    df = view.last_year.rename({"value": "last"}).join(
+        view.actual.rename({"value": "actual"}), on="period", how="full", coalesce=True
+    )
+    if view.path is not None:
+        df = df.join(view.path, on="period", how="full", coalesce=True)
+    else:
+        df = df.with_columns(path=pl.lit(None, pl.Float64))
+    return pl.DataFrame(
+        [
+            {
+                i18n.t("month", lang_): i18n.format_month(r["period"], lang_),
+                i18n.t("actual", lang_): i18n.format_value(r["actual"], m.unit, lang_),
+                i18n.t("last_year", lang_): i18n.format_value(r["last"], m.unit, lang_),
+                i18n.t("plan_path", lang_): i18n.format_value(r["path"], m.unit, lang_),
+            }
+            for r in df.sort("period").iter_rows(named=True)
+        ]
+    )
+
+
+def projection_method(view: projection.PlanView, lang_: str) -> None:
+    """The method in words, and the back-test behind the interval."""
+    with st.expander(i18n.t("method_title", lang_), icon=":material/functions:"):
+        st.markdown(i18n.t("method_text", lang_, years=projection.DEFAULT_YEARS_BACK))
+        p = view.projection
+        if p is None or p.backtest.height == 0:
+            return
+        st.caption(
+            i18n.t("backtest_mape", lang_, mape=i18n.format_percent(100 * p.backtest_mape, lang_))
+        )
+        m = catalog.get(view.measure)
+        st.dataframe(
+            pl.DataFrame(
+                [
+                    {
+                        i18n.t("col_year", lang_): str(r["year"]),
+                        i18n.t("col_projected", lang_): i18n.format_value(
+                            r["projected"], m.unit, lang_
+                        ),
+                        i18n.t("col_actual", lang_): i18n.format_value(r["actual"], m.unit, lang_),
+                        i18n.t("col_error", lang_): i18n.format_change(
+                            100 * r["error"], lang_, "percent"
+                        ),
+                    }
+                    for r in p.backtest.iter_rows(named=True)
+                ]
+            ),
+            hide_index=True,
+        )
+
+
+def completion_view(table: pl.DataFrame, measures: list[str], lang_: str) -> None:
+    """Provinces x plan completion: sortable (the numbers stay numbers), coloured by how far
+    from the plan (blue at or above the national pace, orange below), national row first."""
+    national = {mid: table.item(0, mid) for mid in measures}
+    labels = {mid: catalog.get(mid).label(lang_) for mid in measures}
+    shown = (
+        table.with_columns(pl.col("name").fill_null(i18n.t("national", lang_)))
+        .select(
+            pl.col("name").alias(i18n.t("col_province", lang_)),
+            *[pl.col(mid).alias(labels[mid]) for mid in measures],
+        )
+        .to_pandas()
+    )
+
+    def colour(value, mid):
+        if value is None or national[mid] is None or value != value:
+            return ""
+        if value >= national[mid]:
+            return "background-color: #DCE9F5; color: #1F2430"
+        return "background-color: #F8E3D3; color: #1F2430"
+
+    styler = shown.style.format(
+        lambda v: i18n.format_percent(v, lang_, 1), subset=list(labels.values())
+    )
+    for mid in measures:
+        styler = styler.map(lambda v, mid=mid: colour(v, mid), subset=[labels[mid]])
+    st.dataframe(styler, hide_index=True, key="completion_table")

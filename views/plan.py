@@ -1,0 +1,43 @@
+"""Plan versus actual: will we hit this year's targets? Monthly actual against the plan path,
+last year and a year-end projection with its interval, and plan completion by province."""
+
+import streamlit as st
+
+from vss_dash import catalog, charts, export, geo, i18n, projection, ui
+
+MEASURES = [
+    "revenue_collected", "si_participants", "hi_participants", "ui_participants",
+    "si_coverage_rate", "si_voluntary_rate", "ui_coverage_rate", "hi_coverage_rate",
+]  # fmt: skip
+COMPLETION = ["revenue_plan_completion", "si_plan_completion", "hi_plan_completion"]
+
+lang = ui.lang()
+fr = ui.frames(lang)
+measure = ui.measure_picker(MEASURES, lang)
+layout = ui.url_select(
+    i18n.t("geography", lang), ["VN", "P34", "P63"], "layout", lang,
+    format_func=lambda v: i18n.t(f"layout_{v}", lang),
+)  # fmt: skip
+code = geo.NATIONAL if layout == "VN" else ui.province_picker(layout, lang)
+periods = [p for p in fr.periods() if layout != "P63" or geo.layout_for_period(p) == "P63"]
+period = ui.month_picker(periods, lang)
+
+m = catalog.get(measure)
+place = i18n.t("national", lang) if layout == "VN" else geo.province_name(layout, code)
+st.title(i18n.t("plan_title", lang))
+st.subheader(f"{m.label(lang)} · {place} · {i18n.format_month(period, lang)}")
+ui.as_of(period, lang)
+ui.demo_notice(lang)
+
+view = ui.compute(fr, "plan_view", measure, layout, code, period, module=projection)
+ui.plan_summary(view, lang)
+ui.chart(charts.plan_chart(view, lang), ui.plan_table(view, lang), lang, "plan")
+ui.projection_method(view, lang)
+
+st.subheader(i18n.t("completion_table", lang))
+table = ui.compute(fr, "completion_table", COMPLETION, period)
+ui.completion_view(table, COMPLETION, lang)
+ui.download_csv(
+    table, export.file_name("plan_completion", geo.layout_for_period(period), period), lang,
+    "completion",
+)  # fmt: skip
