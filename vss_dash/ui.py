@@ -568,6 +568,13 @@ def plan_table(view: projection.PlanView, lang_: str) -> pl.DataFrame:
                 i18n.t("actual", lang_): i18n.format_value(r["actual"], m.unit, lang_),
                 i18n.t("last_year", lang_): i18n.format_value(r["last"], m.unit, lang_),
                 i18n.t("plan_path", lang_): i18n.format_value(r["path"], m.unit, lang_),
+                i18n.t("of_plan", lang_): i18n.format_percent(
+                    100 * r["actual"] / view.plan
+                    if r["actual"] is not None and view.plan
+                    else None,
+                    lang_,
+                    1,
+                ),
             }
             for r in df.sort("period").iter_rows(named=True)
         ]
