@@ -24,6 +24,7 @@ LAYER = {
     "demo": 5,
     "charts": 5,
     "projection": 5,
+    "watch": 5,
     "cli": 6,
     "ui": 6,
 }

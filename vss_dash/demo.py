@@ -409,8 +409,9 @@ PROFILE_FACTORS = {
 # Bình Dương, Bắc Ninh, Đồng Nai; Hồ Chí Minh City above Hà Nội
 SI_OVERRIDES = {"74": 2.0, "27": 1.9, "75": 1.75, "79": 1.6, "01": 1.35}
 # Provinces whose HI medical cost grows unusually fast from 2024 (so the watch list has something
-# real to find in the demo data).
-COST_OUTLIERS = {"40": 0.11, "89": 0.09, "66": 0.10}
+# real to find in the demo data). An Giang and Kiên Giang both, so that the An Giang they merged
+# into in 2025 stands out too.
+COST_OUTLIERS = {"40": 0.11, "89": 0.09, "91": 0.09, "66": 0.10}
 # 2021 revenue: provinces hit hardest by the summer lockdowns, below the national completion rate;
 # the published figure says 44 of 63 were above it, so these are the other 19.
 REVENUE_2021_BELOW = [

@@ -199,6 +199,143 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Tỷ lệ hoàn thành kế hoạch theo tỉnh (lũy kế đến tháng)",
         "en": "Plan completion by province, year to date",
     },
+    # ---- watch list (views/watch.py)
+    "watch_title": {
+        "vi": "Địa phương cần quan tâm, chỉ đạo",
+        "en": "Localities that need direction",
+    },
+    "watch_intro": {
+        "vi": (
+            "Các tỉnh, thành phố có tỷ lệ bao phủ BHXH, BHYT, BHTN thấp, tỷ lệ chậm đóng cao, chi "
+            "phí khám chữa bệnh BHYT tăng bất thường hoặc số người tham gia giảm so với tháng "
+            "trước. Ngưỡng điều chỉnh ở thanh bên."
+        ),
+        "en": (
+            "Provinces with low SI, HI or UI coverage, a high late-payment rate, unusual growth "
+            "in HI medical costs, or fewer participants than last month. Adjust the thresholds "
+            "in the sidebar."
+        ),
+    },
+    "watch_summary": {
+        "vi": "{entries} mục cần quan tâm tại {provinces} tỉnh, thành phố.",
+        "en": "{entries} entries in {provinces} provinces.",
+    },
+    "watch_none": {
+        "vi": "Không có tỉnh, thành phố nào vượt ngưỡng.",
+        "en": "No province crosses this threshold.",
+    },
+    "watch_hint": {
+        "vi": "Bấm vào một dòng để mở hồ sơ tỉnh.",
+        "en": "Click a row to open the province profile.",
+    },
+    "watch_thresholds": {"vi": "Ngưỡng cảnh báo", "en": "Thresholds"},
+    "th_si_coverage_gap": {
+        "vi": "Bao phủ BHXH thấp hơn cả nước từ (điểm %)",
+        "en": "SI coverage below national by at least (pp)",
+    },
+    "th_hi_coverage_gap": {
+        "vi": "Bao phủ BHYT thấp hơn cả nước từ (điểm %)",
+        "en": "HI coverage below national by at least (pp)",
+    },
+    "th_ui_coverage_gap": {
+        "vi": "Bao phủ BHTN thấp hơn cả nước từ (điểm %)",
+        "en": "UI coverage below national by at least (pp)",
+    },
+    "th_late_payment_gap": {
+        "vi": "Chậm đóng cao hơn cả nước từ (điểm %)",
+        "en": "Late payment above national by at least (pp)",
+    },
+    "th_cost_growth_z": {
+        "vi": "Tăng chi phí KCB BHYT: điểm z từ",
+        "en": "HI medical cost growth: robust z of at least",
+    },
+    "th_participant_fall_pct": {
+        "vi": "Người tham gia giảm so với tháng trước từ (%)",
+        "en": "Participants down on last month by at least (%)",
+    },
+    "reason_low_si_coverage": {"vi": "Tỷ lệ bao phủ BHXH thấp", "en": "Low SI coverage"},
+    "reason_low_hi_coverage": {"vi": "Tỷ lệ bao phủ BHYT thấp", "en": "Low HI coverage"},
+    "reason_low_ui_coverage": {"vi": "Tỷ lệ bao phủ BHTN thấp", "en": "Low UI coverage"},
+    "reason_high_late_payment": {"vi": "Tỷ lệ chậm đóng cao", "en": "High late payment"},
+    "reason_hi_cost_growth": {
+        "vi": "Chi phí KCB BHYT tăng bất thường",
+        "en": "Unusual growth in HI medical costs",
+    },
+    "reason_fall_si_participants": {
+        "vi": "Người tham gia BHXH giảm",
+        "en": "Fewer SI participants",
+    },
+    "reason_fall_hi_participants": {
+        "vi": "Người tham gia BHYT giảm",
+        "en": "Fewer HI participants",
+    },
+    "reason_fall_ui_participants": {
+        "vi": "Người tham gia BHTN giảm",
+        "en": "Fewer UI participants",
+    },
+    "rule_below_national": {
+        "vi": "{measure} thấp hơn cả nước từ {threshold} điểm % trở lên.",
+        "en": "{measure} at least {threshold} pp below the national rate.",
+    },
+    "rule_above_national": {
+        "vi": "{measure} cao hơn cả nước từ {threshold} điểm % trở lên.",
+        "en": "{measure} at least {threshold} pp above the national rate.",
+    },
+    "rule_robust_z": {
+        "vi": (
+            "{measure}: cao bất thường so với các tỉnh khác (điểm z ≥ {threshold}, với z = "
+            "(giá trị − trung vị) / (1,4826 × trung vị độ lệch tuyệt đối))."
+        ),
+        "en": (
+            "{measure}: unusually high against the other provinces (robust z ≥ {threshold}, "
+            "where z = (value − median) / (1.4826 × median absolute deviation))."
+        ),
+    },
+    "rule_fall": {
+        "vi": "{measure} giảm từ {threshold}% trở lên so với tháng trước.",
+        "en": "{measure} down by at least {threshold}% on last month.",
+    },
+    "col_national": {"vi": "Cả nước", "en": "Nationwide"},
+    "col_gap": {"vi": "Chênh lệch với cả nước", "en": "Gap to national"},
+    "col_z": {"vi": "Điểm z", "en": "Robust z"},
+    "col_mom": {"vi": "So với tháng trước", "en": "Since last month"},
+    "watch_method_title": {
+        "vi": "Cách lập danh sách",
+        "en": "How the list is made",
+    },
+    "watch_method_text": {
+        "vi": (
+            "Mỗi tỉnh, thành phố (theo bố cục của tháng: 63 tỉnh đến 6/2025, 34 tỉnh từ 7/2025) "
+            "được so với cả nước theo từng tiêu chí; một tỉnh có thể xuất hiện ở nhiều tiêu chí. "
+            "Tỉnh không có số liệu không được đưa vào.\n\n"
+            "- **Bao phủ thấp, chậm đóng cao**: chênh lệch = giá trị của tỉnh − cả nước, tính "
+            "bằng điểm phần trăm.\n"
+            "- **Chi phí KCB BHYT tăng bất thường**: so với các tỉnh khác trong cùng tháng bằng "
+            "điểm z vững, z = (mức tăng − trung vị) / (1,4826 × trung vị độ lệch tuyệt đối); "
+            "không bị kéo lệch bởi chính các tỉnh bất thường như trung bình và độ lệch chuẩn. "
+            "z ≥ 2 nghĩa là cao hơn trung vị khoảng hai lần độ phân tán thông thường.\n"
+            "- **Người tham gia giảm**: thay đổi so với tháng trước; cột cả nước cho biết mức "
+            "giảm là của riêng tỉnh hay của cả nước (ví dụ theo mùa).\n"
+            "- **So với cùng kỳ**: thay đổi của giá trị so với cùng tháng năm trước (điểm %); "
+            "với người tham gia, thay đổi số người (%)."
+        ),
+        "en": (
+            "Each province (in the month's layout: 63 up to June 2025, 34 from July 2025) is "
+            "compared with the nation on each criterion; a province may appear under several. "
+            "A province without data is not listed.\n\n"
+            "- **Low coverage, high late payment**: gap = the province's value − the national "
+            "one, in percentage points.\n"
+            "- **Unusual growth in HI medical costs**: compared with the other provinces in the "
+            "same month by a robust z-score, z = (growth − median) / (1.4826 × median absolute "
+            "deviation), which the outliers themselves cannot pull the way they pull a mean and "
+            "standard deviation. z ≥ 2 means about twice the usual spread above the median.\n"
+            "- **Fewer participants**: the change since last month; the national column tells a "
+            "local fall from a nationwide (e.g. seasonal) one.\n"
+            "- **Year on year**: the change of the value on the same month last year (pp); for "
+            "participants, the change in their number (%)."
+        ),
+    },
+    # ---- end of watch list
     "sources_used": {
         "vi": "Nguồn số liệu trên trang này:",
         "en": "Sources of the figures on this page:",

@@ -41,4 +41,5 @@ PAGES: tuple[Page, ...] = (
         "Province profile",
         ":material/location_city:",
     ),
+    Page("views/watch.py", "watch", "Danh sách cần quan tâm", "Watch list", ":material/warning:"),
 )

@@ -1,0 +1,30 @@
+"""Watch list: which localities need direction? Low coverage, high late payment, unusual growth
+in HI medical costs and falling participants, each against the nation, with adjustable
+thresholds; a row opens the province profile."""
+
+import streamlit as st
+
+from vss_dash import export, geo, i18n, ui, watch
+
+lang = ui.lang()
+fr = ui.frames(lang)
+period = ui.month_picker(fr.periods(), lang)
+thresholds = ui.watch_thresholds(lang)
+
+st.title(i18n.t("watch_title", lang))
+ui.as_of(period, lang)
+ui.demo_notice(lang)
+st.markdown(i18n.t("watch_intro", lang))
+ui.watch_method(lang)
+
+layout = geo.layout_for_period(period)
+table = ui.compute(fr, "watch_list", period, thresholds, module=watch)
+ui.watch_summary(table, lang)
+ui.download_csv(table, export.file_name("watch_list", layout, period), lang, "watch")
+st.caption(i18n.t("watch_hint", lang))
+
+chosen = None
+for reason in watch.REASONS:
+    chosen = ui.watch_section(table, reason, thresholds, lang) or chosen
+if chosen:
+    ui.open_profile(layout, chosen)
