@@ -4,13 +4,16 @@ formula."""
 from __future__ import annotations
 
 import io
+import json
 from datetime import date
 
+import openpyxl
 import polars as pl
 import pytest
+from openpyxl.utils.escape import unescape
 from polars.testing import assert_frame_equal
 
-from vss_dash import export
+from vss_dash import export, i18n
 
 
 @pytest.mark.parametrize(
@@ -55,3 +58,154 @@ def test_csv_defuses_formulas():
 )
 def test_file_name(parts, expected):
     assert export.file_name(*parts) == expected
+
+
+# ---------------------------------------------------------------- Excel and Parquet
+
+FRAME = pl.DataFrame(
+    {
+        "geo_code": ["01", "79", "VN"],
+        "name": ["Hà Nội", '=HYPERLINK("http://x")', None],
+        "value": [41.25, -2.5, None],
+        "rank": pl.Series([1, 2, None], dtype=pl.Int32),
+        "period": [date(2026, 9, 30)] * 3,
+        "status": ["demo", "demo", "published"],
+        "source_id": ["demo_v1", "demo_v1", "003_ceeeaaaed105042b"],
+    }
+)
+META = export.ExportMeta(
+    title="Tỷ lệ bao phủ BHXH · 9/2026",
+    filters={"Tháng": "9/2026", "Chỉ tiêu": "Tỷ lệ bao phủ BHXH", "Đơn vị hành chính": "34 tỉnh"},
+    as_of=date(2026, 9, 30),
+    status=export.frame_status(FRAME),
+    sources=["demo_v1: Dữ liệu minh họa", "003_ceeeaaaed105042b: VSS quarterly press conference"],
+    lang="vi",
+)
+
+
+def _text(value: object) -> object:
+    # OOXML stores a control character such as CR as "_x000D_"; Excel reads it back, openpyxl
+    # leaves it escaped
+    return unescape(value) if isinstance(value, str) else value
+
+
+def read_xlsx(data: bytes, meta: export.ExportMeta, schema: pl.Schema) -> tuple[list, pl.DataFrame]:
+    """(header block lines, table) of an export, the table cast to `schema`."""
+    rows = list(openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+    n = len(export.header_lines(meta))
+    head = [r[0] for r in rows[:n]]
+    assert all(v is None for v in rows[n]), "a blank row between the block and the table"
+    names, body = rows[n + 1], [[_text(v) for v in r] for r in rows[n + 2 :]]
+    columns = {c: [r[i] for r in body] for i, c in enumerate(names)}
+    table = pl.DataFrame(columns, strict=False).cast(dict(schema))
+    return head, table
+
+
+def test_xlsx_reads_back_equal_under_its_header_block():
+    head, table = read_xlsx(export.to_xlsx(FRAME, META), META, FRAME.schema)
+    assert head == export.header_lines(META)
+    assert_frame_equal(table, export.safe_frame(FRAME))  # the same defusing as the CSV
+    assert table.item(1, "value") == -2.5  # a negative number stays a number
+
+
+def test_xlsx_header_block_says_what_the_data_is():
+    head = export.header_lines(META)
+    assert head[0] == META.title
+    assert head[1:4] == [
+        "Tháng: 9/2026",
+        "Chỉ tiêu: Tỷ lệ bao phủ BHXH",
+        "Đơn vị hành chính: 34 tỉnh",
+    ]
+    assert head[4] == "Số liệu đến 30/09/2026"
+    assert head[5].startswith("Trạng thái: ")
+    assert "không phải số liệu thật" in head[5] and "not real figures" in head[5]
+    assert head[6:] == [f"Nguồn số liệu: {s}" for s in META.sources]
+
+
+def test_xlsx_cells_are_typed_and_never_formulas():
+    data = export.to_xlsx(FRAME.rename({"geo_code": "=cmd"}), META)
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    values = [c.value for c in cells]
+    assert "'=cmd" in values  # a header cell is defused too
+    assert '\'=HYPERLINK("http://x")' in values
+    n = len(export.header_lines(META)) + 3  # 1-based: the block, a blank row, the header row
+    assert ws.cell(n, 3).data_type == "n" and ws.cell(n, 4).data_type == "n"
+    assert ws.cell(n, 5).is_date
+
+
+@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_xlsx_defuses_every_formula_start(cell):
+    df = pl.DataFrame({"t": [cell]})
+    meta = export.ExportMeta("t", status="published")
+    _, table = read_xlsx(export.to_xlsx(df, meta), meta, df.schema)
+    assert table.item(0, "t") == "'" + cell
+
+
+def test_xlsx_of_an_empty_frame():
+    df = FRAME.clear()
+    meta = export.ExportMeta("empty")
+    _, table = read_xlsx(export.to_xlsx(df, meta), meta, df.schema)
+    assert table.height == 0 and table.columns == df.columns
+
+
+def test_parquet_reads_back_equal_with_the_meta():
+    data = export.to_parquet(FRAME, META)
+    assert_frame_equal(pl.read_parquet(io.BytesIO(data)), FRAME)  # raw: Parquet is for programs
+    kv = pl.read_parquet_metadata(io.BytesIO(data))
+    assert kv["vss:title"] == META.title
+    assert json.loads(kv["vss:filters"]) == META.filters
+    assert kv["vss:as_of"] == "2026-09-30"
+    assert kv["vss:status"] == "mixed"
+    assert "not real figures" in kv["vss:status_text"]
+    assert "không phải số liệu thật" in kv["vss:status_text"]
+    assert json.loads(kv["vss:sources"]) == META.sources
+    assert kv["vss:lang"] == "vi"
+
+
+@pytest.mark.parametrize(
+    ("statuses", "expected"),
+    [
+        (["demo", "demo"], "demo"),
+        (["published"], "published"),
+        (["reported", "reported"], "reported"),
+        (["published", "demo"], "mixed"),
+        (["reported", "demo", None], "mixed"),
+        (["published", "reported"], "reported"),
+        ([None, "published"], "published"),
+        ([], "demo"),  # nothing says it is real
+        ([None], "demo"),
+        (["unknown"], "demo"),
+    ],
+)
+def test_status_of(statuses, expected):
+    assert export.status_of(statuses) == expected
+
+
+def test_frame_status_reads_every_status_column():
+    df = pl.DataFrame({"status": ["published"], "last_year_status": ["demo"]})
+    assert export.frame_status(df) == "mixed"
+    assert export.frame_status(pl.DataFrame({"value": [1.0]})) == "demo"
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize(
+    ("status", "says_demo"),
+    [("demo", True), ("mixed", True), ("published", False), ("reported", False)],
+)
+def test_demo_status_says_demo_in_both_languages(status, says_demo, lang):
+    meta = export.ExportMeta("t", status=status, lang=lang)
+    text = export.status_text(meta)
+    assert meta.is_demo == says_demo
+    for phrase in ("Demo data, not real figures", "không phải số liệu thật"):
+        assert (phrase.lower() in text.lower()) == says_demo, (phrase, text)
+    if not says_demo:
+        assert text == i18n.t(f"{status}_badge", lang)
+
+
+def test_stem_and_file_name_agree():
+    assert export.stem("si_coverage_rate", "P34", date(2026, 9, 30)) == (
+        "vss_si_coverage_rate_P34_2026-09"
+    )
+    assert export.file_name("x", "01 Hà Nội", ext="xlsx") == "vss_x_01-Ha-Noi.xlsx"

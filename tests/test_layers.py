@@ -25,6 +25,8 @@ LAYER = {
     "charts": 5,
     "projection": 5,
     "watch": 5,
+    "briefing": 5,
+    "deck_export": 1,
     "cli": 6,
     "ui": 6,
 }

@@ -96,7 +96,7 @@ def test_tables_show_the_watch_lists_values(frames, month, params, lang):
     summary = i18n.t("watch_summary", lang, entries=wl.height, provinces=wl["geo_code"].n_unique())
     assert summary in [m.value for m in at.markdown]
     assert i18n.t("demo_notice", lang) in [i.value for i in at.info]
-    assert len(at.get("download_button")) == 1
+    assert len(at.get("download_button")) == 3  # CSV, Excel, Parquet
 
 
 def test_defaults_at_the_newest_month_flag_the_demo_cost_outliers():

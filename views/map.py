@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from vss_dash import boundaries, catalog, charts, geo, i18n, ui
+from vss_dash import boundaries, catalog, charts, export, geo, i18n, ui
 
 lang = ui.lang()
 fr = ui.frames(lang)
@@ -24,7 +24,8 @@ labels = [
     for a in boundaries.archipelagos()
 ]
 m = catalog.get(measure)
-st.subheader(f"{m.label(lang)} · {i18n.format_month(period, lang)}")
+heading = f"{m.label(lang)} · {i18n.format_month(period, lang)}"
+st.subheader(heading)
 map_col, rank_col = st.columns([3, 2])
 with map_col:
     fig = charts.choropleth(table, boundaries.load_geojson(layout), measure, lang, national, labels)
@@ -33,7 +34,14 @@ with map_col:
 with rank_col:
     n = st.slider(i18n.t("top_n", lang), 3, 15, 5, key="top_n")
     chosen = ui.ranking(table, measure, layout, n, lang)
-ui.table_expander(ui.province_table_view(table, measure, lang), lang, key="map_table")
+ui.table_expander(
+    ui.province_table_view(table, measure, lang),
+    lang,
+    key="map_table",
+    data=table,
+    meta=ui.export_meta(fr, heading, table, lang, period=period, measure=measure, layout=layout),
+    name_stem=export.stem(measure, layout, period),
+)
 
 if clicked or chosen:
     ui.open_profile(layout, clicked or chosen)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from vss_dash import charts, i18n, ui
+from vss_dash import charts, export, i18n, ui
 
 CARDS = [
     ["si_participants", "ui_participants", "hi_participants"],
@@ -31,12 +31,27 @@ notes = {
     "revenue_collected": i18n.t("ytd", lang).capitalize(),
 }
 ui.kpi_grid(CARDS, snap, history, lang, fr.source_titles(), notes)
-ui.table_expander(ui.snapshot_table(snap, lang), lang, key="kpi_table")
+ui.table_expander(
+    ui.snapshot_table(snap, lang),
+    lang,
+    key="kpi_table",
+    data=snap,
+    meta=ui.export_meta(fr, i18n.t("overview_title", lang), snap, lang, period=period, layout="VN"),
+    name_stem=export.stem("kpis", "VN", period),
+)
 
 st.subheader(i18n.t("coverage_trend", lang))
 _, coverage = ui.compute(fr, "kpis", COVERAGE, period)
 targets = ui.targets(fr, COVERAGE, coverage)
 ui.chart(
-    charts.trend_lines(coverage, lang, targets), ui.history_table(coverage, lang), lang, "coverage"
+    charts.trend_lines(coverage, lang, targets),
+    ui.history_table(coverage, lang),
+    lang,
+    "coverage",
+    data=coverage,
+    meta=ui.export_meta(
+        fr, i18n.t("coverage_trend", lang), coverage, lang, period=period, layout="VN"
+    ),
+    name_stem=export.stem("coverage_trend", "VN", period),
 )
 ui.sources_footer(snap, history, fr, lang)

@@ -25,19 +25,36 @@ period = ui.month_picker(periods, lang)
 m = catalog.get(measure)
 place = i18n.t("national", lang) if layout == "VN" else geo.province_name(layout, code)
 st.title(i18n.t("plan_title", lang))
-st.subheader(f"{m.label(lang)} · {place} · {i18n.format_month(period, lang)}")
+heading = f"{m.label(lang)} · {place} · {i18n.format_month(period, lang)}"
+st.subheader(heading)
 ui.as_of(period, lang)
 ui.demo_notice(lang)
 
 view = ui.compute(fr, "plan_view", measure, layout, code, period, module=projection)
 ui.plan_summary(view, lang)
-ui.chart(charts.plan_chart(view, lang), ui.plan_table(view, lang), lang, "plan")
-ui.projection_method(view, lang)
+data = ui.plan_frame(fr, view)
+ui.chart(
+    charts.plan_chart(view, lang),
+    ui.plan_table(view, lang),
+    lang,
+    "plan",
+    data=data,
+    meta=ui.plan_meta(fr, view, heading, data, lang),
+    name_stem=ui.plan_stem("plan", view),
+)
+ui.projection_method(view, fr, lang)
 
 st.subheader(i18n.t("completion_table", lang))
 table = ui.compute(fr, "completion_table", COMPLETION, period)
 ui.completion_view(table, COMPLETION, lang)
-ui.download_csv(
-    table, export.file_name("plan_completion", geo.layout_for_period(period), period), lang,
+data = ui.completion_frame(fr, table, COMPLETION, period)
+completion_layout = geo.layout_for_period(period)
+ui.downloads(
+    data,
+    ui.export_meta(
+        fr, i18n.t("completion_table", lang), data, lang, period=period, layout=completion_layout
+    ),
+    export.stem("plan_completion", completion_layout, period),
+    lang,
     "completion",
-)  # fmt: skip
+)

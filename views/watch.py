@@ -20,7 +20,21 @@ ui.watch_method(lang)
 layout = geo.layout_for_period(period)
 table = ui.compute(fr, "watch_list", period, thresholds, module=watch)
 ui.watch_summary(table, lang)
-ui.download_csv(table, export.file_name("watch_list", layout, period), lang, "watch")
+ui.downloads(
+    table,
+    ui.export_meta(
+        fr,
+        i18n.t("watch_title", lang),
+        table,
+        lang,
+        period=period,
+        layout=layout,
+        extra=ui.watch_filters(thresholds, lang),
+    ),
+    export.stem("watch_list", layout, period),
+    lang,
+    "watch",
+)
 st.caption(i18n.t("watch_hint", lang))
 
 chosen = None

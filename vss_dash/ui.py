@@ -5,13 +5,27 @@ Caching lives here, at the boundary: the pure layers below run uncached in tests
 
 from __future__ import annotations
 
+import tempfile
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 import streamlit as st
 
-from vss_dash import catalog, export, geo, i18n, metrics, projection, store, watch
+from vss_dash import (
+    boundaries,
+    briefing,
+    catalog,
+    charts,
+    deck_export,
+    export,
+    geo,
+    i18n,
+    metrics,
+    projection,
+    store,
+    watch,
+)
 from vss_dash.paths import store_dir
 
 # ---------------------------------------------------------------- language
@@ -124,7 +138,12 @@ def frames(lang_: str) -> metrics.Frames:
     raise AssertionError("unreachable")
 
 
-_COMPUTE_MODULES = {"metrics": metrics, "projection": projection, "watch": watch}
+_COMPUTE_MODULES = {
+    "metrics": metrics,
+    "projection": projection,
+    "watch": watch,
+    "briefing": briefing,
+}
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -335,9 +354,10 @@ def snapshot_table(snap: pl.DataFrame, lang_: str) -> pl.DataFrame:
 
 
 def history_table(history: pl.DataFrame, lang_: str) -> pl.DataFrame:
-    """A chart's data (measure, period, value, status) as a table, formatted for reading."""
+    """A chart's data (measure, period, value, status) as a table, formatted for reading, in the
+    history's own row order (the page's measure order, then month), as it is exported."""
     out = []
-    for r in history.sort("measure", "period").iter_rows(named=True):
+    for r in history.iter_rows(named=True):
         m = catalog.get(r["measure"])
         out.append(
             {
@@ -350,16 +370,36 @@ def history_table(history: pl.DataFrame, lang_: str) -> pl.DataFrame:
     return pl.DataFrame(out)
 
 
-def table_expander(table: pl.DataFrame, lang_: str, key: str) -> None:
+def table_expander(
+    table: pl.DataFrame,
+    lang_: str,
+    key: str,
+    *,
+    data: pl.DataFrame,
+    meta: export.ExportMeta,
+    name_stem: str,
+) -> None:
+    """A table formatted for reading, in an expander, with `data` (the same rows, raw values)
+    as CSV, Excel and Parquet under it."""
     with st.expander(i18n.t("show_table", lang_), icon=":material/table:"):
         st.dataframe(table, hide_index=True, key=f"table_{key}")
+        downloads(data, meta, name_stem, lang_, key)
 
 
-def chart(fig, table: pl.DataFrame, lang_: str, key: str) -> None:
-    """A Plotly chart with its data one click away. Plotly's own toolbar is hidden: nothing on
-    it works offline that the table does not do better."""
+def chart(
+    fig,
+    table: pl.DataFrame,
+    lang_: str,
+    key: str,
+    *,
+    data: pl.DataFrame,
+    meta: export.ExportMeta,
+    name_stem: str,
+) -> None:
+    """A Plotly chart with its data one click away, and that data's downloads. Plotly's own
+    toolbar is hidden: nothing on it works offline that the table does not do better."""
     st.plotly_chart(fig, key=f"chart_{key}", config={"displayModeBar": False}, width="stretch")
-    table_expander(table, lang_, key)
+    table_expander(table, lang_, key, data=data, meta=meta, name_stem=name_stem)
 
 
 def targets(fr: metrics.Frames, measures: list[str], history: pl.DataFrame) -> pl.DataFrame:
@@ -495,18 +535,131 @@ def series_table(df: pl.DataFrame, unit: str, lang_: str) -> pl.DataFrame:
     )
 
 
-def download_csv(df: pl.DataFrame, name: str, lang_: str, key: str) -> None:
-    """A CSV download of a table (UTF-8 with BOM, formulas defused); demo rows say so in their
-    status column."""
-    st.download_button(
-        i18n.t("download_csv", lang_),
-        data=export.to_csv(df),
-        file_name=name,
-        mime="text/csv",
-        icon=":material/download:",
-        key=f"csv_{key}",
-        on_click="ignore",
+# ---------------------------------------------------------------- exports
+
+_DOWNLOADS = (  # extension, label key, MIME type
+    ("csv", "download_csv", "text/csv"),
+    ("xlsx", "download_xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("parquet", "download_parquet", "application/vnd.apache.parquet"),
+)
+
+
+def downloads(
+    df: pl.DataFrame, meta: export.ExportMeta, name_stem: str, lang_: str, key: str
+) -> None:
+    """CSV, Excel and Parquet of `df` in one row (keys csv_<key>, xlsx_<key>, parquet_<key>).
+    Demo data says so in the file name too. Each file is built only when its button is clicked
+    (a callable), so a page with many tables pays nothing for them on every run."""
+    stem = f"{name_stem}_demo" if meta.is_demo else name_stem
+    build = {
+        "csv": lambda: export.to_csv(df),
+        "xlsx": lambda: export.to_xlsx(df, meta),
+        "parquet": lambda: export.to_parquet(df, meta),
+    }
+    with st.container(horizontal=True, gap="small", key=f"downloads_{key}"):
+        for ext, label, mime in _DOWNLOADS:
+            st.download_button(
+                i18n.t(label, lang_),
+                data=build[ext],
+                file_name=f"{stem}.{ext}",
+                mime=mime,
+                icon=":material/download:",
+                help=i18n.t(f"{label}_help", lang_),
+                key=f"{ext}_{key}",
+                on_click="ignore",
+            )
+
+
+def _demo_sources(fr: metrics.Frames) -> list[str]:
+    return sorted(
+        fr.obs.filter(pl.col("status") == "demo").get_column("source_id").unique().to_list()
     )
+
+
+def export_meta(
+    fr: metrics.Frames,
+    title: str,
+    data: pl.DataFrame,
+    lang_: str,
+    *,
+    period: date | None = None,
+    measure: str | None = None,
+    layout: str | None = None,
+    province: str | None = None,
+    extra: dict[str, str] | None = None,
+) -> export.ExportMeta:
+    """What an exported frame is, from what the page knows: the filters in words (month,
+    measure, geography, province, then `extra`), as of `period` (else the data's last month),
+    the status of its rows and the sources its rows name (a frame without source ids but with
+    demo rows names the demo data's source)."""
+    filters: dict[str, str] = {}
+    if period is not None:
+        # vi format_month reads "Tháng 9/2026": after the label "Tháng", the number alone
+        month = f"{period.month}/{period.year}" if lang_ == "vi" else None
+        filters[i18n.t("month", lang_)] = month or i18n.format_month(period, lang_)
+    if measure is not None:
+        filters[i18n.t("measure", lang_)] = catalog.get(measure).label(lang_)
+    if layout is not None:
+        label = i18n.t("geography" if layout == "VN" else "layout", lang_)
+        filters[label] = i18n.t(f"layout_{layout}", lang_)
+    if province is not None and layout in geo.LAYOUTS:
+        filters[i18n.t("province", lang_)] = f"{geo.province_name(layout, province)} ({province})"
+    filters.update(extra or {})
+    as_of_ = period
+    if as_of_ is None and "period" in data.columns and data.height:
+        as_of_ = data.get_column("period").max()
+    status = export.frame_status(data)
+    id_cols = [c for c in data.columns if c == "source_id" or c.endswith("_source_id")]
+    ids = sorted({v for c in id_cols for v in data.get_column(c).drop_nulls().unique().to_list()})
+    if not id_cols and status in ("demo", "mixed"):
+        ids = _demo_sources(fr)
+    titles = fr.source_titles()
+    sources = [f"{i}: {titles[i]}" if i in titles else i for i in ids]
+    return export.ExportMeta(title, filters, as_of_, status, sources, lang_)
+
+
+def watch_filters(thresholds: watch.Thresholds, lang_: str) -> dict[str, str]:
+    """The watch list's thresholds as export filters."""
+    return {
+        i18n.t(f"th_{name}", lang_): i18n.format_number(getattr(thresholds, name), lang_, 1)
+        for name in watch.LIMITS
+    }
+
+
+def constituent_frame(fr: metrics.Frames, hist: pl.DataFrame, measure: str) -> pl.DataFrame:
+    """`metrics.constituent_history` with each value's status and source, in the order of
+    `series_table`."""
+    known = pl.concat(
+        compute(fr, "resolve", measure, lay)
+        .select("period", "geo_code", "status", "source_id")
+        .with_columns(layout=pl.lit(lay))
+        for lay in ("P63", "P34")
+    )
+    return hist.join(known, on=["layout", "geo_code", "period"], how="left").sort(
+        "series", "period", maintain_order=True
+    )
+
+
+def completion_frame(
+    fr: metrics.Frames, table: pl.DataFrame, measures: list[str], period: date
+) -> pl.DataFrame:
+    """`metrics.completion_table` with a status per row: the weakest of its values' statuses
+    (demo < reported < published), as metrics combines statuses."""
+    layout = geo.layout_for_period(period)
+    national = compute(fr, "snapshot", measures, period).select(
+        geo_code=pl.lit(geo.NATIONAL), status="status"
+    )
+    parts = [
+        compute(fr, "province_values", mid, layout, period).select("geo_code", "status")
+        for mid in measures
+    ]
+    weakest = (
+        pl.concat([national, *parts])
+        .drop_nulls("status")
+        .group_by("geo_code")
+        .agg(pl.col("status").sort_by(pl.col("status").replace_strict(metrics.STATUS_RANK)).first())
+    )
+    return table.join(weakest, on="geo_code", how="left", maintain_order="left")
 
 
 # ---------------------------------------------------------------- plan versus actual
@@ -551,38 +704,105 @@ def plan_summary(view: projection.PlanView, lang_: str) -> None:
                 st.badge(i18n.t(f"verdict_{view.verdict}", lang_), color=colour[view.verdict])
 
 
-def plan_table(view: projection.PlanView, lang_: str) -> pl.DataFrame:
-    """The plan chart's data: month, actual, last year, plan path."""
-    m = catalog.get(view.measure)
-    df = view.last_year.rename({"value": "last"}).join(
+def _plan_rows(view: projection.PlanView) -> pl.DataFrame:
+    """The plan chart's data, raw: period, actual, last_year, plan_path, plan, of_plan (%)."""
+    df = view.last_year.rename({"value": "last_year"}).join(
         view.actual.rename({"value": "actual"}), on="period", how="full", coalesce=True
     )
     if view.path is not None:
         df = df.join(view.path, on="period", how="full", coalesce=True)
     else:
         df = df.with_columns(path=pl.lit(None, pl.Float64))
+    plan = pl.lit(view.plan, pl.Float64)
+    return df.sort("period").select(
+        "period",
+        "actual",
+        "last_year",
+        plan_path="path",
+        plan=plan,
+        of_plan=100 * pl.col("actual") / plan if view.plan else pl.lit(None, pl.Float64),
+    )
+
+
+def plan_table(view: projection.PlanView, lang_: str) -> pl.DataFrame:
+    """The plan chart's data: month, actual, last year, plan path, % of plan."""
+    m = catalog.get(view.measure)
     return pl.DataFrame(
         [
             {
                 i18n.t("month", lang_): i18n.format_month(r["period"], lang_),
                 i18n.t("actual", lang_): i18n.format_value(r["actual"], m.unit, lang_),
-                i18n.t("last_year", lang_): i18n.format_value(r["last"], m.unit, lang_),
-                i18n.t("plan_path", lang_): i18n.format_value(r["path"], m.unit, lang_),
-                i18n.t("of_plan", lang_): i18n.format_percent(
-                    100 * r["actual"] / view.plan
-                    if r["actual"] is not None and view.plan
-                    else None,
-                    lang_,
-                    1,
-                ),
+                i18n.t("last_year", lang_): i18n.format_value(r["last_year"], m.unit, lang_),
+                i18n.t("plan_path", lang_): i18n.format_value(r["plan_path"], m.unit, lang_),
+                i18n.t("of_plan", lang_): i18n.format_percent(r["of_plan"], lang_, 1),
             }
-            for r in df.sort("period").iter_rows(named=True)
+            for r in _plan_rows(view).iter_rows(named=True)
         ]
     )
 
 
-def projection_method(view: projection.PlanView, lang_: str) -> None:
-    """The method in words, and the back-test behind the interval."""
+def _series_status(fr: metrics.Frames, view: projection.PlanView) -> pl.DataFrame:
+    """period, status, source_id of the series the plan view is built from."""
+    return compute(fr, "series", view.measure, view.layout, view.geo_code).select(
+        "period", "status", "source_id"
+    )
+
+
+def plan_frame(fr: metrics.Frames, view: projection.PlanView) -> pl.DataFrame:
+    """What the plan chart's table shows, raw, with the status and source of the actual and of
+    last year's value."""
+    known = _series_status(fr, view)
+    last = known.with_columns(pl.col("period").dt.offset_by("1y").dt.month_end()).rename(
+        {"status": "last_year_status", "source_id": "last_year_source_id"}
+    )
+    return (
+        _plan_rows(view)
+        .join(known, on="period", how="left", maintain_order="left")
+        .join(last, on="period", how="left", maintain_order="left")
+    )
+
+
+def backtest_frame(fr: metrics.Frames, view: projection.PlanView) -> pl.DataFrame:
+    """The back-test (year, projected, actual, error as a fraction) with the status and source of
+    each year's December value."""
+    p = view.projection
+    if p is None:
+        return pl.DataFrame()
+    december = (
+        _series_status(fr, view)
+        .filter(pl.col("period").dt.month() == 12)
+        .select(pl.col("period").dt.year().alias("_year"), "status", "source_id")
+    )
+    return (
+        p.backtest.with_columns(_year=pl.col("year").cast(pl.Int32))
+        .join(december, on="_year", how="left", maintain_order="left")
+        .drop("_year")
+    )
+
+
+def province_slug(layout: str, code: str) -> str:
+    """A province in a file name, e.g. "01 Hà Nội" (codes alone collide across layouts)."""
+    return f"{code} {geo.province_name(layout, code)}"
+
+
+def plan_stem(what: str, view: projection.PlanView) -> str:
+    """A file name for the plan page's data: what, measure, geography, month."""
+    place = None if view.layout == "VN" else province_slug(view.layout, view.geo_code)
+    return export.stem(what, view.measure, view.layout, place, view.period)
+
+
+def plan_meta(
+    fr: metrics.Frames, view: projection.PlanView, title: str, data: pl.DataFrame, lang_: str
+) -> export.ExportMeta:
+    return export_meta(
+        fr, title, data, lang_,
+        period=view.period, measure=view.measure, layout=view.layout,
+        province=None if view.layout == "VN" else view.geo_code,
+    )  # fmt: skip
+
+
+def projection_method(view: projection.PlanView, fr: metrics.Frames, lang_: str) -> None:
+    """The method in words, and the back-test behind the interval, with its downloads."""
     with st.expander(i18n.t("method_title", lang_), icon=":material/functions:"):
         st.markdown(i18n.t("method_text", lang_, years=projection.DEFAULT_YEARS_BACK))
         p = view.projection
@@ -610,6 +830,12 @@ def projection_method(view: projection.PlanView, lang_: str) -> None:
             ),
             hide_index=True,
         )
+        data = backtest_frame(fr, view)
+        title = f"{i18n.t('backtest_table', lang_)}: {m.label(lang_)}"
+        downloads(
+            data, plan_meta(fr, view, title, data, lang_), plan_stem("backtest", view), lang_,
+            "backtest",
+        )  # fmt: skip
 
 
 def completion_view(table: pl.DataFrame, measures: list[str], lang_: str) -> None:
@@ -776,3 +1002,246 @@ def watch_method(lang_: str) -> None:
 
 
 # ================================================================ end of watch list
+
+
+# ---------------------------------------------------------------- briefing (presenter mode)
+
+# Projector theme: no sidebar, header or toolbar; large, high-contrast type. KPI numbers are at
+# least 48 px tall at 1920x1080 (a browser test measures them).
+_PRESENTER_STYLE = """<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"]
+{ display: none !important; }
+.block-container { padding-top: 1rem !important; max-width: 100% !important; }
+[data-testid="stMetricValue"] { font-size: 64px !important; line-height: 1.1 !important;
+  color: #000000 !important; }
+[data-testid="stMetricLabel"] p { font-size: 24px !important; color: #1F2430 !important; }
+[data-testid="stMetricDelta"] { font-size: 22px !important; }
+h1 { font-size: 52px !important; color: #000000 !important; }
+h2 { font-size: 40px !important; color: #000000 !important; }
+.vss-slide-break { break-after: page; height: 0; }
+@media print { .st-key-brief_controls { display: none !important; } }
+</style>"""
+
+
+def presenter_style() -> None:
+    st.html(_PRESENTER_STYLE)
+
+
+def print_mode() -> bool:
+    """?print=1 draws every slide one after another, a page each (for the PDF export)."""
+    return st.query_params.get("print") == "1"
+
+
+def briefing_controls(quarters: list, lang_: str):
+    """Quarter (default: the last complete one) and public mode, in one row above the deck;
+    both kept in the URL (?quarter=2026-Q3&public=1)."""
+    keys = [q.key for q in quarters]
+    with st.container(key="brief_controls"):
+        cols = st.columns([2, 2, 2, 3], vertical_alignment="bottom")
+        with cols[0]:
+            choice = url_select(
+                i18n.t("quarter", lang_), keys, "quarter", lang_,
+                format_func=lambda k: i18n.t("quarter_label", lang_, q=k[-1], year=k[:4]),
+                container=st,
+            )  # fmt: skip
+        with cols[1]:
+            public = url_select(
+                i18n.t("audience", lang_), ["0", "1"], "public", lang_,
+                format_func=lambda v: i18n.t(f"audience_{v}", lang_), container=st,
+            ) == "1"  # fmt: skip
+        with cols[2]:
+            if st.button(i18n.t("leave_briefing", lang_), icon=":material/logout:", key="leave"):
+                st.switch_page(PAGE_HOME)
+        with cols[3]:
+            export_deck_button(choice, public, lang_)
+    return briefing.Quarter.parse(choice), public
+
+
+def export_deck_button(quarter: str, public: bool, lang_: str) -> None:
+    """Print the deck as PDF + PNGs with headless Chromium from this very server, then offer
+    the files. Takes a while (a page load per slide), so it shows progress."""
+    if not deck_export.available():
+        st.caption(i18n.t("export_needs_chromium", lang_))
+        return
+    if st.button(i18n.t("export_deck", lang_), icon=":material/picture_as_pdf:", key="export"):
+        with st.spinner(i18n.t("exporting_deck", lang_)), tempfile.TemporaryDirectory() as tmp:
+            base = f"http://127.0.0.1:{st.get_option('server.port')}"
+            files = deck_export.export_deck(
+                base, quarter, lang_, public, len(briefing.slides(public)), Path(tmp)
+            )
+            st.session_state["deck_files"] = (
+                files.pdf.name,
+                files.pdf.read_bytes(),
+                deck_export.zip_pngs(files.pngs),
+            )
+    if "deck_files" in st.session_state:
+        name, pdf, pngs = st.session_state["deck_files"]
+        st.download_button(
+            "PDF",
+            pdf,
+            file_name=name,
+            mime="application/pdf",
+            icon=":material/download:",
+            key="deck_pdf",
+            on_click="ignore",
+        )
+        st.download_button(
+            "PNG (zip)",
+            pngs,
+            file_name=name.replace(".pdf", "_png.zip"),
+            mime="application/zip",
+            icon=":material/download:",
+            key="deck_png",
+            on_click="ignore",
+        )
+
+
+PAGE_HOME = "views/overview.py"
+_NO_HISTORY = pl.DataFrame(schema={"measure": pl.String, "value": pl.Float64})
+
+
+def _move_slide(step: int, n: int) -> None:
+    current = int(st.session_state.get("slide", "1"))
+    st.session_state["slide"] = str(min(max(current + step, 1), n))
+
+
+@st.fragment
+def slide_deck(fr: metrics.Frames, deck: list, quarter, public: bool, lang_: str) -> None:
+    """One slide at a time, kept in ?slide=N. A fragment: changing slides redraws the slide only,
+    so the rest of the screen does not flash."""
+    n = len(deck)
+    options = [str(i) for i in range(1, n + 1)]
+    _seed_from_url("slide", options, "1")
+    url_notices(lang_)
+    current = int(st.session_state["slide"])
+    cols = st.columns([1, 6, 1], vertical_alignment="center")
+    # callbacks move the slide before the run draws the buttons, so both are enabled right
+    cols[0].button(
+        "◀",
+        key="brief_prev",
+        shortcut="Left",
+        disabled=current == 1,
+        help=i18n.t("prev_slide", lang_),
+        on_click=_move_slide,
+        args=(-1, n),
+    )
+    cols[2].button(
+        "▶",
+        key="brief_next",
+        shortcut="Right",
+        disabled=current == n,
+        help=i18n.t("next_slide", lang_),
+        on_click=_move_slide,
+        args=(1, n),
+    )
+    cols[1].caption(i18n.t("slide_of", lang_, n=current, total=n))
+    _write_to_url("slide", str(current), "1")
+    draw_slide(fr, deck[current - 1], current, n, quarter, public, lang_)
+
+
+def draw_slide(
+    fr: metrics.Frames, slide, number: int, total: int, quarter, public: bool, lang_: str
+) -> None:
+    period = quarter.end
+    qlabel = i18n.t("quarter_label", lang_, q=quarter.q, year=quarter.year)
+    with st.container(key=f"slide_{number}"):
+        st.title(i18n.t(f"slide_{slide.kind}", lang_))
+        st.caption(
+            f"{qlabel} · {i18n.t('as_of', lang_, date=i18n.format_date(period, lang_))}"
+            f" · {number}/{total}"
+        )
+        if compute(fr, "data_status", period, module=briefing).get("demo"):
+            status_badge("demo", None, lang_)
+        if slide.kind == "headline":
+            snap, _ = compute(fr, "kpis", list(slide.measures), period)
+            rows = [list(slide.measures[i : i + 3]) for i in range(0, len(slide.measures), 3)]
+            # no sparklines on a slide: the numbers must fit one screen, readable from the back
+            kpi_grid(rows, snap, _NO_HISTORY, lang_, fr.source_titles())
+        elif slide.kind == "map":
+            layout = geo.layout_for_period(period)
+            table = compute(fr, "province_table", briefing.MAP_MEASURE, layout, period)
+            national = compute(fr, "value_at", briefing.MAP_MEASURE, "VN", geo.NATIONAL, period)
+            labels = [
+                {"lon": a["lon"], "lat": a["lat"], "text": i18n.t(a["label_key"], lang_)}
+                for a in boundaries.archipelagos()
+            ]
+            fig = charts.choropleth(
+                table,
+                boundaries.load_geojson(layout),
+                briefing.MAP_MEASURE,
+                lang_,
+                national,
+                labels,
+                height=780,
+            )
+            st.plotly_chart(
+                fig,
+                config={"displayModeBar": False, "topojsonURL": TOPOJSON_URL, "staticPlot": True},
+                key=f"brief_map_{number}",
+            )
+        elif slide.kind in ("plan_revenue", "plan_participants"):
+            view = compute(fr, "plan", slide.measures[0], period, module=briefing)
+            plan_summary(view, lang_)
+            st.plotly_chart(
+                charts.plan_chart(view, lang_, height=560),
+                config={"displayModeBar": False, "staticPlot": True},
+                key=f"brief_plan_{number}",
+            )
+        elif slide.kind == "watch":
+            rows = compute(fr, "watch_rows", period, public, module=briefing)
+            st.dataframe(watch_slide_table(rows, lang_), hide_index=True, height=700)
+        elif slide.kind == "benefits":
+            snap, _ = compute(fr, "kpis", list(slide.measures), period)
+            rows = [list(slide.measures[i : i + 3]) for i in range(0, len(slide.measures), 3)]
+            kpi_grid(
+                rows,
+                snap,
+                _NO_HISTORY,
+                lang_,
+                fr.source_titles(),
+                {m: i18n.t("ytd", lang_).capitalize() for m in slide.measures},
+            )
+        else:
+            closing_slide(fr, period, lang_)
+    if number < total:
+        st.html('<div class="vss-slide-break"></div>')
+
+
+def watch_slide_table(rows: pl.DataFrame, lang_: str) -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            {
+                i18n.t("col_reason", lang_): i18n.t(f"reason_{r['reason']}", lang_),
+                i18n.t("col_province", lang_): r["name"],
+                i18n.t("col_value", lang_): (
+                    i18n.format_change(r["value"], lang_, "percent")
+                    if r["value_kind"] == "mom_pct"
+                    else i18n.format_value(r["value"], catalog.get(r["measure"]).unit, lang_)
+                ),
+                i18n.t("national", lang_): (
+                    i18n.format_change(r["national"], lang_, "percent")
+                    if r["value_kind"] == "mom_pct"
+                    else i18n.format_value(r["national"], catalog.get(r["measure"]).unit, lang_)
+                ),
+            }
+            for r in rows.iter_rows(named=True)
+        ],
+        schema=[i18n.t(k, lang_) for k in ("col_reason", "col_province", "col_value", "national")],
+    )
+
+
+def closing_slide(fr: metrics.Frames, period, lang_: str) -> None:
+    shares = compute(fr, "data_status", period, module=briefing)
+    st.subheader(i18n.t("data_status", lang_))
+    for status in ("published", "reported", "demo"):
+        if status in shares:
+            st.markdown(
+                f"- {_status_label(status, lang_)}: "
+                f"{i18n.format_percent(100 * shares[status], lang_, 1)}"
+            )
+    if shares.get("demo"):
+        demo_notice(lang_)
+    st.subheader(i18n.t("sources", lang_))
+    for title in fr.source_titles().values():
+        st.markdown(f"- {title}")

@@ -1,0 +1,48 @@
+"""Downloads in a real browser: the buttons under a data table deliver files (built on click on
+the server) with the names the page promises, and a screenshot shows the row of buttons."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+from playwright.sync_api import Page
+
+SCREENSHOT_DIR = Path(__file__).resolve().parent / "screenshots"  # git-ignored
+STEM = "vss_si_coverage_rate_P34_2026-09_demo"
+
+
+def test_map_table_downloads_csv_excel_and_parquet(
+    server: str, page: Page, open_page: Callable[[Page, str], None]
+) -> None:
+    open_page(page, f"{server}/map?lang=en&month=2026-09&measure=si_coverage_rate")
+    page.get_by_text("Show data table").click()
+    row = page.locator(".st-key-downloads_map_table")
+    buttons = row.get_by_test_id("stDownloadButton")
+    assert buttons.count() == 3
+    tops = {round(b["y"]) for b in (buttons.nth(i).bounding_box() for i in range(3)) if b}
+    assert len(tops) == 1, "the three buttons sit in one row"
+    row.scroll_into_view_if_needed()
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOT_DIR / "map_downloads_en.png")
+
+    got: dict[str, bytes] = {}
+    for label in ("Download CSV", "Download Excel", "Download Parquet"):
+        with page.expect_download(timeout=30_000) as info:
+            row.get_by_role("button", name=label).click()
+        download = info.value
+        got[download.suggested_filename] = Path(download.path()).read_bytes()
+    assert set(got) == {f"{STEM}.csv", f"{STEM}.xlsx", f"{STEM}.parquet"}
+
+    csv = got[f"{STEM}.csv"]
+    assert csv.startswith(b"\xef\xbb\xbf")
+    table = pl.read_csv(io.BytesIO(csv[3:]))
+    assert table.height == 34 and set(table.get_column("status")) == {"demo"}
+    parquet = pl.read_parquet(io.BytesIO(got[f"{STEM}.parquet"]))
+    assert parquet.get_column("name").to_list() == table.get_column("name").to_list()
+    sheet = openpyxl.load_workbook(io.BytesIO(got[f"{STEM}.xlsx"])).active
+    assert sheet["A1"].value == "SI coverage · September 2026"
+    assert any("Demo data, not real figures" in (c.value or "") for c in sheet["A"])

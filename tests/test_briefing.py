@@ -1,0 +1,99 @@
+"""The press-briefing deck: which slides, public mode, quarters; the page through AppTest."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from vss_dash import briefing, catalog, i18n, metrics, watch
+
+SCRIPT = str(Path(__file__).resolve().parent.parent / "views" / "briefing.py")
+
+
+def app(**params: str) -> AppTest:
+    at = AppTest.from_file(SCRIPT, default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def test_quarters_are_complete_ones_newest_first():
+    periods = [metrics.months_back(date(2026, m, 1), 0) for m in range(1, 11)]
+    assert [q.key for q in briefing.quarters(periods)] == ["2026-Q3", "2026-Q2", "2026-Q1"]
+    assert briefing.Quarter.parse("2025-Q2").end == date(2025, 6, 30)
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_deck_has_six_to_ten_slides_and_public_mode_keeps_press_safe_measures(public):
+    deck = briefing.slides(public)
+    assert 6 <= len(deck) <= 10
+    assert [s.kind for s in deck] == list(briefing.KINDS)
+    measures = [m for s in deck for m in s.measures]
+    assert all(catalog.get(m).public for m in measures) or not public
+    if not public:
+        assert "late_payment_rate" in measures and "hi_medical_cost" in measures
+
+
+def test_public_watch_slide_drops_reasons_built_on_internal_measures(frames):
+    period = date(2026, 9, 30)
+    internal = {r.id for r in watch.REASONS if not catalog.get(r.measure).public}
+    public = briefing.watch_rows(frames, period, public=True)
+    assert internal and not set(public.get_column("reason")) & internal
+    full = briefing.watch_rows(frames, period, public=False)
+    assert set(full.get_column("reason")) & internal  # the demo data does flag some
+    assert full.group_by("reason").len().get_column("len").max() <= 3
+
+
+def test_data_status_shares_add_up(frames):
+    shares = briefing.data_status(frames, date(2024, 9, 30))
+    assert sum(shares.values()) == pytest.approx(1.0)
+    assert shares["published"] > 0 and shares["demo"] > 0.9
+
+
+@pytest.mark.parametrize("slide", range(1, 8))
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_every_slide_draws_in_both_languages(slide, lang):
+    at = app(lang=lang, slide=str(slide))
+    assert not at.exception, [e.value for e in at.exception]
+    kind = briefing.KINDS[slide - 1]
+    assert at.title[0].value == i18n.t(f"slide_{kind}", lang)
+    assert at.selectbox(key="quarter").value == "2026-Q3"  # the last complete quarter
+    assert any(i18n.t("demo_badge", lang) in m.value for m in at.markdown)
+
+
+def test_headline_slide_shows_the_data_layers_values(frames):
+    at = app(lang="en", quarter="2024-Q3")
+    shown = {m.label: m.value for m in at.metric}
+    for mid in briefing.HEADLINE:
+        measure = catalog.get(mid)
+        value = metrics.value_at(frames, mid, "VN", "VN", date(2024, 9, 30))
+        assert shown[measure.label("en")] == i18n.format_value(value, measure.unit, "en")
+    assert shown["SI participants"] == "19.02 million"  # published for September 2024
+
+
+def test_public_mode_hides_internal_measures():
+    labels = {m.label for m in app(lang="en", public="1").metric}
+    assert catalog.get("late_payment_rate").label("en") not in labels
+    assert catalog.get("si_coverage_rate").label("en") in labels
+
+
+def test_next_and_previous_move_through_the_deck_and_the_url():
+    at = app(lang="vi")
+    assert at.caption[0].value == i18n.t("slide_of", "vi", n=1, total=7)
+    at.button(key="brief_next").click().run()
+    assert at.title[0].value == i18n.t("slide_map", "vi")
+    assert at.query_params["slide"] == "2"
+    at.button(key="brief_prev").click().run()
+    assert at.title[0].value == i18n.t("slide_headline", "vi")
+    assert "slide" not in at.query_params  # slide 1 is the default
+
+
+@pytest.mark.parametrize("bad", ["0", "9", "x"])
+def test_a_bad_slide_in_the_url_falls_back_with_a_notice(bad):
+    at = app(lang="en", slide=bad)
+    assert not at.exception
+    assert at.title[0].value == i18n.t("slide_headline", "en")
+    assert any(f"slide={bad}" in w.value for w in at.warning)
