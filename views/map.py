@@ -32,7 +32,9 @@ with map_col:
     clicked = ui.map_chart(fig, key="map")
     st.caption(i18n.t("map_hint", lang))
 with rank_col:
-    n = st.slider(i18n.t("top_n", lang), 3, 15, 5, key="top_n")
+    n = int(
+        ui.url_select(i18n.t("top_n", lang), ["5", "3", "10", "15"], "top_n", lang, container=st)
+    )
     chosen = ui.ranking(table, measure, layout, n, lang)
 ui.table_expander(
     ui.province_table_view(table, measure, lang),
