@@ -4,34 +4,19 @@ on a free port, drive Debian's Chromium, and wait until a page is idle and drawn
 from __future__ import annotations
 
 import contextlib
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, Playwright, expect
 from playwright.sync_api import Error as PlaywrightError
 
+from vss_dash import deck_export
+
 E2E_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = E2E_DIR.parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps trying to reach Google's hosts, which
 # this machine's closed network refuses; they also keep the request log down to the app's own.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM, CHROMIUM_ARGS = deck_export.CHROMIUM, deck_export.CHROMIUM_ARGS
 VIEWPORT = {"width": 1440, "height": 900}
 SERVER_START_TIMEOUT_S = 60.0
 IDLE_TIMEOUT_MS = 30_000
@@ -49,71 +34,15 @@ APP_IDLE = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200 and response.read().strip() == b"ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """Terminate the server's whole process group, escalating to SIGKILL after 10 s."""
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    except ProcessLookupError:
-        proc.wait(timeout=10)
-
-
 @contextlib.contextmanager
 def start_server(log_dir: Path, script: str = "app.py", cwd: Path = PROJECT_ROOT) -> Iterator[str]:
-    """Run `streamlit run <script>` on a free port until the block ends; yield its base URL."""
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    streamlit = Path(sys.executable).parent / "streamlit"
-    cmd = [
-        str(streamlit if streamlit.exists() else PROJECT_ROOT / ".venv" / "bin" / "streamlit"),
-        "run",
-        script,
-        "--server.headless", "true",
-        "--server.address", "127.0.0.1",
-        "--server.port", str(port),
-        "--browser.gatherUsageStats", "false",
-        # No file watching: edits made while the tests run must not trigger reruns mid-test.
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    env = dict(os.environ)  # passes VSS_DATA_DIR through when it is set
+    """Run `streamlit run <script>` on a free port until the block ends; yield its base URL.
+    The app's own `deck_export.serve` does it (no file watching, so edits made while the tests
+    run trigger no reruns; the environment, VSS_DATA_DIR included, passes through)."""
     log_dir.mkdir(parents=True, exist_ok=True)
-    log_path = log_dir / "server.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so _stop reaches any children
-        )  # fmt: skip
-        try:
-            deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-            while not _healthy(f"{base}/_stcore/health"):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    tail = log_path.read_text(errors="replace")[-3000:]
-                    rc = proc.poll()
-                    state = "timed out" if rc is None else f"exited with {rc}"
-                    raise RuntimeError(f"streamlit server {state}; log:\n{tail}")
-                time.sleep(0.25)
-            yield base
-        finally:
-            _stop(proc)
+    with deck_export.serve(script, cwd, log=log_dir / "server.log",
+                           timeout_s=SERVER_START_TIMEOUT_S) as base:  # fmt: skip
+        yield base
 
 
 def launch_chromium(playwright: Playwright) -> Browser:
