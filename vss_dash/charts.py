@@ -13,7 +13,7 @@ import plotly.colors as pc
 import plotly.graph_objects as go
 import polars as pl
 
-from vss_dash import catalog, i18n
+from vss_dash import catalog, i18n, metrics
 
 # Okabe–Ito, darkened where needed for 3:1 contrast against white (WCAG 2.1 non-text contrast)
 PALETTE = ["#0072B2", "#B35900", "#007A5A", "#9E3D75", "#444444", "#6B6B00"]
@@ -261,11 +261,6 @@ def choropleth(
     return fig
 
 
-def _month_end(year: int, month: int) -> date:
-    nxt = date(year + (month == 12), month % 12 + 1, 1)
-    return date.fromordinal(nxt.toordinal() - 1)
-
-
 def _ticks(lo: float, hi: float, n: int = 5) -> list[float]:
     """About n round tick values between lo and hi."""
     if hi <= lo:
@@ -343,7 +338,7 @@ def plan_chart(view, lang: str, height: int = 420) -> go.Figure:
             annotation_position="bottom right",
         )  # fmt: skip
     year = view.period.year
-    ends = [_month_end(year, mo) for mo in range(1, 13)]
+    ends = [metrics.month_end(date(year, mo, 1)) for mo in range(1, 13)]
     _month_axis(fig, ends, lang, every=2)
     if m.unit == "percent":
         fig.update_yaxes(ticksuffix="%")

@@ -235,6 +235,11 @@ def series(
     return df.select("period", "value", "status", "source_id")
 
 
+def month_end(d: date) -> date:
+    """The last day of d's month."""
+    return months_back(d, 0)
+
+
 def months_back(period: date, n: int) -> date:
     """Month end n months before `period`'s month."""
     y, m = divmod(period.year * 12 + period.month - 1 - n, 12)

@@ -85,11 +85,6 @@ class Figure:
         return rounded(computed) == rounded(self.value)
 
 
-def _month_end(d: date) -> date:
-    nxt = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
-    return date.fromordinal(nxt.toordinal() - 1)
-
-
 def _decimals(text: str) -> int:
     """Published precision from how the number is written: '39.25' -> 2, '81.0' -> 1,
     '15550000' -> -4 (rounded to ten thousands), '704134' -> 0."""
@@ -104,7 +99,7 @@ def figures() -> tuple[Figure, ...]:
     out = []
     with open(REFERENCE_DIR / "published_figures.csv", encoding="utf-8") as f:
         for r in csv.DictReader(f):
-            period = _month_end(date.fromisoformat(r["as_of"]))
+            period = metrics.month_end(date.fromisoformat(r["as_of"]))
             if r["geo"] == "VN":
                 layout, code = "VN", geo.NATIONAL
             else:
@@ -269,18 +264,21 @@ def reproduce(frames, fig: Figure, prefer_published: bool = False) -> float | No
     if expr in catalog.BY_ID:
         return at(expr, fig.period)
     if m := _CHANGE_VS.match(expr):
-        a, b = at(m["m"], fig.period), at(m["m"], _month_end(date.fromisoformat(m["ym"] + "-01")))
+        a, b = (
+            at(m["m"], fig.period),
+            at(m["m"], metrics.month_end(date.fromisoformat(m["ym"] + "-01"))),
+        )
         return None if a is None or b is None else a - b
     if expr.endswith("_change_in_month"):
         base = expr.removesuffix("_change_in_month")
-        prev = _month_end(date.fromordinal(fig.period.replace(day=1).toordinal() - 1))
+        prev = metrics.month_end(date.fromordinal(fig.period.replace(day=1).toordinal() - 1))
         a, b = at(base, fig.period), at(base, prev)
         return None if a is None or b is None else a - b
     for suffix, pct in (("_change_yoy", False), ("_yoy", True)):
         if expr.endswith(suffix):
             base = expr.removesuffix(suffix)
             a = at(base, fig.period)
-            b = at(base, _month_end(date(fig.period.year - 1, fig.period.month, 1)))
+            b = at(base, metrics.month_end(date(fig.period.year - 1, fig.period.month, 1)))
             if a is None or b is None:
                 return None
             return 100 * (a / b - 1) if pct else a - b
