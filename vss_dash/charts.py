@@ -346,3 +346,36 @@ def plan_chart(view, lang: str, height: int = 420) -> go.Figure:
     fig.update_xaxes(range=[date(year, 1, 1), date(year + 1, 1, 20)])
     fig.update_layout(separators=",." if lang == "vi" else ".,")
     return _base_layout(fig, height)
+
+
+# Status colours: published and reported (real figures) in the palette's blue and orange, demo in
+# grey; bars also differ by pattern, so no status is told apart by colour alone.
+STATUS_STYLE = {
+    "published": ("#0072B2", ""),
+    "reported": ("#B35900", "/"),
+    "demo": ("#6B6B6B", "."),
+}
+
+
+def status_bars(presence: pl.DataFrame, lang: str, height: int = 300) -> go.Figure:
+    """Stacked bars of province values by status per month (dataset.presence's columns)."""
+    fig = go.Figure()
+    periods = presence.get_column("period").to_list()
+    badge = {"published": "published_badge", "reported": "reported_badge", "demo": "demo_badge"}
+    for status, (colour, pattern) in STATUS_STYLE.items():
+        values = presence.get_column(status).to_list()
+        texts = [i18n.format_number(v, lang) for v in values]
+        fig.add_trace(
+            go.Bar(
+                x=periods,
+                y=values,
+                name=i18n.t(badge[status], lang),
+                marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="white")),
+                customdata=texts,
+                hovertemplate="%{customdata}<extra>" + i18n.t(badge[status], lang) + "</extra>",
+            )
+        )
+    _base_layout(fig, height)
+    fig.update_layout(barmode="stack", bargap=0.1)
+    _month_axis(fig, periods, lang, every=6)
+    return fig

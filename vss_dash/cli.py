@@ -3,8 +3,10 @@
     vss-dash demo      [--store DIR]            regenerate the demo store (deterministic)
     vss-dash validate  [--store DIR]            check the store's rules and the published figures
     vss-dash export    --measure M [--period YYYY-MM] [--layout VN|P63|P34] [--format csv|json]
+    vss-dash ingest    FILE [--store DIR] [--period YYYY-MM] [--dry-run] [--max-jump PCT]
 
-Exit codes: 0 done, 1 the store or its figures fail a check, 2 bad usage (with the valid choices).
+Exit codes: 0 done (ingest: stored, or would be with --dry-run), 1 the store, its figures or the
+file fail a check (with a report), 2 bad usage (with the valid choices).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
-from vss_dash import catalog, demo, geo, metrics, published, store
+from vss_dash import catalog, demo, geo, ingest, metrics, published, store
 from vss_dash.paths import store_dir
 
 
@@ -63,6 +65,17 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--layout", default="VN", choices=["VN", *geo.LAYOUTS])
     ex.add_argument("--format", default="csv", choices=["csv", "json"])
     ex.set_defaults(subparser=ex)
+    ing = with_store(sub.add_parser("ingest", help="import a provincial report (CSV or XLSX)"))
+    ing.add_argument("file", type=Path, help="the report: canonical long table or monthly report")
+    ing.add_argument("--period", help="month YYYY-MM, when the title does not give it")
+    ing.add_argument("--dry-run", action="store_true", help="check and report; store nothing")
+    ing.add_argument(
+        "--max-jump",
+        type=float,
+        default=ingest.DEFAULT_MAX_JUMP_PCT,
+        help="warn where a value moves more than this %% from last month (default %(default)g)",
+    )
+    ing.set_defaults(subparser=ing)
     return p
 
 
@@ -186,6 +199,67 @@ def cmd_briefing(args, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
+def cmd_ingest(args, parser: argparse.ArgumentParser) -> int:
+    period = None
+    if args.period:
+        try:
+            period = ingest.parse_period(args.period)
+        except ValueError:
+            parser.error(f"--period must be YYYY-MM, got {args.period!r}")
+    if not args.file.is_file():
+        parser.error(f"no such file: {args.file}")
+    directory = args.store or store_dir()
+    try:
+        frames = metrics.Frames.from_store(store.load(directory))
+    except FileNotFoundError:
+        frames = None  # a new store: nothing to compare with
+    except store.StoreInvalid as e:
+        print(e, file=sys.stderr)
+        return 1
+    report = ingest.read(
+        args.file.read_bytes(), args.file.name, period=period, frames=frames,
+        max_jump_pct=args.max_jump,
+    )  # fmt: skip
+    for f in report.findings:
+        print(f, file=sys.stderr)
+    s = report.summary()
+    read = (
+        f"read {args.file.name} ({s['shape'] or '?'}{', ' + s['encoding'] if s['encoding'] else ''}"
+        f"{', sheet ' + s['sheet'] if s['sheet'] else ''}): {s['values']} values, "
+        f"{s['provinces']} provinces, {len(s['measures'])} measures, "
+        f"periods {', '.join(s['periods']) or '-'}; {s['errors']} errors, {s['warnings']} warnings"
+    )
+    print(read)
+    if not report.ok:
+        if not args.dry_run:
+            ingest.log_refusal(report, directory, by=_user())
+        print(f"refused: nothing stored in {directory} / tệp bị từ chối, không lưu gì")
+        return 1
+    if args.dry_run:
+        print(f"dry run: would store {report.rows.height} values in {directory}")
+        return 0
+    try:
+        stored = ingest.commit(report, directory, by=_user())
+    except store.StoreInvalid as e:
+        print(e, file=sys.stderr)
+        print(f"refused: nothing stored in {directory} / tệp bị từ chối, không lưu gì")
+        return 1
+    print(
+        f"stored {stored.rows} values in {directory} as vintage {stored.vintage.isoformat()} "
+        f"(source {stored.source_id}; {stored.revised} revise earlier values)"
+    )
+    return 0
+
+
+def _user() -> str:
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -195,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_validate(args)
     if args.command == "briefing":
         return cmd_briefing(args, args.subparser)
+    if args.command == "ingest":
+        return cmd_ingest(args, args.subparser)
     if args.command == "build-geo":
         from vss_dash import boundaries  # geopandas is loaded only for this command
 

@@ -403,6 +403,172 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Nguồn số liệu trên trang này:",
         "en": "Sources of the figures on this page:",
     },
+    # ---- the Data page (filters, table, data quality, import)
+    "data_intro": {
+        "vi": (
+            "Lọc và tải về số liệu của bất kỳ chỉ tiêu nào, xem chất lượng dữ liệu và nhập báo "
+            "cáo tháng của các tỉnh."
+        ),
+        "en": (
+            "Filter and download the values of any measure, review data quality and import the "
+            "provinces' monthly reports."
+        ),
+    },
+    "data_title": {"vi": "Số liệu", "en": "Data"},
+    "tab_table": {"vi": "Bảng số liệu", "en": "Table"},
+    "tab_quality": {"vi": "Chất lượng dữ liệu", "en": "Data quality"},
+    "tab_upload": {"vi": "Nhập báo cáo", "en": "Import reports"},
+    "f_measures": {"vi": "Chỉ tiêu", "en": "Measures"},
+    "f_provinces": {"vi": "Tỉnh, thành phố (để trống: tất cả)", "en": "Provinces (empty: all)"},
+    "f_months": {"vi": "Từ tháng đến tháng", "en": "From month to month"},
+    "f_no_measures": {"vi": "Hãy chọn ít nhất một chỉ tiêu.", "en": "Choose at least one measure."},
+    "data_rows": {"vi": "{n} dòng", "en": "{n} rows"},
+    "data_truncated": {
+        "vi": "Hiển thị {shown} trên {n} dòng; các tệp tải về có đủ {n} dòng.",
+        "en": "Showing {shown} of {n} rows; the downloads hold all {n}.",
+    },
+    "data_empty": {"vi": "Không có số liệu cho bộ lọc này.", "en": "No values for these filters."},
+    "data_national_only": {
+        "vi": "Chỉ tiêu chỉ có số cả nước (bỏ qua ở cấp tỉnh): {names}",
+        "en": "Measures that exist only nationally (left out at province level): {names}",
+    },
+    "col_code": {"vi": "Mã", "en": "Code"},
+    "col_unit": {"vi": "Đơn vị", "en": "Unit"},
+    "q_presence": {"vi": "Số tỉnh có số liệu theo tháng", "en": "Provinces with data by month"},
+    "q_presence_help": {
+        "vi": (
+            "Mỗi tháng theo đơn vị hành chính của tháng đó (63 tỉnh đến 6/2025, 34 tỉnh từ "
+            "7/2025): số tỉnh có số liệu và số giá trị theo trạng thái."
+        ),
+        "en": (
+            "Each month in the layout it was reported in (63 provinces to Jun 2025, 34 from Jul "
+            "2025): provinces with data and values by status."
+        ),
+    },
+    "q_status_chart": {
+        "vi": "Số giá trị cấp tỉnh theo trạng thái",
+        "en": "Province values by status",
+    },
+    "q_demo_share": {
+        "vi": "{demo} giá trị cấp tỉnh là dữ liệu minh họa, {reported} là số liệu báo cáo.",
+        "en": "{demo} of the province values are demo data, {reported} are reported figures.",
+    },
+    "q_vintages": {"vi": "Phiên bản mới nhất của từng tháng", "en": "Latest vintage of each month"},
+    "q_disagree": {
+        "vi": "Số liệu công bố không còn khớp với số liệu các tỉnh",
+        "en": "Published figures the province data no longer reproduces",
+    },
+    "q_disagree_none": {
+        "vi": "Cả {n} số liệu công bố đều khớp với tổng số liệu các tỉnh.",
+        "en": "All {n} published figures agree with the sums of the province data.",
+    },
+    "q_disagree_some": {
+        "vi": "{k} trên {n} số liệu công bố không khớp với tổng số liệu các tỉnh:",
+        "en": "{k} of {n} published figures disagree with the sums of the province data:",
+    },
+    "q_revisions": {
+        "vi": "So sánh các phiên bản của một tháng",
+        "en": "Compare a month's vintages",
+    },
+    "q_revisions_none": {
+        "vi": "Chưa có tháng nào được nhập nhiều lần.",
+        "en": "No month has been imported more than once yet.",
+    },
+    "q_old": {"vi": "Phiên bản cũ", "en": "Older vintage"},
+    "q_new": {"vi": "Phiên bản mới", "en": "Newer vintage"},
+    "q_log": {"vi": "Nhật ký nhập báo cáo", "en": "Import log"},
+    "q_log_empty": {"vi": "Chưa có lần nhập nào.", "en": "Nothing has been imported yet."},
+    "col_vintage": {"vi": "Phiên bản", "en": "Vintage"},
+    "col_vintages": {"vi": "Số phiên bản", "en": "Vintages"},
+    "col_values": {"vi": "Số giá trị", "en": "Values"},
+    "col_expected": {"vi": "Số tỉnh cần có", "en": "Provinces expected"},
+    "col_present": {"vi": "Có số liệu", "en": "With data"},
+    "col_reported_share": {"vi": "% số liệu báo cáo", "en": "% reported"},
+    "col_published": {"vi": "Công bố", "en": "Published"},
+    "col_computed": {"vi": "Tính từ các tỉnh", "en": "From the provinces"},
+    "col_old": {"vi": "Cũ", "en": "Old"},
+    "col_new": {"vi": "Mới", "en": "New"},
+    "col_time": {"vi": "Thời điểm", "en": "Time"},
+    "col_outcome": {"vi": "Kết quả", "en": "Outcome"},
+    "col_file": {"vi": "Tệp", "en": "File"},
+    "col_by": {"vi": "Người nhập", "en": "By"},
+    "outcome_stored": {"vi": "Đã lưu", "en": "Stored"},
+    "outcome_refused": {"vi": "Bị từ chối", "en": "Refused"},
+    "up_off": {
+        "vi": (
+            "Chức năng nhập báo cáo đang tắt trên máy chủ này. Quản trị viên bật nó trong "
+            "`.streamlit/secrets.toml` (mục `[upload]`, xem README)."
+        ),
+        "en": (
+            "Importing reports is switched off on this server. An administrator switches it on "
+            "in `.streamlit/secrets.toml` (section `[upload]`, see the README)."
+        ),
+    },
+    "up_secret": {"vi": "Mã quản trị", "en": "Admin secret"},
+    "up_unlock": {"vi": "Mở khóa", "en": "Unlock"},
+    "up_secret_wrong": {"vi": "Mã quản trị không đúng.", "en": "Wrong admin secret."},
+    "up_formats": {
+        "vi": (
+            "Nhận hai dạng tệp CSV hoặc Excel (.xlsx): **bảng dọc** với các cột `period` "
+            "(YYYY-MM), `province` (tên hoặc mã tỉnh), `measure` (mã chỉ tiêu), `value` và `unit` "
+            "(không bắt buộc); hoặc **báo cáo tháng** của tỉnh với dòng tiêu đề ghi kỳ (ví dụ "
+            "“THÁNG 9 NĂM 2024”), cột STT, cột tỉnh và các cột như “BHXH bắt buộc”, “BHYT”, "
+            "“Số đã thu (triệu đồng)”. Bảng mã UTF-8, UTF-16 hoặc Windows-1258. Không có gì "
+            "được lưu trước khi bạn xem báo cáo kiểm tra và bấm Lưu."
+        ),
+        "en": (
+            "Two shapes of CSV or Excel (.xlsx) file are read: a **long table** with the columns "
+            "`period` (YYYY-MM), `province` (name or code), `measure` (catalogue id), `value` and "
+            "an optional `unit`; or a province's **monthly report** with the period in a title "
+            "(such as “THÁNG 9 NĂM 2024”), an STT column, a province column and columns such as "
+            "“BHXH bắt buộc”, “BHYT”, “Số đã thu (triệu đồng)”. Encodings UTF-8, UTF-16 or "
+            "Windows-1258. Nothing is stored before you have seen the report and pressed Store."
+        ),
+    },
+    "up_file": {"vi": "Tệp báo cáo (CSV hoặc .xlsx)", "en": "Report file (CSV or .xlsx)"},
+    "up_period": {"vi": "Kỳ báo cáo", "en": "Report period"},
+    "up_period_title": {"vi": "Theo tiêu đề của tệp", "en": "As the file's title says"},
+    "up_reading": {"vi": "Đang đọc và kiểm tra {file}…", "en": "Reading and checking {file}…"},
+    "up_summary": {
+        "vi": "**{file}**: {values} giá trị, {provinces} tỉnh, {measures} chỉ tiêu, kỳ {periods}.",
+        "en": "**{file}**: {values} values, {provinces} provinces, {measures} measures, {periods}.",
+    },
+    "up_refused": {
+        "vi": "Tệp có {n} lỗi nên không được lưu. Sửa các lỗi dưới đây rồi tải lên lại.",
+        "en": "The file has {n} errors, so it cannot be stored. Fix them and upload it again.",
+    },
+    "up_valid": {
+        "vi": "Tệp hợp lệ ({w} cảnh báo). Xem lại rồi bấm Lưu.",
+        "en": "The file is valid ({w} warnings). Review it, then press Store.",
+    },
+    "up_store": {"vi": "Lưu vào kho số liệu", "en": "Store"},
+    "up_stored": {
+        "vi": (
+            "Đã lưu {n} giá trị từ {file} (phiên bản {vintage}); {revised} giá trị thay cho số "
+            "trước đó, các phiên bản cũ vẫn được giữ."
+        ),
+        "en": (
+            "Stored {n} values from {file} (vintage {vintage}); {revised} replace earlier values, "
+            "whose vintages are kept."
+        ),
+    },
+    "up_store_failed": {
+        "vi": "Kho số liệu từ chối tệp, không có gì được lưu:",
+        "en": "The store refused the file; nothing was stored:",
+    },
+    "up_findings": {"vi": "Báo cáo kiểm tra", "en": "Validation report"},
+    "up_preview": {"vi": "Số liệu sẽ được lưu", "en": "Values to be stored"},
+    "col_severity": {"vi": "Mức", "en": "Severity"},
+    "sev_error": {"vi": "Lỗi", "en": "Error"},
+    "sev_warning": {"vi": "Cảnh báo", "en": "Warning"},
+    "col_sheet": {"vi": "Trang", "en": "Sheet"},
+    "col_row": {"vi": "Dòng", "en": "Row"},
+    "col_column": {"vi": "Cột", "en": "Column"},
+    "col_header": {"vi": "Tiêu đề cột", "en": "Header"},
+    "col_rule": {"vi": "Quy tắc", "en": "Rule"},
+    "col_message": {"vi": "Nội dung", "en": "Message"},
+    "col_message_other": {"vi": "English", "en": "Tiếng Việt"},
+    "col_file_value": {"vi": "Giá trị trong tệp", "en": "Value in the file"},
 }
 
 

@@ -49,4 +49,5 @@ PAGES: tuple[Page, ...] = (
         ":material/location_city:",
     ),
     Page("views/watch.py", "watch", "Danh sách cần quan tâm", "Watch list", ":material/warning:"),
+    Page("views/data.py", "data", "Số liệu", "Data", ":material/table_chart:"),
 )

@@ -256,15 +256,23 @@ def load(directory: Path | None = None, validate: bool = True) -> Store:
     return Store(obs, plans, sources, d)
 
 
-def _atomic_write(df: pl.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
+def _atomic_write(frames: dict[Path, pl.DataFrame]) -> None:
+    """Write every frame to a temporary file beside its target first; only when all are written
+    are they renamed into place. A failure while writing leaves every old file untouched, and
+    each rename is atomic on POSIX: a reader sees a file's old or new version, never half."""
+    written: list[tuple[str, Path]] = []
     try:
-        df.write_parquet(tmp, statistics=True)
-        os.replace(tmp, path)  # atomic on POSIX: readers see the old file or the new, never half
+        for path, df in frames.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            os.close(fd)
+            written.append((tmp, path))
+            df.write_parquet(tmp, statistics=True)
+        for tmp, path in written:
+            os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        for tmp, _ in written:
+            Path(tmp).unlink(missing_ok=True)
         raise
 
 
@@ -289,6 +297,12 @@ def write(
     if problems:
         raise StoreInvalid(problems)
     directory = Path(directory)
-    _atomic_write(sources, directory / FILES["sources"])
-    _atomic_write(plans, directory / FILES["plans"])
-    _atomic_write(observations, directory / FILES["observations"])
+    # sources first and observations last, so a reader between two renames never meets a
+    # source id that the sources table lacks
+    _atomic_write(
+        {
+            directory / FILES["sources"]: sources,
+            directory / FILES["plans"]: plans,
+            directory / FILES["observations"]: observations,
+        }
+    )

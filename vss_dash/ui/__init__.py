@@ -1,4 +1,6 @@
-"""Shared Streamlit widgets: the only module of the package that imports streamlit.
+"""Shared Streamlit widgets: the only package of vss_dash that imports streamlit. This file holds
+the shared parts (URL state, data loading and caching, widgets used by several pages); a page's
+own widgets may live in a module of this package (`vss_dash/ui/data.py`).
 
 Caching lives here, at the boundary: the pure layers below run uncached in tests and the CLI.
 """
@@ -17,6 +19,7 @@ from vss_dash import (
     briefing,
     catalog,
     charts,
+    dataset,
     deck_export,
     export,
     geo,
@@ -139,6 +142,7 @@ def frames(lang_: str) -> metrics.Frames:
 
 
 _COMPUTE_MODULES = {
+    "dataset": dataset,
     "metrics": metrics,
     "projection": projection,
     "watch": watch,
@@ -151,6 +155,22 @@ def _compute(_frames: metrics.Frames, token: tuple, module: str, name: str, args
     # `_frames` is not hashed (leading underscore); `token` stands for it, so a new store
     # invalidates every cached result
     return getattr(_COMPUTE_MODULES[module], name)(_frames, *args)
+
+
+def store_token() -> tuple:
+    """Stands for the current store's version in cache keys."""
+    return _store_token(store_dir())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _all_observations(directory: str, token: tuple) -> pl.DataFrame:
+    return store.load(Path(directory), validate=False).observations.collect()
+
+
+def all_observations() -> pl.DataFrame:
+    """Every vintage of every observation (the Data page's vintage views), shared by sessions."""
+    directory = store_dir()
+    return _all_observations(str(directory), _store_token(directory))
 
 
 def compute(fr: metrics.Frames, name: str, *args, module=metrics):
@@ -326,7 +346,7 @@ def kpi_grid(
                 kpi_card(by_measure[mid], spark[mid], lang_, titles, (notes or {}).get(mid))
 
 
-def _status_label(status: str | None, lang_: str) -> str:
+def status_label(status: str | None, lang_: str) -> str:
     key = {"published": "published_badge", "reported": "reported_badge"}.get(
         status or "", "demo_badge"
     )
@@ -346,7 +366,7 @@ def snapshot_table(snap: pl.DataFrame, lang_: str) -> pl.DataFrame:
                 i18n.t("col_change", lang_): i18n.format_change(
                     r["change"], lang_, r["change_kind"]
                 ),
-                i18n.t("col_status", lang_): _status_label(r["status"], lang_),
+                i18n.t("col_status", lang_): status_label(r["status"], lang_),
                 i18n.t("col_source", lang_): r["source_id"] or "",
             }
         )
@@ -364,7 +384,7 @@ def history_table(history: pl.DataFrame, lang_: str) -> pl.DataFrame:
                 i18n.t("month", lang_): i18n.format_month(r["period"], lang_),
                 i18n.t("col_measure", lang_): m.label(lang_),
                 i18n.t("col_value", lang_): i18n.format_value(r["value"], m.unit, lang_),
-                i18n.t("col_status", lang_): _status_label(r["status"], lang_),
+                i18n.t("col_status", lang_): status_label(r["status"], lang_),
             }
         )
     return pl.DataFrame(out)
@@ -514,7 +534,7 @@ def province_table_view(table: pl.DataFrame, measure: str, lang_: str) -> pl.Dat
                 i18n.t("yoy_short", lang_): i18n.format_change(
                     r["change"], lang_, r["change_kind"]
                 ),
-                i18n.t("col_status", lang_): _status_label(r["status"], lang_),
+                i18n.t("col_status", lang_): status_label(r["status"], lang_),
             }
             for r in table.iter_rows(named=True)
         ]
@@ -953,7 +973,7 @@ def watch_table(part: pl.DataFrame, reason: watch.Reason, lang_: str) -> pl.Data
                     else i18n.format_change(r["gap"], lang_, "pp")
                 ),
                 i18n.t("yoy_short", lang_): i18n.format_change(r["trend"], lang_, r["trend_kind"]),
-                i18n.t("col_status", lang_): _status_label(r["status"], lang_),
+                i18n.t("col_status", lang_): status_label(r["status"], lang_),
             }
             for r in part.iter_rows(named=True)
         ]
@@ -1237,7 +1257,7 @@ def closing_slide(fr: metrics.Frames, period, lang_: str) -> None:
     for status in ("published", "reported", "demo"):
         if status in shares:
             st.markdown(
-                f"- {_status_label(status, lang_)}: "
+                f"- {status_label(status, lang_)}: "
                 f"{i18n.format_percent(100 * shares[status], lang_, 1)}"
             )
     if shares.get("demo"):

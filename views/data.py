@@ -1,0 +1,24 @@
+"""Data: filter any measure by geography, province and months, read it as a table and download
+it; review data quality (what is present, how much is demo, vintages, published figures that
+disagree); import a province's monthly report when the server allows it."""
+
+import streamlit as st
+
+from vss_dash import i18n, ui
+from vss_dash.ui import data
+
+lang = ui.lang()
+fr = ui.frames(lang)
+
+st.title(i18n.t("data_title", lang))
+ui.demo_notice(lang)
+st.markdown(i18n.t("data_intro", lang))
+table_tab, quality_tab, upload_tab = st.tabs(
+    [i18n.t("tab_table", lang), i18n.t("tab_quality", lang), i18n.t("tab_upload", lang)]
+)
+with table_tab:
+    data.data_table(fr, lang)
+with quality_tab:
+    data.quality(fr, lang)
+with upload_tab:
+    data.upload(fr, lang)

@@ -1,0 +1,1229 @@
+"""Import provincial reports into the store: read, check, then write all or nothing.
+
+Two shapes of file are read, as CSV (UTF-8 with or without BOM, UTF-16, Windows-1258) or XLSX:
+
+- the canonical long table: columns `period` (YYYY-MM), `province` (name or GSO code; the layout
+  follows from the period), `measure` (catalogue id), `value` (a plain number, '.' as the decimal
+  point), optional `unit`;
+- the wide monthly report the provincial offices send: title rows, the period in a title such as
+  "THÁNG 9 NĂM 2024", a header row with "STT", one row per province, Vietnamese column headers
+  (possibly over two rows, possibly with line breaks), units in the headers or in a units row,
+  numbers written the Vietnamese way ("1.234.567" or "1.234,5") and a total row that is checked
+  against the sum and not stored.
+
+`read()` turns the bytes into a `Report`: the values it would store, in the catalogue's units, and
+every finding with its sheet, row and column in Vietnamese and English (the templates are in
+MESSAGES, one line a rule). Errors refuse the file; warnings do not. `commit()` stores a clean
+report as a new vintage (earlier vintages are kept) through `store.write`, which validates the
+whole store and replaces its files only once every one has been written, and appends a line to
+the store's ingest log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import difflib
+import fcntl
+import hashlib
+import io
+import json
+import os
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+
+from vss_dash import catalog, geo, i18n, metrics, store
+
+LOG_FILE = "ingest_log.jsonl"
+LOCK_FILE = ".ingest.lock"
+DEFAULT_MAX_JUMP_PCT = 30.0
+STATUS = "reported"
+
+Severity = Literal["error", "warning"]
+
+# rule -> (Vietnamese, English): str.format templates. Unknown provinces take the geo matcher's
+# own messages (with suggestions).
+# fmt: off
+MESSAGES: dict[str, tuple[str, str]] = {
+    "encoding": ("Không đọc được bảng mã của tệp (hỗ trợ UTF-8, UTF-16, Windows-1258).",
+                 "The file's encoding is not readable (UTF-8, UTF-16 and Windows-1258 are)."),
+    "file_type": ("Không mở được tệp Excel ({detail}).",
+                  "The Excel file cannot be opened ({detail})."),
+    "xls": ("Tệp Excel 97-2003 (.xls) chưa được hỗ trợ: hãy lưu lại thành .xlsx hoặc .csv.",
+            "Excel 97-2003 files (.xls) are not supported: save the file as .xlsx or .csv."),
+    "no_header": ("Không nhận ra bảng: cần các cột period, province, measure, value, hoặc một báo "
+                  "cáo tháng có cột STT.",
+                  "No table recognised: it needs the columns period, province, measure, value, or "
+                  "a monthly report with an STT column."),
+    "no_period": ("Không thấy kỳ báo cáo trong tiêu đề (ví dụ “THÁNG 9 NĂM 2024”): hãy chọn kỳ.",
+                  "No period in the title (such as “THÁNG 9 NĂM 2024”): give the period."),
+    "period_override": ("Tiêu đề ghi tháng {title}, nhưng đã chọn kỳ {given}: dùng kỳ đã chọn.",
+                        "The title says {title} but the period {given} was given: using it."),
+    "no_province_column": ("Không tìm thấy cột tỉnh (như “Tỉnh/Thành phố” hoặc “Đơn vị”).",
+                           "No province column (such as “Tỉnh/Thành phố” or “Đơn vị”)."),
+    "no_measure_column": ("Không nhận ra cột chỉ tiêu nào (như “Số người tham gia BHXH bắt buộc”, "
+                          "“BHYT”, “Số đã thu”).",
+                          "No measure column recognised (such as “Số người tham gia BHXH bắt "
+                          "buộc”, “BHYT”, “Số đã thu”)."),
+    "column_ignored": ("Cột “{title}” không ứng với chỉ tiêu nào nên không được đọc.",
+                       "Column “{title}” names no measure and is not read."),
+    "duplicate_column": ("Hai cột cùng là “{label_vi}” ({first} và {second}).",
+                         "Two columns are “{label_en}” ({first} and {second})."),
+    "unit_missing": ("Cột “{title}” không ghi đơn vị (tỷ đồng, triệu đồng hoặc đồng).",
+                     "Column “{title}” gives no unit (tỷ đồng, triệu đồng or đồng)."),
+    "unit_mismatch": ("Đơn vị “{unit}” không dùng được cho “{label_vi}” (cần {needs_vi}).",
+                      "Unit “{unit}” does not fit “{label_en}” (needs {needs_en})."),
+    "unknown_unit": ("Không nhận ra đơn vị “{unit}”.", "Unknown unit “{unit}”."),
+    "formula": ("Ô “{text}” bắt đầu bằng = + - hoặc @: bảng tính sẽ chạy nó như công thức.",
+                "Cell “{text}” starts with = + - or @: a spreadsheet would run it as a formula."),
+    "not_a_number": ("“{text}” không phải là số (viết như {example}).",
+                     "“{text}” is not a number (write it as {example})."),
+    "negative": ("Giá trị âm: {text}.", "Negative value: {text}."),
+    "empty_value": ("Thiếu giá trị.", "The value is missing."),
+    "empty_cells": ("{n} ô trống (dòng {rows}): các tỉnh này không có số liệu cho cột này.",
+                    "{n} empty cells (rows {rows}): nothing is stored for those provinces here."),
+    "no_province": ("Dòng có số liệu nhưng không có tỉnh.", "A row has values but no province."),
+    "duplicate_province": ("{name} đã có ở dòng {first}.",
+                           "{name} already appears on row {first}."),
+    "total_mismatch": ("Dòng tổng ghi {total_vi} nhưng cộng các tỉnh được {sum_vi} "
+                       "(chênh {diff_vi}).",
+                       "The total row says {total_en} but the provinces add up to {sum_en} "
+                       "(difference {diff_en})."),
+    "several_totals": ("Có {n} dòng tổng; chỉ kiểm tra dòng {first}.",
+                       "{n} total rows; only row {first} is checked."),
+    "below_table": ("{n} dòng dưới dòng trống {blank} không được đọc.",
+                    "{n} rows below the empty row {blank} were not read."),
+    "sheets_ignored": ("Chỉ đọc trang “{sheet}”; không đọc các trang: {others}.",
+                       "Only sheet “{sheet}” is read; not these: {others}."),
+    "bad_period": ("Kỳ “{text}” không đúng dạng YYYY-MM (ví dụ 2024-09).",
+                   "Period “{text}” is not YYYY-MM (such as 2024-09)."),
+    "period_differs": ("Kỳ {period} khác kỳ đã chọn {given}.",
+                       "Period {period} differs from the period given, {given}."),
+    "unknown_measure": ("Chỉ tiêu “{text}” không có trong danh mục.{hint_vi}",
+                        "Measure “{text}” is not in the catalogue.{hint_en}"),
+    "derived_measure": ("“{text}” được tính từ {args}: hãy nhập các chỉ tiêu đó.",
+                        "“{text}” is computed from {args}: import those instead."),
+    "national_computed": ("Số toàn quốc của “{label_vi}” được cộng từ các tỉnh, không nhập.",
+                          "The national value of “{label_en}” is summed from the provinces, not "
+                          "imported."),
+    "national_only": ("“{label_vi}” chỉ có số toàn quốc.", "“{label_en}” exists only nationally."),
+    "no_values": ("Tệp không có số liệu nào để nhập.", "The file holds no values to import."),
+    "above_denominator": ("{name}: {parts_vi} = {total_vi} lớn hơn {denom_vi} = {d_vi}.",
+                          "{name}: {parts_en} = {total_en} exceeds {denom_en} = {d_en}."),
+    "missing_provinces": ("Kỳ {period} thiếu {n}/{of} tỉnh: {names}.",
+                          "{period} lacks {n} of {of} provinces: {names}."),
+    "jump": ("{name}: {label_vi} thay đổi {change_vi} so với tháng trước (ngưỡng {limit_vi}%).",
+             "{name}: {label_en} changes {change_en} from last month (threshold {limit_en}%)."),
+}
+# fmt: on
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Severity
+    rule: str
+    message_vi: str
+    message_en: str
+    sheet: str = ""
+    row: int | None = None  # 1-based, as a spreadsheet numbers it
+    column: str = ""  # the spreadsheet column letter, "D"
+    header: str = ""  # that column's header, as written
+
+    @property
+    def where(self) -> str:
+        cell = f"{self.column}{self.row or ''}" if self.column else str(self.row or "")
+        return "!".join(x for x in (self.sheet, cell) if x)
+
+    def message(self, lang: str) -> str:
+        return self.message_vi if lang == "vi" else self.message_en
+
+    def __str__(self) -> str:
+        label = {"error": "LỖI/ERROR", "warning": "CẢNH BÁO/WARNING"}[self.severity]
+        where = f" {self.where}" if self.where else ""
+        return f"{label}{where} [{self.rule}] {self.message_vi} / {self.message_en}"
+
+
+def finding(severity: Severity, rule: str, sheet: str = "", row: int | None = None,
+            column: str = "", header: str = "", **fmt: object) -> Finding:  # fmt: skip
+    vi, en = MESSAGES[rule]
+    return Finding(severity, rule, vi.format(**fmt), en.format(**fmt), sheet, row, column, header)
+
+
+ROW_SCHEMA = {
+    "period": pl.Date(),
+    "layout": pl.String(),
+    "geo_code": pl.String(),
+    "measure": pl.String(),
+    "value": pl.Float64(),  # in the catalogue's unit
+    "file_value": pl.Float64(),  # as written, in the file's unit
+    "sheet": pl.String(),
+    "row": pl.Int64(),
+    "column": pl.String(),
+}
+
+
+@dataclass
+class Report:
+    """What a file holds and what is wrong with it."""
+
+    file_name: str
+    sha256: str
+    size: int
+    shape: str = ""  # "long" or "wide"
+    encoding: str = ""  # CSV only
+    sheet: str = ""
+    rows: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=ROW_SCHEMA))
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.rows.height > 0
+
+    def periods(self) -> list[date]:
+        return self.rows.get_column("period").unique().sort().to_list()
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "file": self.file_name,
+            "sha256": self.sha256,
+            "bytes": self.size,
+            "shape": self.shape,
+            "encoding": self.encoding,
+            "sheet": self.sheet,
+            "periods": [f"{p:%Y-%m}" for p in self.periods()],
+            "layouts": sorted(self.rows.get_column("layout").unique().to_list()),
+            "provinces": self.rows.get_column("geo_code").n_unique(),
+            "measures": sorted(self.rows.get_column("measure").unique().to_list()),
+            "values": self.rows.height,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+        }
+
+    def findings_frame(self, lang: str) -> pl.DataFrame:
+        """The findings as a table in `lang`, with the other language beside it."""
+        other = "en" if lang == "vi" else "vi"
+        rows = [
+            (
+                f.severity,
+                f.sheet,
+                f.row,
+                f.column,
+                f.header,
+                f.rule,
+                f.message(lang),
+                f.message(other),
+            )  # fmt: skip
+            for f in self.findings
+        ]
+        schema = {
+            "severity": pl.String,
+            "sheet": pl.String,
+            "row": pl.Int64,
+            "column": pl.String,
+            "header": pl.String,
+            "rule": pl.String,
+            "message": pl.String,
+            "message_other": pl.String,
+        }
+        return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+class _Refused(Exception):
+    """A problem that stops the file being read at all (wrong type, no table, no period)."""
+
+    def __init__(self, f: Finding):
+        self.finding = f
+
+
+# ---------------------------------------------------------------- text and cells
+
+
+def _plain(text: str) -> str:
+    """Lower case without diacritics, words separated by one space: "Số người\\nBHXH" ->
+    "so nguoi bhxh". Headers, period titles and total rows are recognised in this form."""
+    decomposed = unicodedata.normalize("NFKD", text).translate(str.maketrans("đĐ", "dD"))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.findall(r"[a-z0-9]+", bare))
+
+
+def _has(plain: str, *phrases: str) -> bool:
+    padded = f" {plain} "
+    return all(f" {p} " in padded for p in phrases)
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+Cell = str | float | datetime | date | None
+
+
+def _clean(value: object) -> Cell:
+    """A cell as NFC text without surrounding space, a float, a date, or None when empty."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, datetime | date):
+        return value
+    text = unicodedata.normalize("NFC", str(value)).replace("\u00a0", " ").strip()
+    return text or None
+
+
+def _text(cell: Cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float):
+        return f"{cell:g}"
+    return str(cell)
+
+
+# ---------------------------------------------------------------- reading the bytes
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text and the encoding it was read with: a BOM decides (UTF-8, UTF-16); UTF-16
+    without one is told by its zero bytes; else UTF-8 if valid, else Windows-1258. The text is
+    normalised to NFC (Windows-1258 writes most tone marks as combining characters)."""
+    head = data[:64]
+    if data.startswith(b"\xef\xbb\xbf"):
+        text, enc = data[3:].decode("utf-8"), "utf-8-sig"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text, enc = data.decode("utf-16"), "utf-16"
+    elif len(head) >= 4 and head[1::2].count(0) > len(head[1::2]) // 2:
+        text, enc = data.decode("utf-16-le"), "utf-16-le"
+    elif len(head) >= 4 and head[0::2].count(0) > len(head[0::2]) // 2:
+        text, enc = data.decode("utf-16-be"), "utf-16-be"
+    else:
+        try:
+            text, enc = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            try:
+                text, enc = data.decode("cp1258"), "windows-1258"
+            except UnicodeDecodeError:  # five bytes are undefined in Windows-1258
+                raise _Refused(finding("error", "encoding")) from None
+    return unicodedata.normalize("NFC", text), enc
+
+
+def _csv_rows(text: str) -> list[list[Cell]]:
+    sample = "\n".join(text.splitlines()[:30])
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [[_clean(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _xlsx_sheets(data: bytes) -> list[tuple[str, list[list[Cell]]]]:
+    import openpyxl  # loaded only for spreadsheets
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
+        raise _Refused(finding("error", "file_type", detail=e)) from e
+    try:
+        return [
+            (ws.title, [[_clean(v) for v in row] for row in ws.iter_rows(values_only=True)])
+            for ws in wb.worksheets
+        ]
+    finally:
+        wb.close()
+
+
+def _sheets(data: bytes, file_name: str) -> tuple[list[tuple[str, list[list[Cell]]]], str]:
+    """(sheet name, rows of cells) for each sheet, and the text encoding (CSV only)."""
+    suffix = Path(file_name).suffix.lower()
+    if data.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
+        return _xlsx_sheets(data), ""
+    if data.startswith(b"\xd0\xcf\x11\xe0") or suffix == ".xls":
+        raise _Refused(finding("error", "xls"))
+    text, encoding = decode(data)
+    return [("", _csv_rows(text))], encoding
+
+
+# ---------------------------------------------------------------- numbers, units, periods
+
+
+_VI_NUMBER = re.compile(r"^\(?-?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?\)?$")
+_PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$")
+_DASHES = ("-", "–", "—")
+# A text cell a spreadsheet would run as a formula, unless it is a number.
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+class _BadNumber(Exception):
+    pass
+
+
+def parse_number(cell: Cell, vietnamese: bool) -> float | None:
+    """A cell's number, or None if empty (a lone dash counts as empty). Text is read the
+    Vietnamese way in wide reports ('.' groups thousands, ',' is the decimal comma, "(5)" is
+    negative) and as a plain number in the canonical table ('.' is the decimal point, no
+    grouping), so "1.234" is never ambiguous. Raises _BadNumber otherwise."""
+    if cell is None:
+        return None
+    if isinstance(cell, float):
+        return cell
+    if isinstance(cell, datetime | date):
+        raise _BadNumber
+    text = cell.replace(" ", "")
+    if text in _DASHES:
+        return None
+    if vietnamese and _VI_NUMBER.match(text):
+        negative = text.startswith(("(", "-"))
+        value = float(text.strip("()-").replace(".", "").replace(",", "."))
+        return -value if negative else value
+    if not vietnamese and _PLAIN_NUMBER.match(text):
+        return float(text)
+    raise _BadNumber
+
+
+def _is_number(text: str) -> bool:
+    for vietnamese in (True, False):
+        with contextlib.suppress(_BadNumber):
+            parse_number(text, vietnamese)
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class Unit:
+    kind: str  # the catalogue unit it converts to
+    factor: float  # value in the file * factor = value in the catalogue's unit
+    text: str
+
+
+# Matched on the text with its diacritics: "đồng" (the currency) is not "đóng" (to pay), though
+# both are "dong" without marks. Longest first: "triệu đồng" must win over "đồng".
+_UNITS: tuple[tuple[str, Unit], ...] = tuple(
+    (phrase, Unit(kind, factor, phrase))
+    for phrase, kind, factor in (
+        ("nghìn tỷ đồng", "billion_vnd", 1e3),
+        ("tỷ đồng", "billion_vnd", 1.0),
+        ("tỉ đồng", "billion_vnd", 1.0),
+        ("triệu đồng", "billion_vnd", 1e-3),
+        ("nghìn đồng", "billion_vnd", 1e-6),
+        ("ngàn đồng", "billion_vnd", 1e-6),
+        ("đồng", "billion_vnd", 1e-9),
+        ("billion_vnd", "billion_vnd", 1.0),
+        ("billion vnd", "billion_vnd", 1.0),
+        ("million vnd", "billion_vnd", 1e-3),
+        ("vnđ", "billion_vnd", 1e-9),
+        ("vnd", "billion_vnd", 1e-9),
+        ("nghìn người", "persons", 1e3),
+        ("người", "persons", 1.0),
+        ("persons", "persons", 1.0),
+        ("lượt", "visits", 1.0),
+        ("visits", "visits", 1.0),
+        ("hồ sơ", "cases", 1.0),
+        ("cases", "cases", 1.0),
+        ("count", "count", 1.0),
+        ("percent", "percent", 1.0),
+        ("%", "percent", 1.0),
+    )
+)
+_UNIT_PATTERNS = tuple(
+    (re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)"), unit) for phrase, unit in _UNITS
+)
+UNIT_NAMES = {
+    "persons": ("người", "persons"),
+    "billion_vnd": ("tỷ đồng", "billion VND"),
+    "visits": ("lượt", "visits"),
+    "cases": ("hồ sơ", "cases"),
+    "count": ("số", "count"),
+    "percent": ("%", "%"),
+}
+
+
+def find_unit(text: str) -> Unit | None:
+    """The unit a header or a unit cell names, if any: "(triệu đồng)" -> million VND."""
+    folded = " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    for pattern, unit in _UNIT_PATTERNS:
+        if pattern.search(folded):
+            return unit
+    return None
+
+
+_PERIOD_TITLE = (
+    re.compile(r"\bthang (\d{1,2}) nam (\d{4})\b"),
+    re.compile(r"\bthang (\d{1,2}) (\d{4})\b"),  # "Tháng 09/2024"
+)
+
+
+def title_period(text: str) -> date | None:
+    """The month a title names: "BÁO CÁO THÁNG 9 NĂM 2024" -> 2024-09-30."""
+    plain = _plain(text)
+    for pattern in _PERIOD_TITLE:
+        if m := pattern.search(plain):
+            month, year = int(m[1]), int(m[2])
+            if 1 <= month <= 12 and 2000 <= year <= 2100:
+                return metrics.month_end(date(year, month, 1))
+    return None
+
+
+def parse_period(text: str) -> date:
+    """ "2024-09" -> 2024-09-30. Raises ValueError."""
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
+    if not m or not 1 <= int(m[2]) <= 12:
+        raise ValueError(text)
+    return metrics.month_end(date(int(m[1]), int(m[2]), 1))
+
+
+def _numbers(**values: float) -> dict[str, str]:
+    """Numbers for a message in both languages (name_vi, name_en), through i18n's one formatter:
+    the language's separators, the real minus sign, up to three decimals."""
+    out = {}
+    for name, x in values.items():
+        decimals = next((d for d in range(4) if abs(x - round(x, d)) < 1e-9), 3)
+        for lang in i18n.LANGS:
+            out[f"{name}_{lang}"] = i18n.format_number(x, lang, decimals)
+    return out
+
+
+# ---------------------------------------------------------------- the collector
+
+
+@dataclass
+class _Column:
+    index: int
+    header: str
+    measure: str | None = None
+    unit: Unit | None = None
+
+    @property
+    def letter(self) -> str:
+        return column_letter(self.index)
+
+
+@dataclass
+class _Reader:
+    """Collects values and findings while a sheet is read."""
+
+    sheet: str
+    findings: list[Finding] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)
+
+    def add(self, severity: Severity, rule: str, row: int | None = None,
+            col: _Column | None = None, **fmt: object) -> None:  # fmt: skip
+        letter, header = (col.letter, col.header) if col else ("", "")
+        self.findings.append(finding(severity, rule, self.sheet, row, letter, header, **fmt))
+
+    def number(self, cell: Cell, row: int, col: _Column, vietnamese: bool) -> float | None:
+        """The cell's number in the file's unit; None if empty or refused (with a finding)."""
+        try:
+            v = parse_number(cell, vietnamese)
+        except _BadNumber:
+            text = _text(cell)
+            if text.startswith(_FORMULA_START):
+                self.add("error", "formula", row, col, text=text)
+            else:
+                example = "1.234.567 hoặc 1.234,5" if vietnamese else "1234567 / 1234.5"
+                self.add("error", "not_a_number", row, col, text=text, example=example)
+            return None
+        if v is not None and v < 0:
+            self.add("error", "negative", row, col, text=_text(cell))
+            return None
+        return v
+
+    def text(self, cell: Cell, row: int, col: _Column) -> str | None:
+        """A text cell, or None with an error if a spreadsheet would run it as a formula."""
+        text = _text(cell)
+        if text.startswith(_FORMULA_START) and not _is_number(text):
+            self.add("error", "formula", row, col, text=text)
+            return None
+        return text
+
+    def province(self, text: str, period: date, row: int, col: _Column) -> str | None:
+        try:
+            return geo.match_province(text, geo.layout_for_period(period))
+        except geo.UnknownProvince as e:
+            self.findings.append(
+                Finding(
+                    "error",
+                    "unknown_province",
+                    e.message_vi,
+                    e.message_en,
+                    self.sheet,
+                    row,
+                    col.letter,
+                    col.header,
+                )  # fmt: skip
+            )
+            return None
+
+    def value(self, period: date, layout: str, code: str, measure: str, value: float,
+              file_value: float, row: int, col: _Column) -> None:  # fmt: skip
+        self.rows.append(
+            {
+                "period": period,
+                "layout": layout,
+                "geo_code": code,
+                "measure": measure,
+                "value": value,
+                "file_value": file_value,
+                "sheet": self.sheet,
+                "row": row,
+                "column": col.letter,
+            }
+        )
+
+    def frame(self) -> pl.DataFrame:
+        return pl.DataFrame(self.rows, schema=ROW_SCHEMA)
+
+
+def _label(measure: str) -> dict[str, str]:
+    m = catalog.get(measure)
+    return {"label_vi": m.label_vi, "label_en": m.label_en}
+
+
+# ---------------------------------------------------------------- the wide monthly report
+
+
+# (measure, alternatives): a header names the measure if it holds every phrase of one
+# alternative (phrases without diacritics). The first match wins, so amounts come before
+# participants ("Số tiền BHXH, BHYT phải thu" is an amount) and cost before HI participants.
+_WIDE_COLUMNS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
+    ("late_payment_amount", (("cham dong",), ("no dong",))),
+    ("amount_receivable", (("phai thu",),)),
+    ("revenue_collected", (("da thu",), ("so thu",), ("thuc thu",))),
+    ("hi_medical_cost", (("chi phi", "kcb"), ("chi phi", "kham chua benh"))),
+    ("labour_force_working_age", (("luc luong lao dong",),)),
+    ("population", (("dan so",),)),
+    ("si_compulsory", (("bhxh", "bat buoc"), ("xa hoi", "bat buoc"))),
+    ("si_voluntary", (("bhxh", "tu nguyen"), ("xa hoi", "tu nguyen"))),
+    ("ui_participants", (("bhtn",), ("that nghiep",))),
+    ("hi_participants", (("bhyt",), ("y te",))),
+)
+_PROVINCE_HEADERS = {"tinh", "tinh thanh", "tinh thanh pho", "ten tinh", "ten tinh thanh pho",
+                     "don vi", "ten don vi", "dia phuong", "bhxh tinh", "province"}  # fmt: skip
+_ORDINAL_HEADERS = {"stt", "so tt", "so thu tu", "tt"}
+_IGNORED_HEADERS = ("ghi chu", "note", "ma tinh")
+_TOTAL_LABELS = {"tong cong", "cong", "tong", "tong so", "toan quoc", "ca nuoc", "total"}
+_NUMBERING = re.compile(r"^\(?[0-9a-zA-Z]{1,2}\)?$")  # "A", "(1)", "12": a column-number row
+
+
+def measure_for_header(header: str) -> str | None:
+    plain = _plain(header)
+    for measure, alternatives in _WIDE_COLUMNS:
+        if any(_has(plain, *alt) for alt in alternatives):
+            return measure
+    return None
+
+
+def _is_total(cell: Cell) -> bool:
+    return isinstance(cell, str) and _plain(cell) in _TOTAL_LABELS
+
+
+def _is_ordinal(cell: Cell) -> bool:
+    return isinstance(cell, str) and _plain(cell) in _ORDINAL_HEADERS
+
+
+def _numbering_row(row: list[Cell]) -> bool:
+    cells = [c for c in row if c is not None]
+    return bool(cells) and all(_NUMBERING.match(_text(c)) for c in cells)
+
+
+def _find_header(rows: list[list[Cell]]) -> int | None:
+    return next((i for i, row in enumerate(rows[:40]) if any(map(_is_ordinal, row))), None)
+
+
+def _header_band(grid: list[list[Cell]], h: int, ordinal: int) -> int:
+    """The end (exclusive) of the header: the STT row, its sub-header rows, a units row and a
+    column-number row, up to the first province or total row."""
+    end = h + 1
+    while end < min(len(grid), h + 6):
+        row = grid[end]
+        first = row[ordinal]
+        numbered = isinstance(first, float) or (isinstance(first, str) and first.isdigit())
+        if (numbered and not _numbering_row(row)) or any(_is_total(c) for c in row[:4]):
+            break
+        end += 1
+    return end
+
+
+def _wide_columns(grid: list[list[Cell]], h: int) -> tuple[list[_Column], int, int, int]:
+    """The columns of a wide report whose STT header is on row `h`: the columns, the first
+    row after the header, the province column and the STT column."""
+    width = len(grid[h])
+    ordinal = next(j for j, c in enumerate(grid[h]) if _is_ordinal(c))
+    end = _header_band(grid, h, ordinal)
+    band = grid[h:end]
+    # a group header (a merged cell) reaches right over the columns with a sub-header below it
+    filled = [list(r) for r in band]
+    for r in range(len(band) - 1):
+        carry: Cell = None
+        for j in range(width):
+            below = any(band[k][j] is not None for k in range(r + 1, len(band)))
+            if band[r][j] is not None:
+                carry = band[r][j]
+            elif carry is not None and below:
+                filled[r][j] = carry
+            else:
+                carry = None
+    columns, province = [], None
+    for j in range(width):
+        texts = [_text(filled[r][j]) for r in range(len(band)) if filled[r][j] is not None]
+        words = [t for t in texts if not _NUMBERING.match(t)]
+        header = " ".join(" ".join(t.split()) for t in words)
+        unit = next((u for t in reversed(texts) if (u := find_unit(t))), None)
+        col = _Column(j, header, unit=unit)
+        if j != ordinal:
+            if _plain(header) in _PROVINCE_HEADERS and province is None:
+                province = j
+            else:
+                col.measure = measure_for_header(header)
+        columns.append(col)
+    if province is None:
+        raise _Refused(finding("error", "no_province_column", row=h + 1))
+    return columns, end, province, ordinal
+
+
+def _default_unit(measure: str) -> Unit | None:
+    """Counts of persons need no unit (người); amounts of money always do."""
+    return Unit("persons", 1.0, "người") if catalog.get(measure).unit == "persons" else None
+
+
+def _check_columns(reader: _Reader, columns: list[_Column], skip: set[int], row: int) -> None:
+    first: dict[str, _Column] = {}
+    for c in columns:
+        if c.index in skip or not c.header:
+            continue
+        if c.measure is None:
+            if not _plain(c.header).startswith(_IGNORED_HEADERS):
+                reader.add("warning", "column_ignored", row, c, title=c.header)
+            continue
+        if c.measure in first:
+            reader.add("error", "duplicate_column", row, c, first=first[c.measure].letter,
+                       second=c.letter, **_label(c.measure))  # fmt: skip
+        first.setdefault(c.measure, c)
+        m = catalog.get(c.measure)
+        if c.unit is None and _default_unit(c.measure) is None:
+            reader.add("error", "unit_missing", row, c, title=c.header)
+        elif c.unit is not None and c.unit.kind != m.unit:
+            vi, en = UNIT_NAMES[m.unit]
+            reader.add("error", "unit_mismatch", row, c, unit=c.unit.text, needs_vi=vi,
+                       needs_en=en, **_label(c.measure))  # fmt: skip
+
+
+def _read_wide(reader: _Reader, rows: list[list[Cell]], h: int, given: date | None) -> None:
+    titles = (title_period(c) for r in rows[:h] for c in r if isinstance(c, str))
+    in_title = next((p for p in titles if p is not None), None)
+    if given is not None and in_title is not None and in_title != given:
+        reader.add("warning", "period_override", title=f"{in_title:%m/%Y}", given=f"{given:%m/%Y}")
+    period = given or in_title
+    if period is None:
+        raise _Refused(finding("error", "no_period", reader.sheet))
+    width = max(len(r) for r in rows)
+    grid = [r + [None] * (width - len(r)) for r in rows]
+    columns, start, prov_j, ord_j = _wide_columns(grid, h)
+    measures = [c for c in columns if c.measure]
+    if not measures:
+        raise _Refused(finding("error", "no_measure_column", reader.sheet, h + 1))
+    _check_columns(reader, columns, {prov_j, ord_j}, h + 1)
+    prov_col = columns[prov_j]
+    layout = geo.layout_for_period(period)
+    totals: list[tuple[int, list[Cell]]] = []
+    seen: dict[str, int] = {}
+    empty: dict[str, list[int]] = {}
+    for i in range(start, len(grid)):
+        row, excel_row = grid[i], i + 1
+        if all(c is None for c in row):
+            rest = sum(1 for r in grid[i + 1 :] if any(c is not None for c in r))
+            if rest:
+                reader.add("warning", "below_table", excel_row, n=rest, blank=excel_row)
+            break
+        if _is_total(row[prov_j]) or _is_total(row[ord_j]):
+            totals.append((excel_row, row))
+            continue
+        if row[prov_j] is None:
+            if any(row[c.index] is not None for c in measures):
+                reader.add("error", "no_province", excel_row, prov_col)
+            continue
+        text = reader.text(row[prov_j], excel_row, prov_col)
+        code = reader.province(text, period, excel_row, prov_col) if text else None
+        if code in seen:
+            name = geo.province_name(layout, code)
+            reader.add("error", "duplicate_province", excel_row, prov_col, name=name,
+                       first=seen[code])  # fmt: skip
+            code = None
+        elif code is not None:
+            seen[code] = excel_row
+        for c in measures:
+            v = reader.number(row[c.index], excel_row, c, vietnamese=True)
+            unit = c.unit or _default_unit(c.measure)
+            if code is None or unit is None or unit.kind != catalog.get(c.measure).unit:
+                continue  # the row's or the column's problem is reported already
+            if v is not None:
+                reader.value(period, layout, code, c.measure, v * unit.factor, v, excel_row, c)
+            elif row[c.index] is None or _text(row[c.index]) in _DASHES:
+                empty.setdefault(c.letter, []).append(excel_row)
+    for c in measures:
+        if c.letter in empty:
+            listed = ", ".join(map(str, empty[c.letter][:10])) + ("…" * (len(empty[c.letter]) > 10))
+            reader.add("warning", "empty_cells", None, c, n=len(empty[c.letter]), rows=listed)
+    _check_totals(reader, totals, measures)
+
+
+def _check_totals(reader: _Reader, totals: list[tuple[int, list[Cell]]],
+                  measures: list[_Column]) -> None:  # fmt: skip
+    """The total row must equal the sum of the province rows; it is never stored. Persons are
+    whole and must add up exactly; an amount written as text may have been rounded, so each
+    province row may be off by half a unit of the total's last digit."""
+    if len(totals) > 1:
+        reader.add("warning", "several_totals", totals[1][0], n=len(totals), first=totals[0][0])
+    if not totals:
+        return
+    excel_row, row = totals[0]
+    by_col: dict[str, list[float]] = {}
+    for r in reader.rows:
+        by_col.setdefault(r["column"], []).append(r["file_value"])
+    for c in measures:
+        total = reader.number(row[c.index], excel_row, c, vietnamese=True)
+        if total is None or c.letter not in by_col:
+            continue
+        summed = sum(by_col[c.letter])
+        tolerance = 1e-9 * max(abs(total), 1.0)
+        if catalog.get(c.measure).unit != "persons" and isinstance(row[c.index], str):
+            written = row[c.index]
+            last_digit = 10.0 ** -len(written.split(",")[-1].strip(")")) if "," in written else 1
+            tolerance += 0.5 * len(by_col[c.letter]) * last_digit
+        if abs(summed - total) > tolerance:
+            diff = summed - total
+            reader.add("error", "total_mismatch", excel_row, c,
+                       **_numbers(total=total, sum=summed, diff=diff))  # fmt: skip
+
+
+# ---------------------------------------------------------------- the canonical long table
+
+
+_LONG_HEADERS = {
+    "period": ("period", "ky", "ky bao cao", "thang"),
+    "province": ("province", "tinh", "ma tinh", "geo code", "tinh thanh pho"),
+    "measure": ("measure", "chi tieu", "ma chi tieu"),
+    "value": ("value", "gia tri", "so lieu"),
+    "unit": ("unit", "don vi", "don vi tinh", "dvt"),
+}
+_NATIONAL_NAMES = {"vn", "toan quoc", "ca nuoc", "viet nam", "national"}
+
+
+def _long_header(rows: list[list[Cell]]) -> tuple[int, dict[str, int]] | None:
+    for i, row in enumerate(rows[:5]):
+        found: dict[str, int] = {}
+        for j, c in enumerate(row):
+            p = _plain(c.replace("_", " ")) if isinstance(c, str) else ""
+            for name, options in _LONG_HEADERS.items():
+                if p in options:
+                    found.setdefault(name, j)
+        if {"period", "province", "measure", "value"} <= set(found):
+            return i, found
+    return None
+
+
+def _cell_period(cell: Cell) -> date | None:
+    if isinstance(cell, datetime | date):
+        return metrics.month_end(date(cell.year, cell.month, 1))
+    if isinstance(cell, str):
+        with contextlib.suppress(ValueError):
+            return parse_period(cell)
+    return None
+
+
+def _long_measure(reader: _Reader, text: str | None, row: int, col: _Column):
+    m = catalog.BY_ID.get((text or "").strip())
+    if m is None:
+        close = difflib.get_close_matches((text or "").strip(), catalog.STORED_IDS, n=3)
+        hint = ", ".join(close)
+        reader.add("error", "unknown_measure", row, col, text=text or "",
+                   hint_vi=f" Có phải ý bạn là: {hint}?" if close else "",
+                   hint_en=f" Did you mean: {hint}?" if close else "")  # fmt: skip
+        return None
+    if m.derived:
+        reader.add("error", "derived_measure", row, col, text=m.id, args=", ".join(m.formula.args))
+        return None
+    return m
+
+
+def _read_long(reader: _Reader, rows: list[list[Cell]], h: int, cols: dict[str, int],
+               given: date | None) -> None:  # fmt: skip
+    width = max(len(r) for r in rows)
+    grid = [r + [None] * (width - len(r)) for r in rows]
+    col = {name: _Column(j, _text(grid[h][j])) for name, j in cols.items()}
+    seen: dict[tuple, int] = {}
+    for i in range(h + 1, len(grid)):
+        row, excel_row = grid[i], i + 1
+        if all(c is None for c in row):
+            continue
+        cell = {name: row[j] for name, j in cols.items()}
+        period = _cell_period(cell["period"])
+        if period is None:
+            reader.add("error", "bad_period", excel_row, col["period"], text=_text(cell["period"]))
+            continue
+        if given is not None and period != given:
+            reader.add("error", "period_differs", excel_row, col["period"],
+                       period=f"{period:%Y-%m}", given=f"{given:%Y-%m}")  # fmt: skip
+            continue
+        m = _long_measure(reader, reader.text(cell["measure"], excel_row, col["measure"]),
+                          excel_row, col["measure"])  # fmt: skip
+        text = reader.text(cell["province"], excel_row, col["province"])
+        if not text:
+            if text == "":
+                reader.add("error", "no_province", excel_row, col["province"])
+            continue
+        if _plain(text) in _NATIONAL_NAMES:
+            layout, code = "VN", geo.NATIONAL
+            if m is not None and not m.national_only:
+                reader.add("error", "national_computed", excel_row, col["province"], **_label(m.id))
+                continue
+        else:
+            layout = geo.layout_for_period(period)
+            code = reader.province(text, period, excel_row, col["province"])
+            if m is not None and m.national_only:
+                reader.add("error", "national_only", excel_row, col["province"], **_label(m.id))
+                continue
+        unit = None
+        if cell.get("unit") is not None:
+            unit = find_unit(_text(cell["unit"]))
+            if unit is None:
+                reader.add(
+                    "error", "unknown_unit", excel_row, col["unit"], unit=_text(cell["unit"])
+                )
+                continue
+            if m is not None and unit.kind != m.unit:
+                vi, en = UNIT_NAMES[m.unit]
+                reader.add("error", "unit_mismatch", excel_row, col["unit"], unit=unit.text,
+                           needs_vi=vi, needs_en=en, **_label(m.id))  # fmt: skip
+                continue
+        v = reader.number(cell["value"], excel_row, col["value"], vietnamese=False)
+        if v is None and cell["value"] is None:
+            reader.add("error", "empty_value", excel_row, col["value"])
+        if m is None or code is None or v is None:
+            continue
+        key = (period, code, m.id)
+        if key in seen:
+            name = code if layout == "VN" else geo.province_name(layout, code)
+            reader.add("error", "duplicate_province", excel_row, col["province"],
+                       name=f"{name}, {m.id}, {period:%Y-%m}", first=seen[key])  # fmt: skip
+            continue
+        seen[key] = excel_row
+        factor = unit.factor if unit else 1.0
+        reader.value(period, layout, code, m.id, v * factor, v, excel_row, col["value"])
+
+
+# ---------------------------------------------------------------- checks against the store
+
+
+# participants that cannot exceed their denominator: (parts, denominator)
+_DENOMINATORS = (
+    (("si_compulsory", "si_voluntary"), "labour_force_working_age"),
+    (("ui_participants",), "labour_force_working_age"),
+    (("hi_participants",), "population"),
+)
+
+
+def _stored(frames: metrics.Frames | None, measure: str, layout: str, period: date,
+            latest: bool = False) -> dict[str, float]:  # fmt: skip
+    """The store's values of a month by province; with `latest`, of the last month up to it
+    (denominators are estimated once a year)."""
+    if frames is None or not frames.obs.height:
+        return {}
+    df = metrics.resolve(frames, measure, layout, prefer_published=False)
+    if latest:
+        df = df.filter(pl.col("period") <= period).sort("period").group_by("geo_code").last()
+    else:
+        df = df.filter(pl.col("period") == period)
+    return dict(df.select("geo_code", "value").iter_rows())
+
+
+def _check_denominators(reader: _Reader, rows: pl.DataFrame,
+                        frames: metrics.Frames | None) -> None:  # fmt: skip
+    for (period, layout), part in rows.group_by(["period", "layout"], maintain_order=True):
+        if layout == "VN":
+            continue
+        cells = {(r["geo_code"], r["measure"]): r for r in part.iter_rows(named=True)}
+        for parts, denom in _DENOMINATORS:
+            present = [p for p in parts if p in set(part.get_column("measure"))]
+            if not present:
+                continue
+            stored = _stored(frames, denom, layout, period, latest=True)
+            for code in sorted({c for c, m in cells if m in present}):
+                total = sum(cells[(code, p)]["value"] for p in present if (code, p) in cells)
+                d = cells[(code, denom)]["value"] if (code, denom) in cells else stored.get(code)
+                if d is None or total <= d:
+                    continue
+                at = cells[next((code, p) for p in present if (code, p) in cells)]
+                reader.findings.append(
+                    finding(
+                        "error",
+                        "above_denominator",
+                        at["sheet"],
+                        at["row"],
+                        at["column"],
+                        name=geo.province_name(layout, code),
+                        parts_vi=" + ".join(catalog.get(p).label_vi for p in present),
+                        parts_en=" + ".join(catalog.get(p).label_en for p in present),
+                        denom_vi=catalog.get(denom).label_vi,
+                        denom_en=catalog.get(denom).label_en,
+                        **_numbers(total=total, d=d),
+                    )  # fmt: skip
+                )
+
+
+def _check_missing(reader: _Reader, rows: pl.DataFrame) -> None:
+    for (period, layout), part in rows.group_by(["period", "layout"], maintain_order=True):
+        if layout == "VN":
+            continue
+        missing = sorted(set(geo.codes(layout)) - set(part.get_column("geo_code")))
+        if missing:
+            names = ", ".join(geo.province_name(layout, c) for c in missing)
+            reader.add("warning", "missing_provinces", period=f"{period:%Y-%m}", n=len(missing),
+                       of=len(geo.codes(layout)), names=names)  # fmt: skip
+
+
+def _check_jumps(reader: _Reader, rows: pl.DataFrame, frames: metrics.Frames | None,
+                 limit: float) -> None:  # fmt: skip
+    """A warning where a value moves more than `limit` % from the store's previous month (in
+    the same layout: across the merger the 63 provinces are summed into the 34). Year-to-date
+    flows restart in January, so January is not compared."""
+    groups = rows.group_by(["period", "layout", "measure"], maintain_order=True)
+    for (period, layout, measure), part in groups:
+        if catalog.get(measure).kind == "ytd_flow" and period.month == 1:
+            continue
+        before = _stored(frames, measure, layout, metrics.months_back(period, 1))
+        for r in part.iter_rows(named=True):
+            prev = before.get(r["geo_code"])
+            if not prev:
+                continue
+            change = 100 * (r["value"] / prev - 1)
+            if abs(change) > limit:
+                name = r["geo_code"] if layout == "VN" else geo.province_name(layout, r["geo_code"])
+                reader.findings.append(
+                    finding(
+                        "warning",
+                        "jump",
+                        r["sheet"],
+                        r["row"],
+                        r["column"],
+                        name=name,
+                        change_vi=i18n.format_change(change, "vi", "percent"),
+                        change_en=i18n.format_change(change, "en", "percent"),
+                        **_numbers(limit=limit),
+                        **_label(measure),
+                    )  # fmt: skip
+                )
+
+
+# ---------------------------------------------------------------- reading a file
+
+
+def read(
+    data: bytes,
+    file_name: str,
+    *,
+    period: date | None = None,
+    frames: metrics.Frames | None = None,
+    max_jump_pct: float = DEFAULT_MAX_JUMP_PCT,
+) -> Report:
+    """Read and check a report; nothing is written. `period` overrides the title's month;
+    `frames` (the current store) is needed for the checks against last month and against
+    stored denominators."""
+    report = Report(Path(file_name).name, hashlib.sha256(data).hexdigest(), len(data))
+    try:
+        sheets, report.encoding = _sheets(data, file_name)
+        _read_sheets(report, sheets, period, frames, max_jump_pct)
+    except _Refused as e:
+        report.findings.append(e.finding)
+        report.rows = pl.DataFrame(schema=ROW_SCHEMA)
+    return report
+
+
+def _read_sheets(report: Report, sheets, period, frames, max_jump_pct) -> None:
+    """Read the first sheet that holds a table; the others are named in a warning."""
+    for name, rows in sheets:
+        reader = _Reader(name)
+        if (long := _long_header(rows)) is not None:
+            report.shape = "long"
+            _read_long(reader, rows, *long, period)
+        elif (h := _find_header(rows)) is not None:
+            report.shape = "wide"
+            _read_wide(reader, rows, h, period)
+        else:
+            continue
+        report.sheet = name
+        others = [n for n, r in sheets if n != name and any(c is not None for x in r for c in x)]
+        if others:
+            reader.add("warning", "sheets_ignored", sheet=name, others=", ".join(others))
+        values = reader.frame()
+        if values.height:
+            _check_missing(reader, values)
+            _check_denominators(reader, values, frames)
+            _check_jumps(reader, values, frames, max_jump_pct)
+        elif not any(f.severity == "error" for f in reader.findings):
+            reader.add("error", "no_values")
+        report.rows = values
+        report.findings = sorted(
+            reader.findings, key=lambda f: (f.severity != "error", f.row or 0, f.column)
+        )
+        return
+    raise _Refused(finding("error", "no_header"))
+
+
+# ---------------------------------------------------------------- writing
+
+
+@dataclass(frozen=True)
+class Stored:
+    vintage: datetime
+    source_id: str
+    rows: int
+    revised: int  # values that had a value before under the same key (revisions)
+
+
+@contextlib.contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """One import at a time per store. Readers never wait: the files are replaced atomically."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / LOCK_FILE, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def commit(report: Report, directory: Path, *, by: str = "", now: datetime | None = None) -> Stored:
+    """Store a clean report's values as a new vintage and log it. Raises ValueError for a
+    report with errors, and store.StoreInvalid if the store would break a rule; either way
+    nothing is written to the store."""
+    if not report.ok:
+        raise ValueError("a report with errors is never stored")
+    directory = Path(directory)
+    vintage = (now or datetime.now(UTC)).astimezone(UTC)
+    source_id = f"ingest_{vintage:%Y%m%dT%H%M%S%f}_{report.sha256[:8]}"
+    with _locked(directory):
+        try:
+            s = store.load(directory, validate=False)
+            obs, plans, sources = s.observations.collect(), s.plans, s.sources
+        except FileNotFoundError:
+            schemas = (store.OBS_SCHEMA, store.PLAN_SCHEMA, store.SOURCE_SCHEMA)
+            obs, plans, sources = (pl.DataFrame(schema=schema) for schema in schemas)
+        new = report.rows.select(
+            "period", "layout", "geo_code", "measure", "value",
+            status=pl.lit(STATUS), source_id=pl.lit(source_id),
+            vintage=pl.lit(vintage, dtype=store.OBS_SCHEMA["vintage"]),
+        )  # fmt: skip
+        keys = ["period", "layout", "geo_code", "measure"]
+        revised = new.join(obs.select(keys).unique(), on=keys, how="semi").height
+        source = {
+            "source_id": source_id,
+            "title": f"Báo cáo tỉnh tải lên / Uploaded provincial report: {report.file_name}",
+            "publisher": "BHXH tỉnh / Provincial social security office",
+            "date": vintage.date(),
+            "reference": f"{report.file_name} sha256:{report.sha256}",
+            "note": f"{new.height} values for " + ", ".join(f"{p:%Y-%m}" for p in report.periods()),
+        }
+        observations = pl.concat(
+            [store.conform(obs, store.OBS_SCHEMA), new], how="vertical_relaxed"
+        )
+        sources = pl.concat([store.conform(sources, store.SOURCE_SCHEMA),
+                             pl.DataFrame([source], schema=store.SOURCE_SCHEMA)])  # fmt: skip
+        try:
+            store.write(directory, observations, plans, sources)
+        except store.StoreInvalid:
+            _log(directory, report, "refused", by, vintage)
+            raise
+        stored = Stored(vintage, source_id, new.height, revised)
+        _log(directory, report, "stored", by, vintage, stored)
+        return stored
+
+
+def log_refusal(report: Report, directory: Path, *, by: str = "") -> None:
+    """Record a refused file in the log; the store itself is not touched."""
+    with _locked(Path(directory)):
+        _log(Path(directory), report, "refused", by, datetime.now(UTC))
+
+
+def _log(directory: Path, report: Report, outcome: str, by: str, when: datetime,
+         stored: Stored | None = None) -> None:  # fmt: skip
+    """Append one JSON line. The log is only ever appended to, with one write a line."""
+    entry = {
+        "time": when.isoformat(),
+        "outcome": outcome,
+        "by": by,
+        **report.summary(),
+        "vintage": stored.vintage.isoformat() if stored else None,
+        "source_id": stored.source_id if stored else None,
+        "stored": stored.rows if stored else 0,
+        "revised": stored.revised if stored else 0,
+        "first_errors": [str(f) for f in report.errors[:5]],
+    }
+    line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
+    fd = os.open(directory / LOG_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def log(directory: Path) -> list[dict]:
+    """The ingest log's entries, oldest first."""
+    path = Path(directory) / LOG_FILE
+    if not path.exists():
+        return []
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+# ---------------------------------------------------------------- vintages
+
+
+def vintages(observations: pl.DataFrame, period: date) -> pl.DataFrame:
+    """The vintages stored for a month, newest first: vintage, values, source ids, statuses."""
+    return (
+        observations.filter(pl.col("period") == period)
+        .group_by("vintage")
+        .agg(
+            values=pl.len(),
+            source_ids=pl.col("source_id").unique().sort().str.join(", "),
+            statuses=pl.col("status").unique().sort().str.join(", "),
+        )
+        .sort("vintage", descending=True)
+    )
+
+
+def compare_vintages(observations: pl.DataFrame, period: date, old: datetime,
+                     new: datetime) -> pl.DataFrame:  # fmt: skip
+    """A month's values in two vintages side by side: layout, geo_code, measure, old, new,
+    change (null where one vintage lacks the key)."""
+    keys = ["layout", "geo_code", "measure"]
+    month = observations.filter(pl.col("period") == period)
+    a = month.filter(pl.col("vintage") == old).select(*keys, old=pl.col("value"))
+    b = month.filter(pl.col("vintage") == new).select(*keys, new=pl.col("value"))
+    return (
+        a.join(b, on=keys, how="full", coalesce=True)
+        .with_columns(change=pl.col("new") - pl.col("old"))
+        .sort(keys)
+    )
