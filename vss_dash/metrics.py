@@ -14,7 +14,7 @@ The status of a computed value is the weakest of its parts (demo < reported < pu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import polars as pl
@@ -28,11 +28,16 @@ COLS = ["period", "geo_code", "value", "status", "source_id"]
 
 @dataclass(frozen=True)
 class Frames:
-    """Current observations (newest vintage only) and plans, in memory."""
+    """Current observations (newest vintage only) and plans, in memory.
+
+    The frames are never changed, so `resolve` keeps what it computes from them in `_memo` and
+    every later call (from any page or session sharing this Frames) reuses it: a page asks for
+    the same measures many times (a KPI card's value and its history, a rate and its parts)."""
 
     obs: pl.DataFrame
     plans: pl.DataFrame
     sources: pl.DataFrame | None = None
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_store(cls, s: Store) -> Frames:
@@ -189,16 +194,28 @@ def resolve(
     """All values of `measure` in `layout`: period, geo_code, value, status, source_id."""
     if layout not in ("VN", *geo.LAYOUTS):
         raise ValueError(f"unknown layout {layout!r}; valid: VN, P63, P34")
+    key = ("resolve", measure, layout, prefer_published)
+    if key in frames._memo:
+        return frames._memo[key]
     m = catalog.get(measure)
     out = _derived(frames, m, layout, prefer_published) if m.derived else _base(frames, m, layout)
     if prefer_published:
-        pub = frames.obs.filter(
-            (pl.col("measure") == measure)
-            & (pl.col("layout") == layout)
-            & (pl.col("status") == "published")
-        ).select(COLS)
+        pub = (
+            _published(frames)
+            .filter((pl.col("measure") == measure) & (pl.col("layout") == layout))
+            .select(COLS)
+        )
         out = pl.concat([out.join(pub, on=["period", "geo_code"], how="anti"), pub])
-    return out.sort("period", "geo_code")
+    out = out.sort("period", "geo_code")
+    frames._memo[key] = out
+    return out
+
+
+def _published(frames: Frames) -> pl.DataFrame:
+    """The published observations (a few), found once per Frames rather than once a measure."""
+    if "published" not in frames._memo:
+        frames._memo["published"] = frames.obs.filter(pl.col("status") == "published")
+    return frames._memo["published"]
 
 
 # ---------------------------------------------------------------- what the pages ask
