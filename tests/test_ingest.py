@@ -277,6 +277,7 @@ def test_unknown_province_with_suggestions(frames, wide):
     f = the(report, "unknown_province")
     assert (f.row, f.column, f.header) == (7, "B", "Tỉnh/Thành phố")
     assert "Hà Nội" in f.message_vi and "Did you mean" in f.message_en
+    assert rules(report) == ["unknown_province"]  # no knock-on total errors
     assert not report.ok
 
 
@@ -308,6 +309,7 @@ def test_bad_value_cells(frames, wide, value, rule):
     row = 7 + list(wide.rows).index("Đà Nẵng")
     assert (f.row, f.column, f.severity) == (row, "D", "error")
     assert value in f.message_vi and value in f.message_en
+    assert "total_mismatch" not in rules(report)  # a column with a refused cell is not summed
 
 
 def test_formula_in_a_province_cell(frames, wide):

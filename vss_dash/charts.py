@@ -370,7 +370,10 @@ def status_bars(presence: pl.DataFrame, lang: str, height: int = 300) -> go.Figu
                 x=periods,
                 y=values,
                 name=i18n.t(badge[status], lang),
-                marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="white")),
+                marker=dict(
+                    color=colour,
+                    pattern=dict(shape=pattern, fgcolor="white", fillmode="overlay"),
+                ),
                 customdata=texts,
                 hovertemplate="%{customdata}<extra>" + i18n.t(badge[status], lang) + "</extra>",
             )

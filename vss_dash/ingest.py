@@ -99,8 +99,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "(difference {diff_en})."),
     "several_totals": ("Có {n} dòng tổng; chỉ kiểm tra dòng {first}.",
                        "{n} total rows; only row {first} is checked."),
-    "below_table": ("{n} dòng dưới dòng trống {blank} không được đọc.",
-                    "{n} rows below the empty row {blank} were not read."),
+    "below_table": ("Các dòng dưới dòng trống {blank} không được đọc ({n} dòng).",
+                    "The rows below the empty row {blank} were not read ({n})."),
     "sheets_ignored": ("Chỉ đọc trang “{sheet}”; không đọc các trang: {others}.",
                        "Only sheet “{sheet}” is read; not these: {others}."),
     "bad_period": ("Kỳ “{text}” không đúng dạng YYYY-MM (ví dụ 2024-09).",
@@ -526,6 +526,8 @@ class _Reader:
     sheet: str
     findings: list[Finding] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)
+    refused_columns: set[str] = field(default_factory=set)  # a cell there was refused
+    refused_rows: int = 0  # province rows refused whole
 
     def add(self, severity: Severity, rule: str, row: int | None = None,
             col: _Column | None = None, **fmt: object) -> None:  # fmt: skip
@@ -537,6 +539,7 @@ class _Reader:
         try:
             v = parse_number(cell, vietnamese)
         except _BadNumber:
+            self.refused_columns.add(col.letter)
             text = _text(cell)
             if text.startswith(_FORMULA_START):
                 self.add("error", "formula", row, col, text=text)
@@ -545,6 +548,7 @@ class _Reader:
                 self.add("error", "not_a_number", row, col, text=text, example=example)
             return None
         if v is not None and v < 0:
+            self.refused_columns.add(col.letter)
             self.add("error", "negative", row, col, text=_text(cell))
             return None
         return v
@@ -772,6 +776,8 @@ def _read_wide(reader: _Reader, rows: list[list[Cell]], h: int, given: date | No
             code = None
         elif code is not None:
             seen[code] = excel_row
+        if code is None:
+            reader.refused_rows += 1
         for c in measures:
             v = reader.number(row[c.index], excel_row, c, vietnamese=True)
             unit = c.unit or _default_unit(c.measure)
@@ -792,7 +798,8 @@ def _check_totals(reader: _Reader, totals: list[tuple[int, list[Cell]]],
                   measures: list[_Column]) -> None:  # fmt: skip
     """The total row must equal the sum of the province rows; it is never stored. Persons are
     whole and must add up exactly; an amount written as text may have been rounded, so each
-    province row may be off by half a unit of the total's last digit."""
+    province row may be off by half a unit of the total's last digit. A column with a refused
+    cell (or a table with a refused province row) is not checked: its sum would mislead."""
     if len(totals) > 1:
         reader.add("warning", "several_totals", totals[1][0], n=len(totals), first=totals[0][0])
     if not totals:
@@ -803,7 +810,9 @@ def _check_totals(reader: _Reader, totals: list[tuple[int, list[Cell]]],
         by_col.setdefault(r["column"], []).append(r["file_value"])
     for c in measures:
         total = reader.number(row[c.index], excel_row, c, vietnamese=True)
-        if total is None or c.letter not in by_col:
+        if total is None or c.letter not in by_col or reader.refused_rows:
+            continue
+        if c.letter in reader.refused_columns:
             continue
         summed = sum(by_col[c.letter])
         tolerance = 1e-9 * max(abs(total), 1.0)

@@ -71,9 +71,10 @@ def wait_idle(page: Page) -> None:
     page.locator(APP_IDLE).wait_for(state="attached", timeout=IDLE_TIMEOUT_MS)
 
 
-# For each Plotly chart on the page: has plotly.js built it, and does any trace have a drawn
+# For each Plotly chart shown on the page: has plotly.js built it, and does any trace have a drawn
 # shape? Traces live in `g.trace` groups (scatter, bar, pie, choropleth...); an empty bar is
-# written as "M0,0Z", and a path with an empty bounding box drew nothing.
+# written as "M0,0Z", and a path with an empty bounding box drew nothing. Charts in a tab that is
+# not open are not shown (no layout box); tests open each tab to check them.
 CHART_STATUS_JS = """
 () => {
   const drawn = (plot) => Array.from(plot.querySelectorAll('svg.main-svg g.trace path'))
@@ -83,8 +84,10 @@ CHART_STATUS_JS = """
       const box = p.getBBox();
       return box.width + box.height > 0;
     });
-  const containers = Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'));
-  const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
+  const shown = (el) => el.getClientRects().length > 0;
+  const containers = Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'))
+    .filter(shown);
+  const plots = Array.from(document.querySelectorAll('.js-plotly-plot')).filter(shown);
   const status = containers
     .filter((c) => !c.querySelector('.js-plotly-plot'))
     .map((c, i) => ({chart: 'stPlotlyChart #' + i, problem: 'plotly.js never built the chart'}));

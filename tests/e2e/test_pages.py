@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from harness import wait_charts_drawn
+from harness import wait_charts_drawn, wait_idle
 from playwright.sync_api import Page
 
 from vss_dash import i18n
@@ -97,6 +97,18 @@ def test_page(
             f"{len(charts['problems'])} of {charts['count']} Plotly charts not drawn: "
             f"{charts['problems']}; page errors: {page_errors}"
         )
+    # the charts of the page's other tabs draw when their tab is opened
+    tabs = page.locator('[data-testid="stMain"] [role="tab"]')
+    for i in range(1, tabs.count()):
+        name = tabs.nth(i).inner_text().strip()
+        tabs.nth(i).click()
+        wait_idle(page)
+        in_tab = wait_charts_drawn(page, CHART_TIMEOUT_MS)
+        _full_page_screenshot(page, SCREENSHOT_DIR / f"{app_page.url_path}_{lang}_tab{i}.png")
+        if in_tab["problems"]:
+            problems.append(f"tab {name!r}: Plotly charts not drawn: {in_tab['problems']}")
+        if page.locator('[data-testid="stException"]').count():
+            problems.append(f"tab {name!r}: exception box")
     foreign = sorted({url for url in requests if not _is_local(url, server)})
     if foreign:
         problems.append(f"requests left {server}:\n" + "\n".join(foreign))

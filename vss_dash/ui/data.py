@@ -377,7 +377,9 @@ def preview_view(report: ingest.Report, lang_: str) -> pl.DataFrame:
                 i18n.t("col_value", lang_): i18n.format_value(
                     r["value"], catalog.get(r["measure"]).unit, lang_
                 ),
-                i18n.t("col_file_value", lang_): i18n.format_number(r["file_value"], lang_, 2),
+                i18n.t("col_file_value", lang_): i18n.format_number(
+                    r["file_value"], lang_, 0 if float(r["file_value"]).is_integer() else 3
+                ),
                 i18n.t("col_row", lang_): r["row"],
                 i18n.t("col_column", lang_): r["column"],
             }
@@ -409,7 +411,9 @@ def upload(fr: metrics.Frames, lang_: str) -> None:
     if not upload_allowed(lang_):
         return
     period = _period_choice(fr, lang_)
-    file = st.file_uploader(i18n.t("up_file", lang_), type=["csv", "xlsx"], key="up_file")
+    # a new key after each import empties the file chooser, so a file is not stored twice
+    file = st.file_uploader(i18n.t("up_file", lang_), type=["csv", "xlsx"],
+                            key=f"up_file_{st.session_state.get('_up_count', 0)}")  # fmt: skip
     if file is None:
         return
     data = file.getvalue()
@@ -436,6 +440,7 @@ def upload(fr: metrics.Frames, lang_: str) -> None:
             "revised": i18n.format_number(stored.revised, lang_),
         }
         st.session_state.pop("_up_report", None)
+        st.session_state["_up_count"] = st.session_state.get("_up_count", 0) + 1
         st.rerun()
 
 

@@ -1,0 +1,147 @@
+"""The Data page through AppTest: the filter builder shows exactly the data layer's rows and keeps
+its filters in the URL; the quality panel; and the upload path end to end (off by default, the
+admin secret, a refused file that writes nothing, a clean file that becomes a new vintage)."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from ingest_files import Wide
+from streamlit.testing.v1 import AppTest
+
+from vss_dash import dataset, i18n, ingest, metrics, published, store
+from vss_dash.paths import store_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = str(ROOT / "views" / "data.py")
+SEP_2024 = date(2024, 9, 30)
+SECRET = "correct horse battery staple"
+
+
+def app(secrets: dict | None = None, **params: str) -> AppTest:
+    at = AppTest.from_file(SCRIPT, default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    for k, v in (secrets or {}).items():
+        at.secrets[k] = v
+    return at.run()
+
+
+@pytest.fixture
+def tmp_store(tmp_path: Path, monkeypatch) -> Path:
+    d = tmp_path / "store"
+    shutil.copytree(store_dir(), d, ignore=shutil.ignore_patterns("ingest_log.jsonl", ".*"))
+    monkeypatch.setenv("VSS_DATA_DIR", str(d))
+    monkeypatch.delenv("VSS_UPLOAD_SECRET", raising=False)
+    monkeypatch.delenv("VSS_UPLOAD_ENABLED", raising=False)
+    return d
+
+
+def frame_with(at: AppTest, column: str):
+    """The first table on the page with `column` (AppTest does not expose a dataframe's key)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def digest(d: Path) -> str:
+    return hashlib.sha256(b"".join((d / f).read_bytes() for f in store.FILES.values())).hexdigest()
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_table_shows_the_data_layers_rows(frames, lang):
+    params = dict(lang=lang, layout="P34", measures="hi_coverage_rate,si_participants",
+                  provinces="01,79", **{"from": "2026-01", "to": "2026-03"})  # fmt: skip
+    at = app(**params)
+    assert not at.exception
+    expected = dataset.table(frames, ("hi_coverage_rate", "si_participants"), "P34",
+                             ("01", "79"), date(2026, 1, 31), date(2026, 3, 31), lang)  # fmt: skip
+    shown = frame_with(at, i18n.t("col_code", lang))
+    assert len(shown) == expected.height == 2 * 2 * 3
+    value_col = i18n.t("col_value", lang)
+    assert shown[value_col].tolist() == [
+        i18n.format_value(r["value"], r["unit"], lang) for r in expected.iter_rows(named=True)
+    ]
+    assert i18n.t("data_rows", lang, n=12) in [c.value for c in at.caption]
+
+
+def test_filters_live_in_the_url():
+    at = app(lang="en")
+    at.multiselect(key="measures").set_value(["late_payment_rate"]).run()
+    at.selectbox(key="layout").set_value("P63").run()
+    assert at.query_params["measures"] == "late_payment_rate"
+    assert at.query_params["layout"] == "P63"
+    # P63 ends in June 2025: the month range follows the layout
+    assert at.select_slider(key="months").value[1] == "2025-06"
+
+
+def test_a_bad_url_value_falls_back_with_a_notice():
+    at = app(lang="en", measures="si_participants,not_a_measure")
+    assert not at.exception
+    assert at.multiselect(key="measures").value == ["si_participants"]
+    assert any("not_a_measure" in w.value for w in at.warning)
+
+
+def test_quality_panel_on_the_demo_store(frames):
+    at = app(lang="en")
+    assert not at.exception
+    n = len(published.figures())
+    assert i18n.t("q_disagree_none", "en", n=n) in [s.value for s in at.success]
+    assert i18n.t("q_revisions_none", "en") in [c.value for c in at.caption]
+
+
+def test_upload_is_off_unless_configured(tmp_store):
+    at = app(lang="en")
+    assert not at.file_uploader
+    assert i18n.t("up_off", "en") in [i.value for i in at.info]
+
+
+def test_upload_needs_the_admin_secret(tmp_store):
+    at = app({"upload": {"admin_secret": SECRET}}, lang="en")
+    assert not at.file_uploader
+    at.text_input(key="up_secret").set_value("wrong")
+    [b for b in at.button if b.label == i18n.t("up_unlock", "en")][0].click().run()
+    assert i18n.t("up_secret_wrong", "en") in [e.value for e in at.error]
+    assert not at.file_uploader
+    at.text_input(key="up_secret").set_value(SECRET)
+    [b for b in at.button if b.label == i18n.t("up_unlock", "en")][0].click().run()
+    assert len(at.file_uploader) == 1
+
+
+def test_a_refused_upload_shows_the_report_and_writes_nothing(tmp_store, frames):
+    w = Wide.from_store(frames, SEP_2024)
+    rows = {("Ha Noj" if k == "Hà Nội" else k): v for k, v in w.rows.items()}
+    before = digest(tmp_store)
+    at = app({"upload": {"enabled": True}}, lang="en")
+    at.file_uploader[0].set_value(("bad.csv", Wide(SEP_2024, rows).csv_bytes(),
+                                               "text/csv")).run()  # fmt: skip
+    assert not at.exception
+    assert i18n.t("up_refused", "en", n=1) in [e.value for e in at.error]
+    findings = frame_with(at, i18n.t("col_rule", "en"))
+    assert "unknown_province" in findings[i18n.t("col_rule", "en")].tolist()
+    assert not [b for b in at.button if b.label == i18n.t("up_store", "en")]
+    assert digest(tmp_store) == before
+
+
+def test_a_clean_upload_is_stored_as_a_new_vintage(tmp_store, frames):
+    w = Wide.from_store(frames, SEP_2024)
+    w.rows["Hà Nội"]["si_voluntary"] += 1234
+    at = app({"upload": {"enabled": True}}, lang="vi")
+    at.file_uploader[0].set_value(("thang9.csv", w.csv_bytes(), "text/csv")).run()
+    assert not at.exception
+    assert i18n.t("up_valid", "vi", w=1) in [s.value for s in at.success]
+    assert len(frame_with(at, i18n.t("col_file_value", "vi"))) == 63 * 7
+    at.button(key="up_store").click().run()
+    assert not at.exception
+    stored = [s.value for s in at.success if s.value.startswith("Đã lưu 441 giá trị")]
+    assert stored, [s.value for s in at.success]
+    fr = metrics.Frames.from_store(store.load(tmp_store))
+    hn = metrics.value_at(fr, "si_voluntary", "P63", "01", SEP_2024)
+    assert hn == w.rows["Hà Nội"]["si_voluntary"]
+    entry = ingest.log(tmp_store)[-1]
+    assert (entry["outcome"], entry["by"], entry["file"]) == ("stored", "upload", "thang9.csv")
+    # the quality panel now offers the month's two vintages to compare
+    assert at.selectbox(key="revision_month").value == SEP_2024
+    assert not at.file_uploader[0].value  # emptied: the same file is not stored twice by mistake
