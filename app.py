@@ -11,6 +11,7 @@ st.set_page_config(page_title="VSS", page_icon=str(ROOT / "assets" / "favicon.pn
 ui.page_style()
 lang = ui.language_switch()
 st.set_page_config(page_title=i18n.t("app_title", lang))
+ui.access_gate(lang)  # the open demo's banner, or sign-in (production profile)
 navigation = st.navigation(
     [
         st.Page(p.script, title=p.title(lang), icon=p.icon, url_path=p.url_path, default=i == 0)

@@ -13,6 +13,7 @@ PKG = Path(__file__).resolve().parent.parent / "vss_dash"
 LAYER = {
     "paths": 0,
     "catalog": 1,
+    "access": 1,
     "i18n": 1,
     "pages": 1,
     "geo": 2,

@@ -12,6 +12,7 @@ CARDS = [
 COVERAGE = ["si_coverage_rate", "ui_coverage_rate", "hi_coverage_rate"]
 
 lang = ui.lang()
+CARDS = ui.visible_cards(CARDS)  # a viewer sees the press-safe cards only
 fr = ui.frames(lang)
 period = ui.month_picker(fr.periods(), lang)
 

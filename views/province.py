@@ -13,6 +13,7 @@ CARDS = [
 ]
 
 lang = ui.lang()
+CARDS = ui.visible_cards(CARDS)  # a viewer sees the press-safe cards only
 fr = ui.frames(lang)
 layout = ui.url_select(
     i18n.t("layout", lang),

@@ -14,11 +14,10 @@ thresholds = ui.watch_thresholds(lang)
 st.title(i18n.t("watch_title", lang))
 ui.as_of(period, lang)
 ui.demo_notice(lang)
-st.markdown(i18n.t("watch_intro", lang))
-ui.watch_method(lang)
+ui.watch_intro(lang)
 
 layout = geo.layout_for_period(period)
-table = ui.compute(fr, "watch_list", period, thresholds, module=watch)
+table = ui.watch_visible(ui.compute(fr, "watch_list", period, thresholds, module=watch))
 ui.watch_summary(table, lang)
 ui.downloads(
     table,
@@ -38,7 +37,7 @@ ui.downloads(
 st.caption(i18n.t("watch_hint", lang))
 
 chosen = None
-for reason in watch.REASONS:
+for reason in ui.watch_reasons():
     chosen = ui.watch_section(table, reason, thresholds, lang) or chosen
 if chosen:
     ui.open_profile(layout, chosen)

@@ -189,7 +189,8 @@ def cmd_briefing(args, parser: argparse.ArgumentParser) -> int:
             file=sys.stderr,
         )
         return 1
-    with deck_export.serve() as base:
+    # its own server, open: the CLI is local administration (no sign-in)
+    with deck_export.serve(env={"VSS_PROFILE": "demo"}) as base:
         files = deck_export.export_deck(
             base, args.quarter, args.lang, args.public, len(briefing.slides(args.public)), args.out
         )

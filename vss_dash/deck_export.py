@@ -53,20 +53,26 @@ def _healthy(url: str) -> bool:
 
 @contextlib.contextmanager
 def serve(
-    script: str = "app.py", cwd: Path = ROOT, log: Path | None = None, timeout_s: float = 60.0
+    script: str = "app.py",
+    cwd: Path = ROOT,
+    log: Path | None = None,
+    timeout_s: float = 60.0,
+    env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
 ) -> Iterator[str]:
-    """Run `streamlit run <script>` on a free loopback port for the block; yield its base URL."""
+    """Run `streamlit run <script>` on a free loopback port for the block; yield its base URL.
+    `env` adds to this process's environment; `args` are more streamlit options."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     streamlit = Path(sys.executable).parent / "streamlit"
     cmd = [
         str(streamlit), "run", script, "--server.headless", "true",
         "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *args,
     ]  # fmt: skip
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
-                            start_new_session=True)  # fmt: skip
+                            start_new_session=True, env={**os.environ, **(env or {})})  # fmt: skip
     try:
         deadline = time.monotonic() + timeout_s
         while not _healthy(f"{base}/_stcore/health"):

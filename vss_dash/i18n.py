@@ -216,6 +216,16 @@ STRINGS: dict[str, dict[str, str]] = {
             "in the sidebar."
         ),
     },
+    "watch_intro_public": {
+        "vi": (
+            "Các tỉnh, thành phố có tỷ lệ bao phủ BHXH, BHYT, BHTN thấp hoặc số người tham gia "
+            "giảm so với tháng trước. Ngưỡng điều chỉnh ở thanh bên."
+        ),
+        "en": (
+            "Provinces with low SI, HI or UI coverage, or fewer participants than last month. "
+            "Adjust the thresholds in the sidebar."
+        ),
+    },
     "watch_summary": {
         "vi": "{entries} mục cần quan tâm tại {provinces} tỉnh, thành phố.",
         "en": "{entries} entries in {provinces} provinces.",
@@ -329,6 +339,30 @@ STRINGS: dict[str, dict[str, str]] = {
             "same month by a robust z-score, z = (growth − median) / (1.4826 × median absolute "
             "deviation), which the outliers themselves cannot pull the way they pull a mean and "
             "standard deviation. z ≥ 2 means about twice the usual spread above the median.\n"
+            "- **Fewer participants**: the change since last month; the national column tells a "
+            "local fall from a nationwide (e.g. seasonal) one.\n"
+            "- **Year on year**: the change of the value on the same month last year (pp); for "
+            "participants, the change in their number (%)."
+        ),
+    },
+    "watch_method_public": {
+        "vi": (
+            "Mỗi tỉnh, thành phố (theo bố cục của tháng: 63 tỉnh đến 6/2025, 34 tỉnh từ 7/2025) "
+            "được so với cả nước theo từng tiêu chí; một tỉnh có thể xuất hiện ở nhiều tiêu chí. "
+            "Tỉnh không có số liệu không được đưa vào.\n\n"
+            "- **Bao phủ thấp**: chênh lệch = giá trị của tỉnh − cả nước, tính bằng điểm phần "
+            "trăm.\n"
+            "- **Người tham gia giảm**: thay đổi so với tháng trước; cột cả nước cho biết mức "
+            "giảm là của riêng tỉnh hay của cả nước (ví dụ theo mùa).\n"
+            "- **So với cùng kỳ**: thay đổi của giá trị so với cùng tháng năm trước (điểm %); "
+            "với người tham gia, thay đổi số người (%)."
+        ),
+        "en": (
+            "Each province (in the month's layout: 63 up to June 2025, 34 from July 2025) is "
+            "compared with the nation on each criterion; a province may appear under several. "
+            "A province without data is not listed.\n\n"
+            "- **Low coverage**: gap = the province's value − the national one, in percentage "
+            "points.\n"
             "- **Fewer participants**: the change since last month; the national column tells a "
             "local fall from a nationwide (e.g. seasonal) one.\n"
             "- **Year on year**: the change of the value on the same month last year (pp); for "
@@ -569,6 +603,72 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_message": {"vi": "Nội dung", "en": "Message"},
     "col_message_other": {"vi": "English", "en": "Tiếng Việt"},
     "col_file_value": {"vi": "Giá trị trong tệp", "en": "Value in the file"},
+    # ---- sign-in and roles
+    "demo_open": {
+        "vi": (
+            "Bản demo: mở cho mọi người truy cập máy chủ này, không cần đăng nhập; mọi số liệu, "
+            "kể cả số liệu nội bộ, đều hiển thị."
+        ),
+        "en": (
+            "Demo: open to anyone who reaches this server, without sign-in; every figure, "
+            "internal ones included, is shown."
+        ),
+    },
+    "signin_title": {"vi": "Đăng nhập", "en": "Sign in"},
+    "signin_intro": {
+        "vi": "Bảng điều khiển chỉ dành cho người dùng đã đăng nhập bằng tài khoản của cơ quan.",
+        "en": "The dashboard is for users signed in with their organisation account.",
+    },
+    "signin_button": {"vi": "Đăng nhập", "en": "Sign in"},
+    "signout_button": {"vi": "Đăng xuất", "en": "Sign out"},
+    "signed_in_as": {"vi": "Đã đăng nhập: {user} ({role})", "en": "Signed in: {user} ({role})"},
+    "role_viewer": {"vi": "xem số liệu công khai", "en": "viewer, press-safe figures"},
+    "role_leadership": {"vi": "lãnh đạo", "en": "leadership"},
+    "role_analyst": {"vi": "chuyên viên phân tích", "en": "analyst"},
+    "not_authorised": {
+        "vi": "Tài khoản {user} chưa được cấp quyền xem bảng điều khiển. Hãy hỏi quản trị viên.",
+        "en": "The account {user} has no access to the dashboard. Ask an administrator.",
+    },
+    "auth_not_configured": {
+        "vi": (
+            "Máy chủ chạy ở chế độ vận hành nhưng chưa cấu hình đăng nhập (mục [auth] trong "
+            ".streamlit/secrets.toml), nên không cho ai truy cập."
+        ),
+        "en": (
+            "The server runs the production profile but sign-in is not configured ([auth] in "
+            ".streamlit/secrets.toml), so nobody is let in."
+        ),
+    },
+    "access_settings_bad": {
+        "vi": "Cấu hình quyền truy cập không hợp lệ: {error}",
+        "en": "The access settings are not valid: {error}",
+    },
+    "measure_restricted": {
+        "vi": (
+            "Liên kết này nhắc đến một chỉ tiêu nội bộ ({measure}) mà tài khoản của bạn không "
+            "được xem; trang hiển thị chỉ tiêu mặc định."
+        ),
+        "en": (
+            "This link names an internal measure ({measure}) that your account may not see; "
+            "the page shows the default measure instead."
+        ),
+    },
+    "internal_hidden": {
+        "vi": "Các số liệu nội bộ không hiển thị với quyền của bạn.",
+        "en": "Internal figures are not shown for your role.",
+    },
+    "exports_for_analysts": {
+        "vi": "Tải số liệu về máy dành cho chuyên viên phân tích.",
+        "en": "Downloads are for analysts.",
+    },
+    "quality_internal": {
+        "vi": "Bảng chất lượng dữ liệu dành cho lãnh đạo và chuyên viên phân tích.",
+        "en": "The data-quality panel is for leadership and analysts.",
+    },
+    "upload_for_analysts": {
+        "vi": "Nhập báo cáo dành cho chuyên viên phân tích.",
+        "en": "Importing reports is for analysts.",
+    },
 }
 
 

@@ -7,6 +7,8 @@ Caching lives here, at the boundary: the pure layers below run uncached in tests
 
 from __future__ import annotations
 
+import contextlib
+import os
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -15,6 +17,7 @@ import polars as pl
 import streamlit as st
 
 from vss_dash import (
+    access,
     boundaries,
     briefing,
     catalog,
@@ -91,6 +94,83 @@ def language_switch() -> str:
 def lang() -> str:
     """The page language: the switch's value, else the URL's ?lang=, else Vietnamese."""
     return i18n.normalize_lang(st.session_state.get("lang") or st.query_params.get("lang"))
+
+
+# ---------------------------------------------------------------- sign-in and roles
+
+
+def _secrets() -> dict:
+    """secrets.toml as a plain dict ({} when there is none)."""
+    try:
+        return st.secrets.to_dict()
+    except FileNotFoundError:
+        return {}
+
+
+def access_settings() -> access.Settings:
+    return access.settings(_secrets(), os.environ)
+
+
+def role() -> str | None:
+    """The visitor's role: everyone is an analyst in the open demo; else the signed-in user's
+    role from their identity claims (None: not signed in, or not let in)."""
+    s = access_settings()
+    if s.open:
+        return "analyst"
+    if not st.user.is_logged_in:
+        return None
+    return access.role_for(st.user.to_dict(), s)
+
+
+def access_gate(lang_: str) -> str:
+    """Run by app.py before any page. The open demo says so in a banner; the production profile
+    shows a sign-in screen to anonymous visitors and stops, and names the signed-in user and
+    their role in the sidebar with a sign-out button."""
+    try:
+        s = access_settings()
+    except access.BadSettings as e:
+        st.error(i18n.t("access_settings_bad", lang_, error=e))
+        st.stop()
+    if s.open:
+        if not print_mode():
+            st.warning(i18n.t("demo_open", lang_), icon=":material/lock_open:")
+        return "analyst"
+    if not s.auth_configured:
+        st.error(i18n.t("auth_not_configured", lang_), icon=":material/lock:")
+        st.stop()
+    if not st.user.is_logged_in:
+        st.title(i18n.t("signin_title", lang_))
+        st.markdown(i18n.t("signin_intro", lang_))
+        if st.button(i18n.t("signin_button", lang_), type="primary", icon=":material/login:"):
+            provider = _secrets().get("access", {}).get("provider")
+            st.login(provider) if provider else st.login()
+        st.stop()
+    user = st.user.get("email") or st.user.get("name") or "?"
+    r = access.role_for(st.user.to_dict(), s)
+    if r is None:
+        st.error(i18n.t("not_authorised", lang_, user=user), icon=":material/block:")
+        if st.button(i18n.t("signout_button", lang_)):
+            st.logout()
+        st.stop()
+    with st.sidebar:
+        st.caption(i18n.t("signed_in_as", lang_, user=user, role=i18n.t(f"role_{r}", lang_)))
+        if st.button(i18n.t("signout_button", lang_), icon=":material/logout:", key="signout"):
+            st.logout()
+    return r
+
+
+def visible(measures: list[str]) -> list[str]:
+    """The measures the visitor may see (the catalogue's press-safe flag decides for viewers)."""
+    return access.visible(role(), measures)
+
+
+def visible_cards(rows: list[list[str]]) -> list[list[str]]:
+    """Rows of KPI cards without the ones the visitor may not see (empty rows dropped)."""
+    return [kept for row in rows if (kept := visible(row))]
+
+
+def sees_internal() -> bool:
+    return access.sees_internal(role())
 
 
 # ---------------------------------------------------------------- data
@@ -219,10 +299,18 @@ def month_picker(periods: list[date], lang_: str) -> date:
 def measure_picker(
     measures: list[str], lang_: str, default: str | None = None, container=None
 ) -> str:
-    """Measure select kept in ?measure=<catalogue id>."""
+    """Measure select kept in ?measure=<catalogue id>, offering only the measures the visitor
+    may see. A link naming an internal measure gets a polite notice, never the figure."""
+    allowed = visible(measures)
+    raw = st.query_params.get("measure")
+    if raw in measures and raw not in allowed:
+        st.query_params.pop("measure")
+        st.info(i18n.t("measure_restricted", lang_, measure=raw), icon=":material/lock:")
+    if default not in allowed:
+        default = None
     return url_select(
         i18n.t("measure", lang_),
-        measures,
+        allowed,
         "measure",
         lang_,
         default,
@@ -319,7 +407,11 @@ def demo_notice(lang_: str) -> None:
 
 
 def as_of(period: date, lang_: str) -> None:
+    """The data's month, and for a visitor who may not see internal figures, a word that some
+    are left out."""
     st.caption(i18n.t("as_of", lang_, date=i18n.format_date(period, lang_)))
+    if not sees_internal():
+        st.caption(i18n.t("internal_hidden", lang_))
 
 
 def formatted(snap: pl.DataFrame, measure: str, lang_: str) -> str:
@@ -570,6 +662,8 @@ def downloads(
     """CSV, Excel and Parquet of `df` in one row (keys csv_<key>, xlsx_<key>, parquet_<key>).
     Demo data says so in the file name too. Each file is built only when its button is clicked
     (a callable), so a page with many tables pays nothing for them on every run."""
+    if not access.can_export(role()):
+        return
     stem = f"{name_stem}_demo" if meta.is_demo else name_stem
     build = {
         "csv": lambda: export.to_csv(df),
@@ -930,15 +1024,30 @@ def watch_thresholds(lang_: str) -> watch.Thresholds:
     """The watch list's thresholds: number inputs in a sidebar expander, each kept in
     ?<field>= (e.g. ?cost_growth_z=2.5)."""
     defaults = watch.Thresholds()
+    # thresholds of criteria the visitor may not see keep their defaults, unseen
+    shown = {r.threshold for r in watch_reasons()} | (set(watch.LIMITS) - {
+        r.threshold for r in watch.REASONS})  # fmt: skip
     box = st.sidebar.expander(i18n.t("watch_thresholds", lang_), icon=":material/tune:")
     values = {
         name: url_number(
             i18n.t(f"th_{name}", lang_), name, getattr(defaults, name), low, high, step, box
         )
         for name, (low, high, step) in watch.LIMITS.items()
+        if name in shown
     }
     url_notices(lang_)
     return watch.Thresholds(**values)
+
+
+def watch_reasons() -> list[watch.Reason]:
+    """The watch list's reasons the visitor may see (a viewer: those on press-safe measures)."""
+    allowed = set(visible([r.measure for r in watch.REASONS]))
+    return [r for r in watch.REASONS if r.measure in allowed]
+
+
+def watch_visible(table: pl.DataFrame) -> pl.DataFrame:
+    """The watch list without the rows of reasons the visitor may not see."""
+    return table.filter(pl.col("reason").is_in([r.id for r in watch_reasons()]))
 
 
 def watch_rule(reason: watch.Reason, threshold: float, lang_: str) -> str:
@@ -1016,9 +1125,12 @@ def watch_summary(table: pl.DataFrame, lang_: str) -> None:
     st.markdown(i18n.t("watch_summary", lang_, entries=table.height, provinces=provinces))
 
 
-def watch_method(lang_: str) -> None:
+def watch_intro(lang_: str) -> None:
+    """What the list holds and how it is made, naming only the criteria the visitor may see."""
+    internal = sees_internal()
+    st.markdown(i18n.t("watch_intro" if internal else "watch_intro_public", lang_))
     with st.expander(i18n.t("watch_method_title", lang_), icon=":material/functions:"):
-        st.markdown(i18n.t("watch_method_text", lang_))
+        st.markdown(i18n.t("watch_method_text" if internal else "watch_method_public", lang_))
 
 
 # ================================================================ end of watch list
@@ -1066,10 +1178,14 @@ def briefing_controls(quarters: list, lang_: str):
                 container=st,
             )  # fmt: skip
         with cols[1]:
-            public = url_select(
-                i18n.t("audience", lang_), ["0", "1"], "public", lang_,
-                format_func=lambda v: i18n.t(f"audience_{v}", lang_), container=st,
-            ) == "1"  # fmt: skip
+            if sees_internal():
+                public = url_select(
+                    i18n.t("audience", lang_), ["0", "1"], "public", lang_,
+                    format_func=lambda v: i18n.t(f"audience_{v}", lang_), container=st,
+                ) == "1"  # fmt: skip
+            else:  # a viewer's deck is always the press-safe one
+                public = True
+                st.caption(i18n.t("audience_1", lang_))
         with cols[2]:
             if st.button(i18n.t("leave_briefing", lang_), icon=":material/logout:", key="leave"):
                 st.switch_page(PAGE_HOME)
@@ -1081,15 +1197,17 @@ def briefing_controls(quarters: list, lang_: str):
 def export_deck_button(quarter: str, public: bool, lang_: str) -> None:
     """Print the deck as PDF + PNGs with headless Chromium from this very server, then offer
     the files. Takes a while (a page load per slide), so it shows progress."""
+    if not access.can_export(role()):
+        return
     if not deck_export.available():
         st.caption(i18n.t("export_needs_chromium", lang_))
         return
     if st.button(i18n.t("export_deck", lang_), icon=":material/picture_as_pdf:", key="export"):
         with st.spinner(i18n.t("exporting_deck", lang_)), tempfile.TemporaryDirectory() as tmp:
-            base = f"http://127.0.0.1:{st.get_option('server.port')}"
-            files = deck_export.export_deck(
-                base, quarter, lang_, public, len(briefing.slides(public)), Path(tmp)
-            )
+            with _deck_server() as base:
+                files = deck_export.export_deck(
+                    base, quarter, lang_, public, len(briefing.slides(public)), Path(tmp)
+                )
             st.session_state["deck_files"] = (
                 files.pdf.name,
                 files.pdf.read_bytes(),
@@ -1115,6 +1233,18 @@ def export_deck_button(quarter: str, public: bool, lang_: str) -> None:
             key="deck_png",
             on_click="ignore",
         )
+
+
+@contextlib.contextmanager
+def _deck_server():
+    """The server Chromium prints the deck from: this one in the open demo; behind sign-in, a
+    private one on a loopback port for the print's few seconds (the headless browser has no
+    sign-in of its own; only an analyst reaches this button)."""
+    if access_settings().open:
+        yield f"http://127.0.0.1:{st.get_option('server.port')}"
+    else:
+        with deck_export.serve(env={"VSS_PROFILE": "demo"}) as base:
+            yield base
 
 
 PAGE_HOME = "views/overview.py"

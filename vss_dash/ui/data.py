@@ -11,6 +11,7 @@ import polars as pl
 import streamlit as st
 
 from vss_dash import (
+    access,
     catalog,
     charts,
     dataset,
@@ -101,12 +102,21 @@ def filters(
         lang_,
         format_func=lambda v: i18n.t(f"layout_{v}", lang_),
     )
+    every = [m.id for m in catalog.MEASURES]
+    allowed = ui.visible(every)
+    raw = st.query_params.get("measures") or ""
+    hidden = [m for m in raw.split(",") if m in every and m not in allowed]
+    if hidden:  # a link naming internal measures: a polite notice, never the figures
+        st.info(
+            i18n.t("measure_restricted", lang_, measure=", ".join(hidden)), icon=":material/lock:"
+        )
+        st.query_params["measures"] = ",".join(m for m in raw.split(",") if m not in hidden)
     measures = url_multiselect(
         i18n.t("f_measures", lang_),
-        [m.id for m in catalog.MEASURES],
+        allowed,
         "measures",
         lang_,
-        list(DEFAULT_MEASURES),
+        ui.visible(list(DEFAULT_MEASURES)),
         format_func=lambda mid: catalog.get(mid).label(lang_),
     )
     codes: list[str] = []
@@ -180,6 +190,9 @@ def data_table(fr: metrics.Frames, lang_: str) -> None:
 
 
 def quality(fr: metrics.Frames, lang_: str) -> None:
+    if not ui.sees_internal():
+        st.info(i18n.t("quality_internal", lang_), icon=":material/lock:")
+        return
     presence = ui.compute(fr, "presence", module=dataset)
     st.subheader(i18n.t("q_presence", lang_))
     st.caption(i18n.t("q_presence_help", lang_))
@@ -329,8 +342,14 @@ def _upload_config() -> tuple[bool, str]:
 
 
 def upload_allowed(lang_: str) -> bool:
-    """Off unless configured. With an admin secret, the viewer must type it (compared in
-    constant time); with the switch alone, anyone who reaches the page may import."""
+    """Behind sign-in, analysts may import. In the open demo: off unless configured; with an
+    admin secret the visitor must type it (compared in constant time); with the switch alone,
+    anyone who reaches the page may import."""
+    if not ui.access_settings().open:
+        if access.can_upload(ui.role()):
+            return True
+        st.info(i18n.t("upload_for_analysts", lang_), icon=":material/lock:")
+        return False
     enabled, secret = _upload_config()
     if secret:
         if st.session_state.get("_upload_unlocked"):

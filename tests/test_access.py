@@ -1,0 +1,205 @@
+"""Roles and sign-in: the pure rules (settings, role from claims, what each role may see and do),
+then every page through AppTest as each role of the production profile, with a signed-in user
+simulated by AppTest's `user`: internal measures, exports, uploads, crafted URLs, anonymous
+visitors and a server without sign-in configured."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from vss_dash import access, catalog, i18n, watch
+from vss_dash.pages import PAGES
+
+ROOT = Path(__file__).resolve().parent.parent
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-cookie-secret",
+    "client_id": "vss-dash",
+    "client_secret": "secret",
+    "server_metadata_url": "http://localhost:9400/.well-known/openid-configuration",
+}
+ACCESS = {
+    "profile": "production",
+    "emails": {"leadership": ["lead@vss.gov.vn"], "analyst": ["ana@vss.gov.vn"]},
+    "groups": {"analyst": ["vss-analysts"]},
+    "default_role": "viewer",
+}
+USERS = {
+    "viewer": {"is_logged_in": True, "email": "press@example.com", "name": "Press"},
+    "leadership": {"is_logged_in": True, "email": "lead@vss.gov.vn", "name": "Lead"},
+    "analyst": {"is_logged_in": True, "email": "ana@vss.gov.vn", "name": "Ana"},
+}
+INTERNAL = [m for m in catalog.MEASURES if not m.public]
+
+
+# ---------------------------------------------------------------- the rules
+
+
+def test_the_demo_is_open_by_default():
+    s = access.settings({}, {})
+    assert s.open and s.profile == "demo"
+
+
+def test_the_environment_chooses_the_profile():
+    assert not access.settings({}, {"VSS_PROFILE": "production"}).open
+    assert access.settings({"access": {"profile": "production"}}, {"VSS_PROFILE": "demo"}).open
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [({"profile": "prod"}, "profile"), ({"default_role": "admin"}, "default_role"),
+     ({"emails": {"boss": ["a@b"]}}, "role 'boss'")],
+)  # fmt: skip
+def test_bad_settings_are_named(section, message):
+    with pytest.raises(access.BadSettings, match=message):
+        access.settings({"access": section}, {})
+
+
+@pytest.mark.parametrize(
+    ("claims", "role"),
+    [
+        ({"email": "LEAD@vss.gov.vn"}, "leadership"),  # e-mail case does not matter
+        ({"email": "ana@vss.gov.vn"}, "analyst"),
+        ({"email": "x@vss.gov.vn", "groups": ["vss-analysts", "staff"]}, "analyst"),
+        ({"email": "lead@vss.gov.vn", "groups": ["vss-analysts"]}, "analyst"),  # strongest wins
+        ({"email": "someone@example.com"}, "viewer"),
+        ({}, "viewer"),
+    ],
+)
+def test_role_from_claims(claims, role):
+    s = access.settings({"auth": AUTH, "access": ACCESS}, {})
+    assert access.role_for(claims, s) == role
+
+
+def test_unlisted_users_can_be_refused():
+    s = access.settings({"auth": AUTH, "access": {**ACCESS, "default_role": ""}}, {})
+    assert access.role_for({"email": "someone@example.com"}, s) is None
+
+
+def test_what_each_role_may_do():
+    public = [m.id for m in catalog.MEASURES if m.public]
+    every = [m.id for m in catalog.MEASURES]
+    assert access.visible("viewer", every) == public
+    assert access.visible("leadership", every) == every == access.visible("analyst", every)
+    assert [access.can_export(r) for r in access.ROLES] == [False, False, True]
+    assert [access.can_upload(r) for r in access.ROLES] == [False, False, True]
+    assert INTERNAL, "the catalogue marks some measures internal"
+
+
+# ---------------------------------------------------------------- pages as each role
+
+
+def app(script: str, user: dict | None, auth: bool = True, **params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / script), default_timeout=60)
+    at.secrets["access"] = ACCESS
+    if auth:
+        at.secrets["auth"] = AUTH
+    if user is not None:
+        at.user = user
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def page_text(at: AppTest) -> str:
+    """Everything a visitor can read on the page, tables included."""
+    parts = [e.value for kind in ("markdown", "caption", "title", "subheader", "info", "warning",
+                                  "success", "error") for e in getattr(at, kind)]  # fmt: skip
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    for d in at.dataframe:
+        parts.append(d.value.to_csv())
+    for s in at.selectbox:
+        parts += [str(o) for o in s.options]
+    for s in at.multiselect:
+        parts += [str(o) for o in s.options]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.fixture
+def production(monkeypatch):
+    monkeypatch.setenv("VSS_PROFILE", "production")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.url_path for p in PAGES])
+def test_a_viewer_never_sees_an_internal_measure(production, page):
+    at = app(page.script, USERS["viewer"], lang="en")
+    assert not at.exception, [e.value for e in at.exception]
+    text = page_text(at)
+    for m in INTERNAL:
+        assert m.label_en not in text, (page.url_path, m.id)
+    assert not at.get("download_button"), "viewers download nothing"
+
+
+@pytest.mark.parametrize("role", ["leadership", "analyst"])
+def test_leadership_and_analysts_see_internal_measures(production, role):
+    at = app("views/overview.py", USERS[role], lang="en")
+    assert catalog.get("late_payment_rate").label_en in [m.label for m in at.metric]
+    assert bool(at.get("download_button")) == (role == "analyst")
+
+
+@pytest.mark.parametrize("role", access.ROLES)
+def test_a_crafted_url_naming_an_internal_measure(production, role):
+    at = app("views/map.py", USERS[role], lang="en", measure="late_payment_rate")
+    assert not at.exception
+    shown = at.selectbox(key="measure").value
+    if role == "viewer":
+        assert shown == "si_coverage_rate"
+        notice = i18n.t("measure_restricted", "en", measure="late_payment_rate")
+        assert notice in [i.value for i in at.info]
+        assert catalog.get("late_payment_rate").label_en not in page_text(at)
+    else:
+        assert shown == "late_payment_rate"
+
+
+def test_a_crafted_data_page_url(production):
+    at = app("views/data.py", USERS["viewer"], lang="en", measures="late_payment_amount,population")
+    assert not at.exception
+    assert at.multiselect(key="measures").value == ["population"]
+    assert any("late_payment_amount" in i.value for i in at.info)
+    assert catalog.get("late_payment_amount").label_en not in page_text(at)
+
+
+def test_the_watch_list_for_a_viewer_has_only_press_safe_reasons(production):
+    at = app("views/watch.py", USERS["viewer"], lang="en", month="2026-10")
+    assert not at.exception
+    internal = [r for r in watch.REASONS if not catalog.get(r.measure).public]
+    assert internal
+    for r in internal:
+        assert i18n.t(f"reason_{r.id}", "en") not in page_text(at), r.id
+
+
+def test_the_briefing_is_public_for_a_viewer(production):
+    at = app("views/briefing.py", USERS["viewer"], lang="en", public="0")
+    assert not at.exception
+    assert not [s for s in at.selectbox if s.key == "public"]
+    assert not at.get("download_button") and not [b for b in at.button if b.key == "export"]
+
+
+@pytest.mark.parametrize("role", access.ROLES)
+def test_upload_is_for_analysts(production, role):
+    at = app("views/data.py", USERS[role], lang="en")
+    assert bool(at.file_uploader) == (role == "analyst")
+
+
+def test_anonymous_visitors_get_the_sign_in_screen(production):
+    at = app("app.py", {"is_logged_in": False}, lang="en")
+    assert not at.exception
+    assert at.title[0].value == i18n.t("signin_title", "en")
+    assert [b.label for b in at.button] == [i18n.t("signin_button", "en")]
+    assert not at.metric and not at.dataframe
+
+
+def test_production_without_sign_in_configured_refuses_everyone(production):
+    at = app("app.py", USERS["analyst"], auth=False, lang="en")
+    assert i18n.t("auth_not_configured", "en") in [e.value for e in at.error]
+    assert not at.metric
+
+
+def test_a_signed_in_user_sees_who_and_which_role(production):
+    at = app("app.py", USERS["leadership"], lang="en")
+    expected = i18n.t("signed_in_as", "en", user="lead@vss.gov.vn", role="leadership")
+    assert expected in [c.value for c in at.sidebar.caption]
+    assert i18n.t("signout_button", "en") in [b.label for b in at.sidebar.button]

@@ -1,0 +1,117 @@
+"""Who may see and do what: the roles, and how a signed-in user gets one. Pure: no Streamlit.
+
+Three roles. `viewer` (the press, presenters) sees press-safe measures only: the catalogue's
+`public` flag decides. `leadership` sees every measure. `analyst` sees every measure and may
+download exports and import reports.
+
+Two profiles. `demo` (the default, `make run`) is open without sign-in: everyone is an analyst and
+every page says so in a banner. `production` requires sign-in through OpenID Connect (Streamlit's
+`st.login`, configured in `[auth]` of secrets.toml) and refuses anonymous visitors; without an
+`[auth]` section it refuses everyone (fail closed).
+
+A signed-in user's role comes from `[access]` in secrets.toml: lists of e-mail addresses per
+role, and/or group names per role matched against a claim of the identity token (default
+`groups`). The strongest matching role wins; a user matched by nothing gets `default_role`
+("viewer" unless set; "" refuses them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from vss_dash import catalog
+
+ROLES = ("viewer", "leadership", "analyst")  # weakest first
+PROFILES = ("demo", "production")
+
+
+@dataclass(frozen=True)
+class Settings:
+    profile: str = "demo"
+    auth_configured: bool = False
+    role_claim: str = "groups"
+    emails: dict[str, frozenset[str]] = field(default_factory=dict)  # role -> addresses
+    groups: dict[str, frozenset[str]] = field(default_factory=dict)  # role -> group names
+    default_role: str = "viewer"
+
+    @property
+    def open(self) -> bool:
+        return self.profile == "demo"
+
+
+class BadSettings(ValueError):
+    """secrets.toml or the environment names an unknown profile or role."""
+
+
+def _strings(value: object) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    if isinstance(value, str):
+        return frozenset({value.strip().casefold()})
+    return frozenset(str(v).strip().casefold() for v in value)  # type: ignore[union-attr]
+
+
+def settings(secrets: Mapping[str, object], env: Mapping[str, str]) -> Settings:
+    """The access settings from secrets.toml's `[auth]` and `[access]`, and the environment
+    (VSS_PROFILE overrides `[access] profile`)."""
+    section = secrets.get("access") or {}
+    assert isinstance(section, Mapping)
+    profile = env.get("VSS_PROFILE") or str(section.get("profile", "demo"))
+    if profile not in PROFILES:
+        raise BadSettings(f"profile {profile!r}: expected one of {', '.join(PROFILES)}")
+    default = str(section.get("default_role", "viewer"))
+    if default not in (*ROLES, ""):
+        raise BadSettings(f"default_role {default!r}: expected one of {', '.join(ROLES)} or ''")
+    emails = section.get("emails") or {}
+    groups = section.get("groups") or {}
+    assert isinstance(emails, Mapping) and isinstance(groups, Mapping)
+    for name in (*emails, *groups):
+        if name not in ROLES:
+            raise BadSettings(f"role {name!r} in [access]: expected one of {', '.join(ROLES)}")
+    auth = secrets.get("auth")
+    return Settings(
+        profile=profile,
+        auth_configured=isinstance(auth, Mapping)
+        and bool(
+            auth.get("client_id") or any(isinstance(v, Mapping) for v in auth.values())
+        ),  # fmt: skip
+        role_claim=str(section.get("role_claim", "groups")),
+        emails={r: _strings(v) for r, v in emails.items()},
+        groups={r: _strings(v) for r, v in groups.items()},
+        default_role=default,
+    )
+
+
+def role_for(claims: Mapping[str, object], s: Settings) -> str | None:
+    """The role of a signed-in user from their identity-token claims; None if refused."""
+    email = str(claims.get("email") or "").strip().casefold()
+    raw = claims.get(s.role_claim)
+    user_groups = _strings(raw if isinstance(raw, Iterable) else ([raw] if raw else []))
+    for role in reversed(ROLES):  # strongest first
+        if email and email in s.emails.get(role, frozenset()):
+            return role
+        if user_groups & s.groups.get(role, frozenset()):
+            return role
+    return s.default_role or None
+
+
+def sees_internal(role: str | None) -> bool:
+    return role in ("leadership", "analyst")
+
+
+def can_see(role: str | None, measure: str) -> bool:
+    return catalog.get(measure).public or sees_internal(role)
+
+
+def visible(role: str | None, measures: Iterable[str]) -> list[str]:
+    """`measures` without those the role may not see, in order."""
+    return [m for m in measures if can_see(role, m)]
+
+
+def can_export(role: str | None) -> bool:
+    return role == "analyst"
+
+
+def can_upload(role: str | None) -> bool:
+    return role == "analyst"
