@@ -37,7 +37,7 @@ def available() -> bool:
     return CHROMIUM.exists()
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -59,10 +59,11 @@ def serve(
     timeout_s: float = 60.0,
     env: dict[str, str] | None = None,
     args: tuple[str, ...] = (),
+    port: int | None = None,
 ) -> Iterator[str]:
-    """Run `streamlit run <script>` on a free loopback port for the block; yield its base URL.
-    `env` adds to this process's environment; `args` are more streamlit options."""
-    port = _free_port()
+    """Run `streamlit run <script>` on a loopback port (default: a free one) for the block; yield
+    its base URL. `env` adds to this process's environment; `args` are more streamlit options."""
+    port = port or free_port()
     base = f"http://127.0.0.1:{port}"
     streamlit = Path(sys.executable).parent / "streamlit"
     cmd = [
