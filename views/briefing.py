@@ -2,15 +2,16 @@
 with next/previous (arrow keys too), the slide in the URL, a projector theme and a public mode."""
 
 from vss_dash import briefing, ui
+from vss_dash.ui import deck as deck_ui
 
 lang = ui.lang()
 fr = ui.frames(lang)
-ui.presenter_style()
+deck_ui.presenter_style()
 quarters = briefing.quarters(fr.periods())
-quarter, public = ui.briefing_controls(quarters, lang)
-deck = briefing.slides(public)
+quarter, public = deck_ui.briefing_controls(quarters, lang)
+slides = briefing.slides(public)
 if ui.print_mode():
-    for n, slide in enumerate(deck, start=1):
-        ui.draw_slide(fr, slide, n, len(deck), quarter, public, lang)
+    for n, slide in enumerate(slides, start=1):
+        deck_ui.draw_slide(fr, slide, n, len(slides), quarter, public, lang)
 else:
-    ui.slide_deck(fr, deck, quarter, public, lang)
+    deck_ui.slide_deck(fr, slides, quarter, public, lang)

@@ -4,6 +4,7 @@ last year and a year-end projection with its interval, and plan completion by pr
 import streamlit as st
 
 from vss_dash import catalog, charts, export, geo, i18n, projection, ui
+from vss_dash.ui import plan as plan_ui
 
 MEASURES = [
     "revenue_collected", "si_participants", "hi_participants", "ui_participants",
@@ -31,22 +32,22 @@ ui.as_of(period, lang)
 ui.demo_notice(lang)
 
 view = ui.compute(fr, "plan_view", measure, layout, code, period, module=projection)
-ui.plan_summary(view, lang)
-data = ui.plan_frame(fr, view)
+plan_ui.plan_summary(view, lang)
+data = plan_ui.plan_frame(fr, view)
 ui.chart(
     charts.plan_chart(view, lang),
-    ui.plan_table(view, lang),
+    plan_ui.plan_table(view, lang),
     lang,
     "plan",
     data=data,
-    meta=ui.plan_meta(fr, view, heading, data, lang),
-    name_stem=ui.plan_stem("plan", view),
+    meta=plan_ui.plan_meta(fr, view, heading, data, lang),
+    name_stem=plan_ui.plan_stem("plan", view),
 )
-ui.projection_method(view, fr, lang)
+plan_ui.projection_method(view, fr, lang)
 
 st.subheader(i18n.t("completion_table", lang))
 table = ui.compute(fr, "completion_table", COMPLETION, period)
-ui.completion_view(table, COMPLETION, lang)
+plan_ui.completion_view(table, COMPLETION, lang)
 data = ui.completion_frame(fr, table, COMPLETION, period)
 completion_layout = geo.layout_for_period(period)
 ui.downloads(

@@ -5,20 +5,21 @@ thresholds; a row opens the province profile."""
 import streamlit as st
 
 from vss_dash import export, geo, i18n, ui, watch
+from vss_dash.ui import watchlist
 
 lang = ui.lang()
 fr = ui.frames(lang)
 period = ui.month_picker(fr.periods(), lang)
-thresholds = ui.watch_thresholds(lang)
+thresholds = watchlist.watch_thresholds(lang)
 
 st.title(i18n.t("watch_title", lang))
 ui.as_of(period, lang)
 ui.demo_notice(lang)
-ui.watch_intro(lang)
+watchlist.watch_intro(lang)
 
 layout = geo.layout_for_period(period)
-table = ui.watch_visible(ui.compute(fr, "watch_list", period, thresholds, module=watch))
-ui.watch_summary(table, lang)
+table = watchlist.watch_visible(ui.compute(fr, "watch_list", period, thresholds, module=watch))
+watchlist.watch_summary(table, lang)
 ui.downloads(
     table,
     ui.export_meta(
@@ -37,7 +38,7 @@ ui.downloads(
 st.caption(i18n.t("watch_hint", lang))
 
 chosen = None
-for reason in ui.watch_reasons():
-    chosen = ui.watch_section(table, reason, thresholds, lang) or chosen
+for reason in watchlist.watch_reasons():
+    chosen = watchlist.watch_section(table, reason, thresholds, lang) or chosen
 if chosen:
     ui.open_profile(layout, chosen)
