@@ -129,7 +129,8 @@ def test_an_invalid_store_stops_the_page_with_a_bilingual_message(tmp_path, monk
     obs, plans, sources = demo.generate()
     store.write(tmp_path, obs, plans, sources)
     bad = obs.with_columns(value=-obs["value"])  # negative counts everywhere
-    bad.write_parquet(tmp_path / "observations.parquet")
+    gen = store.generation(tmp_path / "plans.parquet")  # damaged in place, same write
+    bad.write_parquet(tmp_path / "observations.parquet", metadata={store.GENERATION_KEY: gen})
     monkeypatch.setenv("VSS_DATA_DIR", str(tmp_path))
     at = app("views/overview.py", lang="en")
     assert not at.exception

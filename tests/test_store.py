@@ -4,6 +4,7 @@ languages; it writes atomically and keeps every vintage."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -140,7 +141,9 @@ def test_write_then_load_round_trips_and_keeps_vintages(tmp_path):
 
 def test_load_refuses_an_invalid_file_naming_file_key_and_rule(tmp_path):
     store.write(tmp_path, obs(), PLANS, SOURCES)
-    obs(value=-5.0).write_parquet(tmp_path / "observations.parquet")  # damaged behind our back
+    damaged = tmp_path / "observations.parquet"  # damaged behind our back, in place
+    obs(value=-5.0).write_parquet(damaged, metadata={store.GENERATION_KEY: store.generation(
+        tmp_path / "plans.parquet")})  # fmt: skip
     with pytest.raises(store.StoreInvalid) as e:
         store.load(tmp_path)
     text = str(e.value)
@@ -160,6 +163,37 @@ def test_failed_write_leaves_the_old_file_in_place(tmp_path, monkeypatch):
         store.write(tmp_path, obs(value=2.0), PLANS, SOURCES)
     assert (tmp_path / "observations.parquet").read_bytes() == before
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_reader_never_mixes_two_writes(tmp_path, monkeypatch):
+    """A write lands while a reader is between files: the reader starts again and returns the
+    new store whole, never the old observations with the new sources."""
+    store.write(tmp_path, obs(value=1.0), PLANS, SOURCES, generation_id="A")
+    real = pl.read_parquet
+    calls = []
+
+    def read_then_a_write_lands(path, *args, **kwargs):
+        df = real(path, *args, **kwargs)
+        calls.append(Path(path).name)
+        if len(calls) == 1:  # after the first file of the first attempt
+            store.write(tmp_path, obs(value=2.0), PLANS, SOURCES, generation_id="B")
+        return df
+
+    monkeypatch.setattr(pl, "read_parquet", read_then_a_write_lands)
+    s = store.load(tmp_path)
+    assert s.generation == "B"
+    assert s.observations.collect().item(0, "value") == 2.0
+    assert len(calls) == 6  # the first attempt was thrown away
+
+
+def test_files_of_different_writes_are_refused(tmp_path, monkeypatch):
+    store.write(tmp_path, obs(), PLANS, SOURCES, generation_id="A")
+    PLANS.write_parquet(tmp_path / "plans.parquet", metadata={store.GENERATION_KEY: "Z"})
+    monkeypatch.setattr(store, "READ_ATTEMPTS", 3)
+    with pytest.raises(store.StoreInvalid) as e:
+        store.load(tmp_path)
+    assert e.value.problems[0].rule == "one_generation"
+    assert "plans=Z" in e.value.problems[0].key
 
 
 def test_missing_store_says_where(tmp_path):

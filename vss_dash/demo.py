@@ -770,8 +770,10 @@ def _sources() -> pl.DataFrame:
 
 
 def write(directory) -> pl.DataFrame:
+    """Generate the demo store into `directory`; the same bytes every time (a fixed generation
+    id, not a random one)."""
     obs, plans, sources = generate()
-    store.write(directory, obs, plans, sources)
+    store.write(directory, obs, plans, sources, generation_id=f"demo-{VINTAGE:%Y%m%d}")
     return obs
 
 

@@ -37,11 +37,12 @@ class Frames:
     obs: pl.DataFrame
     plans: pl.DataFrame
     sources: pl.DataFrame | None = None
+    version: str = ""  # the store generation these frames were read from (caches key on it)
     _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_store(cls, s: Store) -> Frames:
-        return cls(s.current().collect(), s.plans, s.sources)
+        return cls(s.current().collect(), s.plans, s.sources, s.generation)
 
     def source_titles(self) -> dict[str, str]:
         if self.sources is None:

@@ -8,12 +8,18 @@ Tables (tidy, long), one Parquet file each under the store directory:
 Every load is validated; a store that breaks a rule raises `StoreInvalid` carrying each problem with
 the file, the row's key and the rule, in Vietnamese and English. Writes are atomic (temporary file,
 then rename), and observations keep every vintage: the newest vintage of a key is current.
+
+The three files of one write carry the same generation id in their Parquet metadata. A reader
+(another process, a replica) checks that the three it read agree, before and after reading, and
+reads again if a write replaced them meanwhile: no page is ever built from two stores at once.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+import time
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -220,6 +226,7 @@ class Store:
     plans: pl.DataFrame
     sources: pl.DataFrame
     directory: Path
+    generation: str = ""  # the write these files came from ("" for files older than the id)
 
     def current(self) -> pl.LazyFrame:
         """Observations with only the newest vintage of each key."""
@@ -243,20 +250,46 @@ def load(directory: Path | None = None, validate: bool = True) -> Store:
     for name, p in paths.items():
         if not p.exists():
             raise FileNotFoundError(f"{name}: {p} không tồn tại / does not exist")
-    obs = pl.scan_parquet(paths["observations"])
-    plans = pl.read_parquet(paths["plans"])
-    sources = pl.read_parquet(paths["sources"])
+    generation, (obs_df, plans, sources) = _read_consistent(paths)
+    obs = obs_df.lazy()
     if validate:
-        obs_df = obs.collect()
         problems = validate_observations(obs_df) + validate_plans(plans) + validate_sources(sources)
         if not problems:
             problems = validate_references(obs_df, plans, sources)
         if problems:
             raise StoreInvalid(problems)
-    return Store(obs, plans, sources, d)
+    return Store(obs, plans, sources, d, generation)
 
 
-def _atomic_write(frames: dict[Path, pl.DataFrame]) -> None:
+GENERATION_KEY = "vss_store_generation"
+READ_ATTEMPTS = 50
+
+
+def generation(path: Path) -> str:
+    """The generation id a store file was written with ("" if none)."""
+    return pl.read_parquet_metadata(path).get(GENERATION_KEY, "")
+
+
+def _read_consistent(paths: dict[str, Path]) -> tuple[str, tuple[pl.DataFrame, ...]]:
+    """Read the three files of one generation: their ids agree before and after the read, else
+    a write happened meanwhile and the read starts again (a write takes milliseconds)."""
+    order = ("observations", "plans", "sources")
+    for _ in range(READ_ATTEMPTS):
+        before = {generation(paths[n]) for n in order}
+        frames = tuple(pl.read_parquet(paths[n]) for n in order)
+        after = {generation(paths[n]) for n in order}
+        if len(before) == 1 and before == after:
+            return before.pop(), frames
+        time.sleep(0.02)
+    ids = ", ".join(f"{n}={generation(paths[n]) or '-'}" for n in order)
+    raise StoreInvalid(
+        [Problem("*", ids, "one_generation",
+                 "các tệp của kho đến từ những lần ghi khác nhau (có tệp bị thay bằng tay?)",
+                 "the store's files come from different writes (was one replaced by hand?)")]
+    )  # fmt: skip
+
+
+def _atomic_write(frames: dict[Path, pl.DataFrame], generation_id: str) -> None:
     """Write every frame to a temporary file beside its target first; only when all are written
     are they renamed into place. A failure while writing leaves every old file untouched, and
     each rename is atomic on POSIX: a reader sees a file's old or new version, never half."""
@@ -267,7 +300,7 @@ def _atomic_write(frames: dict[Path, pl.DataFrame]) -> None:
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             os.close(fd)
             written.append((tmp, path))
-            df.write_parquet(tmp, statistics=True)
+            df.write_parquet(tmp, statistics=True, metadata={GENERATION_KEY: generation_id})
         for tmp, path in written:
             os.replace(tmp, path)
     except BaseException:
@@ -282,9 +315,14 @@ def conform(df: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
 
 
 def write(
-    directory: Path, observations: pl.DataFrame, plans: pl.DataFrame, sources: pl.DataFrame
+    directory: Path,
+    observations: pl.DataFrame,
+    plans: pl.DataFrame,
+    sources: pl.DataFrame,
+    generation_id: str | None = None,
 ) -> None:
-    """Validate all three tables, then write each atomically; nothing is written if any fails."""
+    """Validate all three tables, then write each atomically; nothing is written if any fails.
+    The files carry `generation_id` (default: a new random id) so readers can tell them apart."""
     observations = conform(observations, OBS_SCHEMA).sort(list(OBS_KEY))
     plans = conform(plans, PLAN_SCHEMA).sort(list(PLAN_KEY))
     sources = conform(sources, SOURCE_SCHEMA).sort("source_id")
@@ -304,5 +342,6 @@ def write(
             directory / FILES["sources"]: sources,
             directory / FILES["plans"]: plans,
             directory / FILES["observations"]: observations,
-        }
+        },
+        generation_id or uuid.uuid4().hex,
     )

@@ -7,6 +7,7 @@ Caching lives here, at the boundary: the pure layers below run uncached in tests
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from datetime import date
 from pathlib import Path
@@ -180,11 +181,14 @@ def _store_token(directory: Path) -> tuple:
     )
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _frames(directory: str, token: tuple) -> metrics.Frames:
     # cache_resource, not cache_data: the frames are read-only and shared by every session,
-    # so one copy in memory serves all of them
-    return metrics.Frames.from_store(store.load(Path(directory)))
+    # so one copy in memory serves all of them. `token` (file times) notices a new store;
+    # the frames' own `version` (the generation they were read from) keys what is computed
+    # from them, so a result is never cached under another store's name.
+    fr = metrics.Frames.from_store(store.load(Path(directory)))
+    return fr if fr.version else dataclasses.replace(fr, version=repr(token))
 
 
 def frames(lang_: str) -> metrics.Frames:
@@ -226,9 +230,9 @@ _COMPUTE_MODULES = {
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _compute(_frames: metrics.Frames, token: tuple, module: str, name: str, args: tuple):
-    # `_frames` is not hashed (leading underscore); `token` stands for it, so a new store
-    # invalidates every cached result
+def _compute(_frames: metrics.Frames, version: str, module: str, name: str, args: tuple):
+    # `_frames` is not hashed (leading underscore); its `version` stands for it, so a new
+    # store invalidates every cached result
     return getattr(_COMPUTE_MODULES[module], name)(_frames, *args)
 
 
@@ -252,7 +256,7 @@ def compute(fr: metrics.Frames, name: str, *args, module=metrics):
     """<module>.<name>(fr, *args), cached per store version (module: metrics or projection).
     Lists become tuples for hashing."""
     args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
-    return _compute(fr, _store_token(store_dir()), module.__name__.rsplit(".", 1)[-1], name, args)
+    return _compute(fr, fr.version, module.__name__.rsplit(".", 1)[-1], name, args)
 
 
 # ---------------------------------------------------------------- widgets
