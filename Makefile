@@ -33,4 +33,6 @@ lint: setup ## ruff: lint and formatting
 	$(UV) run --locked ruff format --check .
 
 bench: setup ## benchmarks: print figures (ratios against a baseline measured in the same run)
-	$(UV) run --locked python bench/page_ready.py
+	$(UV) run --locked python bench/data_layer.py $(if $(QUICK),--quick)
+	$(UV) run --locked python bench/page_ready.py $(if $(QUICK),--quick)
+	$(UV) run --locked python bench/load.py $(if $(QUICK),--quick)

@@ -1,11 +1,12 @@
 """Page-ready time in headless Chromium, as a ratio to a trivial Streamlit page with one Plotly
 chart measured in the same run. Prints figures; asserts nothing.
 
-    uv run python bench/page_ready.py [--runs 5]
+    uv run python bench/page_ready.py [--runs 7] [--quick]
 
 Ready = the websocket is connected, the script has finished, and every Plotly chart has drawn a
 trace. Cold = the first visit after the server started, in a new browser profile (empty caches on
-both sides); warm = the median of later visits in new tabs of the same profile.
+both sides); warm = the median of later visits in new tabs of the same profile. Every page of
+vss_dash.pages.PAGES is measured, so a page is benchmarked the moment it is listed there.
 """
 
 from __future__ import annotations
@@ -63,7 +64,10 @@ def ready_seconds(context: BrowserContext, url: str) -> tuple[float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7, help="warm visits per page")
+    parser.add_argument("--quick", action="store_true", help="2 warm visits per page")
     args = parser.parse_args()
+    if args.quick:
+        args.runs = 2
     with (
         tempfile.TemporaryDirectory() as tmp,
         sync_playwright() as pw,
