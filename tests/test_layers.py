@@ -75,3 +75,14 @@ def test_pages_hold_no_polars_or_plotly():
     for page in sorted((PKG.parent / "views").glob("*.py")) + [PKG.parent / "app.py"]:
         found = imports(page)
         assert not any(i.split(".")[0] in {"polars", "plotly"} for i in found), page.name
+
+
+def test_no_python_callbacks_inside_polars():
+    """`map_elements`/`map_batches` run Python on Polars' worker threads, which must take the
+    GIL; a Streamlit session converting a frame to pandas holds the GIL while it waits for those
+    same threads, and the whole server hangs (seen under load with Polars 2.1). Format values
+    in plain Python instead."""
+    for path in [*FILES, *sorted((PKG.parent / "views").glob("*.py")), PKG.parent / "app.py"]:
+        text = path.read_text(encoding="utf-8")
+        for banned in ("map_elements(", "map_batches(", "map_groups("):
+            assert banned not in text, f"{path.name} calls {banned}"

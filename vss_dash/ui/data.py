@@ -206,19 +206,23 @@ def quality(fr: metrics.Frames, lang_: str) -> None:
                 reported=i18n.format_percent(100 * totals["reported"] / totals["values"], lang_, 1),
             )
         )
-    view = presence.sort("period", descending=True).select(
-        pl.col("period").map_elements(lambda p: i18n.format_month(p, lang_), return_dtype=pl.String)
-        .alias(i18n.t("month", lang_)),
-        pl.col("layout").alias(i18n.t("geography", lang_)),
-        pl.col("expected").alias(i18n.t("col_expected", lang_)),
-        pl.col("provinces").alias(i18n.t("col_present", lang_)),
-        pl.col("demo").alias(i18n.t("demo_badge", lang_)),
-        pl.col("reported").alias(i18n.t("reported_badge", lang_)),
-        pl.col("published").alias(i18n.t("published_badge", lang_)),
-        pl.col("reported_share").map_elements(lambda v: i18n.format_percent(v, lang_, 1),
-                                              return_dtype=pl.String)
-        .alias(i18n.t("col_reported_share", lang_)),
-    )  # fmt: skip
+    view = pl.DataFrame(
+        [
+            {
+                i18n.t("month", lang_): i18n.format_month(r["period"], lang_),
+                i18n.t("geography", lang_): r["layout"],
+                i18n.t("col_expected", lang_): r["expected"],
+                i18n.t("col_present", lang_): r["provinces"],
+                i18n.t("demo_badge", lang_): r["demo"],
+                i18n.t("reported_badge", lang_): r["reported"],
+                i18n.t("published_badge", lang_): r["published"],
+                i18n.t("col_reported_share", lang_): i18n.format_percent(
+                    r["reported_share"], lang_, 1
+                ),
+            }
+            for r in presence.sort("period", descending=True).iter_rows(named=True)
+        ]
+    )
     meta = ui.export_meta(fr, i18n.t("q_presence", lang_), presence, lang_)
     ui.chart(
         charts.status_bars(presence, lang_),
