@@ -36,3 +36,9 @@ bench: setup ## benchmarks: print figures (ratios against a baseline measured in
 	$(UV) run --locked python bench/data_layer.py $(if $(QUICK),--quick)
 	$(UV) run --locked python bench/page_ready.py $(if $(QUICK),--quick)
 	$(UV) run --locked python bench/load.py $(if $(QUICK),--quick)
+
+serve: setup ## nginx (apt-get install nginx) in front of REPLICAS Streamlit replicas (default 2) on :$(PORT); Ctrl-C stops
+	$(UV) run --locked python deploy/serve.py --replicas $(or $(REPLICAS),2) --port $(PORT)
+
+loadtest: setup ## load and fault test of deploy/: 1/5/20 sessions, a replica killed, imports while reading; prints figures
+	$(UV) run --locked python deploy/loadtest.py $(if $(QUICK),--quick)

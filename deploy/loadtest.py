@@ -1,0 +1,1085 @@
+"""Load and fault test of the scaled-out deployment (deploy/serve.py: nginx in front of Streamlit
+replicas). Prints figures; asserts nothing.
+
+    uv run --locked python deploy/loadtest.py [--quick] [--visits N] [--sessions 1,5,20]
+
+Every deployment runs on a copy of the store (VSS_DATA_DIR), so the imports below never touch
+data/store. Two kinds of client, and every figure says which one it comes from:
+- browser: a headless Chromium context (its own cookies, cache and Streamlit session); ready =
+  websocket connected, script finished and every Plotly chart drawn (as bench/page_ready.py);
+- protocol: what a browser does on the wire without drawing anything: GET the page (on a
+  session's first visit also index.html's scripts and styles), /_stcore/health and host-config,
+  then a websocket that sends Streamlit's rerun message and reads until the script has
+  finished; ready = script finished. It exists because 20 Chromium contexts need more CPU than
+  the two cores have (see the CPU lines: "clients" against "server").
+Sessions are spread over the replicas by setting the sticky cookie (vss_route=rK, session i on
+replica i mod N), as nginx's random first assignment would do on average.
+
+1. Bytes on the wire per cold page (browser, new profile, through the proxy), with gzip (the
+   browser's own Accept-Encoding) and without (Accept-Encoding: identity): nginx's $bytes_sent
+   for every request of the visit, headers included, the websocket's frames included.
+2. Load: 1 and 2 replicas behind the proxy; 1, 5 and 20 concurrent sessions, each visiting
+   --visits pages (every page of vss_dash.pages.PAGES in turn, sessions starting at different
+   pages); page-ready p50/p95, errors (not ready in time, exception shown, HTTP 5xx), peak RSS
+   of each replica (VmRSS from /proc), and where the CPU went.
+3. Kill: 2 replicas; sessions holding a page open and sessions visiting pages, on both replicas;
+   SIGKILL one replica; what its sessions see, and how they recover.
+4. Import while reading: browser and protocol sessions reload the overview while
+   `vss-dash ingest` stores new vintages; each page's KPI figures must equal the figures of one
+   vintage, read (by a protocol session) after each import had finished.
+5. The same question at the data layer, many times a second: threads load the store the way
+   the app does (store.load, then metrics.Frames.from_store) while another process rewrites it
+   with store.write, alternating two vintages; every load is classified.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import multiprocessing
+import os
+import re
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+for sub in ("deploy", "tests/e2e", "tests", "."):
+    sys.path.insert(0, str(ROOT / sub))
+
+import httpx  # noqa: E402
+import polars as pl  # noqa: E402
+import serve  # noqa: E402
+import websockets  # noqa: E402
+from harness import (  # noqa: E402
+    APP_CONNECTED,
+    APP_IDLE,
+    CHART_STATUS_JS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    VIEWPORT,
+)
+from playwright.async_api import Browser, BrowserContext, async_playwright  # noqa: E402
+from playwright.async_api import Error as PlaywrightError  # noqa: E402
+from polars.exceptions import PanicException  # noqa: E402
+from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
+
+from vss_dash import i18n, metrics, store  # noqa: E402
+from vss_dash.pages import PAGES  # noqa: E402
+from vss_dash.paths import store_dir  # noqa: E402
+
+TICK = os.sysconf("SC_CLK_TCK")
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+CORES = os.cpu_count() or 1
+TIMEOUT_MS = 120_000
+GOAL_P95_RATIO, GOAL_COLD_MB = 3.0, 2.5
+SCENARIOS = ("bytes", "load", "kill", "import", "store")
+RERUN = ForwardMsg.FINISHED_EARLY_FOR_RERUN  # a script stopped for a rerun: wait for that one
+STORE_ERRORS = [i18n.t(k, lang) for k in ("store_invalid", "store_missing") for lang in i18n.LANGS]
+
+
+# ---------------------------------------------------------------- /proc: memory and CPU
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2 :].split()
+
+
+def tree(root: int | None) -> list[int]:
+    """root and all its descendants."""
+    if root is None:
+        return []
+    kids: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and (fields := _stat(int(entry))):
+            kids.setdefault(int(fields[1]), []).append(int(entry))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(kids.get(pid, []))
+    return out
+
+
+def rss_mb(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+    return total * PAGE_SIZE / 2**20
+
+
+def cpu_s(pids: list[int]) -> float:
+    """CPU seconds of the processes, with their reaped children's (a closed Chromium tab's
+    renderer is counted by the process that waited for it)."""
+    total = 0
+    for pid in pids:
+        if fields := _stat(pid):
+            total += sum(int(fields[i]) for i in (11, 12, 13, 14))  # utime stime cutime cstime
+    return total / TICK
+
+
+def machine_busy_s() -> float:
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    return (sum(values[:8]) - values[3] - values[4]) / TICK
+
+
+@dataclass
+class Cpu:
+    """CPU seconds by side since a start: the deployment (replicas + nginx), the clients
+    (Chromium, the Playwright driver, this process) and everything else on the machine."""
+
+    wall: float
+    server: float
+    clients: float
+    other: float
+
+    @classmethod
+    def now(cls, dep: serve.Deployment) -> Cpu:
+        server = [p for rep in dep.replicas for p in tree(rep.pid)] + tree(dep.nginx.pid)
+        mine = [p for p in tree(os.getpid()) if p not in server and p != os.getpid()]
+        me = resource.getrusage(resource.RUSAGE_SELF)
+        srv, cli = cpu_s(server), cpu_s(mine) + me.ru_utime + me.ru_stime
+        return cls(time.perf_counter(), srv, cli, machine_busy_s() - srv - cli)
+
+    def since(self, start: Cpu) -> Cpu:
+        return Cpu(
+            self.wall - start.wall,
+            self.server - start.server,
+            self.clients - start.clients,
+            max(self.other - start.other, 0.0),
+        )
+
+    def shares(self) -> str:
+        cap = self.wall * CORES / 100
+        return (
+            f"server {self.server / cap:3.0f}%, clients {self.clients / cap:3.0f}%, "
+            f"other {self.other / cap:3.0f}%"
+        )
+
+
+class PeakRss:
+    """Samples each replica's RSS every 0.5 s in a thread; keeps the peak per replica."""
+
+    def __init__(self, dep: serve.Deployment):
+        self.dep, self.peak = dep, {rep.name: 0.0 for rep in dep.replicas}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            for rep in self.dep.replicas:
+                self.peak[rep.name] = max(self.peak[rep.name], rss_mb(tree(rep.pid)))
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    k = (len(s) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+# ---------------------------------------------------------------- browser client
+
+
+@dataclass
+class Visit:
+    page: str
+    seconds: float | None  # None: not ready
+    error: str | None = None
+    started: float = 0.0  # monotonic
+    ended: float = 0.0
+    route: str | None = None  # the sticky cookie after the visit
+    figures: tuple[str, ...] = ()
+
+
+async def new_context(browser: Browser, base: str, route: str | None, **kw) -> BrowserContext:
+    context = await browser.new_context(viewport=VIEWPORT, **kw)
+    if route:
+        await context.add_cookies([{"name": "vss_route", "value": route, "url": base}])
+    return context
+
+
+async def route_of(context: BrowserContext) -> str | None:
+    return {c["name"]: c["value"] for c in await context.cookies()}.get("vss_route")
+
+
+# the KPI figures, read in one go, and whether the page was settled then: the script not running
+# and no stale element (one the last run drew and a rerun has not yet replaced)
+SNAPSHOT_JS = """
+() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const state = app && app.getAttribute('data-test-script-state');
+  return {idle: state === 'notRunning' || state === 'compilationError',
+          stale: document.querySelectorAll('[data-stale="true"]').length,
+          figures: Array.from(document.querySelectorAll('[data-testid="stMetricValue"]'))
+                        .map((e) => e.innerText)};
+}
+"""
+
+
+async def settled_figures(page, expected: int = 0, timeout_s: float = 30.0) -> tuple[str, ...]:
+    """The KPI figures of a settled page: idle, nothing stale, at least `expected` cards drawn
+    (a card's code loads lazily in each new page), and the same in two snapshots 0.3 s apart."""
+    deadline = time.monotonic() + timeout_s
+    last = None
+    while True:
+        snap = await page.evaluate(SNAPSHOT_JS)
+        settled = snap["idle"] and not snap["stale"] and len(snap["figures"]) >= expected
+        if (settled and snap == last) or time.monotonic() > deadline:
+            return tuple(snap["figures"])
+        last = snap if settled else None
+        await asyncio.sleep(0.3)
+
+
+async def browser_visit(
+    context: BrowserContext, page, url: str, name: str, expected: int = 0
+) -> Visit:
+    """Open `url` in `page` and wait until ready; the error, if any, says why not."""
+    failed: list[str] = []
+
+    def on_response(response) -> None:
+        if response.status >= 500:
+            failed.append(f"HTTP {response.status} {response.url}")
+
+    page.on("response", on_response)
+    started = time.monotonic()
+    try:
+        await page.goto(url, wait_until="domcontentloaded", timeout=TIMEOUT_MS)
+        await page.locator(APP_CONNECTED).wait_for(state="attached", timeout=TIMEOUT_MS)
+        await page.locator(APP_IDLE).wait_for(state="attached", timeout=TIMEOUT_MS)
+        await page.wait_for_function(
+            f"({CHART_STATUS_JS})().problems.length === 0", timeout=TIMEOUT_MS
+        )
+        seconds = time.monotonic() - started
+        error = None
+        if await page.get_by_test_id("stException").count():
+            error = "exception shown"
+        elif any(text in body for body in [await page.inner_text("body")] for text in STORE_ERRORS):
+            error = "store error shown"
+        elif failed:
+            error = failed[0]
+        figures = await settled_figures(page, expected)
+    except PlaywrightError as e:
+        seconds, error, figures = None, f"not ready: {str(e).splitlines()[0][:80]}", ()
+    finally:
+        page.remove_listener("response", on_response)
+    visit = Visit(name, seconds, error, started, time.monotonic(), figures=figures)
+    visit.route = await route_of(context)
+    return visit
+
+
+def _going(k: int, n: int, until: asyncio.Event | None) -> bool:
+    return not until.is_set() if until is not None else k < n
+
+
+async def browser_session(
+    browser: Browser,
+    base: str,
+    route: str | None,
+    n: int,
+    first: int = 0,
+    until: asyncio.Event | None = None,
+    pages=PAGES,
+    sink: list[Visit] | None = None,
+    expected: int = 0,
+) -> list[Visit]:
+    """One session: `n` visits (or until `until` is set), page after page from pages[first]."""
+    context = await new_context(browser, base, route)
+    tab = await context.new_page()
+    visits = sink if sink is not None else []
+    k = 0
+    while _going(k, n, until):
+        p = pages[(first + k) % len(pages)]
+        visits.append(await browser_visit(context, tab, base + p.address, p.url_path, expected))
+        k += 1
+    await context.close()
+    return visits
+
+
+# ---------------------------------------------------------------- protocol client
+
+
+class ProtocolSession:
+    """A Streamlit session on the wire, without a browser (see the module's docstring)."""
+
+    def __init__(self, base: str, route: str | None):
+        self.base = base
+        self.http = httpx.AsyncClient(base_url=base, timeout=TIMEOUT_MS / 1000)
+        if route:  # as nginx would set it: host-only, path /
+            self.http.cookies.set("vss_route", route, domain=httpx.URL(base).host, path="/")
+        self.cold = True
+
+    def cookies(self) -> dict[str, str]:
+        return {c.name: c.value for c in self.http.cookies.jar}
+
+    async def visit(self, page) -> Visit:
+        started = time.monotonic()
+        error = None
+        try:
+            html = await self._get(page.address)
+            if self.cold:  # index.html's own scripts and styles, once per session (then cached)
+                for asset in re.findall(r'(?:src|href)="\.?/?(static/[^"]+)"', html):
+                    await self._get("/" + asset)
+                self.cold = False
+            await self._get("/_stcore/health")
+            await self._get("/_stcore/host-config")
+            error, figures = await self._run(page)
+        except (httpx.HTTPError, websockets.WebSocketException, OSError, TimeoutError) as e:
+            error, figures = f"{type(e).__name__}: {str(e)[:80]}", ()
+        shown = error is None or error.endswith("shown")  # the page finished, with an error box
+        seconds = time.monotonic() - started if shown else None
+        visit = Visit(page.url_path, seconds, error, started, time.monotonic(), figures=figures)
+        visit.route = self.cookies().get("vss_route")
+        return visit
+
+    async def _get(self, path: str) -> str:
+        response = await self.http.get(path)
+        if response.status_code >= 500:
+            raise httpx.HTTPStatusError(
+                f"HTTP {response.status_code} {path}", request=response.request, response=response
+            )
+        return response.text
+
+    async def _run(self, page) -> tuple[str | None, tuple[str, ...]]:
+        """Rerun the page's script over the websocket: (error or None, the KPI figures)."""
+        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies().items())
+        url = self.base.replace("http://", "ws://") + "/_stcore/stream"
+        msg = BackMsg()
+        msg.rerun_script.query_string = ""
+        msg.rerun_script.page_name = "" if page is PAGES[0] else page.url_path
+        errors: list[str] = []
+        figures: list[str] = []
+        async with websockets.connect(
+            url,
+            subprotocols=["streamlit"],
+            additional_headers={"Cookie": cookie},
+            origin=self.base,
+            max_size=None,
+            compression=None,
+            open_timeout=60,
+        ) as ws:
+            await ws.send(msg.SerializeToString())
+            while True:
+                fm = ForwardMsg()
+                fm.ParseFromString(await asyncio.wait_for(ws.recv(), TIMEOUT_MS / 1000))
+                kind = fm.WhichOneof("type")
+                if kind == "new_session":  # a (re)run starts: its elements replace the last's
+                    errors, figures = [], []
+                elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                    el = fm.delta.new_element
+                    which = el.WhichOneof("type")
+                    if which == "exception":
+                        errors.append("exception shown")
+                    elif which == "alert" and any(s in el.alert.body for s in STORE_ERRORS):
+                        errors.append("store error shown")
+                    elif which == "metric":
+                        figures.append(el.metric.body)
+                elif kind == "script_finished" and fm.script_finished != RERUN:
+                    break
+        return (errors[0] if errors else None), tuple(figures)
+
+    async def close(self) -> None:
+        await self.http.aclose()
+
+
+async def protocol_session(
+    base: str,
+    route: str | None,
+    n: int,
+    first: int = 0,
+    until: asyncio.Event | None = None,
+    pages=PAGES,
+) -> list[Visit]:
+    session = ProtocolSession(base, route)
+    visits, k = [], 0
+    while _going(k, n, until):
+        visits.append(await session.visit(pages[(first + k) % len(pages)]))
+        k += 1
+    await session.close()
+    return visits
+
+
+# ---------------------------------------------------------------- 1. bytes per cold page
+
+
+def log_lines(dep: serve.Deployment, probe: str) -> list[str]:
+    return [ln for ln in dep.access_log.read_text().splitlines() if f"probe={probe}" in ln]
+
+
+async def cold_page_bytes(browser: Browser, dep: serve.Deployment, page, gzip: bool) -> dict:
+    """Bytes nginx sent for one cold visit: HTTP responses, and the websocket's frames."""
+    probe = uuid.uuid4().hex[:12]
+    headers = {} if gzip else {"Accept-Encoding": "identity"}
+    context = await new_context(browser, dep.url, "r0", extra_http_headers=headers)
+    await context.add_cookies([{"name": "vss_probe", "value": probe, "url": dep.url}])
+    tab = await context.new_page()
+    visit = await browser_visit(context, tab, dep.url + page.address, page.url_path)
+    await context.close()
+    lines: list[str] = []
+    for _ in range(50):  # nginx logs the websocket when it closes, a moment after the tab
+        lines = log_lines(dep, probe)
+        if any("/_stcore/stream" in ln for ln in lines):
+            break
+        await asyncio.sleep(0.2)
+    sent = [(int(re.search(r"bytes=(\d+)", ln)[1]), "/_stcore/stream" in ln) for ln in lines]
+    # Accept-Encoding of each request, the websocket's handshake marked apart
+    encodings = [
+        ("websocket " if "/_stcore/stream" in ln else "") + re.search(r'ae="([^"]*)"', ln)[1]
+        for ln in lines
+    ]
+    return {
+        "http": sum(b for b, ws in sent if not ws),
+        "ws": sum(b for b, ws in sent if ws),
+        "requests": len(sent),
+        "ae": encodings,
+        "error": visit.error,
+        "largest": sorted(
+            (
+                (int(re.search(r"bytes=(\d+)", ln)[1]), re.search(r'"GET (\S+)', ln)[1])
+                for ln in lines
+            ),
+            reverse=True,
+        )[:5],
+    }
+
+
+async def scenario_bytes(browser: Browser, dep: serve.Deployment) -> dict[str, dict]:
+    print("\n1. Bytes on the wire per cold page, through the proxy (browser client)")
+    print(
+        f"{'page':<10} {'gzip KB':>8} {'(http+ws)':>13} {'identity KB':>12} {'(http+ws)':>13}"
+        f" {'requests':>8}"
+    )
+    out = {}
+    for page in PAGES:
+        z = await cold_page_bytes(browser, dep, page, gzip=True)
+        plain = await cold_page_bytes(browser, dep, page, gzip=False)
+        out[page.url_path] = {"gzip": z, "identity": plain}
+        print(
+            f"{page.url_path:<10} {(z['http'] + z['ws']) / 1024:8.0f} "
+            f"{z['http'] / 1024:6.0f}+{z['ws'] / 1024:<6.0f} "
+            f"{(plain['http'] + plain['ws']) / 1024:12.0f} "
+            f"{plain['http'] / 1024:6.0f}+{plain['ws'] / 1024:<6.0f} {z['requests']:8d}"
+            + "".join(f"  ({v['error']})" for v in (z, plain) if v["error"])
+        )
+    worst = max(out, key=lambda k: out[k]["gzip"]["http"] + out[k]["gzip"]["ws"])
+    print(
+        f"  largest responses of the {worst} page, gzip: "
+        + ", ".join(
+            f"{path.rsplit('/', 1)[-1]} {b / 1024:.0f} KB"
+            for b, path in out[worst]["gzip"]["largest"]
+        )
+    )
+    for kind in ("gzip", "identity"):
+        seen: dict[str, int] = {}
+        for v in out.values():
+            for e in v[kind]["ae"]:
+                seen[e] = seen.get(e, 0) + 1
+        print(f"  Accept-Encoding of the requests of the {kind} visits: {seen}")
+    print("  KB = 1024 bytes; http = responses with their headers, ws = the websocket's frames")
+    return out
+
+
+# ---------------------------------------------------------------- 2. load
+
+
+@dataclass
+class Phase:
+    replicas: int
+    client: str
+    sessions: int
+    visits: list[Visit]
+    cpu: Cpu
+    rss: dict[str, float]
+    ready: list[float] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.ready = [v.seconds for v in self.visits if v.seconds is not None]
+
+    @property
+    def errors(self) -> list[Visit]:
+        return [v for v in self.visits if v.error]
+
+
+async def load_phase(
+    browser: Browser, dep: serve.Deployment, client: str, n: int, visits: int
+) -> Phase:
+    routes = [rep.name for rep in dep.replicas]
+    start = Cpu.now(dep)
+    with PeakRss(dep) as rss:
+        if client == "browser":
+            jobs = [
+                browser_session(browser, dep.url, routes[i % len(routes)], visits, i)
+                for i in range(n)
+            ]
+        else:
+            jobs = [protocol_session(dep.url, routes[i % len(routes)], visits, i) for i in range(n)]
+        results = await asyncio.gather(*jobs)
+    phase = Phase(
+        len(routes), client, n, [v for r in results for v in r], Cpu.now(dep).since(start), rss.peak
+    )
+    served = {r: sum(v.route == r for v in phase.visits) for r in routes}
+    print(
+        f"{len(routes):>3} {client:<8} {n:>3} {len(phase.visits):>6} {pct(phase.ready, 0.5):6.2f} "
+        f"{pct(phase.ready, 0.95):6.2f} {len(phase.errors):>6}  "
+        f"{' / '.join(f'{phase.rss[r]:.0f}' for r in routes):<11} {phase.cpu.shares()}  "
+        f"visits by replica {served}"
+    )
+    for v in phase.errors[:3]:
+        print(f"      error: {v.page}: {v.error}")
+    return phase
+
+
+async def scenario_load(browser: Browser, data_dir: Path, args) -> list[Phase]:
+    print("\n2. Load: page-ready seconds, errors, peak RSS per replica (MB), CPU shares")
+    print(
+        f"{'rep':>3} {'client':<8} {'ses':>3} {'visits':>6} {'p50':>6} {'p95':>6} {'errors':>6}"
+        f"  {'RSS r0 / r1':<11} CPU (of {CORES} cores)"
+    )
+    phases = []
+    for replicas in (1, 2):
+        with serve.deployment(
+            replicas, run_dir=args.tmp / f"load{replicas}", data_dir=data_dir
+        ) as dep:
+            # warm the server's caches: every page once, on every replica
+            for rep in dep.replicas:
+                await browser_session(browser, dep.url, rep.name, len(PAGES), 0)
+            for client in ("browser", "protocol"):
+                for n in args.sessions:
+                    phases.append(await load_phase(browser, dep, client, n, args.visits))
+    return phases
+
+
+# ---------------------------------------------------------------- 3. kill a replica
+
+WATCH_JS = """
+window.__vss = [];
+(function watch() {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app) { setTimeout(watch, 50); return; }
+  const note = () => window.__vss.push([Date.now(), app.getAttribute('data-test-connection-state'),
+                                        app.getAttribute('data-test-script-state')]);
+  note();
+  new MutationObserver(note).observe(app, {attributes: true,
+    attributeFilter: ['data-test-connection-state', 'data-test-script-state']});
+})();
+"""
+
+
+async def _until(check, timeout_s: float) -> bool:
+    """Poll `check` (a coroutine function) every 0.5 s until it is true or the time is up."""
+    deadline = time.monotonic() + timeout_s
+    while not await check():
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.5)
+    return True
+
+
+def _transitions(log: list, since_ms: float) -> list[tuple[float, str, str]]:
+    """The app root's (seconds after since_ms, connection state, script state), changes only."""
+    out: list[tuple[float, str, str]] = []
+    for ms, conn, script in log:
+        if ms >= since_ms and (not out or out[-1][1:] != (conn, script)):
+            out.append(((ms - since_ms) / 1000, conn, script))
+    return out
+
+
+async def scenario_kill(browser: Browser, data_dir: Path, args) -> dict:
+    print(
+        "\n3. Kill one replica (SIGKILL) while sessions hold pages open and visit pages "
+        "(browser client, 2 replicas)"
+    )
+    routes = ("r0", "r0", "r1", "r1")
+    with serve.deployment(2, run_dir=args.tmp / "kill", data_dir=data_dir) as dep:
+        for rep in dep.replicas:
+            await browser_session(browser, dep.url, rep.name, 1)  # warm
+        # holders: a page open, in English (a view kept in the URL), watched by WATCH_JS
+        holders = []
+        for route in routes:
+            context = await new_context(browser, dep.url, route)
+            await context.add_init_script(WATCH_JS)
+            tab = await context.new_page()
+            await browser_visit(context, tab, dep.url + "/?lang=en", "overview")
+            holders.append((route, context, tab))
+        # visitors: page after page, until told to stop
+        stop = asyncio.Event()
+        sinks: list[list[Visit]] = [[] for _ in routes]
+        tasks = [
+            asyncio.create_task(browser_session(browser, dep.url, r, 0, i, stop, sink=sinks[i]))
+            for i, r in enumerate(routes)
+        ]
+
+        async def steady() -> bool:
+            return all(len(s) >= 1 for s in sinks)
+
+        await _until(steady, 300)
+        victim = dep.replicas[0]
+        killed_ms, killed = time.time() * 1000, time.monotonic()
+        os.kill(victim.pid, signal.SIGKILL)
+
+        async def recovered() -> bool:
+            last = [await tab.evaluate("window.__vss.at(-1)") for _, _, tab in holders]
+            return all(s[1] == "CONNECTED" and s[2] == "notRunning" for s in last)
+
+        async def visitors_done() -> bool:
+            after = [sum(v.started > killed for v in s) for s in sinks]
+            return victim.restarts > 0 and min(after) >= 2
+
+        await asyncio.sleep(1)
+        await _until(recovered, 120)
+        await _until(visitors_done, 300)
+        stop.set()
+        await asyncio.gather(*tasks)
+        restarted = next((t for t, m in dep.events if "restarted" in m), float("nan"))
+        print(
+            f"  r0 killed at 0 s; the launcher saw it and started it again at "
+            f"{restarted - killed:.1f} s"
+        )
+        holder_rows = []
+        for i, (route, context, tab) in enumerate(holders):
+            steps = _transitions(await tab.evaluate("window.__vss"), killed_ms)
+            lost = next((s for s in steps if s[1] != "CONNECTED"), None)
+            back = next((s for s in steps if lost and s[0] > lost[0] and s[1] == "CONNECTED"), None)
+            rerun = next((s for s in steps if back and s[0] >= back[0] and s[2] == "running"), None)
+            drawn = next(
+                (s for s in steps if rerun and s[0] > rerun[0] and s[2] == "notRunning"), None
+            )
+            exc = await tab.get_by_test_id("stException").count()
+            english = i18n.t("overview_title", "en") in await tab.inner_text("body")
+            # the first interaction since: switch the language; does the script run, and obey?
+            mark = time.time() * 1000
+            await tab.get_by_text(i18n.t("lang_vi", "en"), exact=True).first.click()
+            with contextlib.suppress(PlaywrightError):
+                await tab.wait_for_function(
+                    "t => window.__vss.some(s => s[0] >= t && s[2] === 'running')",
+                    arg=mark,
+                    timeout=15_000,
+                )
+                await tab.locator(APP_IDLE).wait_for(state="attached", timeout=TIMEOUT_MS)
+            ran = any(
+                s[0] >= mark and s[2] == "running" for s in await tab.evaluate("window.__vss")
+            )
+            obeyed = i18n.t("overview_title", "vi") in await tab.inner_text("body")
+            again = await browser_visit(context, tab, dep.url + "/?lang=en", "overview")
+            await context.close()
+            row = {
+                "route": route,
+                "lost": lost,
+                "back": back,
+                "rerun": rerun,
+                "drawn": drawn,
+                "exceptions": exc,
+                "english": english,
+                "click_ran": ran,
+                "click_obeyed": obeyed,
+                "route_after": again.route,
+                "next_error": again.error,
+            }
+            holder_rows.append(row)
+            if route == "r0" and i == 0:
+                print("  a page held open on r0 (app root's connection/script state):")
+                print("    " + " -> ".join(f"{s[0]:.1f} s {s[1]}/{s[2]}" for s in steps))
+            print(
+                f"  holder on {route}: "
+                + (
+                    f"connection lost at {lost[0]:.1f} s, connected again at "
+                    f"{_s(back and back[0])}, "
+                    + (
+                        f"script rerun at {rerun[0]:.1f} s, redrawn at {_s(drawn and drawn[0])}"
+                        if rerun
+                        else "no rerun: the old page stays on screen"
+                    )
+                    if lost
+                    else "no change"
+                )
+                + f"; exception boxes {exc}; still English {english}; then a click on the "
+                f"language switch: script ran {ran}, page switched {obeyed}; cookie now "
+                f"{again.route}, next visit {again.error or 'ok'}"
+            )
+        visits = [v for s in sinks for v in s]
+        during = [v for v in visits if v.started <= killed <= v.ended]
+        after = [v for v in visits if v.started > killed]
+        print(
+            f"  visitors ({len(routes)} sessions, 2 per replica, page after page): {len(visits)} "
+            f"visits, {sum(bool(v.error) for v in visits)} errors; in flight at the kill: "
+            + ", ".join(f"{v.page} on {v.route} {_s(v.seconds)}" for v in during)
+            + f"; after it by cookie: r0 {sum(v.route == 'r0' for v in after)}, "
+            f"r1 {sum(v.route == 'r1' for v in after)}"
+        )
+        for v in [v for v in visits if v.error][:4]:
+            print(f"      error: {v.page}: {v.error}")
+        print_nginx_errors(dep)
+    return {"holders": holder_rows, "visits": visits, "restart_s": restarted - killed}
+
+
+def print_nginx_errors(dep: serve.Deployment) -> None:
+    """nginx's error log, counted by message (the address and request cut off)."""
+    counts: dict[str, int] = {}
+    for line in (dep.run_dir / "error.log").read_text().splitlines():
+        m = re.search(r"\[(error|warn|crit|alert)\] \d+#\d+: (?:\*\d+ )?([^,]+)", line)
+        if m:
+            counts[f"{m[1]}: {m[2]}"] = counts.get(f"{m[1]}: {m[2]}", 0) + 1
+    for message, n in sorted(counts.items(), key=lambda kv: -kv[1]):
+        print(f"  nginx error log: {n} x {message}")
+
+
+def _s(x: float | None) -> str:
+    return "never" if x is None else f"{x:.1f} s"
+
+
+# ---------------------------------------------------------------- 4. import while reading
+
+
+def make_reports(data_dir: Path, out_dir: Path, count: int) -> list[Path]:
+    """Report files for the newest month, each with every value lowered by 3% more than the
+    last, so that each vintage shows other KPI figures (and stays within the import checks)."""
+    from ingest_files import Wide  # tests/ingest_files.py: the test suite's report builder
+
+    frames = metrics.Frames.from_store(store.load(data_dir))
+    period = frames.latest_period()
+    wide = Wide.from_store(frames, period)
+    paths = []
+    for k in range(1, count + 1):
+        f = 1 - 0.03 * k
+        rows = {
+            name: {m: round(v * f) for m, v in values.items()} for name, values in wide.rows.items()
+        }
+        path = out_dir / f"report_{k}_{period:%Y_%m}.csv"
+        path.write_bytes(Wide(period, rows).csv_bytes())
+        paths.append(path)
+    return paths
+
+
+async def scenario_import(browser: Browser, data_dir: Path, args) -> dict:
+    print("\n4. Import while sessions read the overview (2 replicas; browser and protocol readers)")
+    reports = make_reports(data_dir, args.tmp, args.imports)
+    cli = Path(sys.executable).parent / "vss-dash"
+    overview = [PAGES[0]]
+    with serve.deployment(2, run_dir=args.tmp / "import", data_dir=data_dir) as dep:
+        # the figures of each vintage, read while no import runs (the text of Streamlit's metric
+        # elements: what the browser shows in its cards)
+        calibrator = ProtocolSession(dep.url, "r0")
+
+        async def calibrate() -> tuple[str, ...]:
+            return (await calibrator.visit(PAGES[0])).figures
+
+        vintages = [await calibrate()]
+        stop = asyncio.Event()
+        readers = {
+            "browser": [
+                asyncio.create_task(
+                    browser_session(
+                        browser,
+                        dep.url,
+                        f"r{i % 2}",
+                        0,
+                        0,
+                        stop,
+                        pages=overview,
+                        expected=len(vintages[0]),
+                    )
+                )
+                for i in range(args.readers)
+            ],
+            "protocol": [
+                asyncio.create_task(
+                    protocol_session(dep.url, f"r{i % 2}", 0, 0, stop, pages=overview)
+                )
+                for i in range(args.readers)
+            ],
+        }
+        import_s = []
+        for path in reports:
+            await asyncio.sleep(3)
+            t0 = time.monotonic()
+            proc = await asyncio.create_subprocess_exec(
+                str(cli),
+                "ingest",
+                str(path),
+                "--store",
+                str(data_dir),
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.DEVNULL,
+            )
+            stdout, _ = await proc.communicate()
+            import_s.append(time.monotonic() - t0)
+            if proc.returncode != 0:
+                print(f"  import of {path.name} failed: {stdout.decode()[-300:]}")
+            vintages.append(await calibrate())
+        await asyncio.sleep(3)
+        stop.set()
+        visits = {
+            kind: [v for task in tasks for v in await task] for kind, tasks in readers.items()
+        }
+        await calibrator.close()
+    print(
+        f"  {len(reports)} imports by `vss-dash ingest` ({statistics.mean(import_s):.1f} s "
+        f"each) while {args.readers} browser and {args.readers} protocol sessions reloaded the "
+        "overview; each page's KPI figures compared with each vintage's"
+    )
+    out = {"pages": 0, "mixed": 0, "errors": 0}
+    index = {sig: k for k, sig in enumerate(vintages)}
+    for kind, vs in visits.items():
+        ok = [v for v in vs if not v.error]
+        unmatched = [v for v in ok if v.figures not in index]
+        # a figure that belongs to no vintage, or a page of two vintages, is mixed; a page
+        # with cards missing is incomplete
+        mixed = [v for v in unmatched if len(v.figures) == len(vintages[0])]
+        errors = [v for v in vs if v.error]
+        by_vintage = {k: sum(index.get(v.figures) == k for v in ok) for k in range(len(vintages))}
+        print(
+            f"  {kind:<8} {len(vs):4d} pages; by vintage shown (0 = before the first import) "
+            f"{by_vintage}; mixed {len(mixed)}; incomplete {len(unmatched) - len(mixed)}; "
+            f"with an error {len(errors)}"
+        )
+        for v in errors[:3]:
+            print(f"      {v.page}: {v.error}")
+        for v in unmatched[:3]:  # each figure: the vintages that show it
+            where = [
+                "/".join(str(k) for k, s in enumerate(vintages) if i < len(s) and s[i] == f)
+                or "none"
+                for i, f in enumerate(v.figures)
+            ]
+            print(f"      {len(v.figures)} of {len(vintages[0])} figures, from vintages {where}")
+        out["pages"] += len(vs)
+        out["mixed"] += len(mixed)
+        out["errors"] += len(errors)
+    if len(set(vintages)) < len(vintages):
+        print("  note: two vintages showed the same figures, so the check above is weaker")
+    return out
+
+
+# ---------------------------------------------------------------- 5. the data layer
+
+
+def _writer(directory: str, versions: list[tuple], seconds: float, count) -> None:
+    """In its own process: rewrite the store with store.write, alternating the versions."""
+    end, k = time.monotonic() + seconds, 0
+    while time.monotonic() < end:
+        obs, plans, sources = versions[k % 2]
+        store.write(Path(directory), obs, plans, sources)
+        k += 1
+    count.value = k
+
+
+def load_app(directory: Path) -> metrics.Frames:
+    """What the app does (vss_dash.ui.frames, uncached)."""
+    return metrics.Frames.from_store(store.load(directory))
+
+
+def load_pinned(directory: Path) -> metrics.Frames:
+    """The read proposed for store.load (not in vss_dash): open the three files first and read
+    each only through its own handle, so a rename can never tear a read (an open file keeps
+    its inode); compare the handles' generation ids, and open again if a write is half done."""
+    key = getattr(store, "GENERATION_KEY", "vss_store_generation")
+    order = ("observations", "plans", "sources")
+    for _ in range(50):
+        with contextlib.ExitStack() as stack:
+            handles = [stack.enter_context(open(directory / store.FILES[n], "rb")) for n in order]
+            ids = {pl.read_parquet_metadata(h).get(key, "") for h in handles}
+            if len(ids) == 1:
+                for h in handles:
+                    h.seek(0)
+                obs, plans, sources = (pl.read_parquet(h) for h in handles)
+                return metrics.Frames.from_store(
+                    store.Store(obs.lazy(), plans, sources, directory, ids.pop())
+                )
+        time.sleep(0.02)
+    raise store.StoreInvalid([])
+
+
+def probe(live: Path, versions: list[tuple], new_ids: set[str], loader, seconds: float):
+    """Two threads load with `loader` while another process rewrites the store; every load is
+    classified: version A or B, mixed (sources of one, observations of the other), refused as
+    invalid, or failed while reading."""
+    counts = dict.fromkeys(["A", "B", "mixed", "StoreInvalid", "read error"], 0)
+    errors: dict[str, int] = {}
+    stop, lock = threading.Event(), threading.Lock()
+
+    def reader() -> None:
+        while not stop.is_set():
+            try:
+                frames = loader(live)
+            except store.StoreInvalid:
+                key = "StoreInvalid"
+            except (Exception, PanicException) as e:  # noqa: BLE001 - counted, the loop goes on
+                key = "read error"
+                first = f"{type(e).__name__}: {str(e).splitlines()[0][:60]}"
+                with lock:
+                    errors[first] = errors.get(first, 0) + 1
+            else:
+                in_sources = bool(new_ids & set(frames.sources["source_id"]))
+                in_obs = bool(new_ids & set(frames.obs["source_id"].unique()))
+                key = "mixed" if in_sources != in_obs else "B" if in_obs else "A"
+            with lock:
+                counts[key] += 1
+
+    ctx = multiprocessing.get_context("spawn")
+    writes = ctx.Value("i", 0)
+    writer = ctx.Process(target=_writer, args=(str(live), versions, seconds, writes))
+    threads = [threading.Thread(target=reader) for _ in range(2)]
+    writer.start()
+    for th in threads:
+        th.start()
+    writer.join()
+    stop.set()
+    for th in threads:
+        th.join()
+    return writes.value, counts, errors
+
+
+def scenario_store(data_dir: Path, report: Path, args) -> dict:
+    print(
+        "\n5. The data layer: two threads load the store while another process rewrites it "
+        "with store.write, back to back, alternating two vintages A and B"
+    )
+    a_dir, b_dir, live = args.tmp / "va", args.tmp / "vb", args.tmp / "live"
+    for d in (a_dir, b_dir, live):
+        shutil.copytree(data_dir, d, dirs_exist_ok=True)
+    cli = str(Path(sys.executable).parent / "vss-dash")
+    subprocess.run([cli, "ingest", str(report), "--store", str(b_dir)], capture_output=True)
+    versions = []
+    for d in (a_dir, b_dir):
+        s = store.load(d)
+        versions.append((s.observations.collect(), s.plans, s.sources))
+    new_ids = set(versions[1][2]["source_id"]) - set(versions[0][2]["source_id"])
+    out = {}
+    print(
+        f"  {'loader':<44} {'writes':>6} {'loads':>6} {'A':>5} {'B':>5} {'mixed':>5} "
+        f"{'invalid':>7} {'read error':>10}"
+    )
+    for name, loader in (
+        ("app: store.load + Frames.from_store", load_app),
+        ("proposed: one open handle per file", load_pinned),
+    ):
+        writes, counts, errors = probe(live, versions, new_ids, loader, args.probe_s)
+        out[name] = counts
+        print(
+            f"  {name:<44} {writes:6d} {sum(counts.values()):6d} {counts['A']:5d} "
+            f"{counts['B']:5d} {counts['mixed']:5d} {counts['StoreInvalid']:7d} "
+            f"{counts['read error']:10d}"
+        )
+        for message, n in sorted(errors.items(), key=lambda kv: -kv[1]):
+            print(f"      {n} x {message}")
+    return out
+
+
+# ---------------------------------------------------------------- summary
+
+
+def summary(bytes_: dict, phases: list[Phase], kill: dict, imp: dict) -> None:
+    print(
+        f"\nGoals ({date.today()}, this machine: {CORES} cores shared with the clients and "
+        "other work; timings are noisy, compare ratios)"
+    )
+    if phases:
+        errors = sum(len(p.errors) for p in phases)
+        print(
+            f"- 0 errors under load (both clients): {errors} errors in "
+            f"{sum(len(p.visits) for p in phases)} visits -> {'met' if errors == 0 else 'missed'}"
+        )
+    for client in ("browser", "protocol"):
+        by_n = {p.sessions: p for p in phases if p.replicas == 2 and p.client == client}
+        if 1 in by_n and max(by_n) > 1:
+            n = max(by_n)
+            ratio = pct(by_n[n].ready, 0.95) / pct(by_n[1].ready, 0.95)
+            print(
+                f"- p95 with {n} sessions on 2 replicas <= {GOAL_P95_RATIO:g}x one session "
+                f"({client} client): {ratio:.2f}x -> "
+                f"{'met' if ratio <= GOAL_P95_RATIO else 'missed'} (CPU meanwhile: "
+                f"{by_n[n].cpu.shares()})"
+            )
+    if bytes_:
+        worst = max(bytes_, key=lambda p: bytes_[p]["gzip"]["http"] + bytes_[p]["gzip"]["ws"])
+        mb = (bytes_[worst]["gzip"]["http"] + bytes_[worst]["gzip"]["ws"]) / 2**20
+        print(
+            f"- cold page <= {GOAL_COLD_MB} MB on the wire through the proxy: largest "
+            f"{worst} {mb:.2f} MB -> {'met' if mb <= GOAL_COLD_MB else 'missed'}"
+        )
+    if imp:
+        print(
+            f"- import while reading: {imp['mixed']} mixed or partial pages, {imp['errors']} "
+            f"errors in {imp['pages']} pages"
+        )
+    if kill:
+        visits = kill["visits"]
+        moved = [h for h in kill["holders"] if h["lost"]]
+        print(
+            f"- replica killed: {sum(bool(v.error) for v in visits)} errors in {len(visits)} "
+            f"visits around it; {len(moved)} open pages reconnected to the other replica after "
+            + ", ".join(_s(h["back"] and h["back"][0]) for h in moved)
+        )
+
+
+async def main_async(args) -> None:
+    data_dir = args.tmp / "store"
+    shutil.copytree(store_dir(), data_dir, ignore=shutil.ignore_patterns("ingest_log.jsonl", ".*"))
+    bytes_, phases, kill, imp = {}, [], {}, {}
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        if "bytes" in args.only:
+            with serve.deployment(2, run_dir=args.tmp / "bytes", data_dir=data_dir) as dep:
+                bytes_ = await scenario_bytes(browser, dep)
+        if "load" in args.only:
+            phases = await scenario_load(browser, data_dir, args)
+        if "kill" in args.only:
+            kill = await scenario_kill(browser, data_dir, args)
+        if "import" in args.only:
+            imp = await scenario_import(browser, data_dir, args)
+        await browser.close()
+    if "store" in args.only:
+        scenario_store(store_dir(), make_reports(store_dir(), args.tmp, 1)[0], args)
+    summary(bytes_, phases, kill, imp)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--visits", type=int, default=7, help="page visits per session")
+    parser.add_argument("--sessions", default="1,5,20", help="concurrent sessions per phase")
+    parser.add_argument("--imports", type=int, default=4, help="imports while reading")
+    parser.add_argument("--readers", type=int, default=6, help="sessions reading during imports")
+    parser.add_argument("--probe-s", type=float, default=20.0, help="data-layer probe seconds")
+    parser.add_argument("--only", default=",".join(SCENARIOS), help="scenarios to run")
+    parser.add_argument("--quick", action="store_true", help="fewer visits, imports, seconds")
+    args = parser.parse_args()
+    if args.quick:
+        args.visits, args.imports, args.readers, args.probe_s = 2, 2, 3, 8.0
+    args.sessions = [int(n) for n in args.sessions.split(",")]
+    args.only = set(args.only.split(","))
+    print(f"load test of deploy/ on {date.today()}, {CORES} cores; nginx {serve.nginx_binary()}")
+    with tempfile.TemporaryDirectory(prefix="vss-loadtest-") as tmp:
+        args.tmp = Path(tmp)
+        asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    main()
