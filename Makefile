@@ -5,7 +5,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 # trust the machine's certificate store (networks that inspect TLS add their CA there)
 export UV_SYSTEM_CERTS ?= 1
 
-.PHONY: help setup run test test-fast demo lint bench
+.PHONY: help setup run test test-fast demo lint bench serve loadtest
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'

@@ -4,7 +4,6 @@ languages; it writes atomically and keeps every vintage."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -166,24 +165,43 @@ def test_failed_write_leaves_the_old_file_in_place(tmp_path, monkeypatch):
 
 
 def test_a_reader_never_mixes_two_writes(tmp_path, monkeypatch):
-    """A write lands while a reader is between files: the reader starts again and returns the
-    new store whole, never the old observations with the new sources."""
+    """A write lands after the reader opened the first file: the reader sees two generations,
+    starts again and returns the new store whole, never the old observations with the new
+    sources."""
     store.write(tmp_path, obs(value=1.0), PLANS, SOURCES, generation_id="A")
-    real = pl.read_parquet
-    calls = []
+    real_open = open
+    opened = []
 
-    def read_then_a_write_lands(path, *args, **kwargs):
-        df = real(path, *args, **kwargs)
-        calls.append(Path(path).name)
-        if len(calls) == 1:  # after the first file of the first attempt
+    def open_then_a_write_lands(path, *args, **kwargs):
+        f = real_open(path, *args, **kwargs)
+        opened.append(path)
+        if len(opened) == 1:
             store.write(tmp_path, obs(value=2.0), PLANS, SOURCES, generation_id="B")
-        return df
+        return f
 
-    monkeypatch.setattr(pl, "read_parquet", read_then_a_write_lands)
+    monkeypatch.setattr(store, "open", open_then_a_write_lands, raising=False)
     s = store.load(tmp_path)
+    assert len(opened) == 6  # the first attempt was thrown away
     assert s.generation == "B"
     assert s.observations.collect().item(0, "value") == 2.0
-    assert len(calls) == 6  # the first attempt was thrown away
+
+
+def test_a_write_after_the_files_are_open_leaves_the_read_whole(tmp_path, monkeypatch):
+    """Once all three are open, a rename cannot reach them: the read is the old store, whole."""
+    store.write(tmp_path, obs(value=1.0), PLANS, SOURCES, generation_id="A")
+    real = pl.read_parquet_metadata
+    calls = []
+
+    def a_write_lands_while_reading(source, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            store.write(tmp_path, obs(value=2.0), PLANS, SOURCES, generation_id="B")
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(pl, "read_parquet_metadata", a_write_lands_while_reading)
+    s = store.load(tmp_path)
+    assert s.generation == "A" and s.observations.collect().item(0, "value") == 1.0
+    assert store.generation(tmp_path / "plans.parquet") == "B"  # the write did land
 
 
 def test_files_of_different_writes_are_refused(tmp_path, monkeypatch):

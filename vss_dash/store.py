@@ -16,6 +16,7 @@ reads again if a write replaced them meanwhile: no page is ever built from two s
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import time
@@ -271,15 +272,19 @@ def generation(path: Path) -> str:
 
 
 def _read_consistent(paths: dict[str, Path]) -> tuple[str, tuple[pl.DataFrame, ...]]:
-    """Read the three files of one generation: their ids agree before and after the read, else
-    a write happened meanwhile and the read starts again (a write takes milliseconds)."""
+    """Read the three files of one generation. Each file is opened once and its id and table
+    read through that handle (a rename cannot swap an open file, so no read is torn); the
+    three ids must agree, else a write landed between two opens and the read starts again."""
     order = ("observations", "plans", "sources")
     for _ in range(READ_ATTEMPTS):
-        before = {generation(paths[n]) for n in order}
-        frames = tuple(pl.read_parquet(paths[n]) for n in order)
-        after = {generation(paths[n]) for n in order}
-        if len(before) == 1 and before == after:
-            return before.pop(), frames
+        with contextlib.ExitStack() as stack:
+            handles = [stack.enter_context(open(paths[n], "rb")) for n in order]
+            ids = []
+            for f in handles:
+                ids.append(pl.read_parquet_metadata(f).get(GENERATION_KEY, ""))
+                f.seek(0)
+            if len(set(ids)) == 1:
+                return ids[0], tuple(pl.read_parquet(f) for f in handles)
         time.sleep(0.02)
     ids = ", ".join(f"{n}={generation(paths[n]) or '-'}" for n in order)
     raise StoreInvalid(
@@ -301,6 +306,7 @@ def _atomic_write(frames: dict[Path, pl.DataFrame], generation_id: str) -> None:
             os.close(fd)
             written.append((tmp, path))
             df.write_parquet(tmp, statistics=True, metadata={GENERATION_KEY: generation_id})
+            os.chmod(tmp, 0o644)  # mkstemp makes 0600: replicas may run as other users
         for tmp, path in written:
             os.replace(tmp, path)
     except BaseException:
