@@ -58,23 +58,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import pandas_port as pdq  # noqa: E402
 
-from vss_dash import briefing, geo, metrics, projection, store, watch  # noqa: E402
+from vss_dash import briefing, geo, metrics, pages, projection, store, watch  # noqa: E402
 
 # what the pages ask for, as in views/*.py (the page scripts cannot be imported)
-OVERVIEW = [
-    "si_participants", "ui_participants", "hi_participants",
-    "si_coverage_rate", "ui_coverage_rate", "hi_coverage_rate",
-    "revenue_collected", "revenue_plan_completion", "late_payment_rate",
-    "si_compulsory", "si_voluntary",
-]  # fmt: skip
-COVERAGE = ["si_coverage_rate", "ui_coverage_rate", "hi_coverage_rate"]
-COMPLETION = ["revenue_plan_completion", "si_plan_completion", "hi_plan_completion"]
-PROFILE = [
-    "si_participants", "ui_participants", "hi_participants",
-    "si_coverage_rate", "ui_coverage_rate", "hi_coverage_rate",
-    "revenue_collected", "revenue_plan_completion", "hi_plan_completion",
-    "late_payment_rate", "hi_medical_cost_yoy", "si_voluntary_rate",
-]  # fmt: skip
+OVERVIEW = pages.flat(pages.OVERVIEW_CARDS) + list(pages.OVERVIEW_SPLIT)
+COVERAGE = list(pages.COVERAGE)
+COMPLETION = list(pages.COMPLETION)
+PROFILE = pages.flat(pages.PROFILE_CARDS)
 MAP_MEASURE = "si_coverage_rate"
 PLAN_MEASURE = "revenue_collected"
 

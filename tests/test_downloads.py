@@ -18,26 +18,16 @@ from polars.testing import assert_frame_equal
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from vss_dash import export, geo, i18n, metrics, projection, watch
+from vss_dash import export, geo, i18n, metrics, pages, projection, watch
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 60
 FORMATS = ("csv", "xlsx", "parquet")
 
-OVERVIEW = [
-    "si_participants", "ui_participants", "hi_participants",
-    "si_coverage_rate", "ui_coverage_rate", "hi_coverage_rate",
-    "revenue_collected", "revenue_plan_completion", "late_payment_rate",
-    "si_compulsory", "si_voluntary",
-]  # fmt: skip
-COVERAGE = ["si_coverage_rate", "ui_coverage_rate", "hi_coverage_rate"]
-PROFILE = [
-    "si_participants", "ui_participants", "hi_participants",
-    "si_coverage_rate", "ui_coverage_rate", "hi_coverage_rate",
-    "revenue_collected", "revenue_plan_completion", "hi_plan_completion",
-    "late_payment_rate", "hi_medical_cost_yoy", "si_voluntary_rate",
-]  # fmt: skip
-COMPLETION = ["revenue_plan_completion", "si_plan_completion", "hi_plan_completion"]
+OVERVIEW = pages.flat(pages.OVERVIEW_CARDS) + list(pages.OVERVIEW_SPLIT)
+COVERAGE = list(pages.COVERAGE)
+PROFILE = pages.flat(pages.PROFILE_CARDS)
+COMPLETION = list(pages.COMPLETION)
 
 
 @dataclass(frozen=True)

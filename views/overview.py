@@ -2,17 +2,12 @@
 
 import streamlit as st
 
-from vss_dash import charts, export, i18n, ui
+from vss_dash import charts, export, i18n, pages, ui
 
-CARDS = [
-    ["si_participants", "ui_participants", "hi_participants"],
-    ["si_coverage_rate", "ui_coverage_rate", "hi_coverage_rate"],
-    ["revenue_collected", "revenue_plan_completion", "late_payment_rate"],
-]
-COVERAGE = ["si_coverage_rate", "ui_coverage_rate", "hi_coverage_rate"]
+COVERAGE = list(pages.COVERAGE)
 
 lang = ui.lang()
-CARDS = ui.visible_cards(CARDS)  # a viewer sees the press-safe cards only
+CARDS = ui.visible_cards([list(row) for row in pages.OVERVIEW_CARDS])  # a viewer: press-safe
 fr = ui.frames(lang)
 period = ui.month_picker(fr.periods(), lang)
 
@@ -20,7 +15,7 @@ st.title(i18n.t("overview_title", lang))
 ui.as_of(period, lang)
 ui.demo_notice(lang)
 
-measures = [m for row in CARDS for m in row] + ["si_compulsory", "si_voluntary"]
+measures = [m for row in CARDS for m in row] + list(pages.OVERVIEW_SPLIT)
 snap, history = ui.compute(fr, "kpis", measures, period)
 notes = {
     "si_participants": i18n.t(

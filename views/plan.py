@@ -3,14 +3,11 @@ last year and a year-end projection with its interval, and plan completion by pr
 
 import streamlit as st
 
-from vss_dash import catalog, charts, export, geo, i18n, projection, ui
+from vss_dash import catalog, charts, export, geo, i18n, pages, projection, ui
 from vss_dash.ui import plan as plan_ui
 
-MEASURES = [
-    "revenue_collected", "si_participants", "hi_participants", "ui_participants",
-    "si_coverage_rate", "si_voluntary_rate", "ui_coverage_rate", "hi_coverage_rate",
-]  # fmt: skip
-COMPLETION = ["revenue_plan_completion", "si_plan_completion", "hi_plan_completion"]
+MEASURES = list(pages.PLAN_MEASURES)
+COMPLETION = list(pages.COMPLETION)
 
 lang = ui.lang()
 fr = ui.frames(lang)

@@ -3,17 +3,10 @@ province the history of the former provinces that form it."""
 
 import streamlit as st
 
-from vss_dash import catalog, charts, export, geo, i18n, ui
-
-CARDS = [
-    ["si_participants", "ui_participants", "hi_participants"],
-    ["si_coverage_rate", "ui_coverage_rate", "hi_coverage_rate"],
-    ["revenue_collected", "revenue_plan_completion", "hi_plan_completion"],
-    ["late_payment_rate", "hi_medical_cost_yoy", "si_voluntary_rate"],
-]
+from vss_dash import catalog, charts, export, geo, i18n, pages, ui
 
 lang = ui.lang()
-CARDS = ui.visible_cards(CARDS)  # a viewer sees the press-safe cards only
+CARDS = ui.visible_cards([list(row) for row in pages.PROFILE_CARDS])  # a viewer: press-safe
 fr = ui.frames(lang)
 layout = ui.url_select(
     i18n.t("layout", lang),

@@ -51,3 +51,29 @@ PAGES: tuple[Page, ...] = (
     Page("views/watch.py", "watch", "Danh sách cần quan tâm", "Watch list", ":material/warning:"),
     Page("views/data.py", "data", "Số liệu", "Data", ":material/table_chart:"),
 )
+
+# What the pages show, in one place: the page scripts draw these, and the tests and benchmarks
+# that mirror a page's queries read them from here. Card rows are drawn as rows.
+OVERVIEW_CARDS: tuple[tuple[str, ...], ...] = (
+    ("si_participants", "ui_participants", "hi_participants"),
+    ("si_coverage_rate", "ui_coverage_rate", "hi_coverage_rate"),
+    ("revenue_collected", "revenue_plan_completion", "late_payment_rate"),
+)
+OVERVIEW_SPLIT = ("si_compulsory", "si_voluntary")  # the SI card's note
+COVERAGE = ("si_coverage_rate", "ui_coverage_rate", "hi_coverage_rate")
+PROFILE_CARDS: tuple[tuple[str, ...], ...] = (
+    ("si_participants", "ui_participants", "hi_participants"),
+    ("si_coverage_rate", "ui_coverage_rate", "hi_coverage_rate"),
+    ("revenue_collected", "revenue_plan_completion", "hi_plan_completion"),
+    ("late_payment_rate", "hi_medical_cost_yoy", "si_voluntary_rate"),
+)
+PLAN_MEASURES = (
+    "revenue_collected", "si_participants", "hi_participants", "ui_participants",
+    "si_coverage_rate", "si_voluntary_rate", "ui_coverage_rate", "hi_coverage_rate",
+)  # fmt: skip
+COMPLETION = ("revenue_plan_completion", "si_plan_completion", "hi_plan_completion")
+
+
+def flat(rows: tuple[tuple[str, ...], ...]) -> list[str]:
+    """Card rows as one list, in reading order."""
+    return [m for row in rows for m in row]

@@ -10,13 +10,9 @@ from datetime import date
 import pytest
 from playwright.sync_api import Browser, Page
 
-from vss_dash import briefing, catalog, i18n, metrics
+from vss_dash import briefing, catalog, i18n, metrics, pages
 
-OVERVIEW = [
-    "si_participants", "ui_participants", "hi_participants",
-    "si_coverage_rate", "ui_coverage_rate", "hi_coverage_rate",
-    "revenue_collected", "revenue_plan_completion", "late_payment_rate",
-]  # fmt: skip
+OVERVIEW = pages.flat(pages.OVERVIEW_CARDS)
 
 
 def shown_cards(page: Page) -> dict[str, str]:
