@@ -22,6 +22,7 @@ LAYER = {
     "published": 4,
     "metrics": 4,
     "export": 1,
+    "demo_fit": 4,
     "demo": 5,
     "charts": 5,
     "projection": 5,

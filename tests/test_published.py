@@ -3,6 +3,7 @@ was published with."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import polars as pl
@@ -10,23 +11,48 @@ import pytest
 
 from vss_dash import catalog, metrics, published
 
-FIGURES = published.figures()
+FIGURES = published.current()
+# Current national figures that contradict more trusted ones (see demo._trust): the demo cannot
+# pass through them and the rest of the record at once. Each is named with the reason.
+CONTRADICTED = {
+    ("2022-09", "VN", "ui_coverage_rate"): "28.3% of a larger workforce than SGGP's 37.01% (C2)",
+    ("2024-12", "VN", "si_participants_yoy_pct"): "20.11 M on 18.25 M is +10.2%, not +9.2%",
+    ("2024-12", "VN", "ui_participants_yoy_pct"): "34.18% of the 2024 labour force on 14.69 M",
+    ("2025-12", "VN", "hi_medical_cost_yoy_pct"): "161,628 on 142,900 is +13.1%: base revised (C5)",
+}
 
 
-def test_every_row_of_the_reference_file_is_read():
-    with open(published.REFERENCE_DIR / "published_figures.csv", encoding="utf-8") as f:
-        assert len(FIGURES) == sum(1 for _ in f) - 1 == 71
+def _id(f: published.Figure) -> str:
+    return f"{f.ym}-{f.geo_text}-{f.measure}-{f.value:g}"
 
 
-@pytest.mark.parametrize("fig", FIGURES, ids=[f"{f.ym}-{f.geo_text}-{f.measure}" for f in FIGURES])
+def test_every_row_of_the_reference_files_is_read():
+    rows = 0
+    for name in ("published_figures.csv", "published_more.csv"):
+        with open(published.REFERENCE_DIR / name, encoding="utf-8") as f:
+            rows += sum(1 for _ in f) - 1
+    assert len(published.figures()) == rows == 71 + 202
+
+
+def test_the_contradicted_figures_are_exactly_those_the_fit_leaves_out():
+    from vss_dash import demo
+
+    dropped = {(f.ym, f.geo_text, f.measure) for f in demo.fitted()[1]}
+    assert dropped == set(CONTRADICTED)
+
+
+@pytest.mark.parametrize("fig", FIGURES, ids=[_id(f) for f in FIGURES])
 def test_reproduced_from_province_data(frames: metrics.Frames, fig: published.Figure):
     """Stored published rows are ignored here: national figures are sums over provinces."""
     got = published.reproduce(frames, fig, prefer_published=False)
     assert got is not None, "the data layer has no value for this figure"
+    if (fig.ym, fig.geo_text, fig.measure) in CONTRADICTED:
+        assert not fig.rounds_to(got)  # still contradicted: if it holds now, update the list
+        return
     assert fig.rounds_to(got), f"published {fig.value} ({fig.quote!r}); data gives {got}"
 
 
-@pytest.mark.parametrize("fig", FIGURES, ids=[f"{f.ym}-{f.geo_text}-{f.measure}" for f in FIGURES])
+@pytest.mark.parametrize("fig", FIGURES, ids=[_id(f) for f in FIGURES])
 def test_reproduced_as_the_dashboard_shows_it(frames: metrics.Frames, fig: published.Figure):
     got = published.reproduce(frames, fig, prefer_published=True)
     assert got is not None and fig.rounds_to(got)
@@ -34,13 +60,13 @@ def test_reproduced_as_the_dashboard_shows_it(frames: metrics.Frames, fig: publi
 
 def test_catalogue_figures_are_stored_as_published_with_their_source(frames: metrics.Frames):
     stored = frames.obs.filter(pl.col("status") == "published")
-    in_catalogue = [f for f in FIGURES if f.measure in catalog.BY_ID]
-    assert stored.height == len(in_catalogue) > 40
+    in_catalogue = [f for f in FIGURES if catalog.has(f.measure) and not f.is_target]
+    assert stored.height == len(in_catalogue) > 200
     for f in in_catalogue:
         row = stored.filter(
             (pl.col("period") == f.period)
             & (pl.col("geo_code") == f.geo_code)
-            & (pl.col("measure") == f.measure)
+            & (pl.col("measure") == catalog.canonical_id(f.measure))
             & (pl.col("layout") == f.layout)
         )
         assert row.height == 1, f
@@ -48,12 +74,61 @@ def test_catalogue_figures_are_stored_as_published_with_their_source(frames: met
         assert row.item(0, "source_id") == f.source_id
 
 
+def test_every_alternative_is_kept_beside_its_current_figure():
+    alt = published.alternatives()
+    assert alt.height == len(published.figures()) - len(FIGURES) >= 9
+    current = {f.key for f in FIGURES}
+    for f in published.figures():
+        if f.role != published.CURRENT:
+            assert f.key in current, f
+
+    # the rule: official first (VSS over the press), then precision, then the later publication
+    def value(ym, geo, measure):
+        return published.level(measure, ym, geo)
+
+    assert value("2023-12", "VN", "late_payment_rate") == 2.69  # VSS seed, not 1.69
+    assert value("2022-12", "VN", "si_coverage_rate") == 38.08  # PM on vss.gov.vn
+    assert value("2024-05", "Hà Nội", "revenue_collected") == 26800.5  # more precise
+    assert value("2025-12", "VN", "si_coverage_rate") == 45.1  # final after the estimate
+
+
+def test_an_estimate_replaced_by_its_final_figure_is_an_earlier_vintage(demo_store):
+    obs = demo_store.observations.collect().filter(
+        (pl.col("measure") == "si_coverage_rate") & (pl.col("period") == date(2025, 12, 31))
+    )
+    assert sorted(obs.get_column("value").to_list()) == [45.1, 45.2]
+    newest = obs.sort("vintage").row(-1, named=True)
+    assert newest["value"] == 45.1
+
+
+def test_at_least_95_percent_of_the_keys_are_reproduced(frames: metrics.Frames):
+    """The issue's measure: keys (month of as_of, place, measure) of published_more.csv, any of
+    the values published for a key counting, national and provincial apart."""
+    more = [f for f in published.figures() if f.reference.startswith("http")]
+    keys: dict[tuple, list[published.Figure]] = {}
+    for f in more:
+        keys.setdefault((f.as_of.strftime("%Y-%m"), f.geo_text, f.measure), []).append(f)
+    for national in (True, False):
+        group = {k: v for k, v in keys.items() if (k[1] == "VN") == national}
+        ok = 0
+        for (ym, _, _), figs in group.items():
+            for f in figs:
+                y, m = (int(x) for x in ym.split("-"))
+                at = dataclasses.replace(f, period=metrics.month_end(date(y, m, 1)))
+                got = published.reproduce(frames, at, prefer_published=True)
+                if got is not None and f.rounds_to(got):
+                    ok += 1
+                    break
+        assert ok / len(group) >= 0.95, (national, ok, len(group))
+
+
 def test_headline_example_of_the_issue(frames: metrics.Frames):
     assert metrics.value_at(frames, "si_participants", "VN", "VN", date(2024, 9, 30)) == 19_020_000
     computed = metrics.value_at(
         frames, "si_participants", "VN", "VN", date(2024, 9, 30), prefer_published=False
     )
-    assert computed == 19_020_000  # compulsory + voluntary, summed over the provinces
+    # compulsory + voluntary, summed over the provinces: 'more than 19.02 million'
+    assert 19_020_000 <= computed < 19_030_000
 
 
 @pytest.mark.parametrize(

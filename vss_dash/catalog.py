@@ -23,10 +23,11 @@ class Formula:
     op "sum": the sum of `args` at the same period and place.
     op "ratio": 100 * args[0] / args[1], both summed over places before dividing.
     op "plan_ratio": 100 * args[0] / the annual plan of args[0] for the period's year.
+    op "plan_excess": the same less 100 (how far above the plan, in percent).
     op "yoy_pct": 100 * (args[0] / args[0] twelve months earlier - 1).
     """
 
-    op: Literal["sum", "ratio", "plan_ratio", "yoy_pct"]
+    op: Literal["sum", "ratio", "plan_ratio", "plan_excess", "yoy_pct"]
     args: tuple[str, ...]
 
 
@@ -51,6 +52,9 @@ class Measure:
     # geography levels at which the measure exists
     national_only: bool = False
     mappable: bool = False
+    # other names sources use for the same measure (published_more.csv's column); `get` and the
+    # CLI answer to them
+    aliases: tuple[str, ...] = ()
 
     @property
     def derived(self) -> bool:
@@ -106,6 +110,29 @@ def _rate(
 
 def _national_count(id_: str, vi: str, en: str, *, public=True) -> Measure:
     return Measure(id_, vi, en, "count", "count", "none", "last", "up", public, national_only=True)
+
+
+def _national_ytd(id_: str, vi: str, en: str, *, unit: Unit, good=None, public=True) -> Measure:
+    """A year-to-date flow only ever published nationally (no province series, no demo)."""
+    return Measure(id_, vi, en, unit, "ytd_flow", "none", "last", good, public, national_only=True)
+
+
+def _yoy(id_: str, base: str, vi: str, en: str, *, good="up", public=True, **kw) -> Measure:
+    return Measure(
+        id_,
+        vi,
+        en,
+        "percent",
+        "rate",
+        "ratio",
+        "recompute",
+        good,
+        public,
+        formula=Formula("yoy_pct", (base,)),
+        description_vi="% so với cùng kỳ năm trước",
+        description_en="% change on the same month a year earlier",
+        **kw,
+    )
 
 
 MEASURES: tuple[Measure, ...] = (
@@ -172,6 +199,9 @@ MEASURES: tuple[Measure, ...] = (
         "Hồ sơ hưởng lương hưu, trợ cấp hằng tháng",
         "Pension and monthly allowance cases",
         unit="cases",
+        aliases=("pension_new_monthly",),
+        description_vi="Người được giải quyết hưởng mới lương hưu, trợ cấp BHXH hằng tháng",
+        description_en="New monthly pensions and SI allowances settled",
     ),
     _ytd(
         "si_one_time_benefit_persons",
@@ -179,6 +209,7 @@ MEASURES: tuple[Measure, ...] = (
         "One-time SI benefit recipients",
         unit="persons",
         good="down",
+        aliases=("si_lump_sum_cases",),
     ),
     _ytd(
         "short_term_benefit_cases",
@@ -197,6 +228,57 @@ MEASURES: tuple[Measure, ...] = (
         "Người được hỗ trợ học nghề",
         "Vocational training support recipients",
         unit="persons",
+    ),
+    # --- published nationally only (no province series exists; no demo values)
+    _national_ytd(
+        "expenditure_total",
+        "Tổng chi BHXH, BHYT, BHTN",
+        "Total expenditure (SI, HI, UI funds)",
+        unit="billion_vnd",
+    ),
+    _national_ytd(
+        "revenue_collected_si_compulsory",
+        "Số thu BHXH bắt buộc",
+        "Compulsory SI contributions collected",
+        unit="billion_vnd",
+        good="up",
+    ),
+    _national_ytd(
+        "ui_benefit_decisions",
+        "Quyết định hưởng trợ cấp thất nghiệp",
+        "Unemployment benefit decisions",
+        unit="cases",
+    ),
+    _national_ytd(
+        "ui_vocational_training_decisions",
+        "Quyết định hỗ trợ học nghề",
+        "Vocational training support decisions",
+        unit="cases",
+    ),
+    Measure(
+        "late_payment_amount_nonstate",
+        "Số chậm đóng BHXH bắt buộc, khu vực ngoài nhà nước",
+        "Late compulsory SI payment, non-state sector",
+        "billion_vnd",
+        "stock",
+        "none",
+        "last",
+        "down",
+        False,
+        national_only=True,
+    ),
+    Measure(
+        "si_hi_participants_total",
+        "Người tham gia BHXH, BHYT (tính một lần)",
+        "People covered by SI or HI (counted once)",
+        "persons",
+        "stock",
+        "none",
+        "last",
+        "up",
+        True,
+        description_vi="Chỉ có nơi được công bố",
+        description_en="Only where it was published",
     ),
     # --- Resolution 116/NQ-CP (2021): UI-fund support, cumulative since the programme began
     Measure(
@@ -227,6 +309,14 @@ MEASURES: tuple[Measure, ...] = (
         "Tỷ lệ bao phủ BHXH",
         "SI coverage",
         Formula("ratio", ("si_participants", "labour_force_working_age")),
+        description_vi="% lực lượng lao động trong độ tuổi",
+        description_en="% of the working-age labour force",
+    ),
+    _rate(
+        "si_compulsory_rate",
+        "Tỷ lệ tham gia BHXH bắt buộc",
+        "Compulsory SI rate",
+        Formula("ratio", ("si_compulsory", "labour_force_working_age")),
         description_vi="% lực lượng lao động trong độ tuổi",
         description_en="% of the working-age labour force",
     ),
@@ -302,6 +392,47 @@ MEASURES: tuple[Measure, ...] = (
         Formula("yoy_pct", ("hi_medical_cost",)),
         good="down",
         public=False,
+        aliases=("hi_medical_cost_yoy_pct",),
+    ),
+    _yoy(
+        "si_participants_yoy_pct",
+        "si_participants",
+        "Tăng người tham gia BHXH so với cùng kỳ",
+        "SI participants, year on year",
+    ),
+    _yoy(
+        "ui_participants_yoy_pct",
+        "ui_participants",
+        "Tăng người tham gia BHTN so với cùng kỳ",
+        "UI participants, year on year",
+    ),
+    _yoy(
+        "hi_participants_yoy_pct",
+        "hi_participants",
+        "Tăng người tham gia BHYT so với cùng kỳ",
+        "HI participants, year on year",
+    ),
+    _yoy(
+        "revenue_collected_yoy_pct",
+        "revenue_collected",
+        "Tăng số thu so với cùng kỳ",
+        "Revenue collected, year on year",
+    ),
+    _yoy(
+        "si_lump_sum_cases_yoy_pct",
+        "si_one_time_benefit_persons",
+        "Tăng người hưởng BHXH một lần so với cùng kỳ",
+        "One-time SI benefit recipients, year on year",
+        good="down",
+    ),
+    _rate(
+        "revenue_plan_excess_pct",
+        "Số thu vượt kế hoạch",
+        "Revenue above the plan",
+        Formula("plan_excess", ("revenue_collected",)),
+        mappable=False,
+        description_vi="% vượt so với kế hoạch năm",
+        description_en="% above the annual plan",
     ),
     # --- national counts published in VSS news (no province breakdown exists)
     _national_count(
@@ -347,6 +478,7 @@ MEASURES: tuple[Measure, ...] = (
 )
 
 BY_ID: dict[str, Measure] = {m.id: m for m in MEASURES}
+ALIASES: dict[str, str] = {a: m.id for m in MEASURES for a in m.aliases}
 STORED_IDS: tuple[str, ...] = tuple(m.id for m in MEASURES if not m.derived)
 DERIVED_IDS: tuple[str, ...] = tuple(m.id for m in MEASURES if m.derived)
 # measures whose annual plan the plans table holds, per province
@@ -355,10 +487,20 @@ PLANNED_IDS: tuple[str, ...] = tuple(
 )
 
 
+def has(measure_id: str) -> bool:
+    """True for a catalogue id or one of its aliases."""
+    return measure_id in BY_ID or measure_id in ALIASES
+
+
+def canonical_id(measure_id: str) -> str:
+    """The catalogue id of an id or alias (unknown ids are returned as they are)."""
+    return ALIASES.get(measure_id, measure_id)
+
+
 def get(measure_id: str) -> Measure:
-    """The measure with this id; KeyError naming the valid ids otherwise."""
+    """The measure with this id or alias; KeyError naming the valid ids otherwise."""
     try:
-        return BY_ID[measure_id]
+        return BY_ID[canonical_id(measure_id)]
     except KeyError:
         raise KeyError(
             f"unknown measure {measure_id!r}; valid: {', '.join(sorted(BY_ID))}"

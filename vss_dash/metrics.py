@@ -118,7 +118,7 @@ def _base(frames: Frames, m: catalog.Measure, layout: str) -> pl.DataFrame:
     if m.national_only:
         return pl.DataFrame(schema=obs.select(COLS).schema)
     direct = obs.filter(pl.col("layout") == layout).select(COLS)
-    if layout == "P34":
+    if layout == "P34" and m.geo_agg != "none":  # a figure of an old province is not the new one
         old = geo.harmonise_codes_to_p34(obs.filter(pl.col("layout") == "P63"))
         direct = pl.concat([direct, _sum_over(old, ["period", "geo_code"]).select(COLS)])
     return direct
@@ -163,7 +163,7 @@ def _derived(frames: Frames, m: catalog.Measure, layout: str, pp: bool) -> pl.Da
         j = _join_parts([cur, prev])
         status, source = _weakest(cur, prev)
         value = 100 * (pl.col("value_0") / pl.col("value_1") - 1)
-    elif f.op == "plan_ratio":
+    elif f.op in ("plan_ratio", "plan_excess"):
         cur = resolve(frames, f.args[0], layout, pp)
         plan = plan_table(frames, f.args[0], layout).rename({"target": "value", "year": "_year"})
         cur = cur.with_columns(_year=pl.col("period").dt.year().cast(pl.Int32))
@@ -174,6 +174,8 @@ def _derived(frames: Frames, m: catalog.Measure, layout: str, pp: bool) -> pl.Da
         )
         status, source = _weakest(cur, plan)
         value = 100 * pl.col("value_0") / pl.col("value_1")
+        if f.op == "plan_excess":
+            value = value - 100
     else:
         parts = [resolve(frames, a, layout, pp) for a in f.args]
         j = _join_parts(parts)
@@ -195,6 +197,7 @@ def resolve(
     """All values of `measure` in `layout`: period, geo_code, value, status, source_id."""
     if layout not in ("VN", *geo.LAYOUTS):
         raise ValueError(f"unknown layout {layout!r}; valid: VN, P63, P34")
+    measure = catalog.canonical_id(measure)
     key = ("resolve", measure, layout, prefer_published)
     if key in frames._memo:
         return frames._memo[key]
@@ -382,7 +385,7 @@ def parts(frames: Frames, measure: str, layout: str) -> tuple[pl.DataFrame, pl.D
     num = resolve(frames, f.args[0], layout)
     if f.op == "ratio":
         den = resolve(frames, f.args[1], layout)
-    elif f.op == "plan_ratio":
+    elif f.op in ("plan_ratio", "plan_excess"):
         plan = plan_table(frames, f.args[0], layout)
         den = (
             num.select("period", "geo_code")

@@ -1,19 +1,34 @@
-"""Figures VSS published, as facts the data layer must reproduce.
+"""Figures VSS, the Government and the press published, as facts the data layer must reproduce.
 
-`data/reference/published_figures.csv` lists every figure of the source articles with its date and
-quote; `targets.csv` the national targets of the resolutions. This module reads them, turns the ones
-that are catalogue measures into `published` store rows, and checks a store against all of them:
-levels directly, changes and year-on-year rates through `metrics`, each to the precision it was
-published with.
+Two reference files list them, every row with its date, source and exact quote:
+- `published_figures.csv`: the figures of the five seed articles (VSS news);
+- `published_more.csv`: 202 more national and provincial figures of 2022-2026 from public pages,
+  with `published_more_sources.csv` naming each page's publisher and publication date and
+  `published_periods.csv` the few rows whose period is not the month of their `as_of` date.
+`targets.csv` holds the national targets of the resolutions; rows named `*_target` are targets too.
+
+Where several figures share a key (month, place, measure) one of them is current, by this rule:
+1. a figure published after its period ended beats one published before (an estimate and its
+   final figure are two vintages of one key: the older is kept as an earlier vintage);
+2. then an official source (VSS, the Government) beats the press;
+3. then the more precise figure beats the rounder one;
+4. then the later publication wins.
+The others are kept as alternatives: shown beside the current value, never dropped.
+
+This module reads the files, turns the current figures of catalogue measures into `published`
+store rows (plans for targets), and checks a store against every figure: levels directly,
+changes and year-on-year rates through `metrics`, each to the precision it was published with.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
+import hashlib
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
@@ -21,7 +36,7 @@ import polars as pl
 from vss_dash import catalog, geo, metrics
 from vss_dash.paths import REFERENCE_DIR
 
-# The articles the figures come from (reference = the file name under shared/seeds/).
+# The articles the seed figures come from (reference = the file name under shared/seeds/).
 SEEDS: dict[str, tuple[str, date]] = {
     "000_f7330fd2b521d123": (
         "VSS leadership meeting on 2024 targets and tasks (3 Oct 2024)",
@@ -44,6 +59,7 @@ SEEDS: dict[str, tuple[str, date]] = {
         date(2024, 1, 17),
     ),
 }
+SEED_PUBLISHER = "Bảo hiểm xã hội Việt Nam (VSS)"
 RESOLUTIONS: dict[str, tuple[str, str, date]] = {
     "Resolution 28-NQ/TW (2018)": (
         "res_28_nq_tw_2018",
@@ -56,33 +72,77 @@ RESOLUTIONS: dict[str, tuple[str, str, date]] = {
         date(2023, 1, 6),
     ),
 }
+TARGET_SUFFIX = "_target"
+CURRENT, ALTERNATIVE, EARLIER = "current", "alternative", "earlier estimate"
 
 
 @dataclass(frozen=True)
 class Figure:
-    period: date  # month end of the date the figure refers to
-    layout: str  # "VN" or "P63" (all provincial figures predate the 2025 merger)
+    period: date  # month end of the month the figure describes
+    layout: str  # "VN", "P63" (before the 2025 merger) or "P34"
     geo_code: str
     geo_text: str
-    measure: str  # a catalogue id, or a derived expression such as "si_participants_yoy"
+    measure: str  # as the file names it: a catalogue id or alias, an expression, or *_target
     value: float
     decimals: int  # > 0: decimal places published; <= 0: -log10 of the rounding step
     unit: str
     source_id: str
     quote: str
+    as_of: date | None = None
+    basis: str = ""
+    reference: str = ""  # the page's address, or the seed file
+    publisher: str = ""
+    published_on: date | None = None
+    official: bool = False
+    role: str = CURRENT  # CURRENT, ALTERNATIVE or EARLIER (see the module's rule)
+    # how the source worded it: "about" (rounded), "at least" ('more than', 'over', 'hơn'),
+    # "at most" ('nearly', 'gần')
+    bound: str = "about"
 
     @property
     def ym(self) -> str:
         return self.period.strftime("%Y-%m")
 
+    @property
+    def is_target(self) -> bool:
+        return self.measure.endswith(TARGET_SUFFIX)
+
+    @property
+    def key(self) -> tuple[date, str, str, str]:
+        return (self.period, self.layout, self.geo_code, canonical(self.measure))
+
+    @property
+    def after_close(self) -> bool:
+        """Published after the period it describes had ended (a final, not an estimate)."""
+        return self.published_on is not None and self.published_on > self.period
+
     def rounds_to(self, computed: float) -> bool:
-        """True when `computed`, rounded half-up as the figure was published, equals it."""
+        """True when `computed`, rounded half-up as the figure was published, equals it; for a
+        figure worded 'more than' ('nearly'): at least (at most) it, by less than one step."""
+        if self.bound != "about":
+            low, high = self.interval()
+            return low <= computed < high if self.bound == "at least" else low < computed <= high
         step = Decimal(1).scaleb(-self.decimals)
 
         def rounded(x: float) -> Decimal:
             return (Decimal(repr(x)) / step).quantize(Decimal(1), ROUND_HALF_UP) * step
 
         return rounded(computed) == rounded(self.value)
+
+    def interval(self) -> tuple[float, float]:
+        """The values this figure allows: rounded (about), or one step above (at least) or
+        below (at most) it."""
+        step = 10.0 ** (-self.decimals)
+        if self.bound == "at least":
+            return self.value, self.value + step
+        if self.bound == "at most":
+            return self.value - step, self.value
+        return self.value - step / 2, self.value + step / 2
+
+
+def canonical(measure: str) -> str:
+    """The catalogue id a file's measure name stands for (itself if it is no catalogue id)."""
+    return catalog.canonical_id(measure) if catalog.has(measure) else measure
 
 
 def _decimals(text: str) -> int:
@@ -94,55 +154,165 @@ def _decimals(text: str) -> int:
     return -(len(text) - len(stripped)) if stripped else 0
 
 
+_WORDING = re.compile(
+    r"'(?P<word>more than|over|hơn|trên|exceeded|nearly|gần)(?: (?P<number>[\d.,]+))?[^']*'"
+)
+_AT_LEAST = {"more than", "over", "hơn", "trên", "exceeded"}
+
+
+def _bound(basis: str, value_text: str) -> str:
+    """'at least', 'at most' or 'about', from the words the basis quotes: "('more than')",
+    "(reported as 'hơn 16 triệu')". A quoted number must be the figure's own (an HI rate's
+    basis may quote 'more than 3.2 million' people)."""
+    for m in _WORDING.finditer(basis):
+        digits = (m["number"] or "").replace(".", "").replace(",", "")
+        if digits and not value_text.replace(".", "").startswith(digits):
+            continue
+        return "at least" if m["word"] in _AT_LEAST else "at most"
+    return "about"
+
+
+def web_source_id(url: str) -> str:
+    return "web_" + hashlib.sha1(url.encode()).hexdigest()[:10]
+
+
+def _read(name: str) -> list[dict]:
+    with open(REFERENCE_DIR / name, encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@functools.cache
+def web_sources() -> dict[str, dict]:
+    """The pages of published_more.csv: url -> publisher, published_on, dated_by, official."""
+    return {r["url"]: r for r in _read("published_more_sources.csv")}
+
+
+def _period_overrides() -> dict[tuple[str, str, str], date]:
+    out = {}
+    for r in _read("published_periods.csv"):
+        y, m = (int(x) for x in r["period"].split("-"))
+        out[(r["as_of"], r["geo"], r["measure"])] = metrics.month_end(date(y, m, 1))
+    return out
+
+
+def _place(geo_text: str, period: date, basis: str) -> tuple[str, str]:
+    if geo_text == "VN":
+        return "VN", geo.NATIONAL
+    layout = geo.layout_for_period(period)  # the 63 report until 2025-06, the 34 after
+    return layout, geo.match_province(geo_text, layout)
+
+
+def _figure(r: dict, period: date, **extra) -> Figure:
+    layout, code = _place(r["geo"], period, r.get("basis", ""))
+    return Figure(
+        period=period,
+        layout=layout,
+        geo_code=code,
+        geo_text=r["geo"],
+        measure=r["measure"],
+        value=float(r["value"]),
+        decimals=_decimals(r["value"]),
+        unit=r["unit"],
+        quote=r["quote"],
+        as_of=date.fromisoformat(r["as_of"]),
+        basis=r.get("basis", ""),
+        bound=_bound(r.get("basis", ""), r["value"]),
+        **extra,
+    )
+
+
+def _rank(f: Figure) -> tuple:
+    return (f.after_close, f.official, f.decimals, f.published_on or date.min)
+
+
+def _assign_roles(figs: list[Figure]) -> tuple[Figure, ...]:
+    by_key: dict[tuple, list[Figure]] = {}
+    for f in figs:
+        by_key.setdefault(f.key, []).append(f)
+    roles: dict[int, str] = {}
+    for group in by_key.values():
+        best = max(group, key=_rank)
+        for f in group:
+            if f is best:
+                roles[id(f)] = CURRENT
+            elif best.after_close and not f.after_close:
+                roles[id(f)] = EARLIER
+            else:
+                roles[id(f)] = ALTERNATIVE
+    return tuple(dataclasses.replace(f, role=roles[id(f)]) for f in figs)
+
+
 @functools.cache
 def figures() -> tuple[Figure, ...]:
+    """Every published figure of both files, each with its role (current, alternative, earlier
+    estimate); the seeds' 71 first, in file order."""
     out = []
-    with open(REFERENCE_DIR / "published_figures.csv", encoding="utf-8") as f:
-        for r in csv.DictReader(f):
-            period = metrics.month_end(date.fromisoformat(r["as_of"]))
-            if r["geo"] == "VN":
-                layout, code = "VN", geo.NATIONAL
-            else:
-                layout = geo.layout_for_period(period)
-                code = geo.match_province(r["geo"], layout)
-            out.append(
-                Figure(
-                    period,
-                    layout,
-                    code,
-                    r["geo"],
-                    r["measure"],
-                    float(r["value"]),
-                    _decimals(r["value"]),
-                    r["unit"],
-                    r["source"].removesuffix(".txt"),
-                    r["quote"],
-                )
+    for r in _read("published_figures.csv"):
+        sid = r["source"].removesuffix(".txt")
+        out.append(
+            _figure(
+                r,
+                metrics.month_end(date.fromisoformat(r["as_of"])),
+                source_id=sid,
+                reference=f"shared/seeds/{r['source']}",
+                publisher=SEED_PUBLISHER,
+                published_on=SEEDS[sid][1],
+                official=True,
             )
-    return tuple(out)
+        )
+    overrides = _period_overrides()
+    pages = web_sources()
+    for r in _read("published_more.csv"):
+        page = pages[r["source"]]
+        as_of = date.fromisoformat(r["as_of"])
+        period = overrides.get((r["as_of"], r["geo"], r["measure"]), metrics.month_end(as_of))
+        out.append(
+            _figure(
+                r,
+                period,
+                source_id=web_source_id(r["source"]),
+                reference=r["source"],
+                publisher=page["publisher"],
+                published_on=date.fromisoformat(page["published_on"]),
+                official=page["official"] == "yes",
+            )
+        )
+    return _assign_roles(out)
+
+
+def current() -> tuple[Figure, ...]:
+    return tuple(f for f in figures() if f.role == CURRENT)
+
+
+def others(fig: Figure) -> list[Figure]:
+    """The other figures published for the same key as `fig`."""
+    return [f for f in figures() if f.key == fig.key and f is not fig]
 
 
 def level(measure: str, ym: str, geo_text: str = "VN") -> float:
-    """The published value of `measure` at month `ym` for `geo_text` (as written in the file)."""
-    hits = [f for f in figures() if f.measure == measure and f.ym == ym and f.geo_text == geo_text]
+    """The current published value of `measure` at month `ym` for `geo_text` (as written)."""
+    hits = [
+        f
+        for f in current()
+        if canonical(f.measure) == canonical(measure) and f.ym == ym and f.geo_text == geo_text
+    ]
     if len(hits) != 1:
         raise KeyError(f"{len(hits)} published figures for {measure} {ym} {geo_text}")
     return hits[0].value
 
 
 def province_levels(measure: str, ym: str) -> dict[str, float]:
-    """Published provincial values of `measure` at `ym`, by province code."""
+    """Current published provincial values of `measure` at `ym`, by province code."""
     return {
         f.geo_code: f.value
-        for f in figures()
+        for f in current()
         if f.measure == measure and f.ym == ym and f.layout != "VN"
     }
 
 
 @functools.cache
 def _targets() -> tuple[dict, ...]:
-    with open(REFERENCE_DIR / "targets.csv", encoding="utf-8") as f:
-        return tuple(r for r in csv.DictReader(f) if r["target"].strip())
+    return tuple(r for r in _read("targets.csv") if r["target"].strip())
 
 
 def _target_source(r: dict) -> str:
@@ -155,11 +325,20 @@ def _target_source(r: dict) -> str:
 
 
 def plan(measure: str, year: int) -> float:
-    """The national plan or target for `measure` in `year` from targets.csv."""
+    """The national plan or target for `measure` in `year` (targets.csv or a published
+    `*_target` figure)."""
     hits = [
         float(r["target"])
         for r in _targets()
         if r["measure"] == measure and int(r["year"]) == year and r["geo"] == "VN"
+    ]
+    hits += [
+        f.value
+        for f in current()
+        if f.is_target
+        and f.measure.removesuffix(TARGET_SUFFIX) == measure
+        and f.layout == "VN"
+        and f.period.year == year
     ]
     if len(hits) != 1:
         raise KeyError(f"{len(hits)} targets for {measure} {year}")
@@ -167,41 +346,97 @@ def plan(measure: str, year: int) -> float:
 
 
 def plans() -> pl.DataFrame:
-    """National targets as rows of the plans table."""
-    return pl.DataFrame(
-        [
-            {
-                "year": int(r["year"]),
-                "layout": "VN",
-                "geo_code": geo.NATIONAL,
-                "measure": r["measure"],
-                "target": float(r["target"]),
-                "status": "published",
-                "source_id": _target_source(r),
-            }
-            for r in _targets()
-        ],
-        schema_overrides={"year": pl.Int32},
-    )
+    """Targets as rows of the plans table: the resolutions' and every published `*_target`."""
+    rows = [
+        {
+            "year": int(r["year"]),
+            "layout": "VN",
+            "geo_code": geo.NATIONAL,
+            "measure": r["measure"],
+            "target": float(r["target"]),
+            "status": "published",
+            "source_id": _target_source(r),
+        }
+        for r in _targets()
+    ]
+    rows += [
+        {
+            "year": f.period.year,
+            "layout": f.layout,
+            "geo_code": f.geo_code,
+            "measure": f.measure.removesuffix(TARGET_SUFFIX),
+            "target": f.value,
+            "status": "published",
+            "source_id": f.source_id,
+        }
+        for f in current()
+        if f.is_target
+    ]
+    return pl.DataFrame(rows, schema_overrides={"year": pl.Int32})
+
+
+def _stored(f: Figure) -> bool:
+    return not f.is_target and catalog.has(f.measure)
 
 
 def observations(vintage: datetime) -> pl.DataFrame:
-    """Published figures of catalogue measures as store rows (changes and year-on-year figures
-    are not stored: `check` reproduces them from the data)."""
+    """Published figures of catalogue measures as store rows: the current figure of each key at
+    `vintage`, and an estimate its final figure replaced as an earlier vintage (its publication
+    date). Alternatives from other sources are not store rows: `alternatives()` holds them.
+    Changes and year-on-year figures outside the catalogue are not stored: `check` reproduces
+    them from the data."""
+    rows = []
+    for f in figures():
+        if not _stored(f) or f.role == ALTERNATIVE:
+            continue
+        when = vintage
+        if f.role == EARLIER:
+            when = datetime.combine(f.published_on, datetime.min.time(), UTC)
+        rows.append(
+            {
+                "period": f.period,
+                "layout": f.layout,
+                "geo_code": f.geo_code,
+                "measure": canonical(f.measure),
+                "value": f.value,
+                "status": "published",
+                "source_id": f.source_id,
+                "vintage": when,
+            }
+        )
+    return pl.DataFrame(rows).with_columns(pl.col("vintage").cast(pl.Datetime("us", "UTC")))
+
+
+def alternatives() -> pl.DataFrame:
+    """Every figure that is not current, beside the key it belongs to: period, layout,
+    geo_code, measure (catalogue id), value, role, source_id, publisher, reference, published_on."""
     rows = [
         {
             "period": f.period,
             "layout": f.layout,
             "geo_code": f.geo_code,
-            "measure": f.measure,
+            "measure": canonical(f.measure),
             "value": f.value,
-            "status": "published",
+            "role": f.role,
             "source_id": f.source_id,
+            "publisher": f.publisher,
+            "reference": f.reference,
+            "published_on": f.published_on,
         }
         for f in figures()
-        if f.measure in catalog.BY_ID
+        if f.role != CURRENT
     ]
-    return pl.DataFrame(rows).with_columns(vintage=pl.lit(vintage).cast(pl.Datetime("us", "UTC")))
+    return pl.DataFrame(rows)
+
+
+def _slug_title(url: str) -> str:
+    """A readable title from a page's address (the files keep no titles)."""
+    path = url.split("://", 1)[-1].split("?", 1)[0].rstrip("/")
+    host, _, rest = path.partition("/")
+    last = rest.rsplit("/", 1)[-1] if rest else host
+    words = re.sub(r"\.(html?|ldo|vnp|aspx|htm)$", "", last)
+    words = re.sub(r"-?(post)?\d{5,}$", "", words).replace("-", " ").strip()
+    return f"{host}: {words}" if words else host
 
 
 def sources() -> list[dict]:
@@ -209,7 +444,7 @@ def sources() -> list[dict]:
         {
             "source_id": sid,
             "title": title,
-            "publisher": "Bảo hiểm xã hội Việt Nam (VSS)",
+            "publisher": SEED_PUBLISHER,
             "date": d,
             "reference": f"shared/seeds/{sid}.txt",
             "note": "VSS news article; figures listed in data/reference/published_figures.csv",
@@ -227,7 +462,25 @@ def sources() -> list[dict]:
         }
         for name, (sid, title, d) in RESOLUTIONS.items()
     ]
+    out += [
+        {
+            "source_id": web_source_id(url),
+            "title": _slug_title(url),
+            "publisher": page["publisher"],
+            "date": date.fromisoformat(page["published_on"]),
+            "reference": url,
+            "note": "Public page; figures listed in data/reference/published_more.csv. "
+            f"Publication date: {page['dated_by']}.",
+        }
+        for url, page in web_sources().items()
+    ]
     return out
+
+
+@functools.cache
+def events() -> pl.DataFrame:
+    """Dated events drawn on time axes: date, label_vi, label_en, source, reference."""
+    return pl.DataFrame(_read("events.csv")).with_columns(pl.col("date").str.to_date())
 
 
 # ---------------------------------------------------------------- reproducing the figures
@@ -255,14 +508,19 @@ def reproduce(frames, fig: Figure, prefer_published: bool = False) -> float | No
     def at(measure: str, period: date, layout=fig.layout, code=fig.geo_code) -> float | None:
         return metrics.value_at(frames, measure, layout, code, period, prefer_published=pp)
 
+    if fig.is_target:
+        plans = metrics.plan_table(frames, expr.removesuffix(TARGET_SUFFIX), fig.layout).filter(
+            (pl.col("year") == fig.period.year) & (pl.col("geo_code") == fig.geo_code)
+        )
+        return plans.item(0, "target") if plans.height == 1 else None
     if expr == "provinces_above_national_revenue_rate":
         return float(
             metrics.count_above_national(
                 frames, "revenue_plan_completion", fig.period, prefer_published=pp
             )
         )
-    if expr in catalog.BY_ID:
-        return at(expr, fig.period)
+    if catalog.has(expr):
+        return at(catalog.canonical_id(expr), fig.period)
     if m := _CHANGE_VS.match(expr):
         a, b = (
             at(m["m"], fig.period),
@@ -285,9 +543,41 @@ def reproduce(frames, fig: Figure, prefer_published: bool = False) -> float | No
     return None
 
 
-def check(frames, prefer_published: bool = False) -> list[Check]:
+def check(frames, prefer_published: bool = False, figs=None) -> list[Check]:
+    """Every current figure (or `figs`) against the data layer."""
     out = []
-    for fig in figures():
+    for fig in current() if figs is None else figs:
         got = reproduce(frames, fig, prefer_published)
         out.append(Check(fig, got, got is not None and fig.rounds_to(got)))
     return out
+
+
+def check_table(frames) -> pl.DataFrame:
+    """Every published figure, current or not, with the value the dashboard holds for it now and
+    whether that value reproduces it (at the precision it was published): the sources page."""
+    rows = []
+    for c in check(frames, prefer_published=True, figs=figures()):
+        f = c.figure
+        rows.append(
+            {
+                "period": f.period,
+                "as_of": f.as_of,
+                "layout": f.layout,
+                "geo_code": f.geo_code,
+                "geo_text": f.geo_text,
+                "measure": f.measure,
+                "value": f.value,
+                "unit": f.unit,
+                "role": f.role,
+                "held": c.computed,
+                "reproduced": c.ok,
+                "publisher": f.publisher,
+                "published_on": f.published_on,
+                "official": f.official,
+                "reference": f.reference,
+                "source_id": f.source_id,
+                "basis": f.basis,
+                "quote": f.quote,
+            }
+        )
+    return pl.DataFrame(rows, schema_overrides={"held": pl.Float64})
