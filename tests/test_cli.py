@@ -40,6 +40,7 @@ def test_export_json_prints_the_published_figure():
             "value": 19020000,
             "status": "published",
             "source_id": "001_d6009e166cfbf782",
+            "also_published": "",
         }
     ]
 
@@ -56,7 +57,7 @@ def test_export_csv_by_province_equals_metrics(capsys, frames):
         == 0
     )
     lines = capsys.readouterr().out.strip().splitlines()
-    assert lines[0] == "period,layout,geo_code,measure,value,status,source_id"
+    assert lines[0] == "period,layout,geo_code,measure,value,status,source_id,also_published"
     assert len(lines) == 35
     code, value = lines[1].split(",")[2], float(lines[1].split(",")[4])
     assert value == metrics.value_at(frames, "hi_coverage_rate", "P34", code, date(2025, 9, 30))
@@ -98,3 +99,30 @@ def test_demo_writes_a_store_that_validates(tmp_path):
     assert r.returncode == 0, r.stderr
     assert f"{len(published.current()) - 4}/{len(published.current())}" in r.stdout
     assert run("validate", "--store", str(tmp_path)).returncode == 0
+
+
+def test_export_answers_to_every_measure_id_of_the_published_files(capsys):
+    """The ids of published_more.csv's `measure` column: catalogue ids, aliases, targets."""
+    ids = {f.measure for f in published.figures() if f.reference.startswith("http")}
+    assert len(ids) > 30
+    for measure in sorted(ids):
+        fig = next(
+            f
+            for f in published.current()
+            if f.measure == measure and f.reference.startswith("http")
+        )
+        layout = fig.layout
+        assert (
+            cli.main(["export", "--measure", measure, "--layout", layout, "--period", fig.ym]) == 0
+        )
+        rows = capsys.readouterr().out.splitlines()[1:]
+        mine = [r for r in rows if f",{fig.geo_code},{measure}," in r]
+        assert mine, (measure, rows[:3])
+        assert mine[0].split(",")[5] == "published", mine[0]
+
+
+def test_export_shows_what_else_was_published(capsys):
+    cli.main(["export", "--measure", "si_coverage_rate", "--period", "2022-12"])
+    row = capsys.readouterr().out.splitlines()[1]
+    assert row.startswith("2022-12,VN,VN,si_coverage_rate,38.08,published,")
+    assert "38.01 (Sài Gòn Giải Phóng (SGGP), 2023-09-01, alternative)" in row

@@ -57,9 +57,10 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument(
         "--measure",
         required=True,
-        choices=sorted(catalog.BY_ID),
+        choices=_export_ids(),
         metavar="MEASURE",
-        help="catalogue id: " + ", ".join(sorted(catalog.BY_ID)),
+        help="catalogue id, an alias the published files use, or MEASURE_target for plans: "
+        + ", ".join(_export_ids()),
     )
     ex.add_argument("--period", help="month, YYYY-MM (default: every month)")
     ex.add_argument("--layout", default="VN", choices=["VN", *geo.LAYOUTS])
@@ -145,17 +146,61 @@ def cmd_validate(args) -> int:
     return 1 if failed else 0
 
 
+EXPORT_FIELDS = [
+    "period",
+    "layout",
+    "geo_code",
+    "measure",
+    "value",
+    "status",
+    "source_id",
+    "also_published",
+]
+
+
+def _export_ids() -> list[str]:
+    """What `export --measure` answers to: catalogue ids, their aliases (the ids of
+    data/reference/published_more.csv), and MEASURE_target for every measure with plans."""
+    targets = {f.measure for f in published.figures() if f.is_target}
+    targets |= {f"{m}{published.TARGET_SUFFIX}" for m in catalog.PLANNED_IDS}
+    targets |= {f"{r['measure']}{published.TARGET_SUFFIX}" for r in published._targets()}
+    return sorted(set(catalog.BY_ID) | set(catalog.ALIASES) | targets)
+
+
+def _also_published(measure: str, layout: str) -> dict[tuple, str]:
+    """(period, geo_code) -> the other published values of that key, as one text."""
+    alt = published.alternatives().filter(
+        (pl.col("measure") == catalog.canonical_id(measure)) & (pl.col("layout") == layout)
+    )
+    out: dict[tuple, list[str]] = {}
+    for r in alt.iter_rows(named=True):
+        out.setdefault((r["period"], r["geo_code"]), []).append(
+            f"{_plain(r['value'])} ({r['publisher']}, {r['published_on']}, {r['role']})"
+        )
+    return {k: "; ".join(v) for k, v in out.items()}
+
+
 def cmd_export(args, parser: argparse.ArgumentParser) -> int:
     s = store.load(args.store)
     frames = metrics.Frames.from_store(s)
-    df = metrics.resolve(frames, args.measure, args.layout)
+    if args.measure.endswith(published.TARGET_SUFFIX):  # a plan: one value a year, at December
+        base = args.measure.removesuffix(published.TARGET_SUFFIX)
+        df = (
+            metrics.plan_table(frames, catalog.canonical_id(base), args.layout)
+            .rename({"target": "value"})
+            .with_columns(period=pl.date(pl.col("year"), 12, 31))
+        )
+    else:
+        df = metrics.resolve(frames, args.measure, args.layout)
     if args.period:
         try:
             period = _month_end(args.period)
         except ValueError:
             parser.error(f"--period must be YYYY-MM, got {args.period!r}")
         periods = frames.periods()
-        if period not in periods:
+        if args.measure.endswith(published.TARGET_SUFFIX):
+            period = date(period.year, 12, 31)  # a plan is for the year
+        elif period not in periods:
             parser.error(
                 f"no data for period {args.period}; valid: "
                 f"{periods[0]:%Y-%m} .. {periods[-1]:%Y-%m}"
@@ -166,6 +211,7 @@ def cmd_export(args, parser: argparse.ArgumentParser) -> int:
                 "provinces and cannot be split back into the 63; use --layout P34"
             )
         df = df.filter(pl.col("period") == period)
+    also = _also_published(args.measure, args.layout)
     records = [
         {
             "period": f"{r['period']:%Y-%m}",
@@ -175,8 +221,9 @@ def cmd_export(args, parser: argparse.ArgumentParser) -> int:
             "value": _plain(r["value"]),
             "status": r["status"],
             "source_id": r["source_id"],
+            "also_published": also.get((r["period"], r["geo_code"]), ""),
         }
-        for r in df.iter_rows(named=True)
+        for r in df.sort("period", "geo_code").iter_rows(named=True)
     ]
     if args.format == "json":
         json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
@@ -184,7 +231,7 @@ def cmd_export(args, parser: argparse.ArgumentParser) -> int:
     else:
         w = csv.DictWriter(
             sys.stdout,
-            fieldnames=["period", "layout", "geo_code", "measure", "value", "status", "source_id"],
+            fieldnames=EXPORT_FIELDS,
         )
         w.writeheader()
         w.writerows(records)
@@ -232,15 +279,21 @@ def cmd_ingest(args, parser: argparse.ArgumentParser) -> int:
     except store.StoreInvalid as e:
         print(e, file=sys.stderr)
         return 1
-    report = ingest.read(
-        args.file.read_bytes(), args.file.name, period=period, frames=frames,
-        max_jump_pct=args.max_jump,
-    )  # fmt: skip
-    for f in report.findings:
-        print(f, file=sys.stderr)
+    try:
+        report = ingest.read_path(
+            args.file, period=period, frames=frames, max_jump_pct=args.max_jump
+        )
+    except OSError as e:  # unreadable (permissions, vanished)
+        print(ingest.printable(f"cannot read {args.file}: {e}"), file=sys.stderr)
+        return 1
+    # the findings by rule, errors first (the file's text in them is shortened and escaped)
+    for group in report.groups():
+        for line in group.lines():
+            print(line, file=sys.stderr)
     s = report.summary()
     read = (
-        f"read {args.file.name} ({s['shape'] or '?'}{', ' + s['encoding'] if s['encoding'] else ''}"
+        f"read {report.file_name} ({s['shape'] or '?'}"
+        f"{', ' + s['encoding'] if s['encoding'] else ''}"
         f"{', sheet ' + s['sheet'] if s['sheet'] else ''}): {s['values']} values, "
         f"{s['provinces']} provinces, {len(s['measures'])} measures, "
         f"periods {', '.join(s['periods']) or '-'}; {s['errors']} errors, {s['warnings']} warnings"
@@ -256,8 +309,8 @@ def cmd_ingest(args, parser: argparse.ArgumentParser) -> int:
         return 0
     try:
         stored = ingest.commit(report, directory, by=_user())
-    except store.StoreInvalid as e:
-        print(e, file=sys.stderr)
+    except (store.StoreInvalid, OSError) as e:
+        print(ingest.printable(str(e)), file=sys.stderr)
         print(f"refused: nothing stored in {directory} / tệp bị từ chối, không lưu gì")
         return 1
     print(

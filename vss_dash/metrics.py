@@ -143,6 +143,8 @@ def plan_table(frames: Frames, measure: str, layout: str) -> pl.DataFrame:
             direct = pl.concat([direct, summed.select(cols)])
         return direct
     national = p.filter(pl.col("layout") == "VN").select(cols)
+    if catalog.get(measure).geo_agg != "sum":  # a province's target rate is not the nation's
+        return national.sort("year")
     prov = p.filter(pl.col("layout") != "VN")
     p34_years = prov.filter(pl.col("layout") == "P34").get_column("year").unique()
     prov = prov.filter((pl.col("layout") == "P34") | ~pl.col("year").is_in(p34_years.implode()))
