@@ -166,3 +166,47 @@ def test_rounds_to(value, decimals, computed, ok):
 )
 def test_precision_is_read_from_how_the_number_is_written(text, decimals):
     assert published._decimals(text) == decimals
+
+
+@pytest.mark.parametrize(
+    ("basis", "value", "bound"),
+    [
+        ("stock at month end (reported as 'more than')", "17100000", "at least"),
+        ("stock at year end (reported as 'hơn 16 triệu')", "16000000", "at least"),
+        ("stock at year end (estimate; reported as 'nearly 22 million')", "22000000", "at most"),
+        # the quoted number is the participants', not this rate's
+        ("stock at end of Sep 2025 ('more than 3.2 million'); 34-province layout", "88", "about"),
+        ("stock at end of July 2023 ('about')", "16002000", "about"),
+    ],
+)
+def test_wording_decides_how_a_figure_bounds_the_value(basis, value, bound):
+    assert published._bound(basis, value) == bound
+
+
+def test_a_more_than_figure_holds_above_it_by_less_than_one_step():
+    fig = published.Figure(
+        date(2025, 11, 30),
+        "VN",
+        "VN",
+        "VN",
+        "si_participants",
+        20_040_000,
+        -4,
+        "",
+        "",
+        "",
+        bound="at least",
+    )
+    assert fig.rounds_to(20_048_000) and fig.rounds_to(20_040_000)
+    assert not fig.rounds_to(20_039_000) and not fig.rounds_to(20_050_000)
+
+
+def test_a_stock_as_of_early_march_describes_february():
+    figs = [f for f in published.figures() if f.as_of == date(2024, 3, 3)]
+    assert len(figs) == 6 and {f.period for f in figs} == {date(2024, 2, 29)}
+
+
+def test_provincial_figures_use_the_layout_of_their_month():
+    hcm = [f for f in published.figures() if f.geo_text == "Thành phố Hồ Chí Minh"]
+    assert {f.layout for f in hcm if f.period.year <= 2024} == {"P63"}  # the old city
+    assert {f.layout for f in hcm if f.period.year == 2025} == {"P34"}  # the merged city

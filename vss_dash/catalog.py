@@ -117,21 +117,19 @@ def _national_ytd(id_: str, vi: str, en: str, *, unit: Unit, good=None, public=T
     return Measure(id_, vi, en, unit, "ytd_flow", "none", "last", good, public, national_only=True)
 
 
-def _yoy(id_: str, base: str, vi: str, en: str, *, good="up", public=True, **kw) -> Measure:
-    return Measure(
+def _yoy(id_: str, base: str, vi: str, en: str, *, good="up", public=True) -> Measure:
+    """Growth on the same month a year earlier (mappable=False: a map of growth rates is not a
+    page of this product)."""
+    return _rate(
         id_,
         vi,
         en,
-        "percent",
-        "rate",
-        "ratio",
-        "recompute",
-        good,
-        public,
-        formula=Formula("yoy_pct", (base,)),
+        Formula("yoy_pct", (base,)),
+        good=good,
+        public=public,
+        mappable=False,
         description_vi="% so với cùng kỳ năm trước",
         description_en="% change on the same month a year earlier",
-        **kw,
     )
 
 
