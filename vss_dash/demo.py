@@ -1,19 +1,24 @@
-"""The demo store: seeded, deterministic, calibrated to every figure VSS published.
+"""The demo store: seeded, deterministic, calibrated to every figure that was published.
 
 No public source gives monthly figures per province, so the dashboard ships with generated
 ones. This module makes them, and it is the only place that does:
 
 1. National monthly paths (2020-01 .. 2026-10; 2020 is there so that 2021 has a year-on-year base).
-   Stocks pass exactly through knots: the published levels, values implied by published changes, and
-   a few values chosen here for plausibility (marked "design"). Between knots the path is
-   interpolated in logs, with a seasonal factor (HI dips in the summer holidays and recovers with
-   the school year) and small noise that vanishes at every knot. Year-to-date flows are annual
-   totals spread over months by a seasonal profile (with a December sprint for revenue), bent to
-   pass through published year-to-date points.
+   The design: stock knots chosen here for plausibility, annual totals of the flows, seasonal
+   shapes (SI and UI dip in the first quarter and peak in December; HI dips in the summer
+   holidays). The record: `fitted()` turns every current published national figure into linear
+   constraints and solves one linear programme (`demo_fit`) for the knots nearest the design at
+   which they all hold; a figure that contradicts more trusted ones (see `_trust`) is left out
+   and named. Stocks are interpolated in logs through the knots with small noise that vanishes
+   at every knot; year-to-date flows spread each year's total over months by a profile, bent to
+   pass through their knots; denominators are the annual estimate at mid-year and, at a month with
+   a published rate, the value that rate implies.
 2. Province values: each month's national total is split over the 63 provinces in proportion to
    weights built from population and a profile (big cities and industrial provinces: high SI
    coverage; mountain provinces: high HI coverage from state-paid cards, low SI), then rounded with
-   the largest-remainder method so that provinces sum to the national total exactly.
+   the largest-remainder method so that provinces sum to the national total exactly. Then every
+   published provincial figure is pinned (`_pin_provinces`), the other provinces absorbing the
+   difference, so national sums still hold.
 3. From 2025-07 the 63 are summed through the crosswalk into the 34 provinces.
 4. Annual plans per province, solved so that the published plan-completion figures hold.
 
@@ -69,8 +74,8 @@ def _pub(measure: str, ym: str, geo_name: str = "VN") -> float:
 
 
 def national_stock_knots() -> dict[str, dict[str, float]]:
-    """Knots of the national stock paths. Published values come from the reference file; values
-    implied by a published change are computed from it; the rest are design choices."""
+    """Design knots of the national stock paths: where the demo would go with no record. Some
+    are read off seed figures; `fitted()` moves every knot the record constrains."""
     si_2021_11, v_2021_11 = _pub("si_participants", "2021-11"), 1_176_000  # design split
     c_2021_11 = si_2021_11 - v_2021_11
     chg = published.level  # changes since 2021-09 are published for both parts
