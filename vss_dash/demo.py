@@ -822,12 +822,9 @@ class _Pins:
         if free:
             w = np.maximum(arr[t, free].astype(float), 1.0)
             arr[t, free] = apportion(target - held, w)
-        others = [i for i in range(len(self.codes)) if i not in g and not fixed[t, i]]
-        rest = (
-            national
-            - arr[t, g].sum()
-            - arr[t, [i for i in range(len(self.codes)) if i not in g and fixed[t, i]]].sum()
-        )
+        pinned = [i for i in range(len(self.codes)) if i in g or fixed[t, i]]
+        others = [i for i in range(len(self.codes)) if i not in pinned]
+        rest = national - arr[t, pinned].sum()
         arr[t, others] = apportion(rest, np.maximum(arr[t, others].astype(float), 1.0))
         fixed[t, g] = True
 
@@ -847,12 +844,6 @@ class _Pins:
                 new = v + total - old
             self.set(m, s, g, new, force=True)
         anchors[t] = total
-
-    def set_year(self, m: str, t: int, g: list[int], total: float) -> None:
-        """An annual estimate (a denominator): every month of t's year."""
-        y0 = (t // 12) * 12
-        for s in range(y0, min(y0 + 12, T)):
-            self.set(m, s, g, total)
 
 
 def _pin_provinces(values: dict[str, np.ndarray], scales: dict[str, int], codes: list[str]):
