@@ -28,11 +28,11 @@ import fcntl
 import hashlib
 import io
 import json
+import math
 import os
 import re
 import unicodedata
-import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -40,7 +40,7 @@ from typing import Literal
 
 import polars as pl
 
-from vss_dash import catalog, geo, i18n, metrics, store
+from vss_dash import catalog, filecheck, geo, i18n, metrics, store
 
 LOG_FILE = "ingest_log.jsonl"
 LOCK_FILE = ".ingest.lock"
@@ -101,8 +101,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "{n} total rows; only row {first} is checked."),
     "below_table": ("Các dòng dưới dòng trống {blank} không được đọc ({n} dòng).",
                     "The rows below the empty row {blank} were not read ({n})."),
-    "sheets_ignored": ("Chỉ đọc trang “{sheet}”; không đọc các trang: {others}.",
-                       "Only sheet “{sheet}” is read; not these: {others}."),
+    "sheets_ignored": ("Chỉ đọc trang “{used}”; không đọc các trang: {others}.",
+                       "Only sheet “{used}” is read; not these: {others}."),
     "bad_period": ("Kỳ “{text}” không đúng dạng YYYY-MM (ví dụ 2024-09).",
                    "Period “{text}” is not YYYY-MM (such as 2024-09)."),
     "period_differs": ("Kỳ {period} khác kỳ đã chọn {given}.",
@@ -120,6 +120,43 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "{name}: {parts_en} = {total_en} exceeds {denom_en} = {d_en}."),
     "missing_provinces": ("Kỳ {period} thiếu {n}/{of} tỉnh: {names}.",
                           "{period} lacks {n} of {of} provinces: {names}."),
+    # the file itself: judged before it is parsed (see filecheck)
+    "too_large": ("Tệp nặng {mb} MB, quá giới hạn {limit} MB.",
+                  "The file weighs {mb} MB, over the limit of {limit} MB."),
+    "type_mismatch": ("Tên tệp là “{name}” nhưng nội dung là một gói Excel (.xlsx): hãy đặt "
+                      "đúng đuôi tệp.",
+                      "The file is named “{name}” but holds an Excel package (.xlsx): give it "
+                      "the right extension."),
+    "macros": ("Tệp chứa macro hoặc mã chạy được ({part}): không nhận sổ tính có macro; hãy lưu "
+               "thành .xlsx thường.",
+               "The file holds macros or code ({part}): macro-enabled workbooks are refused; "
+               "save it as a plain .xlsx."),
+    "zip_size": ("Tệp khi giải nén khai báo {mb} MB, quá giới hạn {limit} MB.",
+                 "Unpacked, the file declares {mb} MB, over the limit of {limit} MB."),
+    "zip_ratio": ("Phần “{part}” bị nén {ratio}:1, quá tỷ lệ cho phép {limit}:1 (tệp “bom nén”).",
+                  "Part “{part}” is compressed {ratio}:1, beyond the limit of {limit}:1 (a zip "
+                  "bomb)."),
+    "zip_members": ("Tệp gồm {n} phần, quá giới hạn {limit}.",
+                    "The package holds {n} parts, over the limit of {limit}."),
+    "xml_dtd": ("Phần “{part}” khai báo DTD hoặc thực thể (ENTITY): không được phép.",
+                "Part “{part}” declares a DTD or entities, which are not allowed."),
+    "sheet_size": ("Trang tính vượt quá giới hạn {rows} dòng × {columns} cột.",
+                   "The sheet reaches beyond the limit of {rows} rows × {columns} columns."),
+    "too_many_cells": ("Sổ tính có hơn {limit} ô.", "The workbook holds over {limit} cells."),
+    "too_many_rows": ("Tệp có hơn {limit} dòng.", "The file has over {limit} rows."),
+    "too_many_columns": ("Dòng có {n} cột, quá giới hạn {limit}.",
+                         "A row has {n} columns, over the limit of {limit}."),
+    "csv_error": ("Không đọc được tệp CSV từ dòng này ({detail}).",
+                  "The CSV cannot be read from this line on ({detail})."),
+    "long_text": ("Ô dài {n} ký tự, quá giới hạn {limit}: “{text}”.",
+                  "The cell holds {n} characters, over the limit of {limit}: “{text}”."),
+    "not_finite": ("“{text}” quá lớn hoặc không phải số hữu hạn (giới hạn {limit}).",
+                   "“{text}” is too large or not a finite number (limit {limit})."),
+    "future_period": ("Tháng {period} chưa kết thúc (hôm nay là {today}): chỉ nhập số liệu của "
+                      "tháng đã qua.",
+                      "{period} has not ended (today is {today}): only months that have ended "
+                      "are imported."),
+    "unreadable": ("Không đọc được tệp ({detail}).", "The file cannot be read ({detail})."),
     "jump": ("{name}: {label_vi} thay đổi {change_vi} so với tháng trước (ngưỡng {limit_vi}%).",
              "{name}: {label_en} changes {change_en} from last month (threshold {limit_en}%)."),
 }
@@ -151,10 +188,35 @@ class Finding:
         return f"{label}{where} [{self.rule}] {self.message_vi} / {self.message_en}"
 
 
+# Control characters (C0, DEL, C1, line separators, bidirectional overrides) are shown escaped
+# wherever a file's text is echoed: a cell cannot move the cursor or colour a terminal line.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+ECHO_CHARS = 80  # a cell's text is echoed in a report up to this length
+# the message fields that quote the file, shortened
+_ECHOED = ("text", "unit", "title", "detail", "part", "name", "used")
+
+
+def printable(text: str) -> str:
+    """`text` with its control characters escaped ("\x1b[32m" -> "\\x1b[32m")."""
+    return _CONTROLS.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
+
+
+def echo(text: str, limit: int = ECHO_CHARS) -> str:
+    """A file's text as a report shows it: escaped, and cut at `limit` characters with "…"."""
+    text = printable(text[: limit * 2])  # escaping at most quadruples a character
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def finding(severity: Severity, rule: str, sheet: str = "", row: int | None = None,
             column: str = "", header: str = "", **fmt: object) -> Finding:  # fmt: skip
+    """A finding of `rule`; the text that comes from the file is escaped and shortened."""
     vi, en = MESSAGES[rule]
-    return Finding(severity, rule, vi.format(**fmt), en.format(**fmt), sheet, row, column, header)
+    fields = {
+        k: (echo(v) if k in _ECHOED else printable(v)) if isinstance(v, str) else v
+        for k, v in fmt.items()
+    }
+    return Finding(severity, rule, vi.format(**fields), en.format(**fields), echo(sheet), row,
+                   column, echo(header))  # fmt: skip
 
 
 ROW_SCHEMA = {
@@ -170,6 +232,29 @@ ROW_SCHEMA = {
 }
 
 
+MAX_PER_RULE = 100  # findings kept per rule; the others are counted
+
+
+@dataclass(frozen=True)
+class Group:
+    """The findings of one rule: how many, the first few in full, where the others are."""
+
+    severity: Severity
+    rule: str
+    count: int
+    examples: list[Finding]
+    cells: list[str]  # where the findings after the examples are (of those kept)
+
+    def lines(self, cells: int = 8) -> list[str]:
+        """The group as plain lines for a terminal or a log."""
+        out = [str(f) for f in self.examples]
+        more = self.count - len(self.examples)
+        if more > 0:
+            where = ", ".join(self.cells[:cells]) + (" …" if len(self.cells) > cells else "")
+            out.append(f"  … {more} nữa / more [{self.rule}]" + (f": {where}" if where else ""))
+        return out
+
+
 @dataclass
 class Report:
     """What a file holds and what is wrong with it."""
@@ -182,6 +267,8 @@ class Report:
     sheet: str = ""
     rows: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=ROW_SCHEMA))
     findings: list[Finding] = field(default_factory=list)
+    # findings of a rule beyond the first MAX_PER_RULE are counted here, not kept
+    omitted: dict[tuple[Severity, str], int] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Finding]:
@@ -190,6 +277,28 @@ class Report:
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "warning"]
+
+    def count(self, severity: Severity) -> int:
+        """Findings of a severity, the omitted ones included."""
+        kept = sum(1 for f in self.findings if f.severity == severity)
+        return kept + sum(n for (sev, _), n in self.omitted.items() if sev == severity)
+
+    def groups(self, examples: int = 3) -> list[Group]:
+        """The findings by rule, errors first, each rule where it first occurs: a file with
+        hundreds of findings gives a short report."""
+        by_rule: dict[tuple[Severity, str], list[Finding]] = {}
+        for f in sorted(self.findings, key=lambda f: f.severity != "error"):
+            by_rule.setdefault((f.severity, f.rule), []).append(f)
+        return [
+            Group(
+                sev,
+                rule,
+                len(fs) + self.omitted.get((sev, rule), 0),
+                fs[:examples],
+                [f.where for f in fs[examples:] if f.where],
+            )  # fmt: skip
+            for (sev, rule), fs in by_rule.items()
+        ]
 
     @property
     def ok(self) -> bool:
@@ -211,8 +320,8 @@ class Report:
             "provinces": self.rows.get_column("geo_code").n_unique(),
             "measures": sorted(self.rows.get_column("measure").unique().to_list()),
             "values": self.rows.height,
-            "errors": len(self.errors),
-            "warnings": len(self.warnings),
+            "errors": self.count("error"),
+            "warnings": self.count("warning"),
         }
 
     def findings_frame(self, lang: str) -> pl.DataFrame:
@@ -287,7 +396,10 @@ def _clean(value: object) -> Cell:
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int | float):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an integer of hundreds of digits
+            return math.inf if value > 0 else -math.inf
     if isinstance(value, datetime | date):
         return value
     text = unicodedata.normalize("NFC", str(value)).replace("\u00a0", " ").strip()
@@ -329,40 +441,102 @@ def decode(data: bytes) -> tuple[str, str]:
     return unicodedata.normalize("NFC", text), enc
 
 
-def _csv_rows(text: str) -> list[list[Cell]]:
-    sample = "\n".join(text.splitlines()[:30])
+MAX_CELL_CHARS = 5_000  # a longer text cell refuses the file (Excel's own limit is 32,767)
+Sheet = tuple[str, list[list[Cell]], list[Finding]]  # name, rows of cells, findings on the way
+
+
+def _grid(sheet: str, raw: Iterable[Sequence[object]]) -> tuple[list[list[Cell]], list[Finding]]:
+    """Rows of clean cells; a text over MAX_CELL_CHARS is an error and is cut short, so that
+    nothing after this spends time on it."""
+    rows, found = [], []
+    for i, raw_row in enumerate(raw, 1):
+        row = [_clean(v) for v in raw_row]
+        for j, c in enumerate(row):
+            if isinstance(c, str) and len(c) > MAX_CELL_CHARS:
+                found.append(finding("error", "long_text", sheet, i, column_letter(j), n=len(c),
+                                     limit=MAX_CELL_CHARS, text=c))  # fmt: skip
+                row[j] = echo(c)
+        rows.append(row)
+    return rows, found
+
+
+def _csv_rows(text: str) -> Iterator[list[str]]:
+    """The CSV's records, within filecheck's limits of rows and columns; the csv module's own
+    limit of 131,072 characters a field stands. Raises _Refused."""
+    sample = "\n".join(text[:65_536].splitlines()[:30])  # the sniffer is slow on long lines
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [[_clean(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        for i, row in enumerate(reader, 1):
+            if i > filecheck.MAX_ROWS:
+                raise _Refused(finding("error", "too_many_rows", row=i, limit=filecheck.MAX_ROWS))
+            width = len(row)
+            while width and not row[width - 1].strip():
+                width -= 1
+            if width > filecheck.MAX_COLUMNS:
+                raise _Refused(finding("error", "too_many_columns", row=i, n=width,
+                                       limit=filecheck.MAX_COLUMNS))  # fmt: skip
+            yield row[:width]
+    except csv.Error as e:
+        raise _Refused(finding("error", "csv_error", row=reader.line_num, detail=str(e))) from None
 
 
-def _xlsx_sheets(data: bytes) -> list[tuple[str, list[list[Cell]]]]:
+def _xlsx_sheets(data: bytes, extents: list[filecheck.Sheet]) -> Iterator[Sheet]:
+    """The sheets one at a time, each read only over the extent of its cells that hold a value
+    (filecheck has measured it): a range the file merely declares is never built."""
     import openpyxl  # loaded only for spreadsheets
 
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-        raise _Refused(finding("error", "file_type", detail=e)) from e
+    except Exception as e:  # openpyxl raises many kinds on a broken package
+        raise _Refused(finding("error", "file_type", detail=f"{type(e).__name__}: {e}")) from e
     try:
-        return [
-            (ws.title, [[_clean(v) for v in row] for row in ws.iter_rows(values_only=True)])
-            for ws in wb.worksheets
-        ]
+        size = {s.name: s for s in extents}
+        for ws in wb.worksheets:
+            s = size.get(ws.title)
+            if s is None or not s.rows or not s.columns:
+                yield ws.title, [], []  # no cell holds a value (or not a sheet filecheck saw)
+                continue
+            try:
+                raw = ws.iter_rows(max_row=s.rows, max_col=s.columns, values_only=True)
+                rows, found = _grid(ws.title, raw)
+            except Exception as e:
+                detail = f"{type(e).__name__}: {e}"
+                raise _Refused(finding("error", "file_type", ws.title, detail=detail)) from e
+            yield ws.title, rows, found
     finally:
         wb.close()
 
 
-def _sheets(data: bytes, file_name: str) -> tuple[list[tuple[str, list[list[Cell]]]], str]:
-    """(sheet name, rows of cells) for each sheet, and the text encoding (CSV only)."""
+def _sheets(data: bytes, file_name: str) -> tuple[Iterator[Sheet], list[str], str]:
+    """The sheets as they are read, the names of those holding anything, and the text encoding
+    (CSV only). The file is judged first: its size, that its name and content agree, and for a
+    workbook the whole package (filecheck). Raises _Refused."""
+    if len(data) > filecheck.MAX_FILE_BYTES:
+        raise _Refused(finding("error", "too_large", mb=len(data) // 2**20,
+                               limit=filecheck.MAX_FILE_BYTES // 2**20))  # fmt: skip
     suffix = Path(file_name).suffix.lower()
-    if data.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
-        return _xlsx_sheets(data), ""
+    is_zip = data.startswith((b"PK\x03\x04", b"PK\x05\x06"))
+    if suffix == ".xlsm":
+        raise _Refused(finding("error", "macros", part=".xlsm"))
     if data.startswith(b"\xd0\xcf\x11\xe0") or suffix == ".xls":
         raise _Refused(finding("error", "xls"))
+    if is_zip and suffix != ".xlsx":
+        raise _Refused(finding("error", "type_mismatch", name=Path(file_name).name))
+    if suffix == ".xlsx":
+        try:
+            extents = filecheck.check_xlsx(data)
+        except filecheck.Refusal as r:
+            f = finding("error", r.rule, r.sheet, r.row, r.column, **r.fields)
+            raise _Refused(f) from None
+        names = [s.name for s in extents if s.rows]
+        return _xlsx_sheets(data, extents), names, ""
     text, encoding = decode(data)
-    return [("", _csv_rows(text))], encoding
+    rows, found = _grid("", _csv_rows(text))
+    return iter([("", rows, found)]), [""], encoding
 
 
 # ---------------------------------------------------------------- numbers, units, periods
@@ -373,6 +547,9 @@ _PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$")
 _DASHES = ("-", "–", "—")
 # A text cell a spreadsheet would run as a formula, unless it is a number.
 _FORMULA_START = ("=", "+", "-", "@")
+
+
+MAX_NUMBER = 1e16  # no count or amount of money (even in đồng) comes near it
 
 
 class _BadNumber(Exception):
@@ -524,13 +701,40 @@ class _Reader:
     """Collects values and findings while a sheet is read."""
 
     sheet: str
+    today: date = date.max  # periods are accepted for months that ended before it
     findings: list[Finding] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)
     refused_columns: set[str] = field(default_factory=set)  # a cell there was refused
     refused_rows: int = 0  # province rows refused whole
+    omitted: dict[tuple[Severity, str], int] = field(default_factory=dict)
+    kept: dict[tuple[Severity, str], int] = field(default_factory=dict)
+
+    def _full(self, severity: Severity, rule: str) -> bool:
+        """Whether MAX_PER_RULE findings of the rule are kept already (then this one is only
+        counted: a sheet of bad cells yields a short report in little time)."""
+        key = (severity, rule)
+        if self.kept.get(key, 0) < MAX_PER_RULE:
+            self.kept[key] = self.kept.get(key, 0) + 1
+            return False
+        self.omitted[key] = self.omitted.get(key, 0) + 1
+        return True
+
+    def ended(self, period: date, row: int | None = None, col: _Column | None = None) -> bool:
+        """Whether the month has ended (its last day is before today); if not, an error."""
+        if period < self.today:
+            return True
+        self.add("error", "future_period", row, col, period=f"{period:%m/%Y}",
+                 today=f"{self.today:%d/%m/%Y}")  # fmt: skip
+        return False
+
+    def keep(self, f: Finding) -> None:
+        if not self._full(f.severity, f.rule):
+            self.findings.append(f)
 
     def add(self, severity: Severity, rule: str, row: int | None = None,
             col: _Column | None = None, **fmt: object) -> None:  # fmt: skip
+        if self._full(severity, rule):
+            return
         letter, header = (col.letter, col.header) if col else ("", "")
         self.findings.append(finding(severity, rule, self.sheet, row, letter, header, **fmt))
 
@@ -546,6 +750,10 @@ class _Reader:
             else:
                 example = "1.234.567 hoặc 1.234,5" if vietnamese else "1234567 / 1234.5"
                 self.add("error", "not_a_number", row, col, text=text, example=example)
+            return None
+        if v is not None and not (math.isfinite(v) and abs(v) <= MAX_NUMBER):
+            self.refused_columns.add(col.letter)
+            self.add("error", "not_finite", row, col, text=_text(cell), limit=f"{MAX_NUMBER:g}")
             return None
         if v is not None and v < 0:
             self.refused_columns.add(col.letter)
@@ -565,16 +773,20 @@ class _Reader:
         try:
             return geo.match_province(text, geo.layout_for_period(period))
         except geo.UnknownProvince as e:
+            if self._full("error", "unknown_province"):
+                return None
+            # geo's messages quote the cell: quote it shortened and escaped
+            vi, en = (printable(m.replace(text, echo(text))) for m in (e.message_vi, e.message_en))
             self.findings.append(
                 Finding(
                     "error",
                     "unknown_province",
-                    e.message_vi,
-                    e.message_en,
-                    self.sheet,
+                    vi,
+                    en,
+                    echo(self.sheet),
                     row,
                     col.letter,
-                    col.header,
+                    echo(col.header),
                 )  # fmt: skip
             )
             return None
@@ -741,6 +953,7 @@ def _read_wide(reader: _Reader, rows: list[list[Cell]], h: int, given: date | No
     period = given or in_title
     if period is None:
         raise _Refused(finding("error", "no_period", reader.sheet))
+    reader.ended(period)
     width = max(len(r) for r in rows)
     grid = [r + [None] * (width - len(r)) for r in rows]
     columns, start, prov_j, ord_j = _wide_columns(grid, h)
@@ -853,10 +1066,10 @@ def _long_header(rows: list[list[Cell]]) -> tuple[int, dict[str, int]] | None:
 
 
 def _cell_period(cell: Cell) -> date | None:
-    if isinstance(cell, datetime | date):
-        return metrics.month_end(date(cell.year, cell.month, 1))
-    if isinstance(cell, str):
-        with contextlib.suppress(ValueError):
+    with contextlib.suppress(ValueError, OverflowError):  # year 9999 has no month after it
+        if isinstance(cell, datetime | date):
+            return metrics.month_end(date(cell.year, cell.month, 1))
+        if isinstance(cell, str):
             return parse_period(cell)
     return None
 
@@ -894,6 +1107,8 @@ def _read_long(reader: _Reader, rows: list[list[Cell]], h: int, cols: dict[str, 
         if given is not None and period != given:
             reader.add("error", "period_differs", excel_row, col["period"],
                        period=f"{period:%Y-%m}", given=f"{given:%Y-%m}")  # fmt: skip
+            continue
+        if not reader.ended(period, excel_row, col["period"]):
             continue
         m = _long_measure(reader, reader.text(cell["measure"], excel_row, col["measure"]),
                           excel_row, col["measure"])  # fmt: skip
@@ -984,7 +1199,7 @@ def _check_denominators(reader: _Reader, rows: pl.DataFrame,
                 if d is None or total <= d:
                     continue
                 at = cells[next((code, p) for p in present if (code, p) in cells)]
-                reader.findings.append(
+                reader.keep(
                     finding(
                         "error",
                         "above_denominator",
@@ -1029,7 +1244,7 @@ def _check_jumps(reader: _Reader, rows: pl.DataFrame, frames: metrics.Frames | N
             change = 100 * (r["value"] / prev - 1)
             if abs(change) > limit:
                 name = r["geo_code"] if layout == "VN" else geo.province_name(layout, r["geo_code"])
-                reader.findings.append(
+                reader.keep(
                     finding(
                         "warning",
                         "jump",
@@ -1055,24 +1270,46 @@ def read(
     period: date | None = None,
     frames: metrics.Frames | None = None,
     max_jump_pct: float = DEFAULT_MAX_JUMP_PCT,
+    today: date | None = None,
 ) -> Report:
     """Read and check a report; nothing is written. `period` overrides the title's month;
     `frames` (the current store) is needed for the checks against last month and against
-    stored denominators."""
-    report = Report(Path(file_name).name, hashlib.sha256(data).hexdigest(), len(data))
+    stored denominators; periods are accepted for months that ended before `today` (default:
+    the system's date). Never raises: whatever goes wrong is a finding."""
+    report = Report(echo(Path(file_name).name, 200), hashlib.sha256(data).hexdigest(), len(data))
     try:
-        sheets, report.encoding = _sheets(data, file_name)
-        _read_sheets(report, sheets, period, frames, max_jump_pct)
+        sheets, nonempty, report.encoding = _sheets(data, file_name)
+        _read_sheets(report, sheets, nonempty, period, frames, max_jump_pct,
+                     today or date.today())  # fmt: skip
     except _Refused as e:
         report.findings.append(e.finding)
+        report.rows = pl.DataFrame(schema=ROW_SCHEMA)
+    except Exception as e:  # a file this reader did not foresee: a refusal, not a traceback
+        detail = f"{type(e).__name__}: {e}"
+        report.findings.append(finding("error", "unreadable", detail=detail))
         report.rows = pl.DataFrame(schema=ROW_SCHEMA)
     return report
 
 
-def _read_sheets(report: Report, sheets, period, frames, max_jump_pct) -> None:
+def read_path(path: Path, **kw) -> Report:
+    """`read` of a file on disk; a file over the size limit is refused without being read."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size > filecheck.MAX_FILE_BYTES:
+        report = Report(echo(path.name, 200), "", size)
+        report.findings.append(finding("error", "too_large", mb=size // 2**20,
+                                       limit=filecheck.MAX_FILE_BYTES // 2**20))  # fmt: skip
+        return report
+    return read(path.read_bytes(), path.name, **kw)
+
+
+def _read_sheets(report: Report, sheets: Iterator[Sheet], nonempty: list[str], period, frames,
+                 max_jump_pct, today: date) -> None:  # fmt: skip
     """Read the first sheet that holds a table; the others are named in a warning."""
-    for name, rows in sheets:
-        reader = _Reader(name)
+    for name, rows, found in sheets:
+        reader = _Reader(name, today)
+        for f in found:
+            reader.keep(f)
         if (long := _long_header(rows)) is not None:
             report.shape = "long"
             _read_long(reader, rows, *long, period)
@@ -1081,10 +1318,11 @@ def _read_sheets(report: Report, sheets, period, frames, max_jump_pct) -> None:
             _read_wide(reader, rows, h, period)
         else:
             continue
-        report.sheet = name
-        others = [n for n, r in sheets if n != name and any(c is not None for x in r for c in x)]
+        report.sheet = echo(name)
+        others = [echo(n) for n in nonempty if n != name]
         if others:
-            reader.add("warning", "sheets_ignored", sheet=name, others=", ".join(others))
+            listed = ", ".join(others[:10]) + (" …" if len(others) > 10 else "")
+            reader.add("warning", "sheets_ignored", used=name, others=listed)
         values = reader.frame()
         if values.height:
             _check_missing(reader, values)
@@ -1096,6 +1334,7 @@ def _read_sheets(report: Report, sheets, period, frames, max_jump_pct) -> None:
         report.findings = sorted(
             reader.findings, key=lambda f: (f.severity != "error", f.row or 0, f.column)
         )
+        report.omitted = reader.omitted
         return
     raise _Refused(finding("error", "no_header"))
 
@@ -1188,6 +1427,7 @@ def _log(directory: Path, report: Report, outcome: str, by: str, when: datetime,
         "stored": stored.rows if stored else 0,
         "revised": stored.revised if stored else 0,
         "first_errors": [str(f) for f in report.errors[:5]],
+        "rules": {g.rule: g.count for g in report.groups()},
     }
     line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
     fd = os.open(directory / LOG_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
