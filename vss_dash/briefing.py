@@ -103,3 +103,16 @@ def data_status(frames: metrics.Frames, period: date) -> dict[str, float]:
     counts = year.group_by("status").len()
     total = counts.get_column("len").sum()
     return {r["status"]: r["len"] / total for r in counts.iter_rows(named=True)}
+
+
+def sources_used(frames: metrics.Frames, period: date) -> list[str]:
+    """The sources of the observations of the quarter's year up to the period (the numbers the
+    deck shows come from them): published first, then reported, then demo; within a status the
+    sources with the most values first."""
+    year = frames.obs.filter(
+        (pl.col("period").dt.year() == period.year) & (pl.col("period") <= period)
+    )
+    rank = {"published": 0, "reported": 1, "demo": 2}
+    counts = year.group_by("status", "source_id").len().iter_rows(named=True)
+    ordered = sorted(counts, key=lambda r: (rank.get(r["status"], 3), -r["len"], r["source_id"]))
+    return list(dict.fromkeys(r["source_id"] for r in ordered))

@@ -398,6 +398,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_reason": {"vi": "Nội dung", "en": "Reason"},
     "data_status": {"vi": "Tình trạng số liệu", "en": "Data status"},
     "sources": {"vi": "Nguồn", "en": "Sources"},
+    "sources_more": {
+        "vi": "và {n} nguồn khác (trang Nguồn số liệu)",
+        "en": "and {n} more sources (the Sources page)",
+    },
     "export_deck": {"vi": "Xuất PDF và PNG", "en": "Export PDF and PNG"},
     "exporting_deck": {
         "vi": "Đang in từng trang bằng Chromium, khoảng 30 giây…",
@@ -689,6 +693,24 @@ def t(key: str, lang: str, **fmt: Any) -> str:
     """
     text = STRINGS[key][normalize_lang(lang)]
     return text.format(**fmt)
+
+
+_MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:")
+
+
+def md_escape(text: object) -> str:
+    """Text from a file, a URL or a user, safe inside Streamlit markdown: every character that
+    markdown (links, images, code spans, HTML, emphasis, lists, math) gives a meaning is
+    backslash-escaped, line breaks become spaces, and control characters are dropped."""
+    out = []
+    for ch in str(text):
+        if ch in "\r\n\t":
+            out.append(" ")
+        elif ord(ch) < 32 or 127 <= ord(ch) < 160:
+            continue
+        else:
+            out.append("\\" + ch if ch in _MARKDOWN_SPECIALS else ch)
+    return "".join(out)
 
 
 def placeholders(text: str) -> set[str]:

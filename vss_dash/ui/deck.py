@@ -30,6 +30,8 @@ from vss_dash.ui.plan import plan_summary
 
 # Projector theme: no sidebar, header or toolbar; large, high-contrast type. KPI numbers are at
 # least 48 px tall at 1920x1080 (a browser test measures them).
+SOURCES_ON_SLIDE = 6  # more would not fit a slide at 1080 px
+
 _PRESENTER_STYLE = """<style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"]
@@ -278,5 +280,9 @@ def closing_slide(fr: metrics.Frames, period, lang_: str) -> None:
     if shares.get("demo"):
         demo_notice(lang_)
     st.subheader(i18n.t("sources", lang_))
-    for title in fr.source_titles().values():
-        st.markdown(f"- {title}")
+    titles = fr.source_titles()
+    used = compute(fr, "sources_used", period, module=briefing)
+    for sid in used[:SOURCES_ON_SLIDE]:
+        st.markdown(f"- {i18n.md_escape(titles.get(sid, sid))}")
+    if len(used) > SOURCES_ON_SLIDE:
+        st.caption(i18n.t("sources_more", lang_, n=len(used) - SOURCES_ON_SLIDE))
