@@ -39,6 +39,11 @@ ESC_LINE = "\x1b[2K\x1b[1G\x1b[32mstored 441 values in data/store\x1b[0m\x9b1A"
 OK_SHEET = long_sheet([(*ROW, 2_000_000.0)])
 DTD = '<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
 XXE = '<!DOCTYPE worksheet [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+SHARED_STRINGS = (
+    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+)
 VBA = '<Override PartName="/xl/vbaProject.bin" ContentType="application/vnd.ms-office.vbaProject"/>'
 
 
@@ -77,6 +82,30 @@ def long_rows(*rows: tuple) -> list[tuple]:
 def bomb_sheet() -> str:
     """A worksheet that inflates about 1000:1 (5 MB of blanks between two rows)."""
     return OK_SHEET.replace("</row>", "</row>" + " " * 5_000_000, 1)
+
+
+def styles_bomb() -> bytes:
+    """A workbook whose styles part holds 210,000 cell formats (openpyxl builds each one)."""
+    xfs = "".join(f'<xf numFmtId="{i * 7919 % 9973}" fontId="0"/>' for i in range(210_000))
+    styles = f'<styleSheet xmlns="{NS}"><cellXfs count="210000">{xfs}</cellXfs></styleSheet>'
+    return raw_xlsx(OK_SHEET, extra_parts={"xl/styles.xml": styles})
+
+
+def shared_long_string() -> bytes:
+    """100,000 cells that share one string of 4,999 characters with a no-break space in it."""
+    strings = f'<sst xmlns="{NS}"><si><t>{"x" * 4997}\u00a0y</t></si></sst>'
+    cells = "".join(
+        f'<row r="{r}">'
+        + "".join(
+            f'<c r="{filecheck.column_letters(j)}{r}" t="s"><v>0</v></c>' for j in range(1, 201)
+        )
+        + "</row>"
+        for r in range(1, 501)
+    )
+    sheet = f'<worksheet xmlns="{NS}"><sheetData>{cells}</sheetData></worksheet>'
+    return raw_xlsx(
+        sheet, extra_parts={"xl/sharedStrings.xml": strings}, extra_types=SHARED_STRINGS
+    )
 
 
 # name -> (file name, builder, the rule that refuses it; None: any refusal)
@@ -120,6 +149,8 @@ HOSTILE: dict[str, tuple[str, Callable[[], bytes], str | None]] = {
         "zip_size",
     ),
     "zip bomb by ratio": ("ratio.xlsx", lambda: raw_xlsx(bomb_sheet()), "zip_ratio"),
+    "210,000 styles": ("styles.xlsx", styles_bomb, "xml_elements"),
+    "a long string shared by 100,000 cells": ("shared.xlsx", shared_long_string, "no_header"),
     "DTD with entities": (
         "dtd.xlsx",
         lambda: raw_xlsx(long_sheet([(*ROW, 1.0)], doctype=DTD).replace(">2024-09<", ">&b;<")),

@@ -11,7 +11,8 @@ refuses the package when it:
   compression ratio exceeds MAX_RATIO (a zip bomb is judged by its directory, never inflated;
   Python's zipfile never inflates a part beyond the size its directory declares);
 - has a sheet that declares (`<dimension ref=…>`) or holds a cell beyond MAX_ROWS rows or
-  MAX_COLUMNS columns, or more than MAX_CELLS cells in all.
+  MAX_COLUMNS columns, more than MAX_CELLS cells in all, or a part of more than
+  MAX_PART_ELEMENTS other elements (styles, shared strings, merged ranges).
 
 It returns each sheet's name and the extent of the cells that hold a value, so that the reader
 builds rows for that extent only, never for a range the file merely declares. Refusals are
@@ -40,6 +41,10 @@ MAX_MEMBERS = 1000
 MAX_ROWS = 10_000  # a sheet's rows; a year of the long table for 34 provinces fits
 MAX_COLUMNS = 200
 MAX_CELLS = 1_000_000  # cells written in all the sheets of a workbook
+# XML elements of a part other than a sheet's cells (styles, shared strings, merged ranges…):
+# openpyxl builds an object of each (a million styles took 25 s and 1.9 GB)
+MAX_PART_ELEMENTS = 200_000
+_CELL_TAGS = frozenset(("row", "c", "v", "f", "is", "t"))
 
 _MAIN_TYPES = (
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
@@ -99,9 +104,10 @@ class _Part(ContentHandler):
     """Reads what the checks need from one XML part while it streams past: content types, the
     workbook's sheets and relationships, and a worksheet's extent."""
 
-    def __init__(self, worksheet: bool, cells_before: int):
+    def __init__(self, part: str, worksheet: bool, cells_before: int):
         super().__init__()
-        self.worksheet = worksheet
+        self.part, self.worksheet = part, worksheet
+        self.elements = 0  # elements other than a sheet's cells
         self.types: list[tuple[str, str]] = []  # ([Content_Types].xml) part name or .ext, type
         self.sheets: list[tuple[str, str]] = []  # (workbook) name, relationship id
         self.targets: dict[str, str] = {}  # (relationships) id -> target
@@ -112,6 +118,10 @@ class _Part(ContentHandler):
 
     def startElement(self, name: str, attrs) -> None:  # noqa: N802 (SAX's name)
         tag = _local(name)
+        if not (self.worksheet and tag in _CELL_TAGS):
+            self.elements += 1
+            if self.elements > MAX_PART_ELEMENTS:
+                raise Refusal("xml_elements", part=self.part, limit=MAX_PART_ELEMENTS)
         if tag in ("Default", "Override"):
             key = attrs.get("PartName") or "." + attrs.get("Extension", "")
             self.types.append((key, attrs.get("ContentType", "")))
@@ -207,7 +217,7 @@ def check_xlsx(data: bytes) -> list[Sheet]:
         names = set(zf.namelist())
         if "[Content_Types].xml" not in names:
             raise Refusal("file_type", detail="no [Content_Types].xml")
-        types = _parse(zf, "[Content_Types].xml", _Part(False, 0)).types
+        types = _parse(zf, "[Content_Types].xml", _Part("[Content_Types].xml", False, 0)).types
         for _, content_type in types:
             if any(t in content_type.lower() for t in _MACRO_TYPES):
                 raise Refusal("macros", part=content_type)
@@ -218,9 +228,9 @@ def check_xlsx(data: bytes) -> list[Sheet]:
         # the sheets, then every XML part parsed once (DTDs refused), the sheets measured
         base = posixpath.dirname(main)
         rels = posixpath.join(base, "_rels", posixpath.basename(main) + ".rels")
-        targets = _parse(zf, rels, _Part(False, 0)).targets if rels in names else {}
+        targets = _parse(zf, rels, _Part(rels, False, 0)).targets if rels in names else {}
         parts = {}
-        for name, rid in _parse(zf, main, _Part(False, 0)).sheets:
+        for name, rid in _parse(zf, main, _Part(main, False, 0)).sheets:
             target = targets.get(rid, "")
             part = target.lstrip("/") if target.startswith("/") else posixpath.join(base, target)
             parts[name] = posixpath.normpath(part)
@@ -234,7 +244,7 @@ def check_xlsx(data: bytes) -> list[Sheet]:
             if not (worksheet or xml):
                 continue
             try:
-                measured[part] = h = _parse(zf, part, _Part(worksheet, cells))
+                measured[part] = h = _parse(zf, part, _Part(part, worksheet, cells))
             except Refusal as r:
                 r.sheet = sheet_of.get(part, "")
                 raise

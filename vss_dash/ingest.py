@@ -142,6 +142,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                 "Part “{part}” declares a DTD or entities, which are not allowed."),
     "sheet_size": ("Trang tính vượt quá giới hạn {rows} dòng × {columns} cột.",
                    "The sheet reaches beyond the limit of {rows} rows × {columns} columns."),
+    "xml_elements": ("Phần “{part}” có hơn {limit} phần tử XML.",
+                     "Part “{part}” holds over {limit} XML elements."),
     "too_many_cells": ("Sổ tính có hơn {limit} ô.", "The workbook holds over {limit} cells."),
     "too_many_rows": ("Tệp có hơn {limit} dòng.", "The file has over {limit} rows."),
     "too_many_columns": ("Dòng có {n} cột, quá giới hạn {limit}.",
@@ -442,22 +444,28 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 MAX_CELL_CHARS = 5_000  # a longer text cell refuses the file (Excel's own limit is 32,767)
-Sheet = tuple[str, list[list[Cell]], list[Finding]]  # name, rows of cells, findings on the way
+Sheet = tuple[str, Iterable[Sequence[object]]]  # a sheet's name and its rows as read
 
 
-def _grid(sheet: str, raw: Iterable[Sequence[object]]) -> tuple[list[list[Cell]], list[Finding]]:
-    """Rows of clean cells; a text over MAX_CELL_CHARS is an error and is cut short, so that
-    nothing after this spends time on it."""
-    rows, found = [], []
+def _grid(reader: _Reader, raw: Iterable[Sequence[object]]) -> list[list[Cell]]:
+    """Rows of clean cells. A text over MAX_CELL_CHARS is an error and is cut short before it
+    is cleaned, and each distinct text is cleaned once: a long string that a million cells
+    share costs its length once, not a million times."""
+    rows, texts = [], {}
     for i, raw_row in enumerate(raw, 1):
-        row = [_clean(v) for v in raw_row]
-        for j, c in enumerate(row):
-            if isinstance(c, str) and len(c) > MAX_CELL_CHARS:
-                found.append(finding("error", "long_text", sheet, i, column_letter(j), n=len(c),
-                                     limit=MAX_CELL_CHARS, text=c))  # fmt: skip
-                row[j] = echo(c)
+        row = []
+        for j, v in enumerate(raw_row):
+            if not isinstance(v, str):
+                row.append(_clean(v))
+                continue
+            if len(v) > MAX_CELL_CHARS:
+                reader.add("error", "long_text", i, _Column(j, ""), n=len(v),
+                           limit=MAX_CELL_CHARS, text=v)  # fmt: skip
+            if v not in texts:
+                texts[v] = echo(v) if len(v) > MAX_CELL_CHARS else _clean(v)
+            row.append(texts[v])
         rows.append(row)
-    return rows, found
+    return rows
 
 
 def _csv_rows(text: str) -> Iterator[list[str]]:
@@ -498,17 +506,21 @@ def _xlsx_sheets(data: bytes, extents: list[filecheck.Sheet]) -> Iterator[Sheet]
         for ws in wb.worksheets:
             s = size.get(ws.title)
             if s is None or not s.rows or not s.columns:
-                yield ws.title, [], []  # no cell holds a value (or not a sheet filecheck saw)
+                yield ws.title, []  # no cell holds a value (or not a sheet filecheck saw)
                 continue
-            try:
-                raw = ws.iter_rows(max_row=s.rows, max_col=s.columns, values_only=True)
-                rows, found = _grid(ws.title, raw)
-            except Exception as e:
-                detail = f"{type(e).__name__}: {e}"
-                raise _Refused(finding("error", "file_type", ws.title, detail=detail)) from e
-            yield ws.title, rows, found
+            raw = ws.iter_rows(max_row=s.rows, max_col=s.columns, values_only=True)
+            yield ws.title, _guarded(ws.title, raw)
     finally:
         wb.close()
+
+
+def _guarded(sheet: str, rows: Iterator[Sequence[object]]) -> Iterator[Sequence[object]]:
+    """openpyxl's rows, whatever it raises on a malformed cell turned into a refusal."""
+    try:
+        yield from rows
+    except Exception as e:
+        detail = f"{type(e).__name__}: {e}"
+        raise _Refused(finding("error", "file_type", sheet, detail=detail)) from e
 
 
 def _sheets(data: bytes, file_name: str) -> tuple[Iterator[Sheet], list[str], str]:
@@ -535,8 +547,7 @@ def _sheets(data: bytes, file_name: str) -> tuple[Iterator[Sheet], list[str], st
         names = [s.name for s in extents if s.rows]
         return _xlsx_sheets(data, extents), names, ""
     text, encoding = decode(data)
-    rows, found = _grid("", _csv_rows(text))
-    return iter([("", rows, found)]), [""], encoding
+    return iter([("", _csv_rows(text))]), [""], encoding
 
 
 # ---------------------------------------------------------------- numbers, units, periods
@@ -1306,10 +1317,9 @@ def read_path(path: Path, **kw) -> Report:
 def _read_sheets(report: Report, sheets: Iterator[Sheet], nonempty: list[str], period, frames,
                  max_jump_pct, today: date) -> None:  # fmt: skip
     """Read the first sheet that holds a table; the others are named in a warning."""
-    for name, rows, found in sheets:
+    for name, raw in sheets:
         reader = _Reader(name, today)
-        for f in found:
-            reader.keep(f)
+        rows = _grid(reader, raw)
         if (long := _long_header(rows)) is not None:
             report.shape = "long"
             _read_long(reader, rows, *long, period)
