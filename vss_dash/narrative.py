@@ -1,0 +1,619 @@
+"""The briefing as words and numbers, without a screen: one `Deck` for a quarter (every slide's
+KPIs, chart data, table, map data and speaker notes) and the press-release draft. Pure; the
+PowerPoint writer (pptx_deck.py), the press release (press.py) and the CLI read it.
+
+Every number here comes from a function of the data layer (metrics, briefing, projection,
+watch) and is formatted by i18n exactly as the slides show it; no sentence carries a number of
+its own. Figures keep their status: a published figure says so, a demo figure says so.
+
+Strings are in `_S` (vi/en), kept here until the lead folds them into i18n.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+
+from vss_dash import briefing, catalog, charts, geo, i18n, metrics, projection
+
+# --- strings (vi/en) that i18n does not have yet ---------------------------------------------
+
+_S: dict[str, dict[str, str]] = {
+    "shows_headline": {
+        "vi": "Trang này trình bày kết quả chủ yếu của toàn ngành đến {date} ({quarter}).",
+        "en": "This slide shows the sector's headline results as of {date} ({quarter}).",
+    },
+    "kpi_line": {
+        "vi": "{label}: {value}, {change} so với cùng kỳ năm trước{tag}.",
+        "en": "{label}: {value}, {change} on the same month a year earlier{tag}.",
+    },
+    "kpi_line_nochange": {"vi": "{label}: {value}{tag}.", "en": "{label}: {value}{tag}."},
+    "target_gap": {
+        "vi": "So với mục tiêu năm {year} ({source}) là {target}: {gap}.",
+        "en": "Against the {year} target ({source}) of {target}: {gap}.",
+    },
+    "plan_gap": {
+        "vi": "Số thu đạt {completion} kế hoạch năm ({plan}); so với lộ trình kế hoạch: {gap}.",
+        "en": "Revenue is {completion} of the annual plan ({plan}); against the plan path: {gap}.",
+    },
+    "lagging": {
+        "vi": "Địa phương cần quan tâm ({reason}): {places}.",
+        "en": "Localities that lag ({reason}): {places}.",
+    },
+    "place_value": {"vi": "{name} {value}", "en": "{name} {value}"},
+    "shows_map": {
+        "vi": "Bản đồ tô màu {label} của {n} tỉnh, thành phố đến {date}; cả nước {value}, "
+        "{change} so với cùng kỳ năm trước{tag}.",
+        "en": "The map colours {label} in the {n} provinces as of {date}; nationwide {value}, "
+        "{change} on the same month a year earlier{tag}.",
+    },
+    "map_above": {
+        "vi": "{k} trên {n} tỉnh, thành phố cao hơn mức cả nước.",
+        "en": "{k} of the {n} provinces are above the national rate.",
+    },
+    "map_best": {"vi": "Cao nhất: {places}.", "en": "Highest: {places}."},
+    "map_worst": {"vi": "Thấp nhất: {places}.", "en": "Lowest: {places}."},
+    "shows_plan": {
+        "vi": "Biểu đồ: {label} từng tháng năm {year}{ytd} so với cùng kỳ năm trước{path}.",
+        "en": "The chart: {label} month by month in {year}{ytd} against the same months a year "
+        "earlier{path}.",
+    },
+    "ytd_paren": {"vi": " (lũy kế từ đầu năm)", "en": " (year to date)"},
+    "shows_plan_path": {"vi": " và lộ trình kế hoạch", "en": " and the plan path"},
+    "plan_value": {
+        "vi": "Đến {date}: {value}, {change} so với cùng kỳ năm trước{tag}.",
+        "en": "As of {date}: {value}, {change} on the same month a year earlier{tag}.",
+    },
+    "plan_completion": {
+        "vi": "{kind} {plan}; đã đạt {completion}.",
+        "en": "{kind} {plan}; {completion} reached so far.",
+    },
+    "plan_path_gap": {
+        "vi": "So với lộ trình kế hoạch tại thời điểm này: {gap}.",
+        "en": "Against the plan path at this point: {gap}.",
+    },
+    "projection_line": {
+        "vi": "Nếu giữ đà hiện tại, dự báo cuối năm {value} (khoảng {low} – {high}): {verdict}.",
+        "en": "At the current pace the year ends at {value} (range {low} – {high}): {verdict}.",
+    },
+    "completion_lag": {
+        "vi": "Tỉnh có tỷ lệ hoàn thành kế hoạch thấp nhất: {places}.",
+        "en": "Provinces furthest behind their plan: {places}.",
+    },
+    "shows_watch": {
+        "vi": "Danh sách các địa phương cần chỉ đạo đến {date}, theo từng nội dung, "
+        "mỗi nội dung tối đa {k} tỉnh có mức chênh lệch lớn nhất.",
+        "en": "The localities that need direction as of {date}, by reason, at most {k} per "
+        "reason, the largest gap first.",
+    },
+    "watch_none": {
+        "vi": "Không có địa phương nào vượt ngưỡng cảnh báo.",
+        "en": "No locality crosses a threshold.",
+    },
+    "watch_reason": {
+        "vi": "{reason} (cả nước {national}): {places}.",
+        "en": "{reason} (nationwide {national}): {places}.",
+    },
+    "watch_place": {
+        "vi": "{name} {value} ({trend} so với cùng kỳ)",
+        "en": "{name} {value} ({trend} year on year)",
+    },
+    "shows_benefits": {
+        "vi": "Kết quả giải quyết chế độ, chính sách lũy kế từ đầu năm đến {date}.",
+        "en": "Benefits paid, year to date, as of {date}.",
+    },
+    "shows_closing": {
+        "vi": "Trang cuối nêu nguồn và tình trạng số liệu năm {year} đến {date}.",
+        "en": "The last slide gives the sources and the status of the {year} data as of {date}.",
+    },
+    "status_share": {"vi": "{status}: {share}.", "en": "{status}: {share}."},
+    "demo_warning": {
+        "vi": "Lưu ý khi trình bày: số liệu minh họa không phải số liệu thật, không được "
+        "trích dẫn như số liệu của ngành.",
+        "en": "When presenting: demo figures are not real figures and must not be quoted as "
+        "the sector's.",
+    },
+    "tag_published": {"vi": " [số liệu công bố]", "en": " [published figure]"},
+    "tag_demo": {"vi": " [minh họa]", "en": " [demo]"},
+    "tag_reported": {"vi": " [số liệu báo cáo]", "en": " [reported figure]"},
+    "and": {"vi": " và ", "en": " and "},
+    "res_28_nq_tw_2018": {"vi": "Nghị quyết 28-NQ/TW", "en": "Resolution 28-NQ/TW"},
+    "res_01_nq_cp_2023": {"vi": "Nghị quyết 01/NQ-CP", "en": "Resolution 01/NQ-CP"},
+    "assigned_target": {"vi": "chỉ tiêu được giao", "en": "the assigned target"},
+    "gap_above": {"vi": "vượt {gap}", "en": "{gap} above it"},
+    "gap_below": {"vi": "còn thiếu {gap}", "en": "{gap} short"},
+    "month_short": {"vi": "T{m}", "en": "{mon}"},
+    "unit_million_persons": {"vi": "triệu người", "en": "million persons"},
+    "unit_trillion_vnd": {"vi": "nghìn tỷ đồng", "en": "VND trillion"},
+    "unit_percent": {"vi": "%", "en": "%"},
+    "lowest_chart": {
+        "vi": "{n} tỉnh thấp nhất (%)",
+        "en": "The {n} lowest provinces (%)",
+    },
+}
+
+# resolution targets are named by their source; other plan rows are "the assigned target"
+TARGET_SOURCES = ("res_28_nq_tw_2018", "res_01_nq_cp_2023")
+COVERAGE = ("si_coverage_rate", "hi_coverage_rate", "ui_coverage_rate")
+
+
+def s(key: str, lang: str, **fmt) -> str:
+    return _S[key][i18n.normalize_lang(lang)].format(**fmt)
+
+
+def tag(status: str | None, lang: str) -> str:
+    """The status marker that follows a figure in text: published, reported or demo."""
+    return s(f"tag_{status if status in ('published', 'reported') else 'demo'}", lang)
+
+
+def lower_first(text: str) -> str:
+    """ "Tỷ lệ bao phủ BHXH" -> "tỷ lệ bao phủ BHXH": mid-sentence, acronyms kept."""
+    return text[:1].lower() + text[1:]
+
+
+def fv(measure: str, value: float | None, lang: str) -> str:
+    return i18n.format_value(value, catalog.get(measure).unit, lang)
+
+
+def join(items: list[str], lang: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + s("and", lang) + items[-1]
+
+
+# --- the deck ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kpi:
+    measure: str
+    label: str
+    value: float | None
+    text: str  # formatted as on the slide
+    change: float | None
+    change_kind: str
+    change_text: str  # "+5,84%", "+2,24 điểm %"
+    status: str | None
+    good: str | None  # catalogue direction: "up", "down" or None
+    source_id: str | None = None
+
+    @property
+    def better(self) -> bool | None:
+        if self.change is None or not self.good or self.change == 0:
+            return None
+        return (self.change > 0) == (self.good == "up")
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: list[float | None]  # in the chart's unit (scaled: millions, trillions)
+    colour: str
+    dash: bool = False
+
+
+@dataclass(frozen=True)
+class Chart:
+    kind: str  # "line" or "bar"
+    categories: list[str]
+    series: list[Series]
+    unit: str  # axis title
+    decimals: int
+
+
+@dataclass
+class SlideData:
+    number: int
+    kind: str
+    title: str
+    subtitle: str
+    kpis: list[Kpi] = field(default_factory=list)
+    chart: Chart | None = None
+    table: list[list[str]] | None = None  # header row first
+    map_table: pl.DataFrame | None = None  # metrics.province_table, for the map picture
+    map_national: float | None = None
+    bullets: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    demo: bool = False
+
+
+@dataclass
+class Deck:
+    quarter: briefing.Quarter
+    lang: str
+    public: bool
+    period: date
+    demo: bool  # any figure shown is demo data
+    slides: list[SlideData]
+
+    @property
+    def stem(self) -> str:
+        """File name stem: vss_briefing_<quarter>_<lang>[_public][_demo]."""
+        return (
+            f"vss_briefing_{self.quarter.key}_{self.lang}"
+            + ("_public" if self.public else "")
+            + ("_demo" if self.demo else "")
+        )
+
+
+def kpi_items(frames: metrics.Frames, measures: list[str], period: date, lang: str) -> list[Kpi]:
+    snap = metrics.snapshot(frames, measures, period)
+    out = []
+    for r in snap.iter_rows(named=True):
+        m = catalog.get(r["measure"])
+        out.append(
+            Kpi(
+                m.id, m.label(lang), r["value"], fv(m.id, r["value"], lang), r["change"],
+                r["change_kind"], i18n.format_change(r["change"], lang, r["change_kind"]),
+                r["status"], m.good, r["source_id"],
+            )
+        )  # fmt: skip
+    return out
+
+
+def kpi_sentence(k: Kpi, lang: str) -> str:
+    if k.change is None:
+        return s("kpi_line_nochange", lang, label=k.label, value=k.text, tag=tag(k.status, lang))
+    return s(
+        "kpi_line", lang, label=k.label, value=k.text, change=k.change_text,
+        tag=tag(k.status, lang),
+    )  # fmt: skip
+
+
+def target_for(frames: metrics.Frames, measure: str, year: int) -> dict | None:
+    """The national target of `measure` for `year`, else the next later one, else the latest:
+    year, target, source_id."""
+    rows = frames.plans.filter(
+        (pl.col("measure") == measure) & (pl.col("layout") == "VN") & pl.col("target").is_not_null()
+    ).sort("year")
+    if not rows.height:
+        return None
+    later = rows.filter(pl.col("year") >= year)
+    pick = later.row(0, named=True) if later.height else rows.row(-1, named=True)
+    return {"year": pick["year"], "target": pick["target"], "source_id": pick["source_id"]}
+
+
+def target_source(source_id: str | None, lang: str) -> str:
+    return s(source_id if source_id in TARGET_SOURCES else "assigned_target", lang)
+
+
+def target_sentence(frames: metrics.Frames, k: Kpi, year: int, lang: str) -> str | None:
+    t = target_for(frames, k.measure, year)
+    if t is None or k.value is None:
+        return None
+    gap = k.value - t["target"]
+    gap_text = i18n.format_change(abs(gap), lang, "pp").lstrip("+")
+    return s(
+        "target_gap", lang, year=t["year"], source=target_source(t["source_id"], lang),
+        target=fv(k.measure, t["target"], lang),
+        gap=s("gap_above" if gap >= 0 else "gap_below", lang, gap=gap_text),
+    )  # fmt: skip
+
+
+def watch_places(rows: pl.DataFrame, lang: str) -> str:
+    return join(
+        [
+            s("place_value", lang, name=r["name"], value=_watch_value(r, lang))
+            for r in rows.iter_rows(named=True)
+        ],
+        lang,
+    )
+
+
+def _watch_value(r: dict, lang: str) -> str:
+    if r["value_kind"] == "mom_pct":
+        return i18n.format_change(r["value"], lang, "percent")
+    return fv(r["measure"], r["value"], lang)
+
+
+def _watch_national(r: dict, lang: str) -> str:
+    if r["value_kind"] == "mom_pct":
+        return i18n.format_change(r["national"], lang, "percent")
+    return fv(r["measure"], r["national"], lang)
+
+
+def _subtitle(quarter: briefing.Quarter, period: date, lang: str) -> str:
+    qlabel = i18n.t("quarter_label", lang, q=quarter.q, year=quarter.year)
+    return f"{qlabel} · {i18n.t('as_of', lang, date=i18n.format_date(period, lang))}"
+
+
+def build_deck(frames: metrics.Frames, quarter: briefing.Quarter, public: bool, lang: str) -> Deck:
+    """The deck of `quarter` as data and text: the same slides, in the same order, as the
+    briefing page (briefing.slides)."""
+    period = quarter.end
+    date_text = i18n.format_date(period, lang)
+    qlabel = i18n.t("quarter_label", lang, q=quarter.q, year=quarter.year)
+    watch_rows = briefing.watch_rows(frames, period, public)
+    status = briefing.data_status(frames, period)
+    deck_demo = bool(status.get("demo"))
+    out = []
+    spec = briefing.slides(public)
+    for n, sl in enumerate(spec, start=1):
+        slide = SlideData(
+            n, sl.kind, i18n.t(f"slide_{sl.kind}", lang), _subtitle(quarter, period, lang)
+        )
+        builder = _BUILDERS[sl.kind]
+        builder(slide, frames, sl, period, lang, watch_rows=watch_rows, status=status,
+                date_text=date_text, qlabel=qlabel)  # fmt: skip
+        slide.demo = deck_demo
+        if deck_demo:
+            slide.notes.append(s("demo_warning", lang))
+        out.append(slide)
+    return Deck(quarter, i18n.normalize_lang(lang), public, period, deck_demo, out)
+
+
+def _headline(slide: SlideData, frames, sl, period, lang, *, watch_rows, date_text, qlabel, **_):
+    slide.kpis = kpi_items(frames, list(sl.measures), period, lang)
+    slide.notes.append(s("shows_headline", lang, date=date_text, quarter=qlabel))
+    by = {k.measure: k for k in slide.kpis}
+    for k in slide.kpis:
+        line = kpi_sentence(k, lang)
+        if k.measure in COVERAGE:
+            gap = target_sentence(frames, k, period.year, lang)
+            line += f" {gap}" if gap else ""
+        slide.notes.append(line)
+    if "revenue_plan_completion" in by:
+        view = briefing.plan(frames, "revenue_collected", period)
+        if view.plan is not None and view.path_gap is not None:
+            slide.notes.append(
+                s(
+                    "plan_gap",
+                    lang,
+                    completion=by["revenue_plan_completion"].text,
+                    plan=fv("revenue_collected", view.plan, lang),
+                    gap=i18n.format_change(view.path_gap, lang, "pp"),
+                )  # fmt: skip
+            )
+    for reason in ("low_si_coverage", "low_hi_coverage", "low_ui_coverage", "high_late_payment"):
+        rows = watch_rows.filter(pl.col("reason") == reason)
+        if rows.height:
+            slide.notes.append(
+                s(
+                    "lagging",
+                    lang,
+                    reason=lower_first(i18n.t(f"reason_{reason}", lang)),
+                    places=watch_places(rows, lang),
+                )  # fmt: skip
+            )
+
+
+def _map(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
+    measure = briefing.MAP_MEASURE
+    layout = geo.layout_for_period(period)
+    table = metrics.province_table(frames, measure, layout, period)
+    national = metrics.value_at(frames, measure, "VN", geo.NATIONAL, period)
+    slide.map_table, slide.map_national = table, national
+    k = kpi_items(frames, [measure], period, lang)[0]
+    slide.kpis = [k]
+    n = table.height
+    slide.notes.append(
+        s(
+            "shows_map",
+            lang,
+            label=lower_first(k.label) if lang == "vi" else k.label,
+            n=n,
+            date=date_text,
+            value=k.text,
+            change=k.change_text,
+            tag=tag(k.status, lang),
+        )  # fmt: skip
+    )
+    gap = target_sentence(frames, k, period.year, lang)
+    if gap:
+        slide.notes.append(gap)
+    above = metrics.count_above_national(frames, measure, period)
+    slide.notes.append(s("map_above", lang, k=above, n=n))
+
+    def places(rows: pl.DataFrame) -> str:
+        return join(
+            [
+                s("place_value", lang, name=r["name"], value=fv(measure, r["value"], lang))
+                for r in rows.iter_rows(named=True)
+            ],
+            lang,
+        )
+
+    ranked = table.filter(pl.col("value").is_not_null()).sort("value", descending=True)
+    slide.notes.append(s("map_best", lang, places=places(ranked.head(3))))
+    lowest = ranked.tail(10).reverse()
+    slide.notes.append(s("map_worst", lang, places=places(lowest.head(3))))
+    slide.chart = Chart(
+        "bar",
+        lowest.get_column("name").to_list(),
+        [Series(k.label, [round(v, 2) for v in lowest.get_column("value")], charts.PALETTE[0])],
+        s("lowest_chart", lang, n=lowest.height),
+        2,
+    )
+
+
+_SCALE = {"persons": (1e6, "unit_million_persons", 2), "billion_vnd": (1e3, "unit_trillion_vnd", 1)}
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def plan_chart_data(view: projection.PlanView, lang: str) -> Chart:
+    """The plan chart's data for a native chart: 12 months, actual (to the period), the same
+    months a year earlier, the plan path where the measure has one; values in millions of
+    persons or trillions of VND."""
+    unit = catalog.get(view.measure).unit
+    factor, unit_key, decimals = _SCALE.get(unit, (1.0, "unit_percent", 2))
+    months = [metrics.month_end(date(view.period.year, mo, 1)) for mo in range(1, 13)]
+
+    def by_month(df: pl.DataFrame | None, col: str = "value") -> list[float | None]:
+        if df is None:
+            return [None] * 12
+        got = dict(zip(df.get_column("period"), df.get_column(col), strict=True))
+        return [round(got[p] / factor, 3) if got.get(p) is not None else None for p in months]
+
+    series = [
+        Series(i18n.t("actual", lang), by_month(view.actual), charts.PALETTE[0]),
+        Series(i18n.t("last_year", lang), by_month(view.last_year), "#6B6B6B", dash=True),
+    ]
+    if view.path is not None:
+        series.append(
+            Series(i18n.t("plan_path", lang), by_month(view.path, "path"), charts.PALETTE[1], True)
+        )
+    cats = [s("month_short", lang, m=p.month, mon=_MONTHS_EN[p.month - 1]) for p in months]
+    return Chart("line", cats, series, s(unit_key, lang), decimals)
+
+
+_COMPLETION = {
+    "revenue_collected": "revenue_plan_completion",
+    "si_participants": "si_plan_completion",
+}
+
+
+def _plan(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
+    measure = sl.measures[0]
+    view = briefing.plan(frames, measure, period)
+    k = kpi_items(frames, [measure], period, lang)[0]
+    slide.kpis = [k]
+    slide.chart = plan_chart_data(view, lang)
+    slide.notes.append(
+        s(
+            "shows_plan",
+            lang,
+            label=k.label,
+            year=period.year,
+            ytd=s("ytd_paren", lang) if catalog.get(measure).kind == "ytd_flow" else "",
+            path=s("shows_plan_path", lang) if view.path is not None else "",
+        )  # fmt: skip
+    )
+    slide.notes.append(
+        s(
+            "plan_value",
+            lang,
+            date=date_text,
+            value=k.text,
+            change=k.change_text,
+            tag=tag(k.status, lang),
+        )  # fmt: skip
+    )
+    if view.plan is not None:
+        completion = i18n.format_percent(view.completion, lang, 1)
+        slide.notes.append(
+            s(
+                "plan_completion",
+                lang,
+                kind=i18n.t(f"{view.plan_source}_kpi", lang),
+                plan=fv(measure, view.plan, lang),
+                completion=completion,
+            )  # fmt: skip
+        )
+        slide.bullets.append(
+            f"{i18n.t(f'{view.plan_source}_kpi', lang)}: {fv(measure, view.plan, lang)}"
+        )
+        slide.bullets.append(f"{i18n.t('completion_kpi', lang)}: {completion}")
+    if view.path_gap is not None:
+        slide.notes.append(
+            s("plan_path_gap", lang, gap=i18n.format_change(view.path_gap, lang, "pp"))
+        )
+    p = view.projection
+    if p is not None and view.verdict:
+        slide.notes.append(
+            s(
+                "projection_line",
+                lang,
+                value=fv(measure, p.year_end, lang),
+                low=fv(measure, p.low, lang),
+                high=fv(measure, p.high, lang),
+                verdict=i18n.t(f"verdict_{view.verdict}", lang).lower(),
+            )  # fmt: skip
+        )
+        slide.bullets.append(f"{i18n.t('projection', lang)}: {fv(measure, p.year_end, lang)}")
+    comp = _COMPLETION.get(measure)
+    if comp:
+        lag = completion_laggards(frames, comp, period)
+        if lag.height:
+            slide.notes.append(
+                s("completion_lag", lang, places=join([
+                    s("place_value", lang, name=r["name"], value=fv(comp, r["value"], lang))
+                    for r in lag.iter_rows(named=True)
+                ], lang))
+            )  # fmt: skip
+
+
+def completion_laggards(
+    frames: metrics.Frames, measure: str, period: date, n: int = 3
+) -> pl.DataFrame:
+    """The n provinces with the lowest plan completion at the period: geo_code, name, value."""
+    layout = geo.layout_for_period(period)
+    table = metrics.province_table(frames, measure, layout, period)
+    return table.filter(pl.col("value").is_not_null()).sort("value").head(n)
+
+
+def watch_table(rows: pl.DataFrame, lang: str) -> list[list[str]]:
+    """The watch slide's table: header, then one row per province; the reason is written once,
+    on its group's first row."""
+    header = [i18n.t(k, lang) for k in ("col_reason", "col_province", "col_value", "national")]
+    out, last = [header], None
+    for r in rows.iter_rows(named=True):
+        reason = i18n.t(f"reason_{r['reason']}", lang)
+        out.append([
+            reason if reason != last else "", r["name"], _watch_value(r, lang),
+            _watch_national(r, lang),
+        ])  # fmt: skip
+        last = reason
+    return out
+
+
+def _watch(slide: SlideData, frames, sl, period, lang, *, watch_rows, date_text, **_):
+    slide.table = watch_table(watch_rows, lang)
+    slide.notes.append(s("shows_watch", lang, date=date_text, k=3))
+    if not watch_rows.height:
+        slide.notes.append(s("watch_none", lang))
+    for reason in watch_rows.get_column("reason").unique(maintain_order=True):
+        rows = watch_rows.filter(pl.col("reason") == reason)
+        first = rows.row(0, named=True)
+        places = [
+            s(
+                "watch_place",
+                lang,
+                name=r["name"],
+                value=_watch_value(r, lang),
+                trend=i18n.format_change(r["trend"], lang, r["trend_kind"]),
+            )  # fmt: skip
+            if r["trend"] is not None
+            else s("place_value", lang, name=r["name"], value=_watch_value(r, lang))
+            for r in rows.iter_rows(named=True)
+        ]
+        slide.notes.append(
+            s(
+                "watch_reason",
+                lang,
+                reason=i18n.t(f"reason_{reason}", lang),
+                national=_watch_national(first, lang),
+                places=join(places, lang),
+            )  # fmt: skip
+        )
+
+
+def _benefits(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
+    slide.kpis = kpi_items(frames, list(sl.measures), period, lang)
+    slide.notes.append(s("shows_benefits", lang, date=date_text))
+    slide.notes.extend(kpi_sentence(k, lang) for k in slide.kpis)
+
+
+def _closing(slide: SlideData, frames, sl, period, lang, *, status, date_text, **_):
+    slide.notes.append(s("shows_closing", lang, year=period.year, date=date_text))
+    for st in ("published", "reported", "demo"):
+        if st in status:
+            label = i18n.t({"published": "published_badge", "reported": "reported_badge"}.get(
+                st, "demo_badge"), lang)  # fmt: skip
+            share = i18n.format_percent(100 * status[st], lang, 1)
+            slide.notes.append(s("status_share", lang, status=label, share=share))
+            slide.bullets.append(f"{label}: {share}")
+    if status.get("demo"):
+        slide.bullets.append(i18n.t("demo_notice", lang))
+
+
+_BUILDERS = {
+    "headline": _headline,
+    "map": _map,
+    "plan_revenue": _plan,
+    "plan_participants": _plan,
+    "watch": _watch,
+    "benefits": _benefits,
+    "closing": _closing,
+}
