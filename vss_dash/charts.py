@@ -7,6 +7,7 @@ blindness; every line also has its own dash pattern, so no series is told apart 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date
 
 import plotly.colors as pc
@@ -36,8 +37,244 @@ def _base_layout(fig: go.Figure, height: int) -> go.Figure:
     return fig
 
 
+# ---------------------------------------------------------------- provenance on time charts
+
+# The one place for how a value's status looks on a time chart. A published figure is a dark
+# filled diamond with a white rim (it reads on every line colour, and by shape, not colour, for
+# colour-blind readers); a demo month is a small open circle on its line, so a stretch of demo
+# between two published points is visibly made of demo months; a reported month is a small dot.
+PUBLISHED_MARKER = dict(
+    symbol="diamond", size=12, color="#1F2430", line=dict(color="white", width=1.5)
+)
+POINT_MARKER = {  # status -> (symbol, size) of the month's marker on its own line
+    "demo": ("circle-open", 6),
+    "reported": ("circle", 6),
+    "published": ("circle", 1),  # drawn over by PUBLISHED_MARKER
+}
+EVENT_LINE = dict(color="#5F6673", width=1, dash="dot")
+EVENT_FONT = dict(size=11, color="#3D4350")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What a time chart shows besides its values: where published figures came from, what else
+    was published for them, and the dated events on its time axis. Any part may be None.
+
+    sources: source_id, publisher, date (the store's sources table).
+    alternatives: period, layout, geo_code, measure, value, role, publisher
+    (published.alternatives).
+    events: date, label_vi, label_en, source (published.events).
+    layout, geo_code: the place a chart of one place shows (series with their own columns of
+    layout and geo_code use those)."""
+
+    sources: pl.DataFrame | None = None
+    alternatives: pl.DataFrame | None = None
+    events: pl.DataFrame | None = None
+    layout: str = "VN"
+    geo_code: str = "VN"
+
+    def source_text(self, source_id: str | None, lang: str) -> str:
+        """ "Công bố: <publisher>, <date>" for a published value's source."""
+        who, when = source_id or "?", None
+        if self.sources is not None and source_id:
+            hit = self.sources.filter(pl.col("source_id") == source_id)
+            if hit.height:
+                who = hit.item(0, "publisher") or hit.item(0, "title") or source_id
+                when = hit.item(0, "date")
+        return i18n.t("published_source", lang, who=who, date=i18n.format_date(when, lang))
+
+    def also(
+        self,
+        measure: str,
+        period: date,
+        lang: str,
+        layout: str | None = None,
+        geo_code: str | None = None,
+    ) -> str:
+        """ "Cũng công bố: …" for a value, or ""."""
+        if self.alternatives is None or not self.alternatives.height:
+            return ""
+        key = (period, layout or self.layout, geo_code or self.geo_code, measure)
+        items = self._alt_index().get(key, [])
+        return i18n.format_also_published(items, catalog.get(measure).unit, lang)
+
+    def _alt_index(self) -> dict:
+        index: dict[tuple, list] = {}
+        for r in self.alternatives.iter_rows(named=True):
+            key = (r["period"], r["layout"], r["geo_code"], r["measure"])
+            index.setdefault(key, []).append(
+                (r["value"], r["publisher"], r["role"] == "earlier estimate")
+            )
+        return index
+
+
+def _status_points(
+    fig: go.Figure,
+    df: pl.DataFrame,
+    measure: str | None,
+    unit: str,
+    lang: str,
+    prov: Provenance | None,
+    legend: set,
+) -> tuple[list[str], dict]:
+    """For a line's rows (period, value, and where known status, source_id, layout, geo_code):
+    each row's hover text (value, status, what else was published), the line's per-point marker,
+    and a trace of PUBLISHED_MARKER over its published rows, with the source in the hover.
+    `legend` holds the legend entries already drawn (one "Published figure" for the chart)."""
+    prov = prov or Provenance()
+    has_status = "status" in df.columns
+    statuses = df.get_column("status").to_list() if has_status else [None] * df.height
+    sources = (
+        df.get_column("source_id").to_list() if "source_id" in df.columns else [None] * df.height
+    )
+    layouts = df.get_column("layout").to_list() if "layout" in df.columns else [None] * df.height
+    codes = df.get_column("geo_code").to_list() if "geo_code" in df.columns else [None] * df.height
+    texts, pub_x, pub_y, pub_text = [], [], [], []
+    for period, value, status, sid, lay, code in zip(
+        df.get_column("period"),
+        df.get_column("value"),
+        statuses,
+        sources,
+        layouts,
+        codes,
+        strict=True,
+    ):
+        text = i18n.format_value(value, unit, lang)
+        if status is not None:
+            label = {"published": "published_badge", "reported": "reported_badge"}.get(
+                status, "demo_badge"
+            )
+            text += f" · {i18n.t(label, lang)}"
+        also = prov.also(measure, period, lang, lay, code) if measure else ""
+        if status == "published":
+            pub_x.append(period)
+            pub_y.append(value)
+            pub_text.append("<br>".join(x for x in (prov.source_text(sid, lang), also) if x))
+        elif also:
+            text += f"<br>{also}"
+        texts.append(text)
+    marker = None
+    if has_status:
+        marker = dict(
+            symbol=[POINT_MARKER.get(s, POINT_MARKER["demo"])[0] for s in statuses],
+            size=[POINT_MARKER.get(s, POINT_MARKER["demo"])[1] for s in statuses],
+        )
+    if pub_x:
+        name = i18n.t("published_badge", lang)
+        fig.add_trace(
+            go.Scatter(
+                x=pub_x,
+                y=pub_y,
+                mode="markers",
+                name=name,
+                legendgroup="published",
+                showlegend="published" not in legend,
+                marker=PUBLISHED_MARKER,
+                hovertext=pub_text,
+                hovertemplate="%{hovertext}<extra>◆</extra>",
+                legendrank=1001,
+            )
+        )
+        legend.add("published")
+    if has_status and "demo" in statuses and "demo" not in legend:
+        fig.add_trace(  # a legend entry only: what the open circles on the lines mean
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=i18n.t("demo_between", lang),
+                marker=dict(symbol="circle-open", size=8, color="#5F6673"),
+                hoverinfo="skip",
+                legendgroup="demo",
+                legendrank=1002,
+            )
+        )
+        legend.add("demo")
+    return texts, marker or {}
+
+
+def _event_groups(
+    events: pl.DataFrame, start: date, end: date, min_gap: float
+) -> list[tuple[date, list[dict]]]:
+    """Events within [start, end], one group a label: events on one day share a label, and so do
+    events closer than `min_gap` (a fraction of the range) to the group before them."""
+    span = max((end - start).days, 1)
+    groups: list[tuple[date, list[dict]]] = []
+    for r in events.sort("date").iter_rows(named=True):
+        if not (start <= r["date"] <= end):
+            continue
+        if groups and (r["date"] - groups[-1][0]).days / span < min_gap:
+            groups[-1][1].append(r)
+        else:
+            groups.append((r["date"], [r]))
+    return groups
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def add_events(
+    fig: go.Figure,
+    events: pl.DataFrame | None,
+    lang: str,
+    start: date,
+    end: date,
+    height: int = 380,
+    min_gap: float = 0.025,
+) -> go.Figure:
+    """A dotted vertical line and a short label for each event of `events` within [start, end]
+    (the chart's time range). Labels run up their line, one line of text per event, so events
+    of one day (the 2025 merger and the new Social Insurance Law) share a label without
+    overlapping; events closer than `min_gap` of the range share one label too. The full
+    label, date and source are in the label's hover."""
+    if events is None or not events.height:
+        return fig
+    col = "label_vi" if lang == "vi" else "label_en"
+    n = max(16, int((height - 90) / 6.6))  # characters that fit up the plot area
+    for day, group in _event_groups(events, start, end, min_gap):
+        fig.add_shape(
+            type="line", x0=day, x1=day, xref="x", y0=0, y1=1, yref="paper",
+            line=EVENT_LINE, layer="below",
+        )  # fmt: skip
+        fig.add_annotation(
+            x=day,
+            y=1,
+            xref="x",
+            yref="paper",
+            text="<br>".join(_short(r[col], n) for r in group),
+            hovertext="<br>".join(
+                i18n.t(
+                    "event_hover",
+                    lang,
+                    date=i18n.format_date(r["date"], lang),
+                    label=r[col],
+                    source=r["source"],
+                )
+                for r in group
+            ),  # fmt: skip
+            showarrow=False,
+            textangle=-90,
+            xanchor="right",
+            yanchor="top",
+            align="right",
+            font=EVENT_FONT,
+            bgcolor="rgba(255,255,255,0.75)",
+        )
+    return fig
+
+
+def _range(periods) -> tuple[date, date] | None:
+    values = [p for p in periods if p is not None]
+    return (min(values), max(values)) if values else None
+
+
 def trend_lines(
-    history: pl.DataFrame, lang: str, targets: pl.DataFrame | None = None, height: int = 380
+    history: pl.DataFrame,
+    lang: str,
+    targets: pl.DataFrame | None = None,
+    height: int = 380,
+    prov: Provenance | None = None,
 ) -> go.Figure:
     """Lines over time, one per measure.
 
@@ -48,21 +285,26 @@ def trend_lines(
     fig = go.Figure()
     measures = history.get_column("measure").unique(maintain_order=True).to_list()
     unit = catalog.get(measures[0]).unit if measures else "count"
+    legend: set = set()
     for i, mid in enumerate(measures):
         m = catalog.get(mid)
         df = history.filter(pl.col("measure") == mid).sort("period")
-        texts = [i18n.format_value(v, m.unit, lang) for v in df.get_column("value")]
+        colour = PALETTE[i % len(PALETTE)]
+        idx = len(fig.data)
+        texts, marker = _status_points(fig, df, mid, m.unit, lang, prov, legend)
         fig.add_trace(
             go.Scatter(
                 x=df.get_column("period").to_list(),
                 y=df.get_column("value").to_list(),
                 name=m.label(lang),
-                mode="lines",
-                line=dict(color=PALETTE[i % len(PALETTE)], dash=DASHES[i % len(DASHES)], width=3),
+                mode="lines+markers" if marker else "lines",
+                line=dict(color=colour, dash=DASHES[i % len(DASHES)], width=3),
+                marker=dict(color=colour, **marker),
                 customdata=texts,
                 hovertemplate="%{customdata}<extra>" + m.label(lang) + "</extra>",
             )
         )
+        _line_first(fig, idx)
         if targets is not None:
             tg = targets.filter(pl.col("measure") == mid)
             for row in tg.iter_rows(named=True):
@@ -92,30 +334,56 @@ def trend_lines(
     if unit == "percent":
         fig.update_yaxes(ticksuffix="%", range=[0, 100])
     _month_axis(fig, history.get_column("period"), lang)
+    if (span := _range(history.get_column("period"))) and prov is not None:
+        add_events(fig, prov.events, lang, *span, height=height)
     fig.update_layout(separators=",." if lang == "vi" else ".,")
     return _base_layout(fig, height)
 
 
-def series_lines(df: pl.DataFrame, unit: str, lang: str, height: int = 360) -> go.Figure:
-    """Lines from a long frame with columns series, period, value; one line per series."""
+def _line_first(fig: go.Figure, idx: int) -> None:
+    """Move the trace just added (a line) before the traces added since position `idx` (its
+    published markers), so the markers are drawn on top and the legend lists the line first."""
+    if len(fig.data) - 1 > idx:
+        traces = list(fig.data)
+        fig.data = traces[:idx] + [traces[-1]] + traces[idx:-1]
+
+
+def series_lines(
+    df: pl.DataFrame,
+    unit: str,
+    lang: str,
+    height: int = 360,
+    prov: Provenance | None = None,
+    measure: str | None = None,
+) -> go.Figure:
+    """Lines from a long frame with columns series, period, value; one line per series. With
+    status (and source_id, layout, geo_code) columns, published values are marked and demo
+    months shown as such; `measure` names what else was published for a value."""
     fig = go.Figure()
+    legend: set = set()
     for i, name in enumerate(df.get_column("series").unique(maintain_order=True)):
         part = df.filter(pl.col("series") == name).sort("period")
-        texts = [i18n.format_value(v, unit, lang) for v in part.get_column("value")]
+        colour = PALETTE[i % len(PALETTE)]
+        idx = len(fig.data)
+        texts, marker = _status_points(fig, part, measure, unit, lang, prov, legend)
         fig.add_trace(
             go.Scatter(
                 x=part.get_column("period").to_list(),
                 y=part.get_column("value").to_list(),
                 name=name,
-                mode="lines",
-                line=dict(color=PALETTE[i % len(PALETTE)], dash=DASHES[i % len(DASHES)], width=3),
+                mode="lines+markers" if marker else "lines",
+                line=dict(color=colour, dash=DASHES[i % len(DASHES)], width=3),
+                marker=dict(color=colour, **marker),
                 customdata=texts,
                 hovertemplate="%{customdata}<extra>" + name + "</extra>",
             )
         )
+        _line_first(fig, idx)
     if unit == "percent":
         fig.update_yaxes(ticksuffix="%")
     _month_axis(fig, df.get_column("period"), lang)
+    if (span := _range(df.get_column("period"))) and prov is not None:
+        add_events(fig, prov.events, lang, *span, height=height)
     fig.update_layout(separators=",." if lang == "vi" else ".,")
     return _base_layout(fig, height)
 
@@ -276,22 +544,49 @@ def _decimals(ticks: list[float]) -> int:
     return 0 if all(float(t).is_integer() for t in ticks) else 1
 
 
-def plan_chart(view, lang: str, height: int = 420) -> go.Figure:
+def plan_chart(
+    view,
+    lang: str,
+    height: int = 420,
+    status: pl.DataFrame | None = None,
+    prov: Provenance | None = None,
+) -> go.Figure:
     """This year's months against last year's, the plan (path or year-end target), the year-end
     projection with its interval, and resolution targets as reference lines.
-    view: projection.PlanView."""
+    view: projection.PlanView. status: period, status, source_id of the measure's series at the
+    place (metrics.series), to mark published values; prov: sources, alternatives, events."""
     m = catalog.get(view.measure)
 
     def fmt(values) -> list[str]:
         return [i18n.format_value(v, m.unit, lang) for v in values]
 
+    def with_status(df: pl.DataFrame, shift: str | None = None) -> pl.DataFrame:
+        if status is None:
+            return df
+        known = status.select("period", "status", "source_id")
+        if shift:  # last year's values sit on this year's months: their status too
+            known = known.with_columns(pl.col("period").dt.offset_by(shift).dt.month_end())
+        return df.join(known, on="period", how="left", maintain_order="left")
+
+    place = Provenance(
+        prov.sources if prov else None, prov.alternatives if prov else None, None,
+        view.layout, view.geo_code,
+    )  # fmt: skip
+    legend: set = set()
     fig = go.Figure()
-    ly = view.last_year
+    ly = with_status(view.last_year.sort("period"), "1y")
+    if status is not None:  # last year's points: hover and markers at their own month
+        back = ly.with_columns(pl.col("period").dt.offset_by("-1y").dt.month_end())
+        texts, marker = _status_points(
+            go.Figure(), back, view.measure, m.unit, lang, place, {"demo"}
+        )
+    else:
+        texts, marker = fmt(ly.get_column("value")), {}
     fig.add_trace(go.Scatter(
         x=ly.get_column("period").to_list(), y=ly.get_column("value").to_list(),
         name=i18n.t("last_year", lang), mode="lines",
         line=dict(color="#6B6B6B", dash="dash", width=2),
-        customdata=fmt(ly.get_column("value")), hovertemplate="%{customdata}",
+        customdata=texts, hovertemplate="%{customdata}",
     ))  # fmt: skip
     if view.path is not None:
         fig.add_trace(go.Scatter(
@@ -307,13 +602,18 @@ def plan_chart(view, lang: str, height: int = 420) -> go.Figure:
                                    value=i18n.format_value(view.plan, m.unit, lang)),
             annotation_position="top left",
         )  # fmt: skip
-    act = view.actual
+    act = with_status(view.actual.select("period", "value"))
+    idx = len(fig.data)
+    texts, marker = _status_points(fig, act, view.measure, m.unit, lang, place, legend)
+    if marker:
+        marker = dict(marker, size=[s + 2 for s in marker["size"]])
     fig.add_trace(go.Scatter(
         x=act.get_column("period").to_list(), y=act.get_column("value").to_list(),
         name=i18n.t("actual", lang), mode="lines+markers",
-        line=dict(color=PALETTE[0], width=3), marker=dict(size=7),
-        customdata=fmt(act.get_column("value")), hovertemplate="%{customdata}",
+        line=dict(color=PALETTE[0], width=3), marker={"size": 7, "color": PALETTE[0], **marker},
+        customdata=texts, hovertemplate="%{customdata}",
     ))  # fmt: skip
+    _line_first(fig, idx)
     p = view.projection
     if p is not None:
         dec = date(view.period.year, 12, 31)
@@ -344,6 +644,8 @@ def plan_chart(view, lang: str, height: int = 420) -> go.Figure:
         fig.update_yaxes(ticksuffix="%")
     # room on the right for the projection's marker on 31 December
     fig.update_xaxes(range=[date(year, 1, 1), date(year + 1, 1, 20)])
+    if prov is not None:
+        add_events(fig, prov.events, lang, date(year, 1, 1), date(year, 12, 31), height=height)
     fig.update_layout(separators=",." if lang == "vi" else ".,")
     return _base_layout(fig, height)
 
@@ -357,8 +659,11 @@ STATUS_STYLE = {
 }
 
 
-def status_bars(presence: pl.DataFrame, lang: str, height: int = 300) -> go.Figure:
-    """Stacked bars of province values by status per month (dataset.presence's columns)."""
+def status_bars(
+    presence: pl.DataFrame, lang: str, height: int = 300, events: pl.DataFrame | None = None
+) -> go.Figure:
+    """Stacked bars of province values by status per month (dataset.presence's columns), with
+    the dated `events` (published.events) on the time axis."""
     fig = go.Figure()
     periods = presence.get_column("period").to_list()
     badge = {"published": "published_badge", "reported": "reported_badge", "demo": "demo_badge"}
@@ -381,4 +686,6 @@ def status_bars(presence: pl.DataFrame, lang: str, height: int = 300) -> go.Figu
     _base_layout(fig, height)
     fig.update_layout(barmode="stack", bargap=0.1)
     _month_axis(fig, periods, lang, every=6)
+    if span := _range(periods):
+        add_events(fig, events, lang, *span, height=height)
     return fig

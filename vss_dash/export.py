@@ -16,7 +16,7 @@ from decimal import Decimal
 import polars as pl
 import xlsxwriter
 
-from vss_dash import i18n
+from vss_dash import catalog, i18n
 
 # A text cell starting with one of these is run as a formula by spreadsheet programs
 # (OWASP "CSV injection"); a leading apostrophe makes it plain text again.
@@ -98,6 +98,36 @@ def safe_frame(df: pl.DataFrame) -> pl.DataFrame:
         .alias(c)
         for c in text_cols
     )
+
+
+ALSO_PUBLISHED = "also_published"
+_KEY = ("period", "layout", "geo_code", "measure")
+
+
+def with_alternatives(
+    df: pl.DataFrame, alternatives: pl.DataFrame | None, lang: str, **fixed: object
+) -> pl.DataFrame:
+    """`df` with a column `also_published`: for each row, the other figures published for its
+    value's key (period, layout, geo_code, measure), as "Also published: 38.01% (SGGP)" in
+    `lang` ("" where there are none). A key part the frame has no column for comes from
+    `fixed` (a table of one place: layout="VN", geo_code="VN"); a frame whose key cannot be
+    made whole, or that has the column already, is returned as it is."""
+    if ALSO_PUBLISHED in df.columns or not all(k in df.columns or k in fixed for k in _KEY):
+        return df
+    index: dict[tuple, list] = {}
+    for r in (alternatives if alternatives is not None else pl.DataFrame()).iter_rows(named=True):
+        key = tuple(r[k] for k in _KEY)
+        index.setdefault(key, []).append(
+            (r["value"], r["publisher"], r["role"] == "earlier estimate")
+        )
+    cols = {k: df.get_column(k).to_list() if k in df.columns else [fixed[k]] * df.height
+            for k in _KEY}  # fmt: skip
+    texts = []
+    for key in zip(*(cols[k] for k in _KEY), strict=True):
+        items = index.get(key, [])
+        unit = catalog.get(key[3]).unit if items and catalog.has(key[3]) else None
+        texts.append(i18n.format_also_published(items, unit, lang) if unit else "")
+    return df.with_columns(pl.Series(ALSO_PUBLISHED, texts, dtype=pl.String))
 
 
 def to_csv(df: pl.DataFrame) -> bytes:

@@ -441,6 +441,74 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Nguồn số liệu trên trang này:",
         "en": "Sources of the figures on this page:",
     },
+    # ---- provenance on charts and the sources page (published figures, events)
+    "also_published": {"vi": "Cũng công bố: {items}", "en": "Also published: {items}"},
+    "earlier_estimate": {"vi": "ước tính trước", "en": "earlier estimate"},
+    "published_source": {"vi": "Công bố: {who}, {date}", "en": "Published: {who}, {date}"},
+    "demo_between": {
+        "vi": "Dữ liệu minh họa (giữa các điểm công bố)",
+        "en": "Demo data (between published points)",
+    },
+    "event_hover": {
+        "vi": "{date}: {label} (nguồn: {source})",
+        "en": "{date}: {label} (source: {source})",
+    },
+    "sources_title": {"vi": "Nguồn số liệu công bố", "en": "Published sources"},
+    "sources_intro": {
+        "vi": (
+            "Mọi số liệu mà BHXH Việt Nam, Chính phủ và báo chí đã công bố, với ngày, nguồn, "
+            "trích dẫn và đường dẫn; bên cạnh là giá trị bảng điều khiển đang giữ và việc giá trị "
+            "đó có khớp với số công bố (ở độ chính xác đã công bố) hay không. Khi các nguồn khác "
+            "nhau, một số liệu là hiện hành theo quy tắc: công bố sau khi kỳ kết thúc, rồi nguồn "
+            "chính thức, rồi số chính xác hơn, rồi công bố sau; các số khác được giữ lại."
+        ),
+        "en": (
+            "Every figure VSS, the Government and the press published, with its date, source, "
+            "quote and link; beside it the value the dashboard holds now and whether it "
+            "reproduces the figure (at the precision published). Where sources disagree one "
+            "figure is current by a rule: published after the period closed, then official, then "
+            "more precise, then later; the others are kept."
+        ),
+    },
+    "src_summary": {
+        "vi": "{shown} / {n} số liệu; {ok} khớp với giá trị đang hiển thị, {bad} không khớp.",
+        "en": "{shown} of {n} figures; {ok} reproduced by the values shown, {bad} not.",
+    },
+    "src_place": {"vi": "Địa bàn", "en": "Place"},
+    "src_year": {"vi": "Năm", "en": "Year"},
+    "src_role": {"vi": "Vai trò", "en": "Role"},
+    "src_not_reproduced": {"vi": "Chỉ số liệu không khớp", "en": "Not reproduced only"},
+    "src_all": {"vi": "Tất cả", "en": "All"},
+    "src_none": {"vi": "Không có số liệu nào khớp bộ lọc.", "en": "No figure matches the filters."},
+    "figrole_current": {"vi": "Hiện hành", "en": "Current"},
+    "figrole_alternative": {"vi": "Nguồn khác", "en": "Alternative"},
+    "figrole_earlier_estimate": {"vi": "Ước tính trước", "en": "Earlier estimate"},
+    "col_period": {"vi": "Kỳ", "en": "Period"},
+    "col_published_on": {"vi": "Ngày công bố", "en": "Published on"},
+    "col_publisher": {"vi": "Nơi công bố", "en": "Publisher"},
+    "col_published_value": {"vi": "Số công bố", "en": "Published"},
+    "col_held": {"vi": "Đang hiển thị", "en": "Dashboard holds"},
+    "col_reproduced": {"vi": "Khớp", "en": "Reproduced"},
+    "col_quote": {"vi": "Trích dẫn", "en": "Quote"},
+    "col_link": {"vi": "Đường dẫn", "en": "Link"},
+    "col_also_published": {"vi": "Cũng công bố", "en": "Also published"},
+    "events_title": {"vi": "Sự kiện trên trục thời gian", "en": "Events on the time axes"},
+    "events_intro": {
+        "vi": "Các sự kiện này được vẽ thành đường dọc trên mọi biểu đồ theo thời gian.",
+        "en": "These events are drawn as vertical lines on every time chart that spans them.",
+    },
+    "col_date": {"vi": "Ngày", "en": "Date"},
+    "col_event": {"vi": "Sự kiện", "en": "Event"},
+    "q_published_revisions": {
+        "vi": "Số liệu công bố được điều chỉnh (ước tính trước → số chính thức)",
+        "en": "Published figures revised (earlier estimate → final)",
+    },
+    "q_published_revisions_none": {
+        "vi": "Không có ước tính nào được thay bằng số chính thức.",
+        "en": "No estimate has been replaced by a final figure.",
+    },
+    "col_estimate": {"vi": "Ước tính", "en": "Estimate"},
+    "col_final": {"vi": "Số chính thức", "en": "Final"},
     # ---- the Data page (filters, table, data quality, import)
     "data_intro": {
         "vi": (
@@ -857,6 +925,18 @@ def format_value(value: object, unit: str, lang: str) -> str:
     if unit == "billion_vnd":
         return format_vnd_billion(value, lang)
     raise ValueError(f"unknown unit: {unit!r}")
+
+
+def format_also_published(items: list[tuple[float, str, bool]], unit: str, lang: str) -> str:
+    """What else was published for a value: items of (value, publisher, earlier estimate?) in
+    the catalogue `unit` -> "Cũng công bố: 38,01% (Sài Gòn Giải Phóng)" ("" for none)."""
+    if not items:
+        return ""
+    parts = []
+    for value, who, earlier in items:
+        note = f", {t('earlier_estimate', lang)}" if earlier else ""
+        parts.append(f"{format_value(value, unit, lang)} ({who}{note})")
+    return t("also_published", lang, items="; ".join(parts))
 
 
 # --- dates -----------------------------------------------------------------------------------
