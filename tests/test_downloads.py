@@ -71,11 +71,19 @@ def files(at: AppTest, deferred: dict[str, File]) -> dict[str, File]:
     return {b.key: deferred[b.proto.deferred_file_id] for b in at.get("download_button")}
 
 
-def read_csv(f: File, schema: pl.Schema) -> pl.DataFrame:
+def read_csv(f: File, schema: pl.Schema, also: bool = False) -> pl.DataFrame:
+    """The CSV read back with `schema`; also=True: the file carries what else was published for
+    each row (`also_published`, checked present and dropped)."""
     assert f.name.endswith(".csv") and f.mime == "text/csv"
     data = f.data
     assert data.startswith(b"\xef\xbb\xbf")
-    return pl.read_csv(io.BytesIO(data[3:]), schema=schema)
+    if not also:
+        return pl.read_csv(io.BytesIO(data[3:]), schema=schema)
+    back = pl.read_csv(io.BytesIO(data[3:]), schema={**schema, ALSO: pl.String})
+    return back.drop(ALSO)
+
+
+ALSO = export.ALSO_PUBLISHED
 
 
 def xlsx_header(f: File) -> list[str]:
@@ -120,9 +128,17 @@ def test_overview_offers_the_kpis_and_the_coverage_chart(frames, deferred):
     period = month_end("2024-09")
     snap, _ = metrics.kpis(frames, OVERVIEW, period)
     _, coverage = metrics.kpis(frames, COVERAGE, period)
-    assert_frame_equal(read_csv(found["csv_kpi_table"], snap.schema), snap)
-    assert_frame_equal(read_csv(found["csv_coverage"], coverage.schema), coverage)
-    assert_frame_equal(pl.read_parquet(io.BytesIO(found["parquet_kpi_table"].data)), snap)
+    assert_frame_equal(read_csv(found["csv_kpi_table"], snap.schema, also=True), snap)
+    assert_frame_equal(read_csv(found["csv_coverage"], coverage.schema, also=True), coverage)
+    assert_frame_equal(
+        pl.read_parquet(io.BytesIO(found["parquet_kpi_table"].data)).drop(ALSO), snap
+    )
+    # SGGP's 38.01 % beside the current 38.08 % for SI coverage at the end of 2022
+    trend = pl.read_parquet(io.BytesIO(found["parquet_coverage"].data))
+    end_2022 = trend.filter(
+        (pl.col("measure") == "si_coverage_rate") & (pl.col("period") == date(2022, 12, 31))
+    )
+    assert end_2022.item(0, ALSO) == "Also published: 38.01% (Sài Gòn Giải Phóng (SGGP))"
 
     head = xlsx_header(found["xlsx_kpi_table"])
     assert head[0] == i18n.t("overview_title", "en")
@@ -145,7 +161,7 @@ def test_map_offers_the_province_table_shown(frames, deferred):
     check_names(found, "map_table", "vss_si_coverage_rate_P34_2026-09_demo")
 
     expected = metrics.province_table(frames, "si_coverage_rate", "P34", month_end("2026-09"))
-    back = read_csv(found["csv_map_table"], expected.schema)
+    back = read_csv(found["csv_map_table"], expected.schema, also=True)
     assert_frame_equal(back, expected)
     shown = at.dataframe[-1].value  # the expander's table: the same provinces, in the same order
     assert list(shown[i18n.t("col_province", "en")]) == back.get_column("name").to_list()
@@ -173,10 +189,10 @@ def test_profile_of_a_merged_province_offers_its_kpis_and_history(frames, deferr
     assert stem.endswith(f"_{last:%Y-%m}")
 
     snap, _ = metrics.kpis(frames, PROFILE, month_end("2026-10"), 24, "P34", code)
-    assert_frame_equal(read_csv(found["csv_profile_table"], snap.schema), snap)
+    assert_frame_equal(read_csv(found["csv_profile_table"], snap.schema, also=True), snap)
 
     schema = pl.Schema({**hist.schema, "status": pl.String, "source_id": pl.String})
-    back = read_csv(found["csv_constituents"], schema)
+    back = read_csv(found["csv_constituents"], schema, also=True)
     assert_frame_equal(
         back.select(hist.columns), hist.sort("series", "period", maintain_order=True)
     )
@@ -228,8 +244,10 @@ def test_watch_list_offers_the_list_with_its_thresholds(frames, deferred):
     check_names(found, "watch", "vss_watch_list_P34_2026-10_demo")
 
     expected = watch.watch_list(frames, month_end("2026-10"), watch.Thresholds(cost_growth_z=2.5))
-    assert_frame_equal(read_csv(found["csv_watch"], expected.schema), expected)
-    assert_frame_equal(pl.read_parquet(io.BytesIO(found["parquet_watch"].data)), expected)
+    assert_frame_equal(read_csv(found["csv_watch"], expected.schema, also=True), expected)
+    assert_frame_equal(
+        pl.read_parquet(io.BytesIO(found["parquet_watch"].data)).drop(ALSO), expected
+    )
 
     head = xlsx_header(found["xlsx_watch"])
     assert f"{i18n.t('th_cost_growth_z', 'en')}: 2.5" in head

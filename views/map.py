@@ -43,6 +43,7 @@ ui.table_expander(
     data=table,
     meta=ui.export_meta(fr, heading, table, lang, period=period, measure=measure, layout=layout),
     name_stem=export.stem(measure, layout, period),
+    place={"measure": measure, "layout": layout, "period": period},
 )
 
 if clicked or chosen:

@@ -5,6 +5,7 @@ import streamlit as st
 from vss_dash import charts, export, i18n, pages, ui
 
 COVERAGE = list(pages.COVERAGE)
+NATIONAL = {"layout": "VN", "geo_code": "VN"}
 
 lang = ui.lang()
 CARDS = ui.visible_cards([list(row) for row in pages.OVERVIEW_CARDS])  # a viewer: press-safe
@@ -26,7 +27,8 @@ notes = {
     ),
     "revenue_collected": i18n.t("ytd", lang).capitalize(),
 }
-ui.kpi_grid(CARDS, snap, history, lang, fr.source_titles(), notes)
+prov = ui.provenance(fr)
+ui.kpi_grid(CARDS, snap, history, lang, fr.source_titles(), notes, prov)
 ui.table_expander(
     ui.snapshot_table(snap, lang),
     lang,
@@ -34,13 +36,14 @@ ui.table_expander(
     data=snap,
     meta=ui.export_meta(fr, i18n.t("overview_title", lang), snap, lang, period=period, layout="VN"),
     name_stem=export.stem("kpis", "VN", period),
+    place=NATIONAL,
 )
 
 st.subheader(i18n.t("coverage_trend", lang))
 _, coverage = ui.compute(fr, "kpis", COVERAGE, period)
 targets = ui.targets(fr, COVERAGE, coverage)
 ui.chart(
-    charts.trend_lines(coverage, lang, targets),
+    charts.trend_lines(coverage, lang, targets, prov=prov),
     ui.history_table(coverage, lang),
     lang,
     "coverage",
@@ -49,5 +52,6 @@ ui.chart(
         fr, i18n.t("coverage_trend", lang), coverage, lang, period=period, layout="VN"
     ),
     name_stem=export.stem("coverage_trend", "VN", period),
+    place=NATIONAL,
 )
-ui.sources_footer(snap, history, fr, lang)
+ui.sources_footer(snap, history, fr, lang, prov)

@@ -32,13 +32,14 @@ view = ui.compute(fr, "plan_view", measure, layout, code, period, module=project
 plan_ui.plan_summary(view, lang)
 data = plan_ui.plan_frame(fr, view)
 ui.chart(
-    charts.plan_chart(view, lang),
+    charts.plan_chart(view, lang, status=plan_ui.series_status(fr, view), prov=ui.provenance(fr)),
     plan_ui.plan_table(view, lang),
     lang,
     "plan",
     data=data,
     meta=plan_ui.plan_meta(fr, view, heading, data, lang),
     name_stem=plan_ui.plan_stem("plan", view),
+    place={"measure": measure, "layout": layout, "geo_code": code},
 )
 plan_ui.projection_method(view, fr, lang)
 

@@ -33,7 +33,8 @@ measures = [m for row in CARDS for m in row]
 snap, history = ui.compute(fr, "kpis", measures, period, 24, layout, code)
 ranks = ui.compute(fr, "ranks", measures, layout, period, code)
 notes = {m: i18n.t("rank_note", lang, rank=r, n=n) for m, (r, n) in ranks.items()}
-ui.kpi_grid(CARDS, snap, history, lang, fr.source_titles(), notes)
+prov = ui.provenance(fr, layout, code)
+ui.kpi_grid(CARDS, snap, history, lang, fr.source_titles(), notes, prov)
 ui.table_expander(
     ui.snapshot_table(snap, lang),
     lang,
@@ -41,6 +42,7 @@ ui.table_expander(
     data=snap,
     meta=ui.export_meta(fr, heading, snap, lang, period=period, layout=layout, province=code),
     name_stem=export.stem("profile", layout, ui.province_slug(layout, code), period),
+    place={"layout": layout, "geo_code": code},
 )
 
 if layout == "P34" and len(geo.constituents(code)) > 1:
@@ -54,7 +56,7 @@ if layout == "P34" and len(geo.constituents(code)) > 1:
     data = ui.constituent_frame(fr, hist, measure)
     meta = ui.export_meta(fr, sub_heading, data, lang, measure=measure, layout="P34", province=code)
     ui.chart(
-        charts.series_lines(hist, catalog.get(measure).unit, lang),
+        charts.series_lines(data, catalog.get(measure).unit, lang, prov=prov, measure=measure),
         ui.series_table(hist, catalog.get(measure).unit, lang),
         lang,
         "constituents",
@@ -63,5 +65,6 @@ if layout == "P34" and len(geo.constituents(code)) > 1:
         name_stem=export.stem(
             f"{measure}_history", "P34", ui.province_slug("P34", code), meta.as_of
         ),
+        place={"measure": measure},
     )
-ui.sources_footer(snap, history, fr, lang)
+ui.sources_footer(snap, history, fr, lang, prov)

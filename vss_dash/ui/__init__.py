@@ -19,12 +19,14 @@ from vss_dash import (
     access,
     briefing,
     catalog,
+    charts,
     dataset,
     export,
     geo,
     i18n,
     metrics,
     projection,
+    published,
     store,
     watch,
 )
@@ -259,6 +261,26 @@ def compute(fr: metrics.Frames, name: str, *args, module=metrics):
     return _compute(fr, fr.version, module.__name__.rsplit(".", 1)[-1], name, args)
 
 
+@st.cache_resource(show_spinner=False)
+def alternatives() -> pl.DataFrame:
+    """Every published figure that is not current (published.alternatives), read once."""
+    return published.alternatives()
+
+
+@st.cache_resource(show_spinner=False)
+def events() -> pl.DataFrame:
+    """The dated events drawn on time axes (published.events), read once."""
+    return published.events()
+
+
+def provenance(
+    fr: metrics.Frames, layout: str = "VN", geo_code: str = geo.NATIONAL
+) -> charts.Provenance:
+    """What a time chart of one place needs besides its values: sources, what else was
+    published, events."""
+    return charts.Provenance(fr.sources, alternatives(), events(), layout, geo_code)
+
+
 # ---------------------------------------------------------------- widgets
 
 
@@ -359,10 +381,15 @@ def status_badge(status: str | None, source_title: str | None, lang_: str) -> No
 
 
 def kpi_card(
-    row: dict, history: list[float], lang_: str, titles: dict[str, str], note: str | None = None
+    row: dict,
+    history: list[float],
+    lang_: str,
+    titles: dict[str, str],
+    note: str | None = None,
+    also: str = "",
 ) -> None:
     """One KPI: value, year-on-year change (arrow + colour by the measure's good direction),
-    24-month sparkline, status and source."""
+    24-month sparkline, status and source, and what else was published for the value."""
     m = catalog.get(row["measure"])
     value = i18n.format_value(row["value"], m.unit, lang_)
     change = row["change"]
@@ -388,6 +415,8 @@ def kpi_card(
         if note:
             st.caption(note)
         status_badge(row["status"], titles.get(row["source_id"] or ""), lang_)
+        if also:
+            st.caption(i18n.md_escape(also))
 
 
 # Long Vietnamese values ("448,3 nghìn tỷ đồng") must wrap, not be cut off with an ellipsis.
@@ -426,6 +455,7 @@ def kpi_grid(
     lang_: str,
     titles: dict[str, str],
     notes: dict[str, str] | None = None,
+    prov: charts.Provenance | None = None,
 ) -> None:
     by_measure = {r["measure"]: r for r in snap.iter_rows(named=True)}
     spark = {
@@ -433,8 +463,10 @@ def kpi_grid(
     }
     for row in rows:
         for col, mid in zip(st.columns(len(row)), row, strict=True):
+            r = by_measure[mid]
+            also = prov.also(mid, r["period"], lang_) if prov is not None else ""
             with col:
-                kpi_card(by_measure[mid], spark[mid], lang_, titles, (notes or {}).get(mid))
+                kpi_card(r, spark[mid], lang_, titles, (notes or {}).get(mid), also)
 
 
 def status_label(status: str | None, lang_: str) -> str:
@@ -489,12 +521,13 @@ def table_expander(
     data: pl.DataFrame,
     meta: export.ExportMeta,
     name_stem: str,
+    place: dict | None = None,
 ) -> None:
     """A table formatted for reading, in an expander, with `data` (the same rows, raw values)
-    as CSV, Excel and Parquet under it."""
+    as CSV, Excel and Parquet under it (`place`: see `downloads`)."""
     with st.expander(i18n.t("show_table", lang_), icon=":material/table:"):
         st.dataframe(table, hide_index=True, key=f"table_{key}")
-        downloads(data, meta, name_stem, lang_, key)
+        downloads(data, meta, name_stem, lang_, key, place)
 
 
 def chart(
@@ -506,11 +539,12 @@ def chart(
     data: pl.DataFrame,
     meta: export.ExportMeta,
     name_stem: str,
+    place: dict | None = None,
 ) -> None:
     """A Plotly chart with its data one click away, and that data's downloads. Plotly's own
     toolbar is hidden: nothing on it works offline that the table does not do better."""
     st.plotly_chart(fig, key=f"chart_{key}", config={"displayModeBar": False}, width="stretch")
-    table_expander(table, lang_, key, data=data, meta=meta, name_stem=name_stem)
+    table_expander(table, lang_, key, data=data, meta=meta, name_stem=name_stem, place=place)
 
 
 def targets(fr: metrics.Frames, measures: list[str], history: pl.DataFrame) -> pl.DataFrame:
@@ -520,14 +554,41 @@ def targets(fr: metrics.Frames, measures: list[str], history: pl.DataFrame) -> p
 
 
 def sources_footer(
-    snap: pl.DataFrame, history: pl.DataFrame, fr: metrics.Frames, lang_: str
+    snap: pl.DataFrame,
+    history: pl.DataFrame,
+    fr: metrics.Frames,
+    lang_: str,
+    prov: charts.Provenance | None = None,
 ) -> None:
-    """Provenance: every source behind the numbers on the page."""
+    """Provenance: every source behind the numbers on the page (publisher and date where
+    known), and for each value shown that other sources published differently, what they
+    published ("Also published: ..."). Text from the files is escaped for markdown."""
     used = set(snap.get_column("source_id").drop_nulls()) | set(
         history.get_column("source_id").drop_nulls() if "source_id" in history.columns else []
     )
-    titles = fr.source_titles()
-    lines = [f"- `{sid}`: {titles.get(sid, sid)}" for sid in sorted(used)]
+    info = {}
+    if fr.sources is not None:
+        info = {r["source_id"]: r for r in fr.sources.iter_rows(named=True)}
+    lines = []
+    for sid in sorted(used):
+        r = info.get(sid, {})
+        title = i18n.md_escape(r.get("title") or sid)
+        who = ", ".join(
+            x for x in (r.get("publisher"), i18n.format_date(r.get("date"), lang_)) if x
+        ) if r.get("publisher") else ""  # fmt: skip
+        lines.append(f"- `{sid}`: {title}" + (f" ({i18n.md_escape(who)})" if who else ""))
+    if prov is not None:
+        seen = set()
+        for r in pl.concat(
+            [snap.select("measure", "period"), history.select("measure", "period")]
+        ).iter_rows(named=True):
+            if (r["measure"], r["period"]) in seen:
+                continue
+            seen.add((r["measure"], r["period"]))
+            if also := prov.also(r["measure"], r["period"], lang_):
+                label = catalog.get(r["measure"]).label(lang_)
+                what = f"{label}, {i18n.format_month(r['period'], lang_)}"
+                lines.append(f"- {i18n.md_escape(what)}: {i18n.md_escape(also)}")
     st.divider()
     st.caption(i18n.t("sources_used", lang_) + "\n" + "\n".join(lines))
 
@@ -656,13 +717,21 @@ _DOWNLOADS = (  # extension, label key, MIME type
 
 
 def downloads(
-    df: pl.DataFrame, meta: export.ExportMeta, name_stem: str, lang_: str, key: str
+    df: pl.DataFrame,
+    meta: export.ExportMeta,
+    name_stem: str,
+    lang_: str,
+    key: str,
+    place: dict | None = None,
 ) -> None:
     """CSV, Excel and Parquet of `df` in one row (keys csv_<key>, xlsx_<key>, parquet_<key>).
     Demo data says so in the file name too. Each file is built only when its button is clicked
-    (a callable), so a page with many tables pays nothing for them on every run."""
+    (a callable), so a page with many tables pays nothing for them on every run.
+    Where each row's value has a key (period, layout, geo_code, measure: from its columns, the
+    rest from `place`), the files carry what else was published for it (`also_published`)."""
     if not access.can_export(role()):
         return
+    df = export.with_alternatives(df, alternatives(), lang_, **(place or {}))
     stem = f"{name_stem}_demo" if meta.is_demo else name_stem
     build = {
         "csv": lambda: export.to_csv(df),

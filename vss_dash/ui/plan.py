@@ -86,7 +86,7 @@ def plan_table(view: projection.PlanView, lang_: str) -> pl.DataFrame:
     )
 
 
-def _series_status(fr: metrics.Frames, view: projection.PlanView) -> pl.DataFrame:
+def series_status(fr: metrics.Frames, view: projection.PlanView) -> pl.DataFrame:
     """period, status, source_id of the series the plan view is built from."""
     return compute(fr, "series", view.measure, view.layout, view.geo_code).select(
         "period", "status", "source_id"
@@ -96,7 +96,7 @@ def _series_status(fr: metrics.Frames, view: projection.PlanView) -> pl.DataFram
 def plan_frame(fr: metrics.Frames, view: projection.PlanView) -> pl.DataFrame:
     """What the plan chart's table shows, raw, with the status and source of the actual and of
     last year's value."""
-    known = _series_status(fr, view)
+    known = series_status(fr, view)
     last = known.with_columns(pl.col("period").dt.offset_by("1y").dt.month_end()).rename(
         {"status": "last_year_status", "source_id": "last_year_source_id"}
     )
@@ -114,7 +114,7 @@ def backtest_frame(fr: metrics.Frames, view: projection.PlanView) -> pl.DataFram
     if p is None:
         return pl.DataFrame()
     december = (
-        _series_status(fr, view)
+        series_status(fr, view)
         .filter(pl.col("period").dt.month() == 12)
         .select(pl.col("period").dt.year().alias("_year"), "status", "source_id")
     )
