@@ -160,3 +160,38 @@ def disagreements(frames: metrics.Frames) -> pl.DataFrame:
         "source_id": pl.String(),
     }
     return pl.DataFrame(rows, schema=schema)
+
+
+def published_revisions() -> pl.DataFrame:
+    """Published estimates that a final figure replaced (the estimate is kept as an earlier
+    vintage): period, layout, geo_code, geo, measure, estimate, its publisher and date, final,
+    its publisher and date, change (final minus estimate)."""
+    current = {f.key: f for f in published.current()}
+    rows = []
+    for f in published.figures():
+        final = current.get(f.key)
+        if f.role != published.EARLIER or final is None:
+            continue
+        rows.append(
+            {
+                "period": f.period,
+                "layout": f.layout,
+                "geo_code": f.geo_code,
+                "geo": f.geo_text,
+                "measure": published.canonical(f.measure),
+                "estimate": f.value,
+                "estimate_publisher": f.publisher,
+                "estimate_published_on": f.published_on,
+                "final": final.value,
+                "final_publisher": final.publisher,
+                "final_published_on": final.published_on,
+                "change": final.value - f.value,
+            }
+        )
+    schema = {
+        "period": pl.Date(), "layout": pl.String(), "geo_code": pl.String(), "geo": pl.String(),
+        "measure": pl.String(), "estimate": pl.Float64(), "estimate_publisher": pl.String(),
+        "estimate_published_on": pl.Date(), "final": pl.Float64(),
+        "final_publisher": pl.String(), "final_published_on": pl.Date(), "change": pl.Float64(),
+    }  # fmt: skip
+    return pl.DataFrame(rows, schema=schema).sort("period", "measure")

@@ -50,6 +50,13 @@ PAGES: tuple[Page, ...] = (
     ),
     Page("views/watch.py", "watch", "Danh sách cần quan tâm", "Watch list", ":material/warning:"),
     Page("views/data.py", "data", "Số liệu", "Data", ":material/table_chart:"),
+    Page(
+        "views/sources.py",
+        "sources",
+        "Nguồn số liệu công bố",
+        "Published sources",
+        ":material/fact_check:",
+    ),
 )
 
 # What the pages show, in one place: the page scripts draw these, and the tests and benchmarks

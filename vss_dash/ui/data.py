@@ -3,6 +3,7 @@ report import (upload, validation report, store)."""
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 import os
 from datetime import date
@@ -225,7 +226,7 @@ def quality(fr: metrics.Frames, lang_: str) -> None:
     )
     meta = ui.export_meta(fr, i18n.t("q_presence", lang_), presence, lang_)
     ui.chart(
-        charts.status_bars(presence, lang_),
+        charts.status_bars(presence, lang_, events=ui.events()),
         view,
         lang_,
         "presence",
@@ -249,6 +250,9 @@ def quality(fr: metrics.Frames, lang_: str) -> None:
     else:
         st.warning(i18n.t("q_disagree_some", lang_, k=bad.height, n=n), icon=":material/warning:")
         st.dataframe(bad, hide_index=True, key="disagreements")
+
+    st.subheader(i18n.t("q_published_revisions", lang_))
+    published_revisions(fr, lang_)
 
     st.subheader(i18n.t("q_revisions", lang_))
     revisions(all_obs, lang_)
@@ -279,6 +283,44 @@ def vintage_view(latest: pl.DataFrame, lang_: str) -> pl.DataFrame:
             for r in latest.iter_rows(named=True)
         ]
     )
+
+
+def published_revisions(fr: metrics.Frames, lang_: str) -> None:
+    """Published estimates a final figure replaced: estimate -> final, with both sources."""
+    revised = dataset.published_revisions()
+    if not revised.height:
+        st.caption(i18n.t("q_published_revisions_none", lang_))
+        return
+
+    def who(name: str, day) -> str:
+        return f"{name}, {i18n.format_date(day, lang_)}"
+
+    rows = []
+    for r in revised.iter_rows(named=True):
+        unit = catalog.get(r["measure"]).unit
+        kind = {"percent": "pp", "billion_vnd": "vnd_billion"}.get(unit, "count")
+        rows.append(
+            {
+                i18n.t("month", lang_): i18n.format_month(r["period"], lang_),
+                i18n.t("col_province", lang_): dataset.names(r["layout"], lang_).get(
+                    r["geo_code"], r["geo"]
+                ),
+                i18n.t("col_measure", lang_): catalog.get(r["measure"]).label(lang_),
+                i18n.t("col_estimate", lang_): i18n.format_value(r["estimate"], unit, lang_),
+                i18n.t("col_final", lang_): i18n.format_value(r["final"], unit, lang_),
+                i18n.t("col_change", lang_): i18n.format_change(r["change"], lang_, kind),
+                i18n.t("col_source", lang_) + " (1)": who(
+                    r["estimate_publisher"], r["estimate_published_on"]
+                ),
+                i18n.t("col_source", lang_) + " (2)": who(
+                    r["final_publisher"], r["final_published_on"]
+                ),
+            }
+        )
+    st.dataframe(pl.DataFrame(rows), hide_index=True, key="published_revisions")
+    meta = ui.export_meta(fr, i18n.t("q_published_revisions", lang_), revised, lang_)
+    meta = dataclasses.replace(meta, status="published", sources=[])
+    ui.downloads(revised, meta, export.stem("published_revisions"), lang_, "published_revisions")
 
 
 def revisions(all_obs: pl.DataFrame, lang_: str) -> None:
