@@ -13,7 +13,11 @@ Two shapes of file are read, as CSV (UTF-8 with or without BOM, UTF-16, Windows-
 
 `read()` turns the bytes into a `Report`: the values it would store, in the catalogue's units, and
 every finding with its sheet, row and column in Vietnamese and English (the templates are in
-MESSAGES, one line a rule). Errors refuse the file; warnings do not. `commit()` stores a clean
+MESSAGES, one line a rule). Errors refuse the file; warnings do not. It never raises: the file is
+judged before it is parsed (its size, name against content, a workbook's whole package in
+`filecheck`), rows and columns are capped, numbers must be finite, periods must have ended, text
+quoted from the file is escaped and cut short, and findings past MAX_PER_RULE a rule are counted
+rather than kept (`Report.groups()` gives the short report). `commit()` stores a clean
 report as a new vintage (earlier vintages are kept) through `store.write`, which validates the
 whole store and replaces its files only once every one has been written, and appends a line to
 the store's ingest log.
