@@ -12,6 +12,7 @@ PKG = Path(__file__).resolve().parent.parent / "vss_dash"
 # lower number = lower layer; a module may import only modules of its own layer or below
 LAYER = {
     "paths": 0,
+    "filecheck": 0,
     "catalog": 1,
     "access": 1,
     "i18n": 1,
@@ -28,6 +29,10 @@ LAYER = {
     "projection": 5,
     "watch": 5,
     "briefing": 5,
+    "narrative": 5,
+    "mapimage": 5,
+    "pptx_deck": 5,
+    "press": 5,
     "ingest": 5,
     "dataset": 5,
     "deck_export": 1,
