@@ -52,7 +52,7 @@ POINT_MARKER = {  # status -> (symbol, size) of the month's marker on its own li
     "published": ("circle", 1),  # drawn over by PUBLISHED_MARKER
 }
 EVENT_LINE = dict(color="#5F6673", width=1, dash="dot")
-EVENT_FONT = dict(size=11, color="#3D4350")
+EVENT_FONT = dict(size=10, color="#3D4350")
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,7 @@ def _status_points(
                 showlegend="published" not in legend,
                 marker=PUBLISHED_MARKER,
                 hovertext=pub_text,
-                hovertemplate="%{hovertext}<extra>◆</extra>",
+                hovertemplate="%{hovertext}<extra></extra>",
                 legendrank=1001,
             )
         )
@@ -226,12 +226,14 @@ def add_events(
     """A dotted vertical line and a short label for each event of `events` within [start, end]
     (the chart's time range). Labels run up their line, one line of text per event, so events
     of one day (the 2025 merger and the new Social Insurance Law) share a label without
-    overlapping; events closer than `min_gap` of the range share one label too. The full
-    label, date and source are in the label's hover."""
+    overlapping; events closer than `min_gap` of the range share one label too. A label has no
+    background and takes no hover, so the values it crosses stay visible and answer the mouse;
+    one too long for the plot's height is cut with "…" (the sources page lists every event in
+    full, with its source)."""
     if events is None or not events.height:
         return fig
     col = "label_vi" if lang == "vi" else "label_en"
-    n = max(16, int((height - 90) / 6.6))  # characters that fit up the plot area
+    n = max(16, int((height - 90) / 6.0))  # characters that fit up the plot area
     for day, group in _event_groups(events, start, end, min_gap):
         fig.add_shape(
             type="line", x0=day, x1=day, xref="x", y0=0, y1=1, yref="paper",
@@ -243,23 +245,13 @@ def add_events(
             xref="x",
             yref="paper",
             text="<br>".join(_short(r[col], n) for r in group),
-            hovertext="<br>".join(
-                i18n.t(
-                    "event_hover",
-                    lang,
-                    date=i18n.format_date(r["date"], lang),
-                    label=r[col],
-                    source=r["source"],
-                )
-                for r in group
-            ),  # fmt: skip
             showarrow=False,
             textangle=-90,
             xanchor="right",
             yanchor="top",
             align="right",
             font=EVENT_FONT,
-            bgcolor="rgba(255,255,255,0.75)",
+            captureevents=False,  # the values beneath the label still answer the mouse
         )
     return fig
 
@@ -646,6 +638,11 @@ def plan_chart(
     fig.update_xaxes(range=[date(year, 1, 1), date(year + 1, 1, 20)])
     if prov is not None:
         add_events(fig, prov.events, lang, date(year, 1, 1), date(year, 12, 31), height=height)
+    # published points on top of everything (December's projection sits on December's value)
+    traces = list(fig.data)
+    fig.data = [t for t in traces if t.legendgroup != "published"] + [
+        t for t in traces if t.legendgroup == "published"
+    ]
     fig.update_layout(separators=",." if lang == "vi" else ".,")
     return _base_layout(fig, height)
 

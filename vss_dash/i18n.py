@@ -449,10 +449,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Dữ liệu minh họa (giữa các điểm công bố)",
         "en": "Demo data (between published points)",
     },
-    "event_hover": {
-        "vi": "{date}: {label} (nguồn: {source})",
-        "en": "{date}: {label} (source: {source})",
-    },
     "sources_title": {"vi": "Nguồn số liệu công bố", "en": "Published sources"},
     "sources_intro": {
         "vi": (

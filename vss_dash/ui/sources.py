@@ -120,17 +120,17 @@ def table_view(table: pl.DataFrame, lang_: str) -> pl.DataFrame:
         rows.append(
             {
                 i18n.t("col_period", lang_): i18n.format_month(r["period"], lang_),
-                i18n.t("col_published_on", lang_): i18n.format_date(r["published_on"], lang_),
-                i18n.t("col_publisher", lang_): r["publisher"],
                 i18n.t("src_place", lang_): _place_label(r["geo_text"], lang_),
                 i18n.t("col_measure", lang_): measure_label(r["measure"], r["base"], lang_),
                 i18n.t("col_published_value", lang_): i18n.format_number(r["value"], lang_, d),
-                i18n.t("col_unit", lang_): r["unit"],
                 i18n.t("col_held", lang_): i18n.format_number(r["held"], lang_, d),
                 i18n.t("col_reproduced", lang_): "✓" if r["reproduced"] else "✗",
+                i18n.t("col_unit", lang_): r["unit"],
                 i18n.t("src_role", lang_): role_label(r["role"], lang_),
-                i18n.t("col_quote", lang_): r["quote"],
+                i18n.t("col_publisher", lang_): r["publisher"],
+                i18n.t("col_published_on", lang_): i18n.format_date(r["published_on"], lang_),
                 i18n.t("col_link", lang_): _link(r["reference"]),
+                i18n.t("col_quote", lang_): r["quote"],
                 i18n.t("col_source", lang_): r["reference"] if not _link(r["reference"]) else "",
             }
         )
@@ -138,9 +138,9 @@ def table_view(table: pl.DataFrame, lang_: str) -> pl.DataFrame:
 
 
 def _view_schema(lang_: str) -> dict:
-    names = ["col_period", "col_published_on", "col_publisher", "src_place", "col_measure",
-             "col_published_value", "col_unit", "col_held", "col_reproduced", "src_role",
-             "col_quote", "col_link", "col_source"]  # fmt: skip
+    names = ["col_period", "src_place", "col_measure", "col_published_value", "col_held",
+             "col_reproduced", "col_unit", "src_role", "col_publisher", "col_published_on",
+             "col_link", "col_quote", "col_source"]  # fmt: skip
     return {i18n.t(n, lang_): pl.String for n in names}
 
 
@@ -148,7 +148,7 @@ def figures(fr: metrics.Frames, lang_: str) -> None:
     """The filters, a count, the table (links open the source; text is shown as text, never as
     markdown) and its downloads."""
     table = check_table(fr)
-    shown = filters(table, lang_)
+    shown = filters(table, lang_).sort("period", descending=True, maintain_order=True)
     ok = shown.get_column("reproduced").sum()
     st.caption(
         i18n.t("src_summary", lang_, shown=i18n.format_number(shown.height, lang_),
