@@ -7,8 +7,10 @@ from vss_dash.ui import deck as deck_ui
 lang = ui.lang()
 fr = ui.frames(lang)
 deck_ui.presenter_style()
+if ui.print_mode():
+    deck_ui.print_style()
 quarters = briefing.quarters(fr.periods())
-quarter, public = deck_ui.briefing_controls(quarters, lang)
+quarter, public = deck_ui.briefing_controls(quarters, lang, fr)
 slides = briefing.slides(public)
 if ui.print_mode():
     for n, slide in enumerate(slides, start=1):

