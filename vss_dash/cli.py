@@ -279,12 +279,16 @@ def cmd_briefing(args, parser: argparse.ArgumentParser) -> int:
             file=sys.stderr,
         )
         return 1
+    from vss_dash import narrative
+
+    # the numbers the pages must show, from the data layer, and a file name that says demo
+    deck = narrative.build_deck(frames, quarter, args.public, args.lang)
     # its own server, open: the CLI is local administration (no sign-in)
     try:
         with deck_export.serve(env={"VSS_PROFILE": "demo"}) as base:
             files = deck_export.export_deck(
-                base, args.quarter, args.lang, args.public, len(briefing.slides(args.public)),
-                args.out,
+                base, args.quarter, args.lang, args.public, len(deck.slides), args.out,
+                expected=deck.expected_numbers(), stem=deck.stem,
             )  # fmt: skip
     except deck_export.ExportIncomplete as e:  # never a half-drawn deck
         print(f"export failed: {e}", file=sys.stderr)
