@@ -226,13 +226,14 @@ def add_events(
     """A dotted vertical line and a short label for each event of `events` within [start, end]
     (the chart's time range). Labels run up their line, one line of text per event, so events
     of one day (the 2025 merger and the new Social Insurance Law) share a label without
-    overlapping; events closer than `min_gap` of the range share one label too. A label has no
-    background and takes no hover, so the values it crosses stay visible and answer the mouse;
-    one too long for the plot's height is cut with "…" (the sources page lists every event in
-    full, with its source)."""
+    overlapping; events closer than `min_gap` of the range share one label too. A label is the
+    event's short name (`short_vi`/`short_en`), its full name and date in the label's hover; it
+    has no background and takes no clicks, so the values it crosses stay visible; one too long
+    for the plot's height is cut with "…" (the sources page lists every event in full)."""
     if events is None or not events.height:
         return fig
     col = "label_vi" if lang == "vi" else "label_en"
+    short = f"short_{lang}" if f"short_{lang}" in events.columns else col
     n = max(16, int((height - 90) / 6.0))  # characters that fit up the plot area
     for day, group in _event_groups(events, start, end, min_gap):
         fig.add_shape(
@@ -244,7 +245,8 @@ def add_events(
             y=1,
             xref="x",
             yref="paper",
-            text="<br>".join(_short(r[col], n) for r in group),
+            text="<br>".join(_short(r[short], n) for r in group),
+            hovertext="<br>".join(f"{r['date']:%d/%m/%Y}: {r[col]}" for r in group),
             showarrow=False,
             textangle=-90,
             xanchor="right",
@@ -306,22 +308,31 @@ def trend_lines(
                     year=row["year"],
                     value=i18n.format_value(row["target"], m.unit, lang),
                 )
+                # a target is a bar across its month (not a diamond: those are published values)
+                # and a label on a pale ground to its left, readable over the lines it crosses
                 fig.add_trace(
                     go.Scatter(
                         x=[row["period"]],
                         y=[row["target"]],
-                        mode="markers+text",
+                        mode="markers",
                         marker=dict(
-                            symbol="diamond-open",
-                            size=12,
-                            line=dict(width=2),
-                            color=PALETTE[i % len(PALETTE)],
+                            symbol="line-ew",
+                            size=22,
+                            line=dict(width=3, color=PALETTE[i % len(PALETTE)]),
                         ),
-                        text=[label],
-                        textposition="top left",
                         showlegend=False,
                         hovertemplate=label + "<extra></extra>",
                     )
+                )
+                fig.add_annotation(
+                    x=row["period"],
+                    y=row["target"],
+                    text=label,
+                    showarrow=False,
+                    xanchor="right",
+                    xshift=-14,
+                    bgcolor="rgba(255,255,255,0.85)",
+                    font=dict(size=12),  # dark text: AA contrast whatever the line colour
                 )
     if unit == "percent":
         fig.update_yaxes(ticksuffix="%", range=[0, 100])
