@@ -130,12 +130,15 @@ def briefing_controls(quarters: list, lang_: str, fr: metrics.Frames | None = No
             if st.button(i18n.t("leave_briefing", lang_), icon=":material/logout:", key="leave"):
                 st.switch_page(PAGE_HOME)
         with cols[3]:
-            if fr is not None and not print_mode():
-                export_deck_button(fr, choice, public, lang_)
+            if fr is not None and not print_mode() and access.can_export(role()):
+                # one row of controls: the files wait in a popover
+                with st.popover(_s("export_menu", lang_), icon=":material/download:"):
+                    export_deck_button(fr, choice, public, lang_)
     return briefing.Quarter.parse(choice), public
 
 
 _S = {  # strings of this module, until they are folded into i18n
+    "export_menu": {"vi": "Xuất bản trình chiếu", "en": "Export the deck"},
     "export_pptx": {"vi": "Tải PowerPoint", "en": "Download PowerPoint"},
     "export_press": {"vi": "Bản nháp thông cáo báo chí", "en": "Press-release draft"},
     "export_failed": {
