@@ -117,7 +117,7 @@ def cmd_demo(args) -> int:
 def _unreproduced(checks) -> tuple[list, list]:
     """(figures not reproduced, the ones of those the published record itself contradicts:
     the demo's fit names them, and no store can hold them with the rest)."""
-    known = {(f.ym, f.geo_text, f.measure) for f in demo.fitted()[1]}
+    known = {(f.ym, f.geo_text, f.measure) for f in demo.left_out()}
     bad = [c for c in checks if not c.ok]
     contradicted = [c for c in bad if (c.figure.ym, c.figure.geo_text, c.figure.measure) in known]
     return [c for c in bad if c not in contradicted], contradicted

@@ -558,6 +558,26 @@ def national_knots() -> dict[str, dict[int, float]]:
     return fitted()[0]
 
 
+def _across_merger(f: published.Figure) -> bool:
+    """A provincial growth rate on a year earlier whose year spans the 2025 merger compares a
+    merged province with the old one of the same name (NOTES C12: "not comparable")."""
+    m = catalog.get(f.measure)
+    if f.layout == "VN" or m.formula is None or m.formula.op != "yoy_pct":
+        return False
+    earlier = date(f.period.year - 1, f.period.month, 1)
+    return geo.layout_for_period(earlier) != geo.layout_for_period(f.period)
+
+
+def left_out() -> tuple[published.Figure, ...]:
+    """Current figures the demo does not pass through, each because the record contradicts it:
+    national ones that contradict more trusted figures (`fitted`), and provincial growth rates
+    across the merger (`_across_merger`)."""
+    provincial = tuple(
+        f for f in published.current() if catalog.has(f.measure) and _across_merger(f)
+    )
+    return fitted()[1] + provincial
+
+
 def _denominator_path(m: str, fitted: dict[int, float]) -> np.ndarray:
     """A denominator's national path: the annual estimate at mid-year, and the value each
     published rate implies at its month (the record's rates use more than one base: NOTES C2)."""
@@ -794,6 +814,9 @@ def generate() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
 # --------------------------------------------------------------------------- provincial figures
 
 
+SMOOTH = 6  # months over which a pinned province value fades into the demo path
+
+
 class _Pins:
     """Province values made to equal what was published, the national totals kept: a pinned
     group of provinces takes the published total (shared by the group's current proportions),
@@ -811,8 +834,11 @@ class _Pins:
     def get(self, m: str, t: int, g: list[int]) -> float:
         return self.values[m][t, g].sum() / self.scales.get(m, 1)
 
-    def set(self, m: str, t: int, g: list[int], total: float, force: bool = False) -> None:
-        """The group's total at month t (its cells already pinned are kept, unless `force`)."""
+    def set(
+        self, m: str, t: int, g: list[int], total: float, force: bool = False, hold: bool = True
+    ) -> None:
+        """The group's total at month t (its cells already pinned are kept, unless `force`);
+        `hold` marks the group's cells as pinned."""
         arr, fixed = self.values[m], self.fixed[m]
         scale = self.scales.get(m, 1)
         national = arr[t].sum()
@@ -826,7 +852,23 @@ class _Pins:
         others = [i for i in range(len(self.codes)) if i not in pinned]
         rest = national - arr[t, pinned].sum()
         arr[t, others] = apportion(rest, np.maximum(arr[t, others].astype(float), 1.0))
-        fixed[t, g] = True
+        if hold:
+            fixed[t, g] = True
+
+    def set_stock(self, m: str, t: int, g: list[int], total: float) -> None:
+        """A stock at month t, each province of the group bent towards its new value over the
+        neighbouring months (the change fading out over SMOOTH months each side, pinned months
+        left alone), so that a published month is a step in a path rather than a spike."""
+        arr = self.values[m]
+        before = arr[t, g].astype(float)
+        self.set(m, t, g, total)
+        ratios = arr[t, g] / np.maximum(before, 1.0)
+        for s in range(max(t - SMOOTH, 0), min(t + SMOOTH + 1, T)):
+            w = 1 - abs(s - t) / (SMOOTH + 1)
+            for i, r in zip(g, ratios, strict=True):
+                if s != t and not self.fixed[m][s, i] and r != 1:
+                    scale = self.scales.get(m, 1)
+                    self.set(m, s, [i], arr[s, i] * (1 + (r - 1) * w) / scale, hold=False)
 
     def set_ytd(self, m: str, t: int, g: list[int], total: float) -> None:
         """A year-to-date value: the group's months since its last pinned month of the year (or
@@ -863,19 +905,19 @@ def _pin_provinces(values: dict[str, np.ndarray], scales: dict[str, int], codes:
     def level(measure: str, t: int, g: list[int], value: float) -> None:
         m = catalog.get(measure)
         if m.id in values:
-            (pins.set_ytd if m.kind == "ytd_flow" else pins.set)(m.id, t, g, value)
+            (pins.set_ytd if m.kind == "ytd_flow" else pins.set_stock)(m.id, t, g, value)
             return
         if m.formula is None:  # a measure the demo does not generate: its published row only
             return
         a, b = m.formula.args  # a sum: keep a part already pinned, else current proportions
         if pins.fixed[a][t, g].all():
-            pins.set(b, t, g, value - pins.get(a, t, g))
+            pins.set_stock(b, t, g, value - pins.get(a, t, g))
         elif pins.fixed[b][t, g].all():
-            pins.set(a, t, g, value - pins.get(b, t, g))
+            pins.set_stock(a, t, g, value - pins.get(b, t, g))
         else:
             share = pins.get(a, t, g) / (pins.get(a, t, g) + pins.get(b, t, g))
-            pins.set(a, t, g, value * share)
-            pins.set(b, t, g, value - pins.get(a, t, g))
+            pins.set_stock(a, t, g, value * share)
+            pins.set_stock(b, t, g, value - pins.get(a, t, g))
 
     def current(measure: str, t: int, g: list[int]) -> float:
         return sum(pins.get(n, t, g) for n in catalog.base_measures(measure))
@@ -903,7 +945,7 @@ def _pin_provinces(values: dict[str, np.ndarray], scales: dict[str, int], codes:
             else:
                 pins.set(den, t, g, pins.get(den, t, g))  # held from here on
                 level(num, t, g, f.value / 100 * pins.get(den, t, g))
-        elif op == "yoy_pct":
+        elif op == "yoy_pct" and not _across_merger(f):
             base = m.formula.args[0]
             level(base, t - 12, g, current(base, t, g) / (1 + f.value / 100))
 
