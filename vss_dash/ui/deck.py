@@ -34,6 +34,7 @@ from vss_dash.ui import (
     demo_notice,
     kpi_grid,
     print_mode,
+    provenance,
     role,
     sees_internal,
     status_badge,
@@ -41,12 +42,12 @@ from vss_dash.ui import (
     url_notices,
     url_select,
 )
-from vss_dash.ui.plan import plan_summary
+from vss_dash.ui.plan import plan_summary, series_status
+
+SOURCES_ON_SLIDE = 6  # more would not fit a slide at 1080 px
 
 # Projector theme: no sidebar, header or toolbar; large, high-contrast type. KPI numbers are at
 # least 48 px tall at 1920x1080 (a browser test measures them).
-SOURCES_ON_SLIDE = 6  # more would not fit a slide at 1080 px
-
 _PRESENTER_STYLE = """<style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"]
@@ -340,7 +341,15 @@ def draw_slide(
             view = compute(fr, "plan", slide.measures[0], period, module=briefing)
             plan_summary(view, lang_)
             st.plotly_chart(
-                _projector_type(charts.plan_chart(view, lang_, height=560)),
+                _projector_type(
+                    charts.plan_chart(
+                        view,
+                        lang_,
+                        height=560,
+                        status=series_status(fr, view),
+                        prov=provenance(fr),
+                    )
+                ),
                 config={"displayModeBar": False, "staticPlot": True},
                 key=f"brief_plan_{number}",
             )
