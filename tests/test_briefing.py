@@ -97,3 +97,16 @@ def test_a_bad_slide_in_the_url_falls_back_with_a_notice(bad):
     assert not at.exception
     assert at.title[0].value == i18n.t("slide_headline", "en")
     assert any(f"slide={bad}" in w.value for w in at.warning)
+
+
+def test_sources_slide_names_publishers_and_dates_in_the_deck_language(frames):
+    from datetime import date as _date
+
+    from vss_dash import briefing as _briefing
+
+    used = _briefing.sources_used(frames, _date(2025, 12, 31))
+    assert used[0] != "demo_v1" and used[-1] == "demo_v1"  # published first, demo last
+    lines_vi = [_briefing.source_line(frames, sid, "vi") for sid in used]
+    assert lines_vi[-1] == "Dữ liệu minh họa (vss-dash demo)"
+    assert any(line.startswith("Bảo hiểm xã hội Việt Nam") for line in lines_vi)
+    assert all("/" in line or "demo" in line for line in lines_vi)  # dd/mm/yyyy dates

@@ -13,7 +13,7 @@ from datetime import date
 
 import polars as pl
 
-from vss_dash import catalog, geo, metrics, projection, watch
+from vss_dash import catalog, geo, i18n, metrics, projection, watch
 
 HEADLINE = [
     "si_participants", "ui_participants", "hi_participants",
@@ -116,3 +116,18 @@ def sources_used(frames: metrics.Frames, period: date) -> list[str]:
     counts = year.group_by("status", "source_id").len().iter_rows(named=True)
     ordered = sorted(counts, key=lambda r: (rank.get(r["status"], 3), -r["len"], r["source_id"]))
     return list(dict.fromkeys(r["source_id"] for r in ordered))
+
+
+def source_line(frames: metrics.Frames, source_id: str, lang: str) -> str:
+    """A source as the sources slide names it, in the deck's language: the publisher and the
+    date (page titles are in the page's own language), or "demo data" for the generated values."""
+    if frames.sources is None:
+        return source_id
+    rows = frames.sources.filter(pl.col("source_id") == source_id)
+    if not rows.height:
+        return source_id
+    r = rows.row(0, named=True)
+    used = frames.obs.filter(pl.col("source_id") == source_id).get_column("status")
+    if used.len() and used[0] == "demo":
+        return f"{i18n.t('demo_badge', lang)} (vss-dash demo)"
+    return f"{r['publisher']}, {i18n.format_date(r['date'], lang)}"

@@ -436,9 +436,8 @@ def closing_slide(fr: metrics.Frames, period, lang_: str) -> None:
     if shares.get("demo"):
         demo_notice(lang_)
     st.subheader(i18n.t("sources", lang_))
-    titles = fr.source_titles()
     used = compute(fr, "sources_used", period, module=briefing)
     for sid in used[:SOURCES_ON_SLIDE]:
-        st.markdown(f"- {i18n.md_escape(titles.get(sid, sid))}")
+        st.markdown(f"- {i18n.md_escape(briefing.source_line(fr, sid, lang_))}")
     if len(used) > SOURCES_ON_SLIDE:
         st.caption(i18n.t("sources_more", lang_, n=len(used) - SOURCES_ON_SLIDE))
