@@ -162,13 +162,33 @@ def test_failed_write_leaves_the_old_file_in_place(tmp_path, monkeypatch):
         store.write(tmp_path, obs(value=2.0), PLANS, SOURCES)
     assert (tmp_path / "observations.parquet").read_bytes() == before
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert [p.name for p in (tmp_path / "generations").iterdir()] == [store.generation(
+        tmp_path / "plans.parquet")]  # fmt: skip
 
 
-def test_a_reader_never_mixes_two_writes(tmp_path, monkeypatch):
-    """A write lands after the reader opened the first file: the reader sees two generations,
-    starts again and returns the new store whole, never the old observations with the new
-    sources."""
-    store.write(tmp_path, obs(value=1.0), PLANS, SOURCES, generation_id="A")
+def legacy(d, value: float = 1.0, gid: str = "L") -> None:
+    """A store in the earlier layout: the three files at the top, no `current`."""
+    d.mkdir(parents=True, exist_ok=True)
+    for df, name in ((obs(value=value), "observations"), (PLANS, "plans"), (SOURCES, "sources")):
+        df.write_parquet(d / store.FILES[name], metadata={store.GENERATION_KEY: gid})
+
+
+def test_the_earlier_layout_is_read_and_converted_by_its_next_write(tmp_path):
+    legacy(tmp_path, 1.0, "L")
+    s = store.load(tmp_path)
+    assert s.generation == "L" and s.observations.collect().item(0, "value") == 1.0
+    store.write(tmp_path, obs(value=2.0), PLANS, SOURCES, generation_id="B")
+    assert (tmp_path / "current").read_text() == "B\n"
+    assert store.load(tmp_path).observations.collect().item(0, "value") == 2.0
+    for f in store.FILES.values():  # the old names now lead into the current generation
+        assert (tmp_path / f).is_symlink()
+        assert (tmp_path / f).resolve() == (tmp_path / "generations" / "B" / f).resolve()
+
+
+def test_a_reader_of_the_earlier_layout_never_mixes_two_writes(tmp_path, monkeypatch):
+    """A write converts the store after the reader opened its first top-level file: the reader
+    sees two generations, starts again and returns the new store whole."""
+    legacy(tmp_path, 1.0, "A")
     real_open = open
     opened = []
 
@@ -184,6 +204,85 @@ def test_a_reader_never_mixes_two_writes(tmp_path, monkeypatch):
     assert len(opened) == 6  # the first attempt was thrown away
     assert s.generation == "B"
     assert s.observations.collect().item(0, "value") == 2.0
+
+
+def test_a_reader_resolves_current_once(tmp_path, monkeypatch):
+    """A write lands after the reader opened the first file of generation A: the other two
+    come from A as well, the read is A whole, read once."""
+    store.write(tmp_path, obs(value=1.0), PLANS, SOURCES, generation_id="A")
+    real_open = open
+    opened = []
+
+    def open_then_a_write_lands(path, *args, **kwargs):
+        f = real_open(path, *args, **kwargs)
+        opened.append(path)
+        if len(opened) == 1:
+            store.write(tmp_path, obs(value=2.0), PLANS, SOURCES, generation_id="B")
+        return f
+
+    monkeypatch.setattr(store, "open", open_then_a_write_lands, raising=False)
+    s = store.load(tmp_path)
+    assert len(opened) == 3 and {p.parent.name for p in opened} == {"A"}
+    assert s.generation == "A" and s.observations.collect().item(0, "value") == 1.0
+    assert (tmp_path / "current").read_text() == "B\n"
+
+
+def test_a_generation_removed_before_the_open_is_read_again(tmp_path, monkeypatch):
+    """The reader resolved A, then three writes switched to D and removed A: the read starts
+    again from `current`."""
+    store.write(tmp_path, obs(value=1.0), PLANS, SOURCES, generation_id="A")
+    real_files = store.files
+    calls = []
+
+    def resolve_then_writes_land(d):
+        paths = real_files(d)
+        calls.append(1)
+        if len(calls) == 1:
+            for i, g in enumerate("BCD"):
+                store.write(tmp_path, obs(value=2.0 + i), PLANS, SOURCES, generation_id=g)
+            assert not paths["observations"].exists()
+        return paths
+
+    monkeypatch.setattr(store, "files", resolve_then_writes_land)
+    s = store.load(tmp_path)
+    assert len(calls) == 2 and s.generation == "D"
+    assert s.observations.collect().item(0, "value") == 4.0
+
+
+def test_two_generations_before_the_current_one_are_kept(tmp_path):
+    for i, g in enumerate("ABCDE"):
+        store.write(tmp_path, obs(value=float(i)), PLANS, SOURCES, generation_id=g)
+    assert sorted(p.name for p in (tmp_path / "generations").iterdir()) == ["C", "D", "E"]
+    store.write(tmp_path, obs(value=9.0), PLANS, SOURCES, generation_id="F", keep_previous=0)
+    assert [p.name for p in (tmp_path / "generations").iterdir()] == ["F"]
+
+
+def test_the_same_generation_written_again_is_replaced_whole(tmp_path):
+    """The demo regenerates under its fixed id: the same bytes change nothing, new bytes
+    replace the directory under the same name, and nothing else is left."""
+    store.write(tmp_path, obs(value=1.0), PLANS, SOURCES, generation_id="demo-1")
+    before = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "generations" / "demo-1").iterdir()}
+    store.write(tmp_path, obs(value=1.0), PLANS, SOURCES, generation_id="demo-1")
+    after = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "generations" / "demo-1").iterdir()}
+    assert before == after
+    store.write(tmp_path, obs(value=2.0), PLANS, SOURCES, generation_id="demo-1")
+    assert store.load(tmp_path).observations.collect().item(0, "value") == 2.0
+    assert [p.name for p in (tmp_path / "generations").iterdir()] == ["demo-1"]
+    assert (tmp_path / "current").read_text() == "demo-1\n"
+
+
+@pytest.mark.parametrize("name", ["../x", "a/b", ".hidden", "", "x" * 200])
+def test_a_generation_id_is_one_plain_name(tmp_path, name):
+    with pytest.raises(ValueError):
+        store.write(tmp_path, obs(), PLANS, SOURCES, generation_id=name or "/")
+
+
+def test_a_pointer_that_names_no_generation_is_refused(tmp_path):
+    store.write(tmp_path, obs(), PLANS, SOURCES, generation_id="A")
+    (tmp_path / "current").write_text("../../etc\n")
+    with pytest.raises(store.StoreInvalid) as e:
+        store.load(tmp_path)
+    assert e.value.problems[0].rule == "pointer"
 
 
 def test_a_write_after_the_files_are_open_leaves_the_read_whole(tmp_path, monkeypatch):

@@ -1,26 +1,35 @@
 """The Parquet store: the only code that reads or writes the data files.
 
-Tables (tidy, long), one Parquet file each under the store directory:
+Tables (tidy, long), one Parquet file each, written together as one generation:
 - observations: period, layout, geo_code, measure, value, status, source_id, vintage
 - plans: year, layout, geo_code, measure, target, status, source_id
 - sources: source_id, title, publisher, date, reference, note
 
 Every load is validated; a store that breaks a rule raises `StoreInvalid` carrying each problem with
-the file, the row's key and the rule, in Vietnamese and English. Writes are atomic (temporary file,
-then rename), and observations keep every vintage: the newest vintage of a key is current.
+the file, the row's key and the rule, in Vietnamese and English. Observations keep every vintage:
+the newest vintage of a key is current.
 
-The three files of one write carry the same generation id in their Parquet metadata. A reader
-(another process, a replica) checks that the three it read agree, before and after reading, and
-reads again if a write replaced them meanwhile: no page is ever built from two stores at once.
+A write is one generation: a new directory `generations/<id>/` holding the three files, then one
+os.replace of the small file `current` that names it. A reader resolves `current` once and opens
+the three files of that directory, so no page is ever built from two writes, and a crash at any
+point of a write leaves the old store or the new one, never a mix. The next write cleans what a
+crash left (temporary files and directories) and keeps the two generations before it for readers
+still reading them. The three files also carry the generation id in their Parquet metadata, and a
+reader checks that they agree. A directory with the three files at its top and no `current` (the
+earlier layout) is read as it is and converted by its next write.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import re
+import shutil
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -247,11 +256,7 @@ def current(observations: pl.LazyFrame) -> pl.LazyFrame:
 def load(directory: Path | None = None, validate: bool = True) -> Store:
     """Open the store. Raises FileNotFoundError if a table is missing, StoreInvalid if invalid."""
     d = Path(directory) if directory is not None else store_dir()
-    paths = {name: d / fname for name, fname in FILES.items()}
-    for name, p in paths.items():
-        if not p.exists():
-            raise FileNotFoundError(f"{name}: {p} không tồn tại / does not exist")
-    generation, (obs_df, plans, sources) = _read_consistent(paths)
+    generation, (obs_df, plans, sources) = _read_consistent(d)
     obs = obs_df.lazy()
     if validate:
         problems = validate_observations(obs_df) + validate_plans(plans) + validate_sources(sources)
@@ -265,27 +270,85 @@ def load(directory: Path | None = None, validate: bool = True) -> Store:
 GENERATION_KEY = "vss_store_generation"
 READ_ATTEMPTS = 50
 
+# ---------------------------------------------------------------- layout on disk
+#
+#   current                     one line: the name of the current generation's directory
+#   generations/<name>/         one directory per write, holding the three Parquet files
+#   observations.parquet, ...   symbolic links into the current generation, for tools and for
+#                               readers of the earlier layout; the store never reads them
+#   .store.lock                 one write at a time
+#
+# A write fills a new directory, then replaces `current` with os.replace: the one step that
+# switches every reader from the old store to the new. A directory without `current` is the
+# earlier layout (the three files at the top); it is read as it is and converted by its next write.
+
+CURRENT = "current"
+GENERATIONS = "generations"
+WRITE_LOCK = ".store.lock"
+TMP_PREFIX = ".tmp-"  # a directory being written (or left by a crash)
+KEEP_PREVIOUS = 2  # generations kept after a switch, for readers that are still reading them
+_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,127}")
+_POINTER = re.compile(rf"(?:{re.escape(TMP_PREFIX)})?{_NAME.pattern}")
+
+
+def _current_name(d: Path) -> str | None:
+    """The generation `current` names; None if there is no pointer (the earlier layout)."""
+    try:
+        raw = (d / CURRENT).read_bytes()[:256]
+    except FileNotFoundError:
+        return None
+    name = raw.decode("ascii", "replace").strip()
+    if not _POINTER.fullmatch(name):
+        raise StoreInvalid(
+            [Problem(CURRENT, name[:40] or "-", "pointer",
+                     "tệp 'current' không chỉ tới một thế hệ của kho",
+                     "the file 'current' does not name a generation of the store")]
+        )  # fmt: skip
+    return name
+
+
+def files(directory: Path | None = None) -> dict[str, Path]:
+    """The current generation's files by table (the top-level files in the earlier layout).
+    Resolved once: a write after this call does not change what the paths name."""
+    d = Path(directory) if directory is not None else store_dir()
+    name = _current_name(d)
+    base = d if name is None else d / GENERATIONS / name
+    return {table: base / fname for table, fname in FILES.items()}
+
 
 def generation(path: Path) -> str:
     """The generation id a store file was written with ("" if none)."""
     return pl.read_parquet_metadata(path).get(GENERATION_KEY, "")
 
 
-def _read_consistent(paths: dict[str, Path]) -> tuple[str, tuple[pl.DataFrame, ...]]:
-    """Read the three files of one generation. Each file is opened once and its id and table
-    read through that handle (a rename cannot swap an open file, so no read is torn); the
-    three ids must agree, else a write landed between two opens and the read starts again."""
+def _read_consistent(d: Path) -> tuple[str, tuple[pl.DataFrame, ...]]:
+    """Read the three files of one generation. The pointer is resolved once per attempt and each
+    file opened once, its id and table read through that handle (neither a rename nor a removal
+    reaches an open file). The three ids must agree (a hand-made mix, or a reader of the earlier
+    layout while a write converts it, would not), else the read starts again; so does a read
+    whose generation was removed between the pointer and the open."""
     order = ("observations", "plans", "sources")
+    paths: dict[str, Path] = {}
     for _ in range(READ_ATTEMPTS):
-        with contextlib.ExitStack() as stack:
-            handles = [stack.enter_context(open(paths[n], "rb")) for n in order]
-            ids = []
-            for f in handles:
-                ids.append(pl.read_parquet_metadata(f).get(GENERATION_KEY, ""))
-                f.seek(0)
-            if len(set(ids)) == 1:
-                return ids[0], tuple(pl.read_parquet(f) for f in handles)
+        paths = files(d)
+        try:
+            with contextlib.ExitStack() as stack:
+                handles = [stack.enter_context(open(paths[n], "rb")) for n in order]
+                ids = []
+                for f in handles:
+                    ids.append(pl.read_parquet_metadata(f).get(GENERATION_KEY, ""))
+                    f.seek(0)
+                if len(set(ids)) == 1:
+                    return ids[0], tuple(pl.read_parquet(f) for f in handles)
+        except FileNotFoundError:
+            if not (d / CURRENT).exists():
+                missing = next((n for n in order if not paths[n].exists()), "observations")
+                raise FileNotFoundError(
+                    f"{missing}: {paths[missing]} không tồn tại / does not exist"
+                ) from None
         time.sleep(0.02)
+    if not all(p.exists() for p in paths.values()):
+        raise FileNotFoundError(f"{paths['observations'].parent}: không đủ tệp / files missing")
     ids = ", ".join(f"{n}={generation(paths[n]) or '-'}" for n in order)
     raise StoreInvalid(
         [Problem("*", ids, "one_generation",
@@ -294,25 +357,127 @@ def _read_consistent(paths: dict[str, Path]) -> tuple[str, tuple[pl.DataFrame, .
     )  # fmt: skip
 
 
-def _atomic_write(frames: dict[Path, pl.DataFrame], generation_id: str) -> None:
-    """Write every frame to a temporary file beside its target first; only when all are written
-    are they renamed into place. A failure while writing leaves every old file untouched, and
-    each rename is atomic on POSIX: a reader sees a file's old or new version, never half."""
-    written: list[tuple[str, Path]] = []
+def _fsync_path(path: Path, directory: bool = False) -> None:
+    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directory else 0))
     try:
-        for path, df in frames.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            os.close(fd)
-            written.append((tmp, path))
-            df.write_parquet(tmp, statistics=True, metadata={GENERATION_KEY: generation_id})
-            os.chmod(tmp, 0o644)  # mkstemp makes 0600: replicas may run as other users
-        for tmp, path in written:
-            os.replace(tmp, path)
-    except BaseException:
-        for tmp, _ in written:
-            Path(tmp).unlink(missing_ok=True)
-        raise
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _write_lock(d: Path) -> Iterator[None]:
+    """One write at a time per store (imports hold their own lock around the whole import).
+    The lock file is never followed if it is a symbolic link."""
+    fd = os.open(d / WRITE_LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _complete(g: Path) -> bool:
+    return all((g / f).is_file() for f in FILES.values())
+
+
+def _same_files(a: Path, b: Path) -> bool:
+    return all((a / f).read_bytes() == (b / f).read_bytes() for f in FILES.values())
+
+
+def _clean(d: Path) -> None:
+    """What a crashed write left: temporary files at the top and temporary directories that
+    `current` does not name. Called under the write lock, so no write is using them."""
+    current = _current_name(d)
+    for p in d.iterdir():
+        if p.name.startswith(".") and p.name.endswith(".tmp") and not p.is_dir():
+            p.unlink(missing_ok=True)
+    gens = d / GENERATIONS
+    if gens.is_dir():
+        for g in gens.iterdir():
+            if g.name.startswith(TMP_PREFIX) and g.name != current:
+                _remove(g)
+
+
+def _remove(p: Path) -> None:
+    if p.is_dir() and not p.is_symlink():
+        shutil.rmtree(p)
+    else:
+        p.unlink(missing_ok=True)
+
+
+def _prune(d: Path, keep: int) -> None:
+    """Keep the current generation and the `keep` newest complete ones before it; remove the
+    rest (older generations, and incomplete or temporary ones a crash left)."""
+    current = _current_name(d)
+    gens = d / GENERATIONS
+    kept: list[tuple[int, Path]] = []
+    for g in gens.iterdir():
+        if g.name == current:
+            continue
+        if g.name.startswith(TMP_PREFIX) or not g.is_dir() or not _complete(g):
+            _remove(g)
+        else:
+            kept.append((g.stat().st_mtime_ns, g))
+    for _, g in sorted(kept, key=lambda x: x[0], reverse=True)[keep:]:
+        _remove(g)
+
+
+def _point(d: Path, name: str) -> None:
+    """Make `name` the current generation: one os.replace of a small, synced file."""
+    tmp = d / f".{CURRENT}.{uuid.uuid4().hex}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    try:
+        os.write(fd, f"{name}\n".encode("ascii"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, d / CURRENT)
+    _fsync_path(d, directory=True)
+
+
+def _link_top_level(d: Path, name: str) -> None:
+    """The top-level names as links into the current generation (for tools and readers of the
+    earlier layout), each replaced atomically. Not part of the switch: nothing of the store's
+    own reads them."""
+    for fname in FILES.values():
+        link, target = d / fname, f"{GENERATIONS}/{name}/{fname}"
+        if link.is_symlink() and os.readlink(link) == target:
+            continue
+        tmp = d / f".{fname}.{uuid.uuid4().hex}.tmp"
+        os.symlink(target, tmp)
+        try:
+            os.replace(tmp, link)
+        except OSError:  # a directory in the way: leave it, the store does not need the link
+            tmp.unlink(missing_ok=True)
+
+
+def _install(d: Path, staging: Path, name: str) -> None:
+    """Put the written directory `staging` under `name` and switch `current` to it."""
+    gens = d / GENERATIONS
+    target = gens / name
+    if target.exists():
+        if name == _current_name(d):
+            if _same_files(staging, target):  # the same write again (the demo regenerated)
+                shutil.rmtree(staging)
+                return
+            # the current generation rewritten under its own name: readers move to the staging
+            # directory while the old one gives way, then back to the name
+            _point(d, staging.name)
+            shutil.rmtree(target)
+            second = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=gens))
+            for fname in FILES.values():
+                os.link(staging / fname, second / fname)
+            os.chmod(second, 0o755)
+            os.rename(second, target)
+            _fsync_path(gens, directory=True)
+            _point(d, name)
+            shutil.rmtree(staging)
+            return
+        _remove(target)  # left by an earlier write and not current
+    os.rename(staging, target)
+    _fsync_path(gens, directory=True)
+    _point(d, name)
 
 
 def conform(df: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -326,9 +491,14 @@ def write(
     plans: pl.DataFrame,
     sources: pl.DataFrame,
     generation_id: str | None = None,
+    keep_previous: int = KEEP_PREVIOUS,
 ) -> None:
-    """Validate all three tables, then write each atomically; nothing is written if any fails.
-    The files carry `generation_id` (default: a new random id) so readers can tell them apart."""
+    """Validate all three tables, then write them as one new generation; nothing is written if
+    any fails. The three files go to a new directory, synced, and `current` is switched to it
+    in one os.replace: a reader, or a crash at any point, sees the old store or the new one.
+    What an earlier crash left is cleaned first; the `keep_previous` generations before the new
+    one are kept, older ones removed. The files carry `generation_id` (default: a new random id),
+    which also names the directory."""
     observations = conform(observations, OBS_SCHEMA).sort(list(OBS_KEY))
     plans = conform(plans, PLAN_SCHEMA).sort(list(PLAN_KEY))
     sources = conform(sources, SOURCE_SCHEMA).sort("source_id")
@@ -340,14 +510,28 @@ def write(
     )
     if problems:
         raise StoreInvalid(problems)
+    name = generation_id or uuid.uuid4().hex
+    if not _NAME.fullmatch(name):
+        raise ValueError(f"generation id {name!r}: letters, digits, '.', '_' and '-' only")
     directory = Path(directory)
-    # sources first and observations last, so a reader between two renames never meets a
-    # source id that the sources table lacks
-    _atomic_write(
-        {
-            directory / FILES["sources"]: sources,
-            directory / FILES["plans"]: plans,
-            directory / FILES["observations"]: observations,
-        },
-        generation_id or uuid.uuid4().hex,
-    )
+    directory.mkdir(parents=True, exist_ok=True)
+    tables = {"observations": observations, "plans": plans, "sources": sources}
+    with _write_lock(directory):
+        _clean(directory)
+        gens = directory / GENERATIONS
+        gens.mkdir(exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=gens))
+        try:
+            for table, df in tables.items():
+                path = staging / FILES[table]
+                df.write_parquet(path, statistics=True, metadata={GENERATION_KEY: name})
+                os.chmod(path, 0o644)  # replicas may run as other users
+                _fsync_path(path)
+            os.chmod(staging, 0o755)  # mkdtemp makes 0700
+            _fsync_path(staging, directory=True)
+        except Exception:
+            shutil.rmtree(staging, ignore_errors=True)  # a kill leaves it to the next write
+            raise
+        _install(directory, staging, name)
+        _link_top_level(directory, name)
+        _prune(directory, keep_previous)
