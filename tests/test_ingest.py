@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import unicodedata
 from datetime import date, datetime
@@ -516,6 +517,79 @@ def test_the_log_is_only_appended_to(frames, wide, tmp_store):
     entries = [json.loads(x) for x in now.decode().splitlines()]
     assert [e["outcome"] for e in entries] == ["stored", "refused", "stored"]
     assert entries[0]["sha256"] == report.sha256 and entries[0]["stored"] == 63 * 7
+
+
+def test_a_torn_last_line_is_skipped_counted_and_ended_by_the_next_entry(frames, wide, tmp_store):
+    """A crash mid-append leaves half a line: reading skips and counts it, and the next entry
+    starts on a line of its own instead of being glued to the torn one."""
+    report = read(wide.csv_bytes(), "a.csv", frames)
+    ingest.commit(report, tmp_store)
+    whole = (tmp_store / ingest.LOG_FILE).read_bytes()
+    with open(tmp_store / ingest.LOG_FILE, "ab") as f:
+        f.write(whole[: len(whole) // 2])  # torn: no end of line
+    entries = ingest.log(tmp_store)
+    assert [e["outcome"] for e in entries] == ["stored"] and entries.skipped == 1
+    ingest.log_refusal(read(b"nonsense", "b.csv", frames), tmp_store)
+    entries = ingest.log(tmp_store)
+    assert [e["outcome"] for e in entries] == ["stored", "refused"] and entries.skipped == 1
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [b"\xff\xfe not utf-8", b"[1, 2]", b"null", b'{"time": 5}', b"[" * 100_000,
+     b'{"time": "t", "outcome": "hacked", "by": "", "file": "", "sha256": "", "stored": 0}',
+     b'{"time": "t", "outcome": "stored", "by": "", "file": "", "sha256": "", "stored": "0"}'],
+)  # fmt: skip
+def test_lines_that_are_not_whole_entries_are_skipped(tmp_store, frames, junk):
+    ingest.log_refusal(read(b"nonsense", "b.csv", frames), tmp_store)
+    with open(tmp_store / ingest.LOG_FILE, "ab") as f:
+        f.write(junk + b"\n")
+    entries = ingest.log(tmp_store)
+    assert len(entries) == 1 and entries.skipped == 1 and not entries.unsafe
+
+
+def test_only_the_newest_part_of_a_huge_log_is_read(tmp_store, frames, monkeypatch):
+    for _ in range(3):
+        ingest.log_refusal(read(b"nonsense", "b.csv", frames), tmp_store)
+    size = (tmp_store / ingest.LOG_FILE).stat().st_size
+    monkeypatch.setattr(ingest, "LOG_READ_MAX", size // 2)
+    entries = ingest.log(tmp_store)
+    assert entries.truncated and 1 <= len(entries) < 3 and entries.skipped == 0
+
+
+@pytest.mark.parametrize("name", [ingest.LOG_FILE, ingest.LOCK_FILE])
+def test_a_symlinked_log_or_lock_is_refused_not_followed(frames, wide, tmp_store, tmp_path, name):
+    target = tmp_path / "elsewhere"
+    target.write_bytes(b"")
+    (tmp_store / name).symlink_to(target)
+    before = store_bytes(tmp_store)
+    with pytest.raises(ingest.UnsafeFile) as e:
+        ingest.commit(read(wide.csv_bytes(), "a.csv", frames), tmp_store)
+    assert isinstance(e.value, OSError) and isinstance(e.value, store.StoreInvalid)
+    assert "symbolic link" in str(e.value) and "liên kết" in str(e.value)
+    with pytest.warns(RuntimeWarning, match="not a plain file"):
+        assert not ingest.log_refusal(read(b"nonsense", "b.csv", frames), tmp_store)
+    assert target.read_bytes() == b"" and store_bytes(tmp_store) == before
+    if name == ingest.LOG_FILE:
+        entries = ingest.log(tmp_store)  # not followed when read either
+        assert entries == [] and entries.unsafe == "symbolic link"
+
+
+def test_a_log_that_is_a_pipe_does_not_hang(frames, tmp_store):
+    os.mkfifo(tmp_store / ingest.LOG_FILE)
+    with pytest.warns(RuntimeWarning):
+        assert not ingest.log_refusal(read(b"nonsense", "b.csv", frames), tmp_store)
+    assert ingest.log(tmp_store).unsafe == "not a regular file"
+
+
+def test_the_command_refuses_a_symlinked_lock_cleanly(wide, tmp_store, tmp_path, capsys):
+    (tmp_store / ingest.LOCK_FILE).symlink_to(tmp_path / "elsewhere")
+    path = tmp_path / "r.csv"
+    path.write_bytes(wide.csv_bytes())
+    assert cli.main(["ingest", str(path), "--store", str(tmp_store)]) == 1
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err and "unsafe_file" in captured.err
+    assert not (tmp_path / "elsewhere").exists()
 
 
 def test_a_report_with_errors_is_never_committed(frames, tmp_store):

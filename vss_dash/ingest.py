@@ -35,7 +35,9 @@ import json
 import math
 import os
 import re
+import stat
 import unicodedata
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -1364,16 +1366,47 @@ class Stored:
     revised: int  # values that had a value before under the same key (revisions)
 
 
+class UnsafeFile(store.StoreInvalid, OSError):
+    """The import log or its lock is not a plain file (a symbolic link, a directory, a pipe):
+    it is neither followed nor written, and nothing is stored."""
+
+    def __init__(self, path: Path, what: str):
+        super().__init__(
+            [store.Problem(path.name, str(path), "unsafe_file",
+                           f"{path.name} không phải tệp thường ({what}): không ghi gì",
+                           f"{path.name} is not a plain file ({what}): nothing written")]
+        )  # fmt: skip
+
+
+def _open_plain(path: Path, flags: int) -> int:
+    """Open `path` (created if missing) without following a symbolic link, and only if it is a
+    regular file; else UnsafeFile. O_NONBLOCK: a pipe put in its place cannot hang the open."""
+    flags |= os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
+    try:
+        fd = os.open(path, flags, 0o644)
+    except OSError as e:
+        if path.is_symlink():
+            raise UnsafeFile(path, "symbolic link / liên kết tượng trưng") from None
+        if path.exists() and not path.is_file():
+            raise UnsafeFile(path, "not a regular file / không phải tệp thường") from None
+        raise e
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise UnsafeFile(path, "not a regular file / không phải tệp thường")
+    return fd
+
+
 @contextlib.contextmanager
 def _locked(directory: Path) -> Iterator[None]:
-    """One import at a time per store. Readers never wait: the files are replaced atomically."""
+    """One import at a time per store. Readers never wait: the store switches atomically. A lock
+    file that is a symbolic link is refused, not followed."""
     directory.mkdir(parents=True, exist_ok=True)
-    with open(directory / LOCK_FILE, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    fd = _open_plain(directory / LOCK_FILE, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def commit(report: Report, directory: Path, *, by: str = "", now: datetime | None = None) -> Stored:
@@ -1385,7 +1418,7 @@ def commit(report: Report, directory: Path, *, by: str = "", now: datetime | Non
     directory = Path(directory)
     vintage = (now or datetime.now(UTC)).astimezone(UTC)
     source_id = f"ingest_{vintage:%Y%m%dT%H%M%S%f}_{report.sha256[:8]}"
-    with _locked(directory):
+    with _locked(directory), _log_file(directory) as log_fd:  # both checked before any write
         try:
             s = store.load(directory, validate=False)
             obs, plans, sources = s.observations.collect(), s.plans, s.sources
@@ -1415,22 +1448,40 @@ def commit(report: Report, directory: Path, *, by: str = "", now: datetime | Non
         try:
             store.write(directory, observations, plans, sources)
         except store.StoreInvalid:
-            _log(directory, report, "refused", by, vintage)
+            _log(log_fd, report, "refused", by, vintage)
             raise
         stored = Stored(vintage, source_id, new.height, revised)
-        _log(directory, report, "stored", by, vintage, stored)
+        _log(log_fd, report, "stored", by, vintage, stored)
         return stored
 
 
-def log_refusal(report: Report, directory: Path, *, by: str = "") -> None:
-    """Record a refused file in the log; the store itself is not touched."""
-    with _locked(Path(directory)):
-        _log(Path(directory), report, "refused", by, datetime.now(UTC))
+def log_refusal(report: Report, directory: Path, *, by: str = "") -> bool:
+    """Record a refused file in the log; the store itself is not touched. A log or lock that is
+    not a plain file is not written: a warning says so and the result is False."""
+    directory = Path(directory)
+    try:
+        with _locked(directory), _log_file(directory) as log_fd:
+            _log(log_fd, report, "refused", by, datetime.now(UTC))
+    except UnsafeFile as e:
+        warnings.warn(printable(str(e)), RuntimeWarning, stacklevel=2)
+        return False
+    return True
 
 
-def _log(directory: Path, report: Report, outcome: str, by: str, when: datetime,
+@contextlib.contextmanager
+def _log_file(directory: Path) -> Iterator[int]:
+    """The import log, open for appending (held under the import lock)."""
+    fd = _open_plain(directory / LOG_FILE, os.O_RDWR | os.O_APPEND)
+    try:
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def _log(fd: int, report: Report, outcome: str, by: str, when: datetime,
          stored: Stored | None = None) -> None:  # fmt: skip
-    """Append one JSON line. The log is only ever appended to, with one write a line."""
+    """Append one JSON line. The log is only ever appended to, with one write a line; a last
+    line left without its end by a crash is ended first, so it cannot swallow this one."""
     entry = {
         "time": when.isoformat(),
         "outcome": outcome,
@@ -1444,20 +1495,78 @@ def _log(directory: Path, report: Report, outcome: str, by: str, when: datetime,
         "rules": {g.rule: g.count for g in report.groups()},
     }
     line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
-    fd = os.open(directory / LOG_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    size = os.fstat(fd).st_size
+    if size and os.pread(fd, 1, size - 1) != b"\n":
+        line = b"\n" + line
+    os.write(fd, line)
+    os.fsync(fd)
+
+
+# what the Data page shows of an entry: key -> type
+LOG_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "time": str, "outcome": str, "by": str, "file": str, "sha256": str, "stored": int,
+}  # fmt: skip
+LOG_READ_MAX = 8 * 1024 * 1024  # the newest 8 MB of the log are read (tens of thousands of lines)
+
+
+class LogEntries(list):
+    """The log's entries, oldest first, and what was left out: `skipped` lines that are not a
+    whole entry (a line torn by a crash, text that is not JSON, an entry without its fields),
+    `truncated` if only the newest LOG_READ_MAX bytes were read, `unsafe` the reason if the log
+    is not a plain file (then it is not read at all)."""
+
+    skipped: int = 0
+    truncated: bool = False
+    unsafe: str = ""
+
+
+def _entry(line: bytes) -> dict | None:
     try:
-        os.write(fd, line)
-        os.fsync(fd)
+        e = json.loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if not isinstance(e, dict):
+        return None
+    ok = all(
+        isinstance(e.get(k), t) and not isinstance(e.get(k), bool) for k, t in LOG_FIELDS.items()
+    )
+    return e if ok and e["outcome"] in ("stored", "refused") else None
+
+
+def log(directory: Path) -> LogEntries:
+    """The ingest log's entries, oldest first. Never raises for what is in the file: lines that
+    are not whole entries are skipped and counted; a log that is a symbolic link or not a
+    regular file is not followed or read."""
+    out = LogEntries()
+    path = Path(directory) / LOG_FILE
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return out
+    except OSError:
+        out.unsafe = "symbolic link" if path.is_symlink() else "cannot be opened"
+        return out
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            out.unsafe = "not a regular file"
+            return out
+        start = max(0, st.st_size - LOG_READ_MAX)
+        data = os.pread(fd, st.st_size - start, start)
     finally:
         os.close(fd)
-
-
-def log(directory: Path) -> list[dict]:
-    """The ingest log's entries, oldest first."""
-    path = Path(directory) / LOG_FILE
-    if not path.exists():
-        return []
-    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    if start:
+        out.truncated = True
+        data = data[data.find(b"\n") + 1 :] if b"\n" in data else b""
+    for line in data.split(b"\n"):
+        if not line.strip():
+            continue
+        entry = _entry(line)
+        if entry is None:
+            out.skipped += 1
+        else:
+            out.append(entry)
+    return out
 
 
 # ---------------------------------------------------------------- vintages
