@@ -27,10 +27,12 @@ ACCESS = {
     "groups": {"analyst": ["vss-analysts"]},
     "default_role": "viewer",
 }
+ISSUER = "http://localhost:9400"  # what AUTH's server_metadata_url names
+TOKEN = {"is_logged_in": True, "iss": ISSUER, "email_verified": True}
 USERS = {
-    "viewer": {"is_logged_in": True, "email": "press@example.com", "name": "Press"},
-    "leadership": {"is_logged_in": True, "email": "lead@vss.gov.vn", "name": "Lead"},
-    "analyst": {"is_logged_in": True, "email": "ana@vss.gov.vn", "name": "Ana"},
+    "viewer": {**TOKEN, "email": "press@example.com", "name": "Press"},
+    "leadership": {**TOKEN, "email": "lead@vss.gov.vn", "name": "Lead"},
+    "analyst": {**TOKEN, "email": "ana@vss.gov.vn", "name": "Ana"},
 }
 INTERNAL = [m for m in catalog.MEASURES if not m.public]
 
@@ -71,12 +73,71 @@ def test_bad_settings_are_named(section, message):
 )
 def test_role_from_claims(claims, role):
     s = access.settings({"auth": AUTH, "access": ACCESS}, {})
-    assert access.role_for(claims, s) == role
+    assert access.role_for({"iss": ISSUER, "email_verified": True, **claims}, s) == role
 
 
 def test_unlisted_users_can_be_refused():
     s = access.settings({"auth": AUTH, "access": {**ACCESS, "default_role": ""}}, {})
-    assert access.role_for({"email": "someone@example.com"}, s) is None
+    assert access.role_for({**TOKEN, "email": "someone@example.com"}, s) is None
+
+
+@pytest.mark.parametrize(
+    ("verified", "role"),
+    [(True, "leadership"), ("true", "leadership"), (False, "viewer"), ("false", "viewer"),
+     (None, "viewer"), ("yes", "viewer"), (1, "viewer")],
+)  # fmt: skip
+def test_an_e_mail_gives_a_role_only_when_verified(verified, role):
+    s = access.settings({"auth": AUTH, "access": ACCESS}, {})
+    claims = {"iss": ISSUER, "email": "lead@vss.gov.vn", "email_verified": verified}
+    if verified is None:
+        del claims["email_verified"]  # a provider that says nothing vouches for nothing
+    assert access.role_for(claims, s) == role
+
+
+def test_groups_still_count_for_an_unverified_e_mail_and_the_check_can_be_turned_off():
+    s = access.settings({"auth": AUTH, "access": ACCESS}, {})
+    claims = {"iss": ISSUER, "email": "lead@vss.gov.vn", "groups": ["vss-analysts"]}
+    assert access.role_for(claims, s) == "analyst"
+    trusting = {**ACCESS, "require_verified_email": False}
+    s = access.settings({"auth": AUTH, "access": trusting}, {})
+    assert access.role_for({"iss": ISSUER, "email": "lead@vss.gov.vn"}, s) == "leadership"
+
+
+@pytest.mark.parametrize(
+    "iss", ["https://accounts.example.com", "http://localhost:9400/realms/other", "", None]
+)
+def test_a_token_from_another_issuer_is_refused(iss):
+    """Whatever its e-mail, verified or not, and its groups: not even the default role."""
+    s = access.settings({"auth": AUTH, "access": ACCESS}, {})
+    assert s.issuers == {ISSUER}  # from the provider's metadata URL
+    claims = {**USERS["analyst"], "groups": ["vss-analysts"], "iss": iss}
+    assert access.role_for(claims, s) is None
+    assert access.role_for({**claims, "iss": ISSUER + "/"}, s) == "analyst"  # one slash is alike
+
+
+def test_the_expected_issuers_can_be_configured_and_every_provider_counts():
+    section = {**ACCESS, "issuer": ["https://sso.vss.gov.vn/", "https://login.gov.vn"]}
+    s = access.settings({"auth": AUTH, "access": section}, {})
+    assert s.issuers == {"https://sso.vss.gov.vn", "https://login.gov.vn"}
+    assert access.role_for({**USERS["analyst"], "iss": "https://login.gov.vn"}, s) == "analyst"
+    assert access.role_for(USERS["analyst"], s) is None  # the metadata's issuer is not listed
+    auth = {
+        "redirect_uri": AUTH["redirect_uri"],
+        "cookie_secret": "x",
+        "a": {**AUTH, "server_metadata_url": "https://a.vn/.well-known/openid-configuration"},
+        "b": {**AUTH, "server_metadata_url": "https://b.vn/x/.well-known/openid-configuration"},
+    }
+    s = access.settings({"auth": auth, "access": ACCESS}, {})
+    assert s.issuers == {"https://a.vn", "https://b.vn/x"}
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [({"issuer": 5}, "issuer"), ({"require_verified_email": "no"}, "require_verified_email")],
+)
+def test_bad_sign_in_checks_are_named(section, message):
+    with pytest.raises(access.BadSettings, match=message):
+        access.settings({"access": section}, {})
 
 
 def test_what_each_role_may_do():
@@ -196,6 +257,21 @@ def test_production_without_sign_in_configured_refuses_everyone(production):
     at = app("app.py", USERS["analyst"], auth=False, lang="en")
     assert i18n.t("auth_not_configured", "en") in [e.value for e in at.error]
     assert not at.metric
+
+
+def test_an_unverified_leadership_e_mail_is_a_viewer_on_every_page(production):
+    user = {**USERS["leadership"], "email_verified": False}
+    at = app("views/overview.py", user, lang="en")
+    assert not at.exception
+    labels = [m.label for m in at.metric]
+    assert labels and catalog.get("late_payment_rate").label_en not in labels
+
+
+def test_a_token_from_another_issuer_is_not_let_in(production):
+    at = app("app.py", {**USERS["analyst"], "iss": "https://accounts.example.com"}, lang="en")
+    assert not at.exception
+    assert i18n.t("not_authorised", "en", user="ana@vss.gov.vn") in [e.value for e in at.error]
+    assert not at.metric and not at.dataframe
 
 
 def test_a_signed_in_user_sees_who_and_which_role(production):

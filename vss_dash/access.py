@@ -13,6 +13,14 @@ A signed-in user's role comes from `[access]` in secrets.toml: lists of e-mail a
 role, and/or group names per role matched against a claim of the identity token (default
 `groups`). The strongest matching role wins; a user matched by nothing gets `default_role`
 ("viewer" unless set; "" refuses them).
+
+Two checks come first. The token's issuer (`iss`) must be one the store expects: `[access]
+issuer` (one URL or a list), else the issuer each configured provider's `server_metadata_url`
+names (OpenID Discovery puts the metadata at the issuer + "/.well-known/openid-configuration");
+a token from any other issuer is refused, whatever its e-mail or groups. And an e-mail address
+counts for a role only if the token says it is verified (`email_verified` true); an unverified
+address is matched by nothing (`require_verified_email = false` turns this off, for a provider
+that manages every address itself and sends no such claim).
 """
 
 from __future__ import annotations
@@ -34,6 +42,8 @@ class Settings:
     emails: dict[str, frozenset[str]] = field(default_factory=dict)  # role -> addresses
     groups: dict[str, frozenset[str]] = field(default_factory=dict)  # role -> group names
     default_role: str = "viewer"
+    issuers: frozenset[str] = frozenset()  # expected `iss`; empty: no provider named one
+    require_verified_email: bool = True
 
     @property
     def open(self) -> bool:
@@ -50,6 +60,26 @@ def _strings(value: object) -> frozenset[str]:
     if isinstance(value, str):
         return frozenset({value.strip().casefold()})
     return frozenset(str(v).strip().casefold() for v in value)  # type: ignore[union-attr]
+
+
+DISCOVERY = "/.well-known/openid-configuration"
+
+
+def _issuer(url: object) -> str:
+    return str(url).strip().rstrip("/")
+
+
+def _metadata_issuers(auth: object) -> frozenset[str]:
+    """The issuers the providers' metadata URLs name ([auth] and every [auth.<provider>])."""
+    if not isinstance(auth, Mapping):
+        return frozenset()
+    sections = [auth, *(v for v in auth.values() if isinstance(v, Mapping))]
+    out = set()
+    for section in sections:
+        url = str(section.get("server_metadata_url") or "").strip()
+        if url.endswith(DISCOVERY):
+            out.add(_issuer(url[: -len(DISCOVERY)]))
+    return frozenset(out)
 
 
 def settings(secrets: Mapping[str, object], env: Mapping[str, str]) -> Settings:
@@ -70,6 +100,15 @@ def settings(secrets: Mapping[str, object], env: Mapping[str, str]) -> Settings:
         if name not in ROLES:
             raise BadSettings(f"role {name!r} in [access]: expected one of {', '.join(ROLES)}")
     auth = secrets.get("auth")
+    configured = section.get("issuer")
+    if configured is not None and not isinstance(configured, str | Iterable):
+        raise BadSettings(f"issuer {configured!r}: expected a URL or a list of URLs")
+    if isinstance(configured, str):
+        configured = [configured]
+    issuers = frozenset(_issuer(u) for u in configured or () if str(u).strip())
+    verified = section.get("require_verified_email", True)
+    if not isinstance(verified, bool):
+        raise BadSettings(f"require_verified_email {verified!r}: expected true or false")
     return Settings(
         profile=profile,
         auth_configured=isinstance(auth, Mapping)
@@ -80,12 +119,19 @@ def settings(secrets: Mapping[str, object], env: Mapping[str, str]) -> Settings:
         emails={r: _strings(v) for r, v in emails.items()},
         groups={r: _strings(v) for r, v in groups.items()},
         default_role=default,
+        issuers=issuers or _metadata_issuers(auth),
+        require_verified_email=verified,
     )
 
 
 def role_for(claims: Mapping[str, object], s: Settings) -> str | None:
-    """The role of a signed-in user from their identity-token claims; None if refused."""
+    """The role of a signed-in user from their identity-token claims; None if refused: a token
+    from an issuer not expected (or with none, where one is expected) is refused outright."""
+    if s.issuers and _issuer(claims.get("iss") or "") not in s.issuers:
+        return None
     email = str(claims.get("email") or "").strip().casefold()
+    if s.require_verified_email and not email_verified(claims):
+        email = ""  # an address nobody vouched for matches no role
     raw = claims.get(s.role_claim)
     user_groups = _strings(raw if isinstance(raw, Iterable) else ([raw] if raw else []))
     for role in reversed(ROLES):  # strongest first
@@ -94,6 +140,12 @@ def role_for(claims: Mapping[str, object], s: Settings) -> str | None:
         if user_groups & s.groups.get(role, frozenset()):
             return role
     return s.default_role or None
+
+
+def email_verified(claims: Mapping[str, object]) -> bool:
+    """True only for a claim that says so: true, or "true" (some providers send a string)."""
+    v = claims.get("email_verified")
+    return v is True or (isinstance(v, str) and v.strip().lower() == "true")
 
 
 def sees_internal(role: str | None) -> bool:
