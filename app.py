@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+import vss_dash.hardening  # noqa: F401  (first: a client's "clear cache" clears only its own state)
 from vss_dash import i18n, ui
 from vss_dash.pages import PAGES
 from vss_dash.paths import ROOT
