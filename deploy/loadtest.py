@@ -84,6 +84,9 @@ TICK = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 CORES = os.cpu_count() or 1
 TIMEOUT_MS = 120_000
+# every simulated session comes from 127.0.0.1: the proxy's per-address limits (a flood
+# from one address) would count them all as one client, so they do not apply to it here
+LOCAL = ("127.0.0.1",)
 GOAL_P95_RATIO, GOAL_COLD_MB = 3.0, 2.5
 SCENARIOS = ("bytes", "load", "kill", "import", "store")
 RERUN = ForwardMsg.FINISHED_EARLY_FOR_RERUN  # a script stopped for a rerun: wait for that one
@@ -565,7 +568,10 @@ async def scenario_load(browser: Browser, data_dir: Path, args) -> list[Phase]:
     phases = []
     for replicas in (1, 2):
         with serve.deployment(
-            replicas, run_dir=args.tmp / f"load{replicas}", data_dir=data_dir
+            limit_exempt=LOCAL,
+            replicas=replicas,
+            run_dir=args.tmp / f"load{replicas}",
+            data_dir=data_dir,
         ) as dep:
             # warm the server's caches: every page once, on every replica
             for rep in dep.replicas:
@@ -617,7 +623,9 @@ async def scenario_kill(browser: Browser, data_dir: Path, args) -> dict:
         "(browser client, 2 replicas)"
     )
     routes = ("r0", "r0", "r1", "r1")
-    with serve.deployment(2, run_dir=args.tmp / "kill", data_dir=data_dir) as dep:
+    with serve.deployment(
+        limit_exempt=LOCAL, replicas=2, run_dir=args.tmp / "kill", data_dir=data_dir
+    ) as dep:
         for rep in dep.replicas:
             await browser_session(browser, dep.url, rep.name, 1)  # warm
         # holders: a page open, in English (a view kept in the URL), watched by WATCH_JS
@@ -782,7 +790,9 @@ async def scenario_import(browser: Browser, data_dir: Path, args) -> dict:
     reports = make_reports(data_dir, args.tmp, args.imports)
     cli = Path(sys.executable).parent / "vss-dash"
     overview = [PAGES[0]]
-    with serve.deployment(2, run_dir=args.tmp / "import", data_dir=data_dir) as dep:
+    with serve.deployment(
+        limit_exempt=LOCAL, replicas=2, run_dir=args.tmp / "import", data_dir=data_dir
+    ) as dep:
         # the figures of each vintage, read while no import runs (the text of Streamlit's metric
         # elements: what the browser shows in its cards)
         calibrator = ProtocolSession(dep.url, "r0")
@@ -1047,7 +1057,9 @@ async def main_async(args) -> None:
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         if "bytes" in args.only:
-            with serve.deployment(2, run_dir=args.tmp / "bytes", data_dir=data_dir) as dep:
+            with serve.deployment(
+                limit_exempt=LOCAL, replicas=2, run_dir=args.tmp / "bytes", data_dir=data_dir
+            ) as dep:
                 bytes_ = await scenario_bytes(browser, dep)
         if "load" in args.only:
             phases = await scenario_load(browser, data_dir, args)

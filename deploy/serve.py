@@ -19,8 +19,10 @@ The load test and the deploy test use `deployment()` as a context manager.
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import ctypes
+import hashlib
 import os
 import re
 import secrets
@@ -40,10 +42,43 @@ from pathlib import Path
 DEPLOY = Path(__file__).resolve().parent
 ROOT = DEPLOY.parent
 TEMPLATE = DEPLOY / "nginx.conf.template"
+HEADERS = DEPLOY / "security_headers.conf"
 HEALTH = "/_stcore/health"
 START_TIMEOUT_S = 90.0
 CHECK_EVERY_S = 2.0
 FAILS_BEFORE_RESTART = 3  # health checks in a row that a live process may miss
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+from vss_dash.filecheck import MAX_FILE_BYTES  # noqa: E402
+
+# The largest upload, in MB, for the proxy and the replicas (Streamlit's server.maxUploadSize):
+# what the import accepts, plus a margin, so that a file slightly over the import's limit still
+# reaches it and is refused with a finding rather than by the upload widget.
+UPLOAD_MAX_MB = -(-MAX_FILE_BYTES // 2**20) + 1
+# Streamlit's page runs one inline script (index.html: `window.prerenderReady = false`) and its
+# protobuf decoder compiles WebAssembly: the policy allows exactly that script, by its hash, and
+# WebAssembly ('wasm-unsafe-eval'), not 'unsafe-inline' or 'unsafe-eval' for scripts.
+WASM = "'wasm-unsafe-eval'"
+
+
+def inline_script_hashes(index: Path | None = None) -> list[str]:
+    """CSP sources for the inline scripts of the installed Streamlit's index.html."""
+    if index is None:
+        import importlib.util
+
+        spec = importlib.util.find_spec("streamlit")
+        assert spec and spec.origin
+        index = Path(spec.origin).parent / "static" / "index.html"
+    text = index.read_text(encoding="utf-8")
+    bodies = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", text, re.S)
+    return [
+        "'sha256-" + base64.b64encode(hashlib.sha256(b.encode()).digest()).decode() + "'"
+        for b in bodies
+    ]
+
+
+HSTS = 'add_header Strict-Transport-Security "max-age=31536000" always;'
 
 
 def nginx_binary() -> str | None:
@@ -77,8 +112,33 @@ def _die_with_parent() -> None:
 # ---------------------------------------------------------------- the nginx configuration
 
 
-def render(ports: list[int], listen: str, run_dir: Path, template: Path = TEMPLATE) -> str:
-    """The nginx configuration for replicas on 127.0.0.1:<ports>, listening on `listen`."""
+def _fill(text: str, values: dict[str, str], template: Path) -> str:
+    for key, value in values.items():
+        text = text.replace("{{" + key + "}}", value)
+    if left := re.findall(r"\{\{[A-Z_]+\}\}", text):
+        raise ValueError(f"unfilled placeholders in {template}: {left}")
+    return text
+
+
+def render_headers(https: bool = False, template: Path = HEADERS) -> str:
+    """The security headers every location includes; HSTS only when served over HTTPS."""
+    extra = "".join(f" {src}" for src in [WASM, *inline_script_hashes()])
+    values = {"SCRIPT_EXTRA": extra, "HSTS": HSTS if https else ""}
+    return _fill(template.read_text(), values, template)
+
+
+def render(
+    ports: list[int],
+    listen: str,
+    run_dir: Path,
+    template: Path = TEMPLATE,
+    https: bool = False,
+    limit_exempt: tuple[str, ...] = (),
+) -> str:
+    """The nginx configuration for replicas on 127.0.0.1:<ports>, listening on `listen`.
+    `https`: the browsers reach the proxy over HTTPS (TLS ends here or at a load balancer in
+    front), so the route cookie is Secure. `limit_exempt`: client addresses the request and
+    connection limits do not count (the load test's)."""
     routes = [f"r{i}" for i in range(len(ports))]
     share = 100 / len(ports)
     split = [f'        {share:.2f}% "{r}";' for r in routes[:-1]] + [f'        * "{routes[-1]}";']
@@ -104,13 +164,11 @@ def render(ports: list[int], listen: str, run_dir: Path, template: Path = TEMPLA
             f'        "~127\\.0\\.0\\.1:{p}$" {r};' for r, p in zip(routes, ports, strict=True)
         ),
         "UPSTREAMS": "\n\n".join(upstreams),
+        "COOKIE_SECURE": "; Secure" if https else "",
+        "LIMIT_EXEMPT": "\n".join(f'        "{a}" "";' for a in limit_exempt),
+        "UPLOAD_MAX": f"{UPLOAD_MAX_MB}m",
     }
-    text = template.read_text()
-    for key, value in values.items():
-        text = text.replace("{{" + key + "}}", value)
-    if left := re.findall(r"\{\{[A-Z_]+\}\}", text):
-        raise ValueError(f"unfilled placeholders in {template}: {left}")
-    return text
+    return _fill(template.read_text(), values, template)
 
 
 def nginx_cmd(nginx: str, run_dir: Path, *extra: str) -> list[str]:
@@ -118,12 +176,19 @@ def nginx_cmd(nginx: str, run_dir: Path, *extra: str) -> list[str]:
     return [nginx, "-p", f"{run_dir}/", "-c", str(conf), "-e", str(run_dir / "error.log"), *extra]
 
 
-def write_config(ports: list[int], listen: str, run_dir: Path) -> Path:
+def write_config(
+    ports: list[int],
+    listen: str,
+    run_dir: Path,
+    https: bool = False,
+    limit_exempt: tuple[str, ...] = (),
+) -> Path:
     """Render the configuration into run_dir, with the temp directories nginx expects."""
     for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (run_dir / "tmp" / sub).mkdir(parents=True, exist_ok=True)
+    (run_dir / HEADERS.name).write_text(render_headers(https))
     conf = run_dir / "nginx.conf"
-    conf.write_text(render(ports, listen, run_dir))
+    conf.write_text(render(ports, listen, run_dir, https=https, limit_exempt=limit_exempt))
     return conf
 
 
@@ -172,6 +237,8 @@ def start_replica(rep: Replica, env: dict[str, str]) -> None:
         "false",
         "--browser.gatherUsageStats",
         "false",
+        "--server.maxUploadSize",
+        str(UPLOAD_MAX_MB),
     ]
     with open(rep.log, "ab") as log:
         rep.proc = subprocess.Popen(
@@ -269,6 +336,8 @@ def deployment(
     data_dir: Path | None = None,
     restart: bool = True,
     extra_env: dict[str, str] | None = None,
+    https: bool = False,
+    limit_exempt: tuple[str, ...] = (),
 ) -> Iterator[Deployment]:
     """Start the replicas and nginx for the block; stop them all after it."""
     nginx = nginx_binary()
@@ -289,7 +358,13 @@ def deployment(
     try:
         for rep in reps:
             start_replica(rep, env)
-        write_config([r.port for r in reps], f"{host}:{port}", run_dir)
+        write_config(
+            [r.port for r in reps],
+            f"{host}:{port}",
+            run_dir,
+            https=https,
+            limit_exempt=limit_exempt,
+        )
         checked = check_config(nginx, run_dir)
         if checked.returncode != 0:
             raise RuntimeError(f"nginx -t failed:\n{checked.stderr}")
@@ -327,6 +402,12 @@ def main() -> None:
     parser.add_argument("--run-dir", type=Path, help="default: deploy/run/port-PORT")
     parser.add_argument("--data-dir", type=Path, help="the Parquet store (default: VSS_DATA_DIR)")
     parser.add_argument("--no-restart", action="store_true", help="report dead replicas only")
+    parser.add_argument(
+        "--https",
+        action="store_true",
+        help="browsers reach the proxy over HTTPS (TLS ends at a load balancer in front): "
+        "the route cookie is Secure and HSTS is sent",
+    )
     args = parser.parse_args()
 
     # SIGTERM (a service manager stopping us) cleans up like Ctrl-C
@@ -342,6 +423,7 @@ def main() -> None:
             args.run_dir,
             args.data_dir,
             restart=not args.no_restart,
+            https=args.https,
         ) as dep:
             for rep in dep.replicas:
                 dep.report(f"replica {rep.name}: {rep.url} (pid {rep.pid}), log {rep.log}")
