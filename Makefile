@@ -5,7 +5,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 # trust the machine's certificate store (networks that inspect TLS add their CA there)
 export UV_SYSTEM_CERTS ?= 1
 
-.PHONY: help setup run test test-fast demo lint bench serve loadtest
+.PHONY: help setup run test test-fast fuzz demo lint bench serve loadtest
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -24,6 +24,9 @@ test: setup ## all tests: unit, AppTest pages, and headless Chromium where /usr/
 
 test-fast: setup ## unit and AppTest tiers only
 	$(UV) run --locked pytest -m "not e2e"
+
+fuzz: setup ## hostile files of every class through vss-dash ingest: refused with a bilingual finding, in bounded time and memory, no traceback, store unchanged, a log line
+	$(UV) run --locked pytest -q -p no:dash tests/test_hostile_files.py
 
 demo: setup ## regenerate the demo store (deterministic) into data/store
 	$(UV) run --locked vss-dash demo
