@@ -697,3 +697,80 @@ def status_bars(
     if span := _range(periods):
         add_events(fig, events, lang, *span, height=height)
     return fig
+
+
+def resets_in_january(measure: str) -> bool:
+    """A year-to-date figure (or a share of the annual plan built on one) starts again each
+    January: drawn as one line, it seems to collapse every year."""
+    m = catalog.get(measure)
+    if m.kind == "ytd_flow":
+        return True
+    return m.formula is not None and m.formula.op == "plan_ratio"
+
+
+def sparkline_svg(
+    periods: list[date],
+    values: list[float | None],
+    label: str,
+    *,
+    by_year: bool = False,
+    colour: str = PALETTE[0],
+    width: int = 240,
+    height: int = 40,
+) -> str:
+    """A KPI card's sparkline as an inline SVG with a text alternative (role="img" and a
+    <title>, which screen readers announce: `label`). With `by_year` (a year-to-date measure),
+    each year is its own segment, so the January restart reads as a new year, not a collapse;
+    a thin tick marks each new year. Missing values break the line. Scales to its box."""
+    from html import escape
+
+    pts = [(p, v) for p, v in zip(periods, values, strict=True) if v is not None]
+    title = f"<title>{escape(label)}</title>"
+    head = (
+        f'<svg role="img" aria-label="{escape(label, quote=True)}" viewBox="0 0 {width} {height}"'
+        f' preserveAspectRatio="none" width="100%" height="{height}"'
+        ' xmlns="http://www.w3.org/2000/svg" style="display:block">'
+    )
+    if len(pts) < 2:
+        return head + title + "</svg>"
+    lo = min(v for _, v in pts)
+    hi = max(v for _, v in pts)
+    span = (hi - lo) or 1.0
+    n = len(periods) - 1 or 1
+    index = {p: i for i, p in enumerate(periods)}
+    pad = 3
+
+    def xy(p: date, v: float) -> tuple[float, float]:
+        x = index[p] * width / n
+        y = pad + (hi - v) / span * (height - 2 * pad)
+        return round(x, 1), round(y, 1)
+
+    segments: list[list[tuple[float, float]]] = [[]]
+    ticks: list[float] = []
+    prev = None
+    for p in periods:
+        v = dict(pts).get(p)
+        new_year = by_year and prev is not None and p.year != prev.year
+        if (v is None or new_year) and segments[-1]:
+            segments.append([])
+        if new_year:
+            ticks.append(round(index[p] * width / n, 1))
+        if v is not None:
+            segments[-1].append(xy(p, v))
+        prev = p
+    body = "".join(
+        f'<line x1="{x}" y1="0" x2="{x}" y2="{height}" stroke="#C9CDD4" stroke-width="1"'
+        ' vector-effect="non-scaling-stroke"/>'
+        for x in ticks
+    )
+    for seg in segments:
+        if len(seg) == 1:
+            x, y = seg[0]
+            body += f'<circle cx="{x}" cy="{y}" r="1.5" fill="{colour}"/>'
+        elif seg:
+            d = " ".join(f"{x},{y}" for x, y in seg)
+            body += (
+                f'<polyline points="{d}" fill="none" stroke="{colour}" stroke-width="2"'
+                ' stroke-linejoin="round" vector-effect="non-scaling-stroke"/>'
+            )
+    return head + title + body + "</svg>"

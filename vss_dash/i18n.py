@@ -35,6 +35,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "reported_badge": {"vi": "Số liệu báo cáo", "en": "Reported figure"},
     "source": {"vi": "Nguồn", "en": "Source"},
     "yoy": {"vi": "so với cùng kỳ", "en": "vs same month last year"},
+    "spark_alt": {
+        "vi": "Diễn biến {n} tháng của {label}: từ {first} ({first_month})"
+        " đến {last} ({last_month})",
+        "en": "{label} over {n} months: from {first} ({first_month}) to {last} ({last_month})",
+    },
+    "spark_alt_ytd": {
+        "vi": "; lũy kế tính lại từ tháng 1 mỗi năm",
+        "en": "; year to date, starting again each January",
+    },
     "of_plan": {"vi": "% kế hoạch", "en": "% of plan"},
     "ytd": {"vi": "lũy kế từ đầu năm", "en": "year to date"},
     "national": {"vi": "Cả nước", "en": "Nationwide"},
