@@ -26,7 +26,7 @@ test-fast: setup ## unit and AppTest tiers only
 	$(UV) run --locked pytest -m "not e2e"
 
 fuzz: setup ## hostile files of every class through vss-dash ingest: refused with a bilingual finding, in bounded time and memory, no traceback, store unchanged, a log line
-	$(UV) run --locked pytest -q -p no:dash tests/test_hostile_files.py
+	$(UV) run --locked pytest -q tests/test_hostile_files.py
 
 demo: setup ## regenerate the demo store (deterministic) into data/store
 	$(UV) run --locked vss-dash demo
