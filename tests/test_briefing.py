@@ -110,3 +110,52 @@ def test_sources_slide_names_publishers_and_dates_in_the_deck_language(frames):
     assert lines_vi[-1] == "Dữ liệu minh họa (vss-dash demo)"
     assert any(line.startswith("Bảo hiểm xã hội Việt Nam") for line in lines_vi)
     assert all("/" in line or "demo" in line for line in lines_vi)  # dd/mm/yyyy dates
+
+
+def test_present_button_puts_presentation_mode_in_the_url_and_esc_leaves_it():
+    at = app(lang="en", slide="3")
+    assert "present" not in at.query_params
+    assert not [b for b in at.button if b.key in ("brief_exit", "brief_tap")]
+    at.button(key="brief_present").click().run()
+    assert at.query_params["present"] == "1" and at.query_params["slide"] == "3"
+    assert at.title[0].value == i18n.t(f"slide_{briefing.KINDS[2]}", "en")  # the same slide
+    at.button(key="brief_exit").click().run()  # Esc is its shortcut
+    assert "present" not in at.query_params and at.query_params["slide"] == "3"
+
+
+def test_a_link_in_presentation_mode_opens_it_without_the_operators_exports():
+    at = app(lang="vi", present="1", quarter="2024-Q3")
+    assert not at.exception
+    keys = {b.key for b in at.button}
+    assert {"brief_exit", "brief_tap", "brief_home", "brief_end"} <= keys
+    assert "export" not in keys and not at.get("popover")  # nothing to download while presenting
+    assert at.query_params["present"] == "1" and at.query_params["quarter"] == "2024-Q3"
+    assert {m.label: m.value for m in at.metric}["Người tham gia BHXH"] == "19,02 triệu"
+
+
+def test_a_click_advances_and_the_last_slides_click_returns_to_the_first():
+    at = app(lang="en", present="1")
+    at.button(key="brief_tap").click().run()
+    assert at.query_params["slide"] == "2"
+    at.button(key="brief_end").click().run()
+    assert at.query_params["slide"] == "7"
+    at.button(key="brief_tap").click().run()
+    assert "slide" not in at.query_params  # back to slide 1
+    assert at.query_params["present"] == "1"
+
+
+@pytest.mark.parametrize("digit", ["1", "4", "7"])
+def test_home_end_and_a_digit_jump_to_their_slide(digit):
+    at = app(lang="en", slide="5")
+    at.button(key=f"brief_go_{digit}").click().run()
+    assert at.title[0].value == i18n.t(f"slide_{briefing.KINDS[int(digit) - 1]}", "en")
+    at.button(key="brief_home").click().run()
+    assert "slide" not in at.query_params
+    assert at.title[0].value == i18n.t("slide_headline", "en")
+
+
+def test_a_bad_present_value_is_the_operators_page():
+    at = app(lang="en", present="yes")
+    assert not at.exception
+    assert "brief_tap" not in {b.key for b in at.button}
+    assert "brief_present" in {b.key for b in at.button}

@@ -45,28 +45,56 @@ from vss_dash.ui import (
 from vss_dash.ui.plan import plan_summary, series_status
 
 SOURCES_ON_SLIDE = 6  # more would not fit a slide at 1080 px
+SLIDE_W, SLIDE_H = 1920, 1080  # a slide's design size: the projector's, the PDF page's
 
-# Projector theme: no sidebar, header or toolbar; large, high-contrast type. KPI numbers are at
-# least 48 px tall at 1920x1080 (a browser test measures them).
+# Projector theme: no sidebar, header or toolbar; large, high-contrast type. At the slide's
+# design size KPI numbers are 64 px tall and every label, caption, badge, axis and table 24 px
+# (a browser test measures them). Text is #000/#1F2430/#3A3F4B on white: 9:1 at least, so it
+# keeps AA on a washed-out projector (a test checks a screenshot under a grey veil).
 _PRESENTER_STYLE = """<style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"]
 { display: none !important; }
 .block-container { padding-top: 1rem !important; max-width: 100% !important; }
-[data-testid="stMetricValue"] { font-size: 64px !important; line-height: 1.1 !important;
+[class*="st-key-slide_"] [data-testid="stMarkdown"] p,
+[class*="st-key-slide_"] [data-testid="stMarkdown"] li,
+[class*="st-key-slide_"] [data-testid="stAlertContainer"] p { font-size: 26px !important; }
+[class*="st-key-slide_"] [data-testid="stMetric"] [data-testid="stMetricValue"],
+[class*="st-key-slide_"] [data-testid="stMetric"] [data-testid="stMetricValue"] * {
+  font-size: 64px !important; line-height: 1.1 !important; color: #000000 !important; }
+[class*="st-key-slide_"] [data-testid="stMetric"] [data-testid="stMetricLabel"] p,
+[class*="st-key-slide_"] [data-testid="stMetric"] [data-testid="stMetricDelta"] p {
+  font-size: 24px !important; line-height: 1.25 !important; }
+[class*="st-key-slide_"] [data-testid="stMetricLabel"] p { color: #1F2430 !important; }
+[class*="st-key-slide_"] [data-testid="stCaptionContainer"],
+[class*="st-key-slide_"] [data-testid="stCaptionContainer"] p {
+  font-size: 24px !important; color: #3A3F4B !important; opacity: 1 !important; }
+[class*="st-key-slide_"] .stMarkdownBadge, [class*="st-key-slide_"] .stMarkdownBadge * {
+  font-size: 24px !important; line-height: 1.3 !important; }
+[class*="st-key-slide_"] [data-testid="stTooltipIcon"] { display: none !important; }
+[class*="st-key-slide_"] h1 { font-size: 52px !important; color: #000000 !important; }
+[class*="st-key-slide_"] h2, [class*="st-key-slide_"] h3 { font-size: 36px !important;
   color: #000000 !important; }
-[data-testid="stMetricLabel"] p { font-size: 24px !important; color: #1F2430 !important; }
-[data-testid="stMetricDelta"] { font-size: 22px !important; }
-h1 { font-size: 52px !important; color: #000000 !important; }
-h2 { font-size: 40px !important; color: #000000 !important; }
 .vss-slide-break { break-after: page; height: 0; }
 @media print { .st-key-brief_controls { display: none !important; } }
 </style>"""
 
+# One slide: a 1920x1080 box, whatever the screen; the print layout prints it as it is, the
+# presentation mode scales it to the screen.
+_SLIDE_BOX = """
+[class*="st-key-slide_"] { width: 1920px !important; height: 1080px !important;
+  min-width: 1920px !important; max-width: none !important;
+  min-height: 1080px !important; max-height: 1080px !important; flex: none !important;
+  justify-content: flex-start !important; box-sizing: border-box;
+  padding: 28px 56px !important; overflow: hidden; gap: 0.6rem !important;
+  break-inside: avoid; background: #FFFFFF; }
+[class*="st-key-slide_"] h1 { padding: 0 0 4px 0 !important; }
+"""
 
 # The print layout (?print=1), which the PDF and PNGs are made from: every slide exactly one
 # 1920x1080 page, nothing of the operator's controls, no gaps between slides.
-_PRINT_STYLE = """<style>
+_PRINT_STYLE = (
+    """<style>
 .st-key-brief_controls, .st-key-brief_nav { display: none !important; }
 .block-container, [data-testid="stMainBlockContainer"] { padding: 0 !important;
   max-width: none !important; }
@@ -78,15 +106,80 @@ _PRINT_STYLE = """<style>
 /* in print Streamlit lays blocks out with margins instead of flex gaps: none between slides */
 [data-testid="stVerticalBlock"]:has([class*="st-key-slide_"]):not([class*="st-key-slide_"]) > *
 { margin: 0 !important; }
-[class*="st-key-slide_"] { width: 1920px !important; height: 1080px !important;
-  min-height: 1080px !important; max-height: 1080px !important; flex: none !important;
-  justify-content: flex-start !important; box-sizing: border-box;
-  padding: 28px 56px !important; overflow: hidden;
-  break-inside: avoid; background: #FFFFFF; }
 [class*="st-key-slide_"]:not(.st-key-slide_1) { break-before: page; }
-[class*="st-key-slide_"] h1 { padding: 0 0 4px 0 !important; }
 @page { size: 1920px 1080px; margin: 0; }
-</style>"""
+"""
+    + _SLIDE_BOX
+    + "</style>"
+)
+
+
+def _fallback_scales() -> str:
+    """Steps of scale for a browser without CSS typed arithmetic (calc(100vw / 1920px)):
+    the largest step at which the slide still fits the screen."""
+    steps = [1, 0.9, 0.8, 0.75, 2 / 3, 0.6, 8 / 15, 0.5, 0.4, 1 / 3, 0.25]
+    return "\n".join(
+        f"@media (max-width: {SLIDE_W * big - 0.02:.2f}px), "
+        f"(max-height: {SLIDE_H * big - 0.02:.2f}px) {{ :root {{ --vss-scale: {small:.4f}; }} }}"
+        for big, small in zip(steps, steps[1:], strict=False)
+    )
+
+
+# Presentation mode (?present=1): nothing but the slide, scaled to fill the screen (letterboxed
+# on white), the same 1920x1080 layout at every size, so nothing reflows or overlaps on a
+# 1366x768 laptop. The operator's bar, the page counter and the open-demo banner are not drawn
+# or not shown; the arrow keys and the rest work through hidden buttons' shortcuts; a click or
+# tap anywhere advances; Esc, or the faint button in the top-right corner, leaves.
+_PRESENT_STYLE = (
+    """<style>
+:root { --vss-scale: 1; }
+@supports (scale: calc(100vw / 1920px)) {
+  :root { --vss-scale: min(calc(100vw / 1920px), calc(100vh / 1080px)); } }
+@supports not (scale: calc(100vw / 1920px)) {
+"""
+    + _fallback_scales()
+    + """
+}
+html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"] {
+  overflow: hidden !important; background: #FFFFFF !important; }
+.st-key-brief_controls, .st-key-brief_nav, .st-key-brief_keys,
+[data-testid="stLayoutWrapper"]:has(> .st-key-brief_controls),
+[data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]:has(
+  [data-testid="stAlertContainer"]):not([class*="st-key-slide_"] *),
+[data-testid="stStatusWidget"] { display: none !important; }
+[class*="st-key-slide_"] { position: fixed !important; left: 50%; top: 50%; z-index: 999990;
+  transform: translate(-50%, -50%) scale(var(--vss-scale)); transform-origin: center center; }
+.st-key-brief_tap { position: fixed !important; inset: 0; z-index: 999991; }
+.st-key-brief_tap button { width: 100vw !important; height: 100vh !important; opacity: 0 !important;
+  cursor: default !important; border: 0 !important; }
+.st-key-brief_exit { position: fixed !important; top: 6px; right: 6px; width: auto !important;
+  z-index: 999992; opacity: 0; transition: opacity 0.2s; }
+.st-key-brief_exit:hover, .st-key-brief_exit:focus-within { opacity: 1; }
+"""
+    + _SLIDE_BOX
+    + "</style>"
+)
+
+# The operator's page: the presenter bar above, the slide below as a preview of exactly what
+# the projector shows (the same 1920x1080 box scaled to the page's width, 16:9). A browser
+# without CSS typed arithmetic gets the slide box unscaled (cut at the page's edge, not reflowed).
+_STAGE_STYLE = (
+    """<style>
+@supports (scale: calc(100cqw / 1920px)) {
+  .st-key-brief_stage { container-type: inline-size; aspect-ratio: 16 / 9; overflow: hidden;
+    position: relative; border: 1px solid #C9CED6; width: 100%;
+    max-width: max(480px, calc((100vh - 250px) * 16 / 9)); margin: 0 auto; }
+  .st-key-brief_stage [class*="st-key-slide_"] { position: absolute !important; left: 0; top: 0;
+    transform-origin: 0 0; transform: scale(calc(100cqw / 1920px)); }
+}
+@supports not (scale: calc(100cqw / 1920px)) { .st-key-brief_stage { overflow: hidden; } }
+"""
+    + _SLIDE_BOX
+    + "</style>"
+)
+
+# Buttons that only carry a keyboard shortcut (Home, End, a digit): never shown.
+_KEYS_STYLE = "<style>.st-key-brief_keys { display: none !important; }</style>"
 
 _WATCH_STYLE = """<style>
 table.vss-watch { border-collapse: collapse; width: 100%; font-size: 26px; color: #1F2430; }
@@ -106,12 +199,45 @@ def print_style() -> None:
     st.html(_PRINT_STYLE)
 
 
+def presenting() -> bool:
+    """?present=1: presentation mode, nothing on screen but the slide."""
+    return st.query_params.get("present") == "1" and not print_mode()
+
+
+def _set_presenting(on: bool) -> None:
+    if on:
+        st.query_params["present"] = "1"
+    else:
+        st.query_params.pop("present", None)
+
+
+def present_style() -> None:
+    st.html(_PRESENT_STYLE)
+
+
+def stage_style() -> None:
+    st.html(_STAGE_STYLE)
+
+
+def exit_button(lang_: str) -> None:
+    """The way back from presentation mode: Esc, or a faint button in the top-right corner
+    that shows under the mouse (outside the slide fragment, so the whole page redraws)."""
+    st.button(
+        _s("exit_present", lang_),
+        key="brief_exit",
+        icon=":material/close_fullscreen:",
+        shortcut="Esc",
+        on_click=_set_presenting,
+        args=(False,),
+    )
+
+
 def briefing_controls(quarters: list, lang_: str, fr: metrics.Frames | None = None):
     """Quarter (default: the last complete one) and public mode, in one row above the deck;
     both kept in the URL (?quarter=2026-Q3&public=1)."""
     keys = [q.key for q in quarters]
     with st.container(key="brief_controls"):
-        cols = st.columns([2, 2, 2, 3], vertical_alignment="bottom")
+        cols = st.columns([2, 2, 2, 2, 2], vertical_alignment="bottom")
         with cols[0]:
             choice = url_select(
                 i18n.t("quarter", lang_), keys, "quarter", lang_,
@@ -128,10 +254,22 @@ def briefing_controls(quarters: list, lang_: str, fr: metrics.Frames | None = No
                 public = True
                 st.caption(i18n.t("audience_1", lang_))
         with cols[2]:
+            st.button(
+                _s("present", lang_),
+                key="brief_present",
+                type="primary",
+                icon=":material/slideshow:",
+                shortcut="P",
+                help=_s("present_help", lang_),
+                on_click=_set_presenting,
+                args=(True,),
+            )
+        with cols[3]:
             if st.button(i18n.t("leave_briefing", lang_), icon=":material/logout:", key="leave"):
                 st.switch_page(PAGE_HOME)
-        with cols[3]:
-            if fr is not None and not print_mode() and access.can_export(role()):
+        with cols[4]:
+            operator = not print_mode() and not presenting()
+            if fr is not None and operator and access.can_export(role()):
                 # one row of controls: the files wait in a popover
                 with st.popover(_s("export_menu", lang_), icon=":material/download:"):
                     export_deck_button(fr, choice, public, lang_)
@@ -139,6 +277,15 @@ def briefing_controls(quarters: list, lang_: str, fr: metrics.Frames | None = No
 
 
 _S = {  # strings of this module, until they are folded into i18n
+    "present": {"vi": "Trình chiếu", "en": "Present"},
+    "present_help": {
+        "vi": "Toàn màn hình chỉ có trang trình chiếu (phím P). ← → Home End, số trang, nhấp"
+        " chuột để chuyển trang; Esc để thoát. Nên bật toàn màn hình của trình duyệt (F11).",
+        "en": "Nothing on screen but the slide (P key). ← → Home End, a slide number, a click"
+        " to move; Esc to leave. Best with the browser's full screen (F11).",
+    },
+    "exit_present": {"vi": "Thoát chế độ trình chiếu (Esc)", "en": "Leave presentation (Esc)"},
+    "next_tap": {"vi": "Trang sau", "en": "Next slide"},
     "export_menu": {"vi": "Xuất bản trình chiếu", "en": "Export the deck"},
     "export_pptx": {"vi": "Tải PowerPoint", "en": "Download PowerPoint"},
     "export_press": {"vi": "Bản nháp thông cáo báo chí", "en": "Press-release draft"},
@@ -264,10 +411,16 @@ def _move_slide(step: int, n: int) -> None:
     st.session_state["slide"] = str(min(max(current + step, 1), n))
 
 
+def _go_to(number: int) -> None:
+    st.session_state["slide"] = str(number)
+
+
 @st.fragment
 def slide_deck(fr: metrics.Frames, deck: list, quarter, public: bool, lang_: str) -> None:
     """One slide at a time, kept in ?slide=N. A fragment: changing slides redraws the slide only,
-    so the rest of the screen does not flash."""
+    so the rest of the screen does not flash. Keys: ← → (the arrows' buttons), Home, End and a
+    slide's digit (hidden buttons' shortcuts, no script of our own); in presentation mode a
+    click or tap anywhere is the next slide."""
     n = len(deck)
     options = [str(i) for i in range(1, n + 1)]
     _seed_from_url("slide", options, "1")
@@ -294,8 +447,22 @@ def slide_deck(fr: metrics.Frames, deck: list, quarter, public: bool, lang_: str
         args=(1, n),
     )
     cols[1].caption(i18n.t("slide_of", lang_, n=current, total=n))
+    st.html(_KEYS_STYLE)
+    with st.container(key="brief_keys", horizontal=True):
+        st.button("Home", key="brief_home", shortcut="Home", on_click=_go_to, args=(1,))
+        st.button("End", key="brief_end", shortcut="End", on_click=_go_to, args=(n,))
+        for i in range(1, min(n, 9) + 1):
+            st.button(str(i), key=f"brief_go_{i}", shortcut=str(i), on_click=_go_to, args=(i,))
+    if presenting():
+        st.button(
+            _s("next_tap", lang_),
+            key="brief_tap",
+            on_click=_move_slide,
+            args=(1 if current < n else 1 - n, n),  # the last slide's click goes back to 1
+        )
     _write_to_url("slide", str(current), "1")
-    draw_slide(fr, deck[current - 1], current, n, quarter, public, lang_)
+    with st.container(key="brief_stage"):
+        draw_slide(fr, deck[current - 1], current, n, quarter, public, lang_)
 
 
 def draw_slide(
@@ -306,7 +473,10 @@ def draw_slide(
     with st.container(key=f"slide_{number}"):
         st.title(i18n.t(f"slide_{slide.kind}", lang_))
         # no page counter on the slide: the operator's "n/7" lives in the presenter bar
-        st.caption(f"{qlabel} · {i18n.t('as_of', lang_, date=i18n.format_date(period, lang_))}")
+        subtitle = f"{qlabel} · {i18n.t('as_of', lang_, date=i18n.format_date(period, lang_))}"
+        if slide.kind == "benefits":  # every number on it is year to date: said once
+            subtitle += f" · {i18n.t('ytd', lang_).capitalize()}"
+        st.caption(subtitle)
         if compute(fr, "data_status", period, module=briefing).get("demo"):
             status_badge("demo", None, lang_)
         if slide.kind == "headline":
@@ -358,15 +528,8 @@ def draw_slide(
             st.html(_WATCH_STYLE + watch_html(narrative.watch_table(rows, lang_)))
         elif slide.kind == "benefits":
             snap, _ = compute(fr, "kpis", list(slide.measures), period)
-            rows = [list(slide.measures[i : i + 3]) for i in range(0, len(slide.measures), 3)]
-            kpi_grid(
-                rows,
-                snap,
-                _NO_HISTORY,
-                lang_,
-                fr.source_titles(),
-                {m: i18n.t("ytd", lang_).capitalize() for m in slide.measures},
-            )
+            rows = [list(slide.measures[i : i + 4]) for i in range(0, len(slide.measures), 4)]
+            kpi_grid(rows, snap, _NO_HISTORY, lang_, fr.source_titles())
         else:
             closing_slide(fr, period, lang_)
 
