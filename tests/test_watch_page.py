@@ -104,19 +104,19 @@ def test_defaults_at_the_newest_month_flag_the_demo_cost_outliers():
     assert at.selectbox(key="month").value == "2026-10"
     provinces = [row[0] for row in tables(at)["hi_cost_growth"]]
     assert set(provinces) == {"Nghệ An", "Đắk Lắk", "An Giang"}
-    assert [n.value for n in at.number_input] == [
-        getattr(watch.Thresholds(), name) for name in watch.LIMITS
-    ]
+    assert {n.key: n.value for n in at.text_input} == {
+        name: i18n.format_input(getattr(watch.Thresholds(), name), "en") for name in watch.LIMITS
+    }
 
 
 def test_a_threshold_changed_on_the_page_goes_into_the_url_and_the_tables():
     at = app(SCRIPT, lang="en", month="2026-10")
     before = len(tables(at)["low_si_coverage"])
-    at.number_input(key="si_coverage_gap").set_value(25.0).run()
+    at.text_input(key="si_coverage_gap").input("25").run()
     assert at.query_params["si_coverage_gap"] == "25"
     assert len(tables(at)["low_si_coverage"]) < before
     # back to the default: the parameter leaves the URL
-    at.number_input(key="si_coverage_gap").set_value(20.0).run()
+    at.text_input(key="si_coverage_gap").input("20").run()
     assert "si_coverage_gap" not in at.query_params
 
 
@@ -124,7 +124,9 @@ def test_a_threshold_changed_on_the_page_goes_into_the_url_and_the_tables():
 def test_a_bad_threshold_in_the_url_falls_back_with_a_notice(bad):
     at = app(SCRIPT, lang="en", month="2026-10", cost_growth_z=bad)
     assert not at.exception
-    assert at.number_input(key="cost_growth_z").value == watch.Thresholds().cost_growth_z
+    assert at.text_input(key="cost_growth_z").value == i18n.format_input(
+        watch.Thresholds().cost_growth_z, "en"
+    )
     assert [w.value for w in at.warning] == [
         i18n.t("bad_url_param", "en", param="cost_growth_z", value=bad)
     ]
@@ -136,3 +138,39 @@ def test_a_section_with_nothing_to_flag_says_so():
     at = app(SCRIPT, lang="vi", month="2026-10")
     # no province lost participants in October 2026 (demo data)
     assert [s.value for s in at.success] == [i18n.t("watch_none", "vi")] * 3
+
+
+def test_a_threshold_typed_the_vietnamese_way_is_read_as_such():
+    """Issue 16: "1,5" in Vietnamese is one and a half, not 15; the box shows "1,5" too."""
+    at = app(SCRIPT, lang="vi", month="2026-10")
+    assert at.text_input(key="cost_growth_z").value == "2"
+    at.text_input(key="cost_growth_z").input("1,5").run()
+    assert not at.exception
+    assert at.query_params["cost_growth_z"] == "1.5"
+    assert at.text_input(key="cost_growth_z").value == "1,5"
+    # in English the same value reads 1.5
+    at2 = app(SCRIPT, lang="en", month="2026-10", cost_growth_z="1.5")
+    assert at2.text_input(key="cost_growth_z").value == "1.5"
+
+
+def test_a_threshold_that_is_not_a_number_keeps_the_last_value_and_says_why():
+    at = app(SCRIPT, lang="vi", month="2026-10")
+    at.text_input(key="cost_growth_z").input("1,5").run()
+    at.text_input(key="cost_growth_z").input("abc").run()
+    assert not at.exception
+    assert at.query_params["cost_growth_z"] == "1.5"
+    bad = i18n.t("number_bad", "vi", value="abc", low="0", high="10", kept="1,5")
+    assert any(i18n.md_escape(bad) in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [
+        ("1,5", "vi", 1.5), ("1.5", "vi", 1.5), ("1.000", "vi", 1000.0), ("1.234,5", "vi", 1234.5),
+        ("1.5", "en", 1.5), ("1,5", "en", 1.5), ("1,000", "en", 1000.0), ("1,234.5", "en", 1234.5),
+        (" 2,5 ", "vi", 2.5), ("−2", "vi", -2.0), ("abc", "vi", None), ("", "vi", None),
+        ("1.2.3", "vi", None), ("1,2,3", "vi", None), ("1.5,2", "en", None), ("nan", "en", None),
+    ],
+)  # fmt: skip
+def test_parse_number(text, lang, value):
+    assert i18n.parse_number(text, lang) == value

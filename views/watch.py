@@ -10,12 +10,12 @@ from vss_dash.ui import watchlist
 lang = ui.lang()
 fr = ui.frames(lang)
 period = ui.month_picker(fr.periods(), lang)
-thresholds = watchlist.watch_thresholds(lang)
 
 st.title(i18n.t("watch_title", lang))
 ui.as_of(period, lang)
 ui.demo_notice(lang)
 watchlist.watch_intro(lang)
+thresholds = watchlist.watch_thresholds(lang)  # on the page: a phone has no sidebar in sight
 
 layout = geo.layout_for_period(period)
 table = watchlist.watch_visible(ui.compute(fr, "watch_list", period, thresholds, module=watch))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 import string
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -217,7 +218,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": (
             "Các tỉnh, thành phố có tỷ lệ bao phủ BHXH, BHYT, BHTN thấp, tỷ lệ chậm đóng cao, chi "
             "phí khám chữa bệnh BHYT tăng bất thường hoặc số người tham gia giảm so với tháng "
-            "trước. Ngưỡng điều chỉnh ở thanh bên."
+            "trước. Ngưỡng điều chỉnh trong mục «Ngưỡng cảnh báo» bên dưới."
         ),
         "en": (
             "Provinces with low SI, HI or UI coverage, a high late-payment rate, unusual growth "
@@ -228,11 +229,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "watch_intro_public": {
         "vi": (
             "Các tỉnh, thành phố có tỷ lệ bao phủ BHXH, BHYT, BHTN thấp hoặc số người tham gia "
-            "giảm so với tháng trước. Ngưỡng điều chỉnh ở thanh bên."
+            "giảm so với tháng trước. Ngưỡng điều chỉnh trong mục «Ngưỡng cảnh báo» bên dưới."
         ),
         "en": (
             "Provinces with low SI, HI or UI coverage, or fewer participants than last month. "
-            "Adjust the thresholds in the sidebar."
+            "Adjust the thresholds under “Thresholds” below."
         ),
     },
     "watch_summary": {
@@ -248,6 +249,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Click a row to open the province profile.",
     },
     "watch_thresholds": {"vi": "Ngưỡng cảnh báo", "en": "Thresholds"},
+    "number_help": {
+        "vi": "Số từ {low} đến {high}, viết kiểu Việt Nam: dấu phẩy thập phân ({example})",
+        "en": "A number from {low} to {high}, with a decimal point ({example})",
+    },
+    "number_bad": {
+        "vi": "«{value}» không phải số từ {low} đến {high}; vẫn dùng {kept}.",
+        "en": "“{value}” is not a number from {low} to {high}; still using {kept}.",
+    },
     "th_si_coverage_gap": {
         "vi": "Bao phủ BHXH thấp hơn cả nước từ (điểm %)",
         "en": "SI coverage below national by at least (pp)",
@@ -835,6 +844,53 @@ def _digits(dec: Decimal, lang: str, decimals: int, signed: bool = False) -> str
     if signed and rounded > 0:
         return "+" + body
     return body
+
+
+def parse_number(text: object, lang: str) -> float | None:
+    """A number typed by a person, read the way `lang` writes it: vi "1,5" is 1.5 and
+    "1.234,5" is 1234.5; en "1.5" and "1,234.5". A lone separator followed by exactly three
+    digits is read as the locale's thousands separator ("1.000" in vi is 1000, "1,000" in en);
+    any other lone separator is a decimal point, so "1.5" in vi and "1,5" in en are 1.5, never
+    15. Spaces and a leading + or the minus sign are allowed; anything else is None."""
+    if not isinstance(text, str | int | float) or isinstance(text, bool):
+        return None
+    raw = str(text).strip().replace(" ", "").replace("\u00a0", "").replace(MINUS, "-")
+    if not raw or not re.fullmatch(r"[+-]?[0-9.,]+", raw) or not re.search(r"[0-9]", raw):
+        return None
+    sign = -1.0 if raw.startswith("-") else 1.0
+    body = raw.lstrip("+-")
+    thousands, point = _SEPARATORS[normalize_lang(lang)]
+    if "." in body and "," in body:  # both: the locale says which is which
+        if body.rfind(point) < body.rfind(thousands):
+            return None
+        whole, _, frac = body.rpartition(point)
+        groups = whole.split(thousands)
+    else:
+        sep = "." if "." in body else "," if "," in body else ""
+        parts = body.split(sep) if sep else [body]
+        if len(parts) > 2 or (len(parts) == 2 and len(parts[1]) == 3 and sep == thousands):
+            if not all(len(g) == 3 for g in parts[1:]):
+                return None
+            return sign * float("".join(parts))
+        whole, frac = (parts[0], parts[1]) if len(parts) == 2 else (parts[0], "")
+        groups = [whole]
+    if any(not g for g in groups[1:]) or any(len(g) != 3 for g in groups[1:]):
+        return None
+    digits = "".join(groups) or "0"
+    if not digits.isdigit() or (frac and not frac.isdigit()):
+        return None
+    value = sign * float(f"{digits}.{frac or 0}")
+    return value if math.isfinite(value) else None
+
+
+def format_input(value: float, lang: str, decimals: int = 2) -> str:
+    """A number for an input box, in the locale's form and without trailing zeros:
+    vi "1,5" / "20", en "1.5" / "20" (what `parse_number` reads back)."""
+    text = format_number(value, lang, decimals)
+    _, point = _SEPARATORS[normalize_lang(lang)]
+    if point in text:
+        text = text.rstrip("0").rstrip(point)
+    return text
 
 
 def format_number(value: object, lang: str, decimals: int = 0) -> str:

@@ -27,40 +27,92 @@ def _number_text(value: float) -> str:
 
 
 def url_number(
-    label: str, key: str, default: float, low: float, high: float, step: float, container=None
+    label: str,
+    key: str,
+    default: float,
+    low: float,
+    high: float,
+    lang_: str,
+    container=None,
 ) -> float:
-    """A number input whose value lives in ?key=; a malformed or out-of-range value in the URL
-    falls back to the default (notice shown by `url_notices`)."""
-    if _number(st.session_state.get(key), low, high) is None:
+    """A number typed the locale's way (vi "1,5" is 1.5, never 15) whose value lives in
+    ?key= (written "1.5"); a malformed or out-of-range value in the URL falls back to the
+    default (notice shown by `url_notices`), one typed on the page keeps the last good value
+    and says why under the box. The box shows the value as the captions do ("1,5" in vi).
+
+    A text box, not `st.number_input`: the browser's number box reads "1,5" as 15 and shows
+    "1.5" in a Vietnamese page."""
+    num, shown_in = f"_num_{key}", f"_numlang_{key}"
+    current = _number(st.session_state.get(num), low, high)
+    if current is None:
         raw = st.query_params.get(key)
         from_url = _number(raw, low, high)
         if raw is not None and from_url is None:
             st.session_state.setdefault("_url_notices", []).append((key, raw))
         remembered = _number(st.session_state.get(f"_last_{key}"), low, high)
-        chosen = next((v for v in (from_url, remembered) if v is not None), default)
-        st.session_state[key] = float(chosen)
+        current = float(next((v for v in (from_url, remembered) if v is not None), default))
+        st.session_state[num] = current
+        st.session_state.pop(key, None)
+    if key not in st.session_state or st.session_state.get(shown_in) != lang_:
+        st.session_state[key] = i18n.format_input(current, lang_)
+        st.session_state[shown_in] = lang_
     where = st.sidebar if container is None else container
-    value = where.number_input(
-        label, min_value=float(low), max_value=float(high), step=float(step), format="%g", key=key
+    text = where.text_input(
+        label,
+        key=key,
+        help=i18n.t(
+            "number_help",
+            lang_,
+            low=i18n.format_input(low, lang_),
+            high=i18n.format_input(high, lang_),
+            example=i18n.format_input(1.5, lang_),
+        ),
     )
-    _write_to_url(key, _number_text(value), _number_text(default))
-    return float(value)
+    typed = i18n.parse_number(text, lang_)
+    if typed is None or not low <= typed <= high:
+        where.caption(
+            ":orange[:material/error: "
+            + i18n.md_escape(
+                i18n.t(
+                    "number_bad",
+                    lang_,
+                    value=text,
+                    low=i18n.format_input(low, lang_),
+                    high=i18n.format_input(high, lang_),
+                    kept=i18n.format_input(current, lang_),
+                )
+            )
+            + "]"
+        )
+    else:
+        current = typed
+        st.session_state[num] = typed
+    _write_to_url(key, _number_text(current), _number_text(default))
+    return current
 
 
 def watch_thresholds(lang_: str) -> watch.Thresholds:
-    """The watch list's thresholds: number inputs in a sidebar expander, each kept in
-    ?<field>= (e.g. ?cost_growth_z=2.5)."""
+    """The watch list's thresholds: text boxes in an expander on the page (a phone has no
+    sidebar in sight), each kept in ?<field>= (e.g. ?cost_growth_z=2.5)."""
     defaults = watch.Thresholds()
     # thresholds of criteria the visitor may not see keep their defaults, unseen
     shown = {r.threshold for r in watch_reasons()} | (set(watch.LIMITS) - {
         r.threshold for r in watch.REASONS})  # fmt: skip
-    box = st.sidebar.expander(i18n.t("watch_thresholds", lang_), icon=":material/tune:")
+    box = st.expander(i18n.t("watch_thresholds", lang_), icon=":material/tune:")
+    cols = box.columns(3)
     values = {
         name: url_number(
-            i18n.t(f"th_{name}", lang_), name, getattr(defaults, name), low, high, step, box
+            i18n.t(f"th_{name}", lang_),
+            name,
+            getattr(defaults, name),
+            low,
+            high,
+            lang_,
+            cols[i % 3],
         )
-        for name, (low, high, step) in watch.LIMITS.items()
-        if name in shown
+        for i, (name, (low, high, _step)) in enumerate(
+            (n, lim) for n, lim in watch.LIMITS.items() if n in shown
+        )
     }
     url_notices(lang_)
     return watch.Thresholds(**values)
