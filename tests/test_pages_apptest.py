@@ -308,5 +308,10 @@ def test_plan_page_shows_plan_completion_and_projection(
     assert shown[2][1] == i18n.format_value(view.projection.year_end, unit, lang)
     badges = [b.value for b in at.markdown if "-badge[" in b.value]
     assert any(i18n.t(f"verdict_{view.verdict}", lang) in b for b in badges)
+    # the rule that gave the verdict is on the page, with its numbers (issue 16)
+    from vss_dash.ui import plan as plan_ui
+
+    rule = i18n.md_escape(plan_ui.verdict_rule(view, lang))
+    assert rule and rule in [c.value for c in at.caption]
     completion = at.dataframe[-1].value
     assert len(completion) == (63 if period < geo.MERGER_DATE else 34) + 1  # provinces + national

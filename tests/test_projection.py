@@ -61,12 +61,24 @@ def test_interval_without_backtest_is_wide_and_says_so():
 
 
 @pytest.mark.parametrize(("plan", "good", "expected"), [
-    (90.0, "up", "on_track"), (100.0, "up", "at_risk"), (120.0, "up", "off_track"),
-    (120.0, "down", "on_track"), (100.0, "down", "at_risk"), (90.0, "down", "off_track"),
+    (90.0, "up", "on_track"), (95.0, "up", "on_track"), (99.0, "up", "likely"),
+    (100.0, "up", "likely"), (102.0, "up", "at_risk"), (120.0, "up", "off_track"),
+    (120.0, "down", "on_track"), (101.0, "down", "likely"), (98.0, "down", "at_risk"),
+    (90.0, "down", "off_track"),
 ])  # fmt: skip
 def test_verdict(plan, good, expected):
     p = projection.Projection(date(2025, 9, 30), 100.0, 95.0, 105.0, 0.05, pl.DataFrame(), 2)
     assert projection.verdict(p, plan, good) == expected
+
+
+def test_a_projection_above_the_plan_is_never_at_risk():
+    """Issue 16: SI participants at 100.2 % of the plan, projection above it, a wide interval:
+    the verdict was "at risk"."""
+    p = projection.Projection(date(2026, 10, 31), 100.6, 97.0, 104.2, 0.036, pl.DataFrame(), 2)
+    assert projection.verdict(p, 100.0, "up", current=100.2) == "likely"
+    # a year-to-date flow that already reached the plan cannot fall back
+    assert projection.verdict(p, 100.0, "up", current=100.2, can_fall=False) == "achieved"
+    assert projection.verdict(p, 100.5, "up", current=100.2, can_fall=False) == "likely"
 
 
 def test_plan_path_follows_earlier_years_shape_and_ends_at_the_plan():
@@ -88,7 +100,7 @@ def test_plan_view_on_the_demo_store(frames):
     assert v.path.item(11, "path") == pytest.approx(v.plan)
     actual = metrics.value_at(frames, "revenue_collected", "VN", "VN", date(2024, 9, 30))
     assert v.completion == pytest.approx(100 * actual / v.plan)
-    assert v.verdict in {"on_track", "at_risk", "off_track"}
+    assert v.verdict in projection.VERDICTS
     assert v.last_year.height == 12 and v.actual.height == 9
     rate = projection.plan_view(frames, "si_coverage_rate", "VN", "VN", date(2025, 9, 30))
     assert (rate.plan, rate.plan_source) == (45.0, "target")  # Resolution 28: 45 % by 2025

@@ -166,9 +166,36 @@ STRINGS: dict[str, dict[str, str]] = {
     "target_kpi": {"vi": "Mục tiêu năm", "en": "Target for the year"},
     "completion_kpi": {"vi": "Đạt so với kế hoạch", "en": "Of the plan so far"},
     "vs_path": {"vi": "so với lộ trình", "en": "vs plan path"},
+    "verdict_achieved": {"vi": "Đã đạt kế hoạch", "en": "Plan reached"},
     "verdict_on_track": {"vi": "Đúng tiến độ", "en": "On track"},
+    "verdict_likely": {"vi": "Nhiều khả năng đạt", "en": "Likely to reach the plan"},
     "verdict_at_risk": {"vi": "Có nguy cơ không đạt", "en": "At risk"},
     "verdict_off_track": {"vi": "Không đạt nếu giữ đà hiện tại", "en": "Off track"},
+    "verdict_rule_achieved": {
+        "vi": "Đã đạt {plan}; số lũy kế không giảm trong năm.",
+        "en": "{plan} already reached; a year-to-date figure does not fall within the year.",
+    },
+    "verdict_rule_on_track": {
+        "vi": "Cả khoảng dự báo ({low} – {high}) {beyond} kế hoạch {plan}.",
+        "en": "The whole projected range ({low} – {high}) {beyond} the plan of {plan}.",
+    },
+    "verdict_rule_likely": {
+        "vi": "Dự báo {point} {beyond} kế hoạch {plan}, nhưng đầu kia của khoảng ({edge})"
+        " thì không.",
+        "en": "The projection {point} {beyond} the plan of {plan}, but the range's far end ({edge})"
+        " does not.",
+    },
+    "verdict_rule_at_risk": {
+        "vi": "Dự báo {point} chưa đạt kế hoạch {plan}; chỉ đầu thuận lợi của khoảng ({edge}) đạt.",
+        "en": "The projection {point} falls short of the plan of {plan}; only the range's"
+        " favourable end ({edge}) reaches it.",
+    },
+    "verdict_rule_off_track": {
+        "vi": "Cả khoảng dự báo ({low} – {high}) chưa đạt kế hoạch {plan}.",
+        "en": "The whole projected range ({low} – {high}) falls short of the plan of {plan}.",
+    },
+    "beyond_up": {"vi": "đạt hoặc vượt", "en": "reaches"},
+    "beyond_down": {"vi": "không vượt", "en": "stays within"},
     "no_plan": {
         "vi": "Không có kế hoạch năm cho chỉ tiêu và địa bàn này.",
         "en": "There is no annual plan for this measure and place.",

@@ -124,15 +124,40 @@ def project(
     return Projection(period, point, point * (1 - half), point * (1 + half), half, backtest, used)
 
 
-def verdict(p: Projection, plan: float, good: str | None = "up") -> str:
-    """on_track / at_risk / off_track against the annual plan."""
+VERDICTS = ("achieved", "on_track", "likely", "at_risk", "off_track")
+
+
+def verdict(
+    p: Projection,
+    plan: float,
+    good: str | None = "up",
+    current: float | None = None,
+    can_fall: bool = True,
+) -> str:
+    """The year against its plan, read from the year-end projection's point and interval (and,
+    for a figure that cannot fall back, what is already reached). For a measure where more is
+    better (mirrored where less is better):
+
+    - achieved: the value already reaches the plan and cannot fall back (a year-to-date flow);
+    - on_track: the whole interval reaches the plan;
+    - likely: the projection reaches the plan, the interval's low end does not;
+    - at_risk: the projection falls short, the interval's high end reaches the plan;
+    - off_track: the whole interval falls short.
+
+    So a projection above the plan is never "at risk" (issue 16: SI participants at 100.2 % of
+    the plan with a projection above it read "at risk" because the interval's low end was
+    below). `verdict_rule` states the rule that applied, with the numbers."""
     if good == "down":
-        if p.high <= plan:
-            return "on_track"
-        return "off_track" if p.low > plan else "at_risk"
+        mirrored = Projection(p.period, -p.year_end, -p.high, -p.low, p.half_width, p.backtest,
+                              p.years_used)  # fmt: skip
+        return verdict(mirrored, -plan, "up", None if current is None else -current, can_fall)
+    if current is not None and not can_fall and current >= plan:
+        return "achieved"
     if p.low >= plan:
         return "on_track"
-    return "off_track" if p.high < plan else "at_risk"
+    if p.year_end >= plan:
+        return "likely"
+    return "at_risk" if p.high >= plan else "off_track"
 
 
 def plan_path(
@@ -215,7 +240,9 @@ def plan_view(
             path_gap = 100 * (value - float(at.item(0, "path"))) / plan
     return PlanView(
         measure, layout, geo_code, period, actual, last_year, plan, source, path, proj,
-        verdict(proj, plan, m.good) if proj is not None and plan is not None else None,
+        verdict(proj, plan, m.good, value, can_fall=m.kind not in ("ytd_flow", "cumulative"))
+        if proj is not None and plan is not None
+        else None,
         completion, path_gap,
         targets if layout == "VN" and m.unit == "percent" else targets.clear(),
     )  # fmt: skip

@@ -45,8 +45,32 @@ def plan_summary(view: projection.PlanView, lang_: str) -> None:
                 f"{i18n.format_value(p.high, m.unit, lang_)}"
             )
             if view.verdict:
-                colour = {"on_track": "blue", "at_risk": "orange", "off_track": "red"}
+                colour = {"achieved": "blue", "on_track": "blue", "likely": "blue",
+                          "at_risk": "orange", "off_track": "red"}  # fmt: skip
                 st.badge(i18n.t(f"verdict_{view.verdict}", lang_), color=colour[view.verdict])
+                st.caption(i18n.md_escape(verdict_rule(view, lang_)))
+
+
+def verdict_rule(view: projection.PlanView, lang_: str) -> str:
+    """The verdict's rule in words, with the numbers it compared (shown under the badge)."""
+    m, p = catalog.get(view.measure), view.projection
+    if view.verdict is None or p is None or view.plan is None:
+        return ""
+    fmt = lambda v: i18n.format_value(v, m.unit, lang_)  # noqa: E731
+    down = m.good == "down"
+    # the range's end that decides: for "likely" the unfavourable end, for "at risk" the
+    # favourable one
+    edge = {"likely": p.high if down else p.low, "at_risk": p.low if down else p.high}
+    return i18n.t(
+        f"verdict_rule_{view.verdict}",
+        lang_,
+        plan=fmt(view.plan),
+        point=fmt(p.year_end),
+        low=fmt(p.low),
+        high=fmt(p.high),
+        edge=fmt(edge.get(view.verdict, p.year_end)),
+        beyond=i18n.t("beyond_down" if down else "beyond_up", lang_),
+    )
 
 
 def _plan_rows(view: projection.PlanView) -> pl.DataFrame:
