@@ -30,7 +30,7 @@ notes = {
 prov = ui.provenance(fr)
 ui.kpi_grid(CARDS, snap, history, lang, fr.source_titles(), notes, prov)
 ui.table_expander(
-    ui.snapshot_table(snap, lang),
+    ui.snapshot_table(snap, lang, fr.source_titles()),
     lang,
     key="kpi_table",
     data=snap,

@@ -36,7 +36,7 @@ notes = {m: i18n.t("rank_note", lang, rank=r, n=n) for m, (r, n) in ranks.items(
 prov = ui.provenance(fr, layout, code)
 ui.kpi_grid(CARDS, snap, history, lang, fr.source_titles(), notes, prov)
 ui.table_expander(
-    ui.snapshot_table(snap, lang),
+    ui.snapshot_table(snap, lang, fr.source_titles()),
     lang,
     key="profile_table",
     data=snap,

@@ -401,6 +401,8 @@ def kpi_card(
     delta, arrow, colour = None, "off", "gray"
     if change is not None:
         delta = i18n.format_change(change, lang_, row["change_kind"])
+        if not any(ch in "123456789" for ch in delta):  # "0,00 điểm %": no arrow, no colour
+            change = 0
         arrow = "up" if change > 0 else "down" if change < 0 else "off"
         if m.good and change != 0:
             better = (change > 0) == (m.good == "up")
@@ -536,8 +538,12 @@ def status_label(status: str | None, lang_: str) -> str:
     return i18n.t(key, lang_)
 
 
-def snapshot_table(snap: pl.DataFrame, lang_: str) -> pl.DataFrame:
-    """The KPI cards as a table, formatted for reading."""
+def snapshot_table(
+    snap: pl.DataFrame, lang_: str, titles: dict[str, str] | None = None
+) -> pl.DataFrame:
+    """The KPI cards as a table, formatted for reading; the source by its title where known
+    (the id stays in the downloads)."""
+    titles = titles or {}
     out = []
     for r in snap.iter_rows(named=True):
         m = catalog.get(r["measure"])
@@ -550,7 +556,7 @@ def snapshot_table(snap: pl.DataFrame, lang_: str) -> pl.DataFrame:
                     r["change"], lang_, r["change_kind"]
                 ),
                 i18n.t("col_status", lang_): status_label(r["status"], lang_),
-                i18n.t("col_source", lang_): r["source_id"] or "",
+                i18n.t("col_source", lang_): titles.get(r["source_id"] or "", r["source_id"] or ""),
             }
         )
     return pl.DataFrame(out)

@@ -25,6 +25,8 @@ def plan_summary(view: projection.PlanView, lang_: str) -> None:
         delta = None
         if view.path_gap is not None:
             delta = i18n.format_change(view.path_gap, lang_, "pp")
+            if not any(ch in "123456789" for ch in delta):  # "0,00 điểm %": neither way
+                delta = None
         st.metric(
             i18n.t("completion_kpi", lang_),
             i18n.format_percent(view.completion, lang_, 1) if view.completion else i18n.MISSING,
