@@ -46,6 +46,8 @@ from vss_dash.ui.plan import plan_summary, series_status
 
 SOURCES_ON_SLIDE = 6  # more would not fit a slide at 1080 px
 SLIDE_W, SLIDE_H = 1920, 1080  # a slide's design size: the projector's, the PDF page's
+MAP_H = 860  # what the title, date line and badge leave of 1080 px
+PLAN_CHART_H = 450  # what the title and the plan, completion and projection cards leave
 
 # Projector theme: no sidebar, header or toolbar; large, high-contrast type. At the slide's
 # design size KPI numbers are 64 px tall and every label, caption, badge, axis and table 24 px
@@ -499,13 +501,14 @@ def draw_slide(
                 lang_,
                 national,
                 labels,
-                height=780,
+                height=MAP_H,
             )
             _projector_type(fig)
             st.plotly_chart(
                 fig,
                 config={"displayModeBar": False, "topojsonURL": TOPOJSON_URL, "staticPlot": True},
                 key=f"brief_map_{number}",
+                width="content",
             )
         elif slide.kind in ("plan_revenue", "plan_participants"):
             view = compute(fr, "plan", slide.measures[0], period, module=briefing)
@@ -515,13 +518,14 @@ def draw_slide(
                     charts.plan_chart(
                         view,
                         lang_,
-                        height=560,
+                        height=PLAN_CHART_H,
                         status=series_status(fr, view),
                         prov=provenance(fr),
                     )
                 ),
                 config={"displayModeBar": False, "staticPlot": True},
                 key=f"brief_plan_{number}",
+                width="content",  # the figure's own size, in the slide's pixels (see below)
             )
         elif slide.kind == "watch":
             rows = compute(fr, "watch_rows", period, public, module=briefing)
@@ -536,10 +540,19 @@ def draw_slide(
 
 def _projector_type(fig):
     """Type a projector can carry to the back of the room: axes, legend, labels at 24 px."""
-    fig.update_layout(font_size=24, legend_font_size=24, hoverlabel_font_size=20)
+    # a fixed size in the slide's own pixels, as wide as its text (1920 less the margins): a
+    # chart sized to its box would measure the box on screen, and in a scaled slide (the
+    # presentation mode, the operator's preview) be scaled twice
+    fig.update_layout(
+        autosize=False,
+        width=SLIDE_W - 2 * 56,
+        font_size=24,
+        legend_font_size=24,
+        hoverlabel_font_size=20,
+    )
     fig.update_xaxes(tickfont_size=24)
     fig.update_yaxes(tickfont_size=24)
-    fig.update_annotations(font_size=22)
+    fig.update_annotations(font_size=24)
     fig.update_traces(selector={"type": "choropleth"}, colorbar_tickfont_size=24)
     fig.update_traces(selector={"type": "scattergeo"}, textfont_size=24)
     return fig
