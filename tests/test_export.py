@@ -25,6 +25,17 @@ from vss_dash import export, i18n
         ("@cmd", "'@cmd"),
         ("\tx", "'\tx"),
         ("\rx", "'\rx"),
+        ("\n=1+1", "'\n=1+1"),  # a leading line feed
+        (" =1+1", "' =1+1"),  # programs that trim spaces on import
+        ("\u00a0=1+1", "'\u00a0=1+1"),  # no-break space
+        ("\u3000=1+1", "'\u3000=1+1"),  # ideographic space
+        ("\ufeff@x", "'\ufeff@x"),  # byte-order mark, invisible
+        ("\u200b+1", "'\u200b+1"),  # zero-width space
+        ("\uff1d1+1", "'\uff1d1+1"),  # fullwidth equals sign
+        ("\uff20cmd", "'\uff20cmd"),  # fullwidth commercial at
+        ("\u2212" + "1", "'\u22121"),  # minus sign
+        ("Sheet 1 =x", "Sheet 1 =x"),
+        (" Hà Nội", " Hà Nội"),
         ("Hà Nội", "Hà Nội"),
         ("", ""),
         ("a=b", "a=b"),

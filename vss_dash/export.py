@@ -18,9 +18,15 @@ import xlsxwriter
 
 from vss_dash import catalog, i18n
 
-# A text cell starting with one of these is run as a formula by spreadsheet programs
-# (OWASP "CSV injection"); a leading apostrophe makes it plain text again.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A text cell a spreadsheet program may run as a formula (OWASP "CSV injection"): one that
+# starts with a control character, or with = + - @ (or their fullwidth forms, which some
+# programs fold to ASCII) after any whitespace or invisible character, which some programs trim
+# on import. A leading apostrophe makes it plain text again. One pattern for Python and Polars.
+_FORMULA = (
+    r"^(?:[\t\r\n\x0b\x0c]"
+    r"|[\s\u200b\u200c\u200d\u2060\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20\u2212])"
+)
+_FORMULA_RE = re.compile(_FORMULA)
 
 STATUSES = ("published", "reported", "demo", "mixed")
 _STATUS_RANK = {"demo": 0, "reported": 1, "published": 2}  # as metrics.STATUS_RANK
@@ -85,14 +91,14 @@ def header_lines(meta: ExportMeta) -> list[str]:
 
 
 def neutralise(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if _FORMULA_RE.match(text) else text
 
 
 def safe_frame(df: pl.DataFrame) -> pl.DataFrame:
     """Text columns with formula-like cells prefixed by an apostrophe; numbers untouched."""
     text_cols = [c for c, t in df.schema.items() if t == pl.String]
     return df.with_columns(
-        pl.when(pl.col(c).str.contains(r"^[=+\-@\t\r]"))
+        pl.when(pl.col(c).str.contains(_FORMULA))
         .then(pl.lit("'") + pl.col(c))
         .otherwise(pl.col(c))
         .alias(c)
