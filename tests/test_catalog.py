@@ -7,18 +7,48 @@ import pytest
 
 from vss_dash import catalog
 
-KINDS = {"stock", "ytd_flow", "cumulative", "rate", "count"}
-UNITS = {"persons", "billion_vnd", "percent", "visits", "cases", "count"}
+GOOD = dict(id="x_y", label_vi="Thử", label_en="Test", unit="persons", kind="stock",
+            geo_agg="sum", time_agg="last", good="up", public=True)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        ({"unit": "people"}, "unit 'people'"),
+        ({"kind": "flow"}, "kind 'flow'"),
+        ({"geo_agg": "mean"}, "geo_agg 'mean'"),
+        ({"good": "higher"}, "good 'higher'"),
+        ({"id": "Bad Id"}, "snake_case"),
+        ({"label_en": ""}, "label is empty"),
+        ({"unit": "percent"}, "rates and only rates are percent"),
+        ({"geo_agg": "ratio"}, "only rates aggregate as ratio"),
+        ({"national_only": True, "mappable": True}, "national-only measure is on the map"),
+    ],
+)
+def test_a_measure_that_contradicts_itself_is_refused_when_made(change, why):
+    catalog.Measure(**GOOD)  # the unchanged entry is valid
+    with pytest.raises(ValueError, match=why):
+        catalog.Measure(**{**GOOD, **change})
+
+
+def test_measure_arguments_are_keywords_only():
+    with pytest.raises(TypeError):
+        catalog.Measure(*GOOD.values())
+
+
+def test_a_formula_over_an_unknown_measure_is_refused():
+    rate = catalog.Measure(**{**GOOD, "id": "r", "unit": "percent", "kind": "rate",
+                              "geo_agg": "ratio", "time_agg": "recompute",
+                              "formula": catalog.Formula("ratio", ("x_y", "nowhere"))})  # fmt: skip
+    with pytest.raises(ValueError, match="unknown"):
+        catalog._check((catalog.Measure(**GOOD), rate))
+    with pytest.raises(ValueError, match="used twice"):
+        catalog._check((catalog.Measure(**GOOD), catalog.Measure(**GOOD)))
 
 
 @pytest.mark.parametrize("m", catalog.MEASURES, ids=[m.id for m in catalog.MEASURES])
 def test_measure_is_complete(m: catalog.Measure):
-    assert m.label_vi and m.label_en and m.label_vi != m.label_en
-    assert m.unit in UNITS and m.kind in KINDS
-    assert m.geo_agg in {"sum", "ratio", "none"} and m.time_agg in {"last", "recompute"}
-    assert m.good in {"up", "down", None} and isinstance(m.public, bool)
-    if m.kind == "rate":
-        assert m.derived and m.unit == "percent" and m.geo_agg == "ratio"
+    assert m.label_vi != m.label_en
     if m.formula:
         for arg in m.formula.args:
             assert arg in catalog.BY_ID, f"{m.id} uses unknown {arg}"

@@ -9,11 +9,15 @@ stored, as provenance, and then wins at that point).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 Kind = Literal["stock", "ytd_flow", "cumulative", "rate", "count"]
 Unit = Literal["persons", "billion_vnd", "percent", "visits", "cases", "count"]
+GeoAgg = Literal["sum", "ratio", "none"]
+TimeAgg = Literal["last", "recompute"]
+Good = Literal["up", "down", None]
 
 
 @dataclass(frozen=True)
@@ -31,8 +35,25 @@ class Formula:
     args: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+# The largest value of a unit that any place can hold (a province or the whole country), far
+# above what is real and far below a typo's extra digits: Vietnam has about 101 million people,
+# its SI, HI and UI funds collect about 500,000 billion đồng a year and see about 180 million
+# medical visits. Imports refuse a value above it and the store rejects one.
+PLAUSIBLE_MAX: dict[str, float] = {
+    "persons": 120_000_000,
+    "visits": 1_000_000_000,
+    "cases": 200_000_000,
+    "billion_vnd": 10_000_000,
+    "count": 100_000,
+    "percent": 10_000,  # plan completion and growth, not only shares of a whole
+}
+
+
+@dataclass(frozen=True, kw_only=True)
 class Measure:
+    """One measure. Keyword-only, and checked when made: a catalogue entry with an unknown unit,
+    kind or aggregation, or one that contradicts itself, fails at import."""
+
     id: str
     label_vi: str
     label_en: str
@@ -40,11 +61,11 @@ class Measure:
     kind: Kind
     # over geography: "sum" adds provinces; "ratio" recomputes from summed parts (never averages);
     # "none" exists only where it was reported (e.g. national task counts).
-    geo_agg: Literal["sum", "ratio", "none"]
+    geo_agg: GeoAgg
     # over time within a year: stocks take the last month; year-to-date flows take the last month
     # too (it already holds the whole year so far); rates are recomputed.
-    time_agg: Literal["last", "recompute"]
-    good: Literal["up", "down", None]
+    time_agg: TimeAgg
+    good: Good
     public: bool
     description_vi: str = ""
     description_en: str = ""
@@ -56,9 +77,39 @@ class Measure:
     # CLI answer to them
     aliases: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        def one_of(field: str, allowed: object) -> None:
+            value = getattr(self, field)
+            if value not in get_args(allowed):
+                raise ValueError(
+                    f"measure {self.id!r}: {field} {value!r} not in {get_args(allowed)}"
+                )
+
+        for field, allowed in (("unit", Unit), ("kind", Kind), ("geo_agg", GeoAgg),
+                               ("time_agg", TimeAgg), ("good", Good)):  # fmt: skip
+            one_of(field, allowed)
+        problems = [
+            (not re.fullmatch(r"[a-z][a-z0-9_]*", self.id), "id is not snake_case"),
+            (not (self.label_vi and self.label_en), "a label is empty"),
+            ((self.kind == "rate") != (self.unit == "percent"), "rates and only rates are percent"),
+            (self.kind == "rate" and self.formula is None, "a rate needs its formula"),
+            ((self.geo_agg == "ratio") != (self.kind == "rate"), "only rates aggregate as ratio"),
+            ((self.time_agg == "recompute") != (self.kind == "rate"), "only rates recompute"),
+            (self.national_only and self.mappable, "a national-only measure is on the map"),
+            (self.id in self.aliases, "an alias repeats the id"),
+        ]
+        for failed, why in problems:
+            if failed:
+                raise ValueError(f"measure {self.id!r}: {why}")
+
     @property
     def derived(self) -> bool:
         return self.formula is not None
+
+    @property
+    def plausible_max(self) -> float:
+        """No place holds more than this (PLAUSIBLE_MAX of the unit)."""
+        return PLAUSIBLE_MAX[self.unit]
 
     def label(self, lang: str) -> str:
         return self.label_vi if lang == "vi" else self.label_en
@@ -68,53 +119,87 @@ class Measure:
 
 
 def _stock(
-    id_: str,
-    vi: str,
-    en: str,
-    *,
-    unit: Unit = "persons",
-    good="up",
-    public=True,
-    mappable=True,
-    **kw,
+    id_: str, vi: str, en: str, *, unit: Unit = "persons", good: Good = "up", **kw
 ) -> Measure:
-    return Measure(id_, vi, en, unit, "stock", "sum", "last", good, public, mappable=mappable, **kw)
-
-
-def _ytd(
-    id_: str, vi: str, en: str, *, unit: Unit, good=None, public=True, mappable=False, **kw
-) -> Measure:
+    """A stock at month end (participants, arrears); on the map unless told otherwise."""
+    kw.setdefault("mappable", True)
+    kw.setdefault("public", True)
     return Measure(
-        id_, vi, en, unit, "ytd_flow", "sum", "last", good, public, mappable=mappable, **kw
-    )
-
-
-def _rate(
-    id_: str, vi: str, en: str, formula: Formula, *, good="up", public=True, mappable=True, **kw
-) -> Measure:
-    return Measure(
-        id_,
-        vi,
-        en,
-        "percent",
-        "rate",
-        "ratio",
-        "recompute",
-        good,
-        public,
-        formula=formula,
-        mappable=mappable,
+        id=id_,
+        label_vi=vi,
+        label_en=en,
+        unit=unit,
+        kind="stock",
+        geo_agg="sum",
+        time_agg="last",
+        good=good,
         **kw,
     )
 
 
-def _national_count(id_: str, vi: str, en: str, *, public=True) -> Measure:
-    return Measure(id_, vi, en, "count", "count", "none", "last", "up", public, national_only=True)
+def _ytd(id_: str, vi: str, en: str, *, unit: Unit, good: Good = None, **kw) -> Measure:
+    """A year-to-date flow (revenue, benefits): provinces add up, the last month holds the year."""
+    kw.setdefault("public", True)
+    return Measure(
+        id=id_,
+        label_vi=vi,
+        label_en=en,
+        unit=unit,
+        kind="ytd_flow",
+        geo_agg="sum",
+        time_agg="last",
+        good=good,
+        **kw,
+    )
 
 
-def _national_ytd(id_: str, vi: str, en: str, *, unit: Unit, good=None, public=True) -> Measure:
+def _rate(id_: str, vi: str, en: str, formula: Formula, *, good: Good = "up", **kw) -> Measure:
+    """A percentage computed from its formula, recomputed from summed parts (never averaged)."""
+    kw.setdefault("mappable", True)
+    kw.setdefault("public", True)
+    return Measure(
+        id=id_,
+        label_vi=vi,
+        label_en=en,
+        unit="percent",
+        kind="rate",
+        geo_agg="ratio",
+        time_agg="recompute",
+        good=good,
+        formula=formula,
+        **kw,
+    )
+
+
+def _national_count(id_: str, vi: str, en: str) -> Measure:
+    return Measure(
+        id=id_,
+        label_vi=vi,
+        label_en=en,
+        unit="count",
+        kind="count",
+        geo_agg="none",
+        time_agg="last",
+        good="up",
+        public=True,
+        national_only=True,
+    )
+
+
+def _national_ytd(id_: str, vi: str, en: str, *, unit: Unit, good: Good = None) -> Measure:
     """A year-to-date flow only ever published nationally (no province series, no demo)."""
-    return Measure(id_, vi, en, unit, "ytd_flow", "none", "last", good, public, national_only=True)
+    return Measure(
+        id=id_,
+        label_vi=vi,
+        label_en=en,
+        unit=unit,
+        kind="ytd_flow",
+        geo_agg="none",
+        time_agg="last",
+        good=good,
+        public=True,
+        national_only=True,
+    )
 
 
 def _yoy(id_: str, base: str, vi: str, en: str, *, good="up", public=True) -> Measure:
@@ -137,18 +222,11 @@ MEASURES: tuple[Measure, ...] = (
     # --- participants (stocks at month end, persons)
     _stock("si_compulsory", "Người tham gia BHXH bắt buộc", "Compulsory SI participants"),
     _stock("si_voluntary", "Người tham gia BHXH tự nguyện", "Voluntary SI participants"),
-    Measure(
+    _stock(
         "si_participants",
         "Người tham gia BHXH",
         "SI participants",
-        "persons",
-        "stock",
-        "sum",
-        "last",
-        "up",
-        True,
         formula=Formula("sum", ("si_compulsory", "si_voluntary")),
-        mappable=True,
         description_vi="Bắt buộc + tự nguyện",
         description_en="Compulsory + voluntary",
     ),
@@ -254,52 +332,52 @@ MEASURES: tuple[Measure, ...] = (
         unit="cases",
     ),
     Measure(
-        "late_payment_amount_nonstate",
-        "Số chậm đóng BHXH bắt buộc, khu vực ngoài nhà nước",
-        "Late compulsory SI payment, non-state sector",
-        "billion_vnd",
-        "stock",
-        "none",
-        "last",
-        "down",
-        False,
+        id="late_payment_amount_nonstate",
+        label_vi="Số chậm đóng BHXH bắt buộc, khu vực ngoài nhà nước",
+        label_en="Late compulsory SI payment, non-state sector",
+        unit="billion_vnd",
+        kind="stock",
+        geo_agg="none",
+        time_agg="last",
+        good="down",
+        public=False,
         national_only=True,
     ),
     Measure(
-        "si_hi_participants_total",
-        "Người tham gia BHXH, BHYT (tính một lần)",
-        "People covered by SI or HI (counted once)",
-        "persons",
-        "stock",
-        "none",
-        "last",
-        "up",
-        True,
+        id="si_hi_participants_total",
+        label_vi="Người tham gia BHXH, BHYT (tính một lần)",
+        label_en="People covered by SI or HI (counted once)",
+        unit="persons",
+        kind="stock",
+        geo_agg="none",
+        time_agg="last",
+        good="up",
+        public=True,
         description_vi="Chỉ có nơi được công bố",
         description_en="Only where it was published",
     ),
     # --- Resolution 116/NQ-CP (2021): UI-fund support, cumulative since the programme began
     Measure(
-        "ui_fund_support_employees",
-        "Người lao động được hỗ trợ từ Quỹ BHTN (NQ 116)",
-        "Employees supported by the UI fund (Res. 116)",
-        "persons",
-        "cumulative",
-        "sum",
-        "last",
-        "up",
-        True,
+        id="ui_fund_support_employees",
+        label_vi="Người lao động được hỗ trợ từ Quỹ BHTN (NQ 116)",
+        label_en="Employees supported by the UI fund (Res. 116)",
+        unit="persons",
+        kind="cumulative",
+        geo_agg="sum",
+        time_agg="last",
+        good="up",
+        public=True,
     ),
     Measure(
-        "ui_fund_support_amount",
-        "Số tiền hỗ trợ từ Quỹ BHTN (NQ 116)",
-        "UI fund support paid (Res. 116)",
-        "billion_vnd",
-        "cumulative",
-        "sum",
-        "last",
-        None,
-        True,
+        id="ui_fund_support_amount",
+        label_vi="Số tiền hỗ trợ từ Quỹ BHTN (NQ 116)",
+        label_en="UI fund support paid (Res. 116)",
+        unit="billion_vnd",
+        kind="cumulative",
+        geo_agg="sum",
+        time_agg="last",
+        good=None,
+        public=True,
     ),
     # --- rates (derived)
     _rate(
@@ -475,6 +553,21 @@ MEASURES: tuple[Measure, ...] = (
     ),
 )
 
+
+def _check(measures: tuple[Measure, ...]) -> None:
+    """What no single entry can check: ids and aliases unique, formulas over known measures."""
+    names = [m.id for m in measures] + [a for m in measures for a in m.aliases]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f"measure ids or aliases used twice: {repeated}")
+    ids = {m.id for m in measures}
+    for m in measures:
+        unknown = [a for a in (m.formula.args if m.formula else ()) if a not in ids]
+        if unknown:
+            raise ValueError(f"measure {m.id!r}: formula uses unknown {unknown}")
+
+
+_check(MEASURES)
 BY_ID: dict[str, Measure] = {m.id: m for m in MEASURES}
 ALIASES: dict[str, str] = {a: m.id for m in MEASURES for a in m.aliases}
 STORED_IDS: tuple[str, ...] = tuple(m.id for m in MEASURES if not m.derived)
