@@ -466,8 +466,11 @@ def choropleth(
         + f"{i18n.t('yoy_short', lang)}: %{{customdata[5]}}<extra></extra>"
     )
     values = table.get_column("value")
-    zmin, zmax = values.min(), values.max()
-    if mid is not None:  # symmetric around the midpoint, so equal distances get equal colour
+    known = values.filter(values.is_finite())  # a month with no value yet has nothing to scale
+    zmin, zmax = known.min(), known.max()
+    if (
+        mid is not None and zmin is not None
+    ):  # symmetric around the midpoint, so equal distances get equal colour
         half = max(abs(zmax - mid), abs(mid - zmin))
         zmin, zmax = mid - half, mid + half
     ticks = _ticks(zmin, zmax)
@@ -532,11 +535,15 @@ def choropleth(
     return fig
 
 
-def _ticks(lo: float, hi: float, n: int = 5) -> list[float]:
-    """About n round tick values between lo and hi."""
+def _ticks(lo: float | None, hi: float | None, n: int = 5) -> list[float]:
+    """About n round tick values between lo and hi; none when either is missing or infinite."""
+    if lo is None or hi is None or not (math.isfinite(lo) and math.isfinite(hi)):
+        return []
     if hi <= lo:
         return [lo]
     raw = (hi - lo) / n
+    if not math.isfinite(raw):  # a span too wide for a float: the ends alone
+        return [lo, hi]
     mag = 10 ** math.floor(math.log10(raw))
     step = min((s * mag for s in (1, 2, 2.5, 5, 10) if s * mag >= raw), default=10 * mag)
     first = math.ceil(lo / step) * step

@@ -13,7 +13,7 @@ import numbers
 import re
 import string
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import Any, Literal
 
 LANGS: tuple[str, ...] = ("vi", "en")
@@ -855,7 +855,10 @@ def _to_decimal(value: object) -> Decimal | None:
 
 
 def _round(dec: Decimal, decimals: int) -> Decimal:
-    return dec.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    # precision for every digit left of the point: the default 28 digits would raise
+    # InvalidOperation on 1e30, and a number on a page must never crash it
+    digits = Context(prec=max(28, dec.adjusted() + decimals + 2))
+    return dec.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP, context=digits)
 
 
 def _digits(dec: Decimal, lang: str, decimals: int, signed: bool = False) -> str:

@@ -167,6 +167,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unreadable": ("Không đọc được tệp ({detail}).", "The file cannot be read ({detail})."),
     "jump": ("{name}: {label_vi} thay đổi {change_vi} so với tháng trước (ngưỡng {limit_vi}%).",
              "{name}: {label_en} changes {change_en} from last month (threshold {limit_en}%)."),
+    "implausible": ("{name}: {label_vi} = {value_vi}, vượt mức bất kỳ địa phương nào có thể có "
+                    "({limit_vi}): thừa chữ số hoặc sai đơn vị?",
+                    "{name}: {label_en} = {value_en}, above what any place can hold ({limit_en}): "
+                    "extra digits or the wrong unit?"),
 }
 # fmt: on
 
@@ -1233,6 +1237,23 @@ def _check_denominators(reader: _Reader, rows: pl.DataFrame,
                 )
 
 
+def _check_plausible(reader: _Reader, rows: pl.DataFrame) -> None:
+    """An error where a value (in the measure's unit) is above what any place can hold."""
+    for r in rows.iter_rows(named=True):
+        m = catalog.get(r["measure"])
+        if r["value"] <= m.plausible_max:
+            continue
+        layout, code = r["layout"], r["geo_code"]
+        shown = {
+            f"{what}_{lang}": i18n.format_value(value, m.unit, lang)
+            for what, value in (("value", r["value"]), ("limit", m.plausible_max))
+            for lang in i18n.LANGS
+        }
+        name = code if layout == "VN" else geo.province_name(layout, code)
+        reader.keep(finding("error", "implausible", r["sheet"], r["row"], r["column"], name=name,
+                            **shown, **_label(r["measure"])))  # fmt: skip
+
+
 def _check_missing(reader: _Reader, rows: pl.DataFrame) -> None:
     for (period, layout), part in rows.group_by(["period", "layout"], maintain_order=True):
         if layout == "VN":
@@ -1341,6 +1362,7 @@ def _read_sheets(report: Report, sheets: Iterator[Sheet], nonempty: list[str], p
             reader.add("warning", "sheets_ignored", used=name, others=listed)
         values = reader.frame()
         if values.height:
+            _check_plausible(reader, values)
             _check_missing(reader, values)
             _check_denominators(reader, values, frames)
             _check_jumps(reader, values, frames, max_jump_pct)

@@ -175,6 +175,7 @@ def validate_observations(df: pl.DataFrame, file: str = FILES["observations"]) -
     shares = [m.id for m in catalog.MEASURES if m.formula and m.formula.op == "ratio"]
     counts = [m.id for m in catalog.MEASURES if m.kind != "rate"]
     derived = list(catalog.DERIVED_IDS)
+    ceilings = {m.id: m.plausible_max for m in catalog.MEASURES}
     return out + _problems(df.filter(~nulls), file, OBS_KEY, [
         *_common_rules(OBS_KEY)[:3],
         ("derived_stored",
@@ -190,6 +191,11 @@ def validate_observations(df: pl.DataFrame, file: str = FILES["observations"]) -
          "tỷ lệ {value} nằm ngoài 0–100", "rate {value} is outside 0–100"),
         ("non_negative", pl.col("measure").is_in(counts) & (pl.col("value") < 0),
          "giá trị âm {value}", "negative value {value}"),
+        ("plausible",
+         pl.col("value").is_finite()
+         & (pl.col("value") > pl.col("measure").replace_strict(ceilings, default=None)),
+         "giá trị {value} vượt mức hợp lý của chỉ tiêu '{measure}'",
+         "value {value} is above what measure '{measure}' can hold"),
         ("finite", ~pl.col("value").is_finite(), "giá trị không hữu hạn", "value is not finite"),
         _common_rules(OBS_KEY)[3],
     ])
