@@ -108,3 +108,19 @@ def test_every_page_survives_a_month_that_has_only_begun(partial_month, page):
     at.query_params["lang"] = "en"
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+
+
+def test_a_province_holds_no_more_persons_than_its_population(frames):
+    population = metrics.province_table(frames, "population", "P63", date(2024, 9, 30))
+    hanoi = population.filter(pl.col("name") == "Hà Nội").item(0, "value")
+    over = long_csv([("2024-09", "Hà Nội", "si_voluntary", str(int(hanoi * 1.1)), "")])
+    report = ingest.read(over, "x.csv", frames=frames)
+    f = next(f for f in report.errors if f.rule == "above_population")  # beside the labour force's
+    assert "dân số" in f.message_vi and "population" in f.message_en
+    # the file's own population is the one that counts
+    more = [("2024-09", "Hà Nội", m, str(int(hanoi * k)), "")
+            for m, k in (("si_voluntary", 1.1), ("population", 1.2))]  # fmt: skip
+    with_pop = long_csv(more)
+    assert "above_population" not in {
+        f.rule for f in ingest.read(with_pop, "x.csv", frames=frames).errors
+    }

@@ -171,6 +171,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "({limit_vi}): thừa chữ số hoặc sai đơn vị?",
                     "{name}: {label_en} = {value_en}, above what any place can hold ({limit_en}): "
                     "extra digits or the wrong unit?"),
+    "above_population": ("{name}: {label_vi} = {value_vi}, nhiều hơn dân số của tỉnh ({limit_vi}).",
+                         "{name}: {label_en} = {value_en}, more than the province's population "
+                         "({limit_en})."),
 }
 # fmt: on
 
@@ -1237,21 +1240,33 @@ def _check_denominators(reader: _Reader, rows: pl.DataFrame,
                 )
 
 
-def _check_plausible(reader: _Reader, rows: pl.DataFrame) -> None:
-    """An error where a value (in the measure's unit) is above what any place can hold."""
-    for r in rows.iter_rows(named=True):
-        m = catalog.get(r["measure"])
-        if r["value"] <= m.plausible_max:
-            continue
-        layout, code = r["layout"], r["geo_code"]
-        shown = {
-            f"{what}_{lang}": i18n.format_value(value, m.unit, lang)
-            for what, value in (("value", r["value"]), ("limit", m.plausible_max))
-            for lang in i18n.LANGS
-        }
-        name = code if layout == "VN" else geo.province_name(layout, code)
-        reader.keep(finding("error", "implausible", r["sheet"], r["row"], r["column"], name=name,
-                            **shown, **_label(r["measure"])))  # fmt: skip
+def _check_plausible(reader: _Reader, rows: pl.DataFrame, frames: metrics.Frames | None) -> None:
+    """An error where a value (in the measure's unit) is above what any place can hold, or a
+    province's count of persons is above its population (the file's, else the store's latest)."""
+    for (period, layout), part in rows.group_by(["period", "layout"], maintain_order=True):
+        population = {} if layout == "VN" else _stored(frames, "population", layout, period, True)
+        population |= dict(part.filter(pl.col("measure") == "population")
+                           .select("geo_code", "value").iter_rows())  # fmt: skip
+        for r in part.iter_rows(named=True):
+            m, code = catalog.get(r["measure"]), r["geo_code"]
+            rule, limit = "implausible", m.plausible_max
+            against_population = m.unit == "persons" and m.id not in _CHECKED_AGAINST_POPULATION
+            if r["value"] <= limit and against_population and code in population:
+                rule, limit = "above_population", population[code]
+            if r["value"] <= limit:
+                continue
+            shown = {
+                f"{what}_{lang}": i18n.format_value(value, m.unit, lang)
+                for what, value in (("value", r["value"]), ("limit", limit))
+                for lang in i18n.LANGS
+            }
+            name = code if layout == "VN" else geo.province_name(layout, code)
+            reader.keep(finding("error", rule, r["sheet"], r["row"], r["column"], name=name,
+                                **shown, **_label(r["measure"])))  # fmt: skip
+
+
+# the population itself, and HI participants (checked against it by _check_denominators)
+_CHECKED_AGAINST_POPULATION = ("population", "hi_participants")
 
 
 def _check_missing(reader: _Reader, rows: pl.DataFrame) -> None:
@@ -1362,7 +1377,7 @@ def _read_sheets(report: Report, sheets: Iterator[Sheet], nonempty: list[str], p
             reader.add("warning", "sheets_ignored", used=name, others=listed)
         values = reader.frame()
         if values.height:
-            _check_plausible(reader, values)
+            _check_plausible(reader, values, frames)
             _check_missing(reader, values)
             _check_denominators(reader, values, frames)
             _check_jumps(reader, values, frames, max_jump_pct)
