@@ -50,6 +50,26 @@ def test_the_environment_chooses_the_profile():
     assert access.settings({"access": {"profile": "production"}}, {"VSS_PROFILE": "demo"}).open
 
 
+TOKEN = "t" * access.PRINT_TOKEN_MIN
+
+
+def test_the_print_profile_lets_in_only_its_token():
+    s = access.settings({}, {"VSS_PROFILE": "print", "VSS_PRINT_TOKEN": TOKEN})
+    assert not s.open and TOKEN not in repr(s)
+    assert access.print_role(s, TOKEN) == "analyst"
+    for wrong in ("", TOKEN[:-1], TOKEN + "x", None, ["x"], "T" * len(TOKEN)):
+        assert access.print_role(s, wrong) is None
+    production = access.settings({}, {"VSS_PROFILE": "production", "VSS_PRINT_TOKEN": TOKEN})
+    assert access.print_role(production, TOKEN) is None  # only the print profile reads it
+
+
+@pytest.mark.parametrize("token", [None, "", "short"])
+def test_the_print_profile_needs_a_long_token(token):
+    env = {"VSS_PROFILE": "print"} | ({"VSS_PRINT_TOKEN": token} if token is not None else {})
+    with pytest.raises(access.BadSettings, match="VSS_PRINT_TOKEN"):
+        access.settings({}, env)
+
+
 @pytest.mark.parametrize(
     ("section", "message"),
     [({"profile": "prod"}, "profile"), ({"default_role": "admin"}, "default_role"),

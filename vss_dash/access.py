@@ -4,8 +4,11 @@ Three roles. `viewer` (the press, presenters) sees press-safe measures only: the
 `public` flag decides. `leadership` sees every measure. `analyst` sees every measure and may
 download exports and import reports.
 
-Two profiles. `demo` (the default, `make run`) is open without sign-in: everyone is an analyst and
-every page says so in a banner. `production` requires sign-in through OpenID Connect (Streamlit's
+Three profiles. `demo` (the default, `make run`) is open without sign-in: everyone is an analyst and
+every page says so in a banner. `print` is the private server the briefing's PDF export starts on a
+loopback port for a few seconds: it serves only a visitor whose URL holds its one-time token
+(`VSS_PRINT_TOKEN`, made afresh for each export), so nobody else on the machine reads internal
+figures from it. `production` requires sign-in through OpenID Connect (Streamlit's
 `st.login`, configured in `[auth]` of secrets.toml) and refuses anonymous visitors; without an
 `[auth]` section it refuses everyone (fail closed).
 
@@ -25,13 +28,15 @@ that manages every address itself and sends no such claim).
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from vss_dash import catalog
 
 ROLES = ("viewer", "leadership", "analyst")  # weakest first
-PROFILES = ("demo", "production")
+PROFILES = ("demo", "production", "print")
+PRINT_TOKEN_MIN = 32  # characters of the print server's one-time token
 
 
 @dataclass(frozen=True)
@@ -44,10 +49,19 @@ class Settings:
     default_role: str = "viewer"
     issuers: frozenset[str] = frozenset()  # expected `iss`; empty: no provider named one
     require_verified_email: bool = True
+    print_token: str = field(default="", repr=False)  # the print profile's one-time token
 
     @property
     def open(self) -> bool:
         return self.profile == "demo"
+
+
+def print_role(s: Settings, token: object) -> str | None:
+    """The print server's visitor is an analyst if the URL's token is the server's (compared in
+    constant time); anyone else, and every visitor of another profile, gets nothing here."""
+    if s.profile != "print" or not s.print_token or not isinstance(token, str):
+        return None
+    return "analyst" if hmac.compare_digest(token.encode(), s.print_token.encode()) else None
 
 
 class BadSettings(ValueError):
@@ -106,6 +120,9 @@ def settings(secrets: Mapping[str, object], env: Mapping[str, str]) -> Settings:
     if isinstance(configured, str):
         configured = [configured]
     issuers = frozenset(_issuer(u) for u in configured or () if str(u).strip())
+    token = env.get("VSS_PRINT_TOKEN", "") if profile == "print" else ""
+    if profile == "print" and len(token) < PRINT_TOKEN_MIN:
+        raise BadSettings(f"profile 'print' needs VSS_PRINT_TOKEN of {PRINT_TOKEN_MIN}+ characters")
     verified = section.get("require_verified_email", True)
     if not isinstance(verified, bool):
         raise BadSettings(f"require_verified_email {verified!r}: expected true or false")
@@ -121,6 +138,7 @@ def settings(secrets: Mapping[str, object], env: Mapping[str, str]) -> Settings:
         default_role=default,
         issuers=issuers or _metadata_issuers(auth),
         require_verified_email=verified,
+        print_token=token,
     )
 
 

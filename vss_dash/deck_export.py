@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -16,7 +17,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -94,6 +95,22 @@ def serve(
                 proc.wait(timeout=10)
         if log:
             out.close()
+
+
+@dataclass(frozen=True)
+class PrintServer:
+    base_url: str
+    token: str = field(repr=False)
+
+
+@contextlib.contextmanager
+def print_server(log: Path | None = None) -> Iterator[PrintServer]:
+    """A private server for one export, on a loopback port: the print profile, which serves only
+    a visitor with the token made here (in its environment, which other users cannot read, not on
+    its command line); see access.py."""
+    token = secrets.token_urlsafe(32)
+    with serve(env={"VSS_PROFILE": "print", "VSS_PRINT_TOKEN": token}, log=log) as base:
+        yield PrintServer(base, token)
 
 
 @dataclass(frozen=True)
@@ -246,19 +263,20 @@ def export_deck(
     expected: dict[int, list[str]] | None = None,
     stem: str | None = None,
     timeout_s: float = 90.0,
+    token: str = "",
 ) -> DeckFiles:
     """Print the deck of `quarter` from a running app at `base_url` into out_dir: <stem>.pdf
     (default vss_briefing_<quarter>_<lang>[_public]) and <stem>_slide<N>.png, all from the
     print layout (?print=1: every slide at 1920x1080, no operator controls). `expected` maps a
     slide number to the numbers that must be drawn on it (narrative.expected_numbers); the
     export waits for them and raises ExportIncomplete, writing nothing, if the page is not
-    complete or the PDF's text layer lacks one."""
+    complete or the PDF's text layer lacks one. `token`: the print server's (print_server)."""
     # Playwright's sync API refuses to start in a thread that already runs an event loop (a
     # caller's own Playwright session, say): a thread of its own always works.
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(
             _export, base_url, quarter, lang, public, slides, out_dir, expected or {},
-            stem, timeout_s,
+            stem, timeout_s, token,
         ).result()  # fmt: skip
 
 
@@ -272,12 +290,15 @@ def _export(
     expected: dict[int, list[str]],
     stem: str | None,
     timeout_s: float,
+    token: str,
 ) -> DeckFiles:
     from playwright.sync_api import sync_playwright  # heavy: only when exporting
 
     started = time.monotonic()
     stem = stem or f"vss_briefing_{quarter}_{lang}" + ("_public" if public else "")
     query = {"quarter": quarter, "lang": lang, "public": "1" if public else "0", "print": "1"}
+    if token:
+        query["token"] = token
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                      args=CHROMIUM_ARGS)  # fmt: skip
