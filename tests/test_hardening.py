@@ -12,7 +12,10 @@ import streamlit as st
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.runtime import Runtime
 from streamlit.runtime.app_session import AppSession
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+from streamlit.runtime.uploaded_file_manager import UploadedFileRec
 from websockets.sync.client import connect
 
 from vss_dash import deck_export, hardening
@@ -104,3 +107,67 @@ def test_the_patch_targets_the_installed_streamlit():
 
     source = inspect.getsource(AppSession.handle_backmsg.__wrapped__)
     assert '"clear_cache"' in source
+
+
+# ---------------------------------------------------------------- uploads
+
+
+def upload(mgr: MemoryUploadedFileManager, session: str, file_id: str, size: int) -> None:
+    mgr.add_file(
+        session, UploadedFileRec(file_id=file_id, name="r.xlsx", type="x", data=b"x" * size)
+    )
+
+
+def held(mgr: MemoryUploadedFileManager, session: str) -> list[str]:
+    return sorted(mgr.file_storage.get(session, {}))
+
+
+@pytest.fixture
+def mgr(monkeypatch):
+    hardening.apply()
+    monkeypatch.setattr(hardening, "_uploaders", {"analyst", "other"})
+    return MemoryUploadedFileManager("/_stcore/upload_file")
+
+
+def test_a_session_never_shown_the_uploader_stores_nothing(mgr):
+    upload(mgr, "anonymous", "f1", 1000)
+    assert held(mgr, "anonymous") == [] and mgr._total_bytes == 0
+    upload(mgr, "analyst", "f1", 1000)
+    assert held(mgr, "analyst") == ["f1"]
+
+
+def test_one_file_per_session_within_the_import_limit(mgr):
+    upload(mgr, "analyst", "f1", 1000)
+    upload(mgr, "analyst", "f2", 2000)  # replaces f1: the uploader holds one file
+    assert held(mgr, "analyst") == ["f2"] and mgr._total_bytes == 2000
+    upload(mgr, "analyst", "big", hardening.MAX_UPLOAD_BYTES + 1)
+    assert held(mgr, "analyst") == ["f2"]
+
+
+def test_the_server_wide_cap(mgr, monkeypatch):
+    monkeypatch.setattr(hardening, "SERVER_UPLOAD_BYTES", 2500)
+    upload(mgr, "analyst", "f1", 2000)
+    upload(mgr, "other", "f1", 1000)
+    assert held(mgr, "other") == [] and mgr._total_bytes == 2000
+
+
+def test_a_session_that_leaves_frees_its_uploads_and_its_permission(mgr):
+    upload(mgr, "analyst", "f1", 1000)
+    active = {"analyst": True}
+    runtime = types.SimpleNamespace(is_active_session=lambda s: active[s], uploaded_file_mgr=mgr)
+    calls = []
+    disconnect = hardening._free_uploads_on_disconnect(lambda self, s, **kw: calls.append(s))
+    disconnect(runtime, "analyst")  # still connected to a newer client: kept
+    assert held(mgr, "analyst") == ["f1"]
+    active["analyst"] = False
+    disconnect(runtime, "analyst")
+    assert calls == ["analyst", "analyst"] and held(mgr, "analyst") == [] and mgr._total_bytes == 0
+    upload(mgr, "analyst", "f2", 10)  # a session that left must be shown the uploader again
+    assert held(mgr, "analyst") == []
+
+
+def test_the_upload_patches_target_the_installed_streamlit():
+    assert hardening.applied()
+    config = (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    assert f"maxUploadSize = {hardening.MAX_UPLOAD_BYTES // 2**20}" in config
+    assert "disconnect_session" in vars(Runtime) and "add_file" in vars(MemoryUploadedFileManager)

@@ -18,6 +18,7 @@ from vss_dash import (
     dataset,
     export,
     geo,
+    hardening,
     i18n,
     ingest,
     metrics,
@@ -476,6 +477,7 @@ def upload(fr: metrics.Frames, lang_: str) -> None:
     if not upload_allowed(lang_):
         return
     period = _period_choice(fr, lang_)
+    hardening.allow_uploads()  # the server keeps uploads only from sessions shown the uploader
     # a new key after each import empties the file chooser, so a file is not stored twice
     file = st.file_uploader(i18n.t("up_file", lang_), type=["csv", "xlsx"],
                             key=f"up_file_{st.session_state.get('_up_count', 0)}")  # fmt: skip
