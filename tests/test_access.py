@@ -299,3 +299,14 @@ def test_a_signed_in_user_sees_who_and_which_role(production):
     expected = i18n.t("signed_in_as", "en", user="lead@vss.gov.vn", role="leadership")
     assert expected in [c.value for c in at.sidebar.caption]
     assert i18n.t("signout_button", "en") in [b.label for b in at.sidebar.button]
+
+
+def test_failed_guesses_of_a_secret_are_limited_across_sessions():
+    attempts = access.Attempts(limit=3, window=60)
+    assert attempts.wait(0) == 0
+    for t in (0, 10, 20):
+        attempts.failed(t)
+    assert attempts.wait(30) == 30  # the first failure leaves the window at 60
+    assert attempts.wait(60) == 0
+    assert attempts.failed(61) == 3  # 10, 20 and 61 are in the window
+    assert attempts.wait(61) == pytest.approx(9)

@@ -29,6 +29,8 @@ that manages every address itself and sends no such claim).
 from __future__ import annotations
 
 import hmac
+import threading
+from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -185,3 +187,33 @@ def can_export(role: str | None) -> bool:
 
 def can_upload(role: str | None) -> bool:
     return role == "analyst"
+
+
+class Attempts:
+    """Failed guesses of a secret, across every session of the server: after `limit` failures
+    within `window` seconds, no guess is checked until the oldest leaves the window (a new
+    browser session does not reset it). Thread-safe; the clock is passed in, for tests."""
+
+    def __init__(self, limit: int = 5, window: float = 300.0) -> None:
+        self.limit, self.window = limit, window
+        self._failures: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def _forget(self, now: float) -> None:
+        while self._failures and self._failures[0] <= now - self.window:
+            self._failures.popleft()
+
+    def wait(self, now: float) -> float:
+        """Seconds until a guess may be checked again (0: now)."""
+        with self._lock:
+            self._forget(now)
+            if len(self._failures) < self.limit:
+                return 0.0
+            return self._failures[0] + self.window - now
+
+    def failed(self, now: float) -> int:
+        """Count a failure; the failures in the window."""
+        with self._lock:
+            self._forget(now)
+            self._failures.append(now)
+            return len(self._failures)
