@@ -106,8 +106,10 @@ def read_xlsx(data: bytes, meta: export.ExportMeta, schema: pl.Schema) -> tuple[
     n = len(export.header_lines(meta))
     head = [r[0] for r in rows[:n]]
     assert all(v is None for v in rows[n]), "a blank row between the block and the table"
-    names, body = rows[n + 1], [[_text(v) for v in r] for r in rows[n + 2 :]]
-    columns = {c: [r[i] for r in body] for i, c in enumerate(names)}
+    headers, body = rows[n + 1], [[_text(v) for v in r] for r in rows[n + 2 :]]
+    # the header row speaks the file's language; the test reads it back to the column names
+    assert list(headers) == [export.neutralise(export.header_label(c, meta.lang)) for c in schema]
+    columns = {c: [r[i] for r in body] for i, c in enumerate(schema)}
     table = pl.DataFrame(columns, strict=False).cast(dict(schema))
     return head, table
 
@@ -220,3 +222,37 @@ def test_stem_and_file_name_agree():
         "vss_si_coverage_rate_P34_2026-09"
     )
     assert export.file_name("x", "01 Hà Nội", ext="xlsx") == "vss_x_01-Ha-Noi.xlsx"
+
+
+def test_tidy_rounds_each_value_as_its_unit_is_published_and_names_the_measure():
+    df = pl.DataFrame({
+        "measure": ["si_coverage_rate", "si_participants", "revenue_collected", "unknown_x"],
+        "value": [92.21897885325306, 126347.0000001, 4321.123456, 1.23456789],
+        "change": [0.123456789] * 4,
+        "si_participants": [1.6] * 4,
+    })  # fmt: skip
+    out = export.tidy(df, "vi")
+    assert out.columns == ["measure", "measure_label", "value", "change", "si_participants"]
+    assert out.get_column("value").to_list() == [92.22, 126347.0, 4321.123, 1.2346]
+    assert out.get_column("change").to_list() == [0.1235] * 4
+    assert out.get_column("si_participants").to_list() == [2.0] * 4
+    assert out.item(0, "measure_label") == "Tỷ lệ bao phủ BHXH"
+    assert out.item(3, "measure_label") == "unknown_x"
+    assert export.tidy(df.with_columns(unit=pl.lit("percent")), "en").item(1, "value") == 126347.0
+
+
+def test_csv_writes_whole_numbers_without_a_decimal_point():
+    df = pl.DataFrame({"value": [126347.0, 92.22, -3.0, None, 1e30], "n": [1, 2, 3, 4, 5]})
+    lines = export.to_csv(df)[3:].decode().splitlines()
+    assert lines[1:] == ["126347,1", "92.22,2", "-3,3", ",4", "1e+30,5"]
+
+
+def test_xlsx_speaks_the_files_language_with_number_formats():
+    df = export.tidy(
+        pl.DataFrame({"measure": ["si_coverage_rate", "si_participants", "revenue_collected"],
+                      "value": [92.2189, 126347.0, 4321.1234]}), "vi")  # fmt: skip
+    meta = export.ExportMeta("t", status="published", lang="vi")
+    ws = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(df, meta))).active
+    n = len(export.header_lines(meta)) + 2
+    assert [c.value for c in ws[n]] == ["Mã chỉ tiêu", "Chỉ tiêu", "Giá trị"]
+    assert [ws.cell(n + i, 3).number_format for i in (1, 2, 3)] == ["0.00", "#,##0", "#,##0.000"]

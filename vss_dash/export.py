@@ -136,10 +136,69 @@ def with_alternatives(
     return df.with_columns(pl.Series(ALSO_PUBLISHED, texts, dtype=pl.String))
 
 
+# decimals an export keeps, by unit: what the sources publish (rates to 2 decimals, money to a
+# million đồng); persons, visits, cases and counts are whole numbers
+_DECIMALS = {"percent": 2, "billion_vnd": 3}
+_OTHER_DECIMALS = 4  # a float column that is no measure's (a change, a gap, a z-score)
+_WHOLE = 2.0**53  # integral floats below this are written as integers
+
+
+def _round_unit(value: pl.Expr, unit: pl.Expr) -> pl.Expr:
+    expr = pl.when(unit.is_null()).then(value.round(_OTHER_DECIMALS))
+    for u, d in _DECIMALS.items():
+        expr = expr.when(unit == u).then(value.round(d))
+    return expr.otherwise(value.round(0))
+
+
+def tidy(df: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """A table as an analyst wants it without cleaning: each value rounded as its unit is
+    published (a `value` column by its row's `unit` or `measure`, a column named after a
+    measure by that measure's unit, any other float column to 4 decimals), and beside a
+    `measure` column of ids its label in `lang` (`measure_label`)."""
+    units = {m.id: m.unit for m in catalog.MEASURES}
+    row_unit = None
+    if "unit" in df.columns:
+        row_unit = pl.col("unit").cast(pl.String)
+    elif "measure" in df.columns:
+        row_unit = pl.col("measure").replace_strict(units, default=None, return_dtype=pl.String)
+    out = []
+    for name, dtype in df.schema.items():
+        col = pl.col(name)
+        if dtype.is_float():
+            if name == "value" and row_unit is not None:
+                col = _round_unit(col, row_unit)
+            elif catalog.has(name):
+                unit = catalog.get(name).unit
+                col = col.round(_DECIMALS.get(unit, 0))
+            else:
+                col = col.round(_OTHER_DECIMALS)
+        out.append(col.alias(name))
+        if name == "measure" and dtype == pl.String and "measure_label" not in df.columns:
+            labels = {m.id: m.label(lang) for m in catalog.MEASURES}
+            out.append(
+                pl.col(name).replace_strict(labels, default=pl.col(name)).alias("measure_label")
+            )
+    return df.select(out)
+
+
+def _plain_numbers(df: pl.DataFrame) -> pl.DataFrame:
+    """Float columns as text a reader expects: 126347 rather than 126347.0, 92.22 as it is."""
+    floats = [n for n, t in df.schema.items() if t.is_float()]
+    return df.with_columns(
+        pl.when(pl.col(n).is_finite() & (pl.col(n) == pl.col(n).round(0))
+                & (pl.col(n).abs() < _WHOLE))
+        .then(pl.col(n).cast(pl.Int64).cast(pl.String))
+        .otherwise(pl.col(n).cast(pl.String))
+        .alias(n)
+        for n in floats
+    )  # fmt: skip
+
+
 def to_csv(df: pl.DataFrame) -> bytes:
-    """UTF-8 with a byte-order mark, so that Excel shows Vietnamese text correctly."""
+    """UTF-8 with a byte-order mark, so that Excel shows Vietnamese text correctly; whole
+    numbers without a trailing ".0"."""
     buf = io.BytesIO()
-    safe_frame(df).write_csv(buf)
+    _plain_numbers(safe_frame(df)).write_csv(buf)
     return b"\xef\xbb\xbf" + buf.getvalue()
 
 
@@ -173,17 +232,72 @@ def to_xlsx(df: pl.DataFrame, meta: ExportMeta) -> bytes:
 
     top = len(lines) + 1
     safe = safe_frame(df)
+    by_unit = {u: wb.add_format({"num_format": f}) for u, f in _XLSX_FORMATS.items()}
+    row_units = _row_units(safe)
     for c, (name, dtype) in enumerate(safe.schema.items()):
-        ws.write_string(top, c, neutralise(name), bold)
-        cell_fmt = day if dtype == pl.Date else moment if dtype == pl.Datetime else None
-        for r, v in enumerate(safe.get_column(name).to_list(), start=top + 1):
-            _write(ws, r, c, v, cell_fmt)
-        ws.set_column(c, c, min(max(len(name), 10) + 2, 40))
+        header = header_label(name, meta.lang)
+        ws.write_string(top, c, neutralise(header), bold)
+        values = safe.get_column(name).to_list()
+        if dtype == pl.Date or dtype == pl.Datetime:
+            fmts = [day if dtype == pl.Date else moment] * len(values)
+        elif dtype.is_numeric() and name == "value" and row_units is not None:
+            fmts = [by_unit.get(u or "", by_unit["whole"]) for u in row_units]
+        elif dtype.is_numeric() and catalog.has(name):
+            fmts = [by_unit.get(catalog.get(name).unit, by_unit["whole"])] * len(values)
+        elif dtype.is_integer():
+            fmts = [by_unit["whole"]] * len(values)
+        else:
+            fmts = [None] * len(values)
+        for r, (v, fmt) in enumerate(zip(values, fmts, strict=True), start=top + 1):
+            _write(ws, r, c, v, fmt)
+        ws.set_column(c, c, min(max(len(header), 10) + 2, 40))
     if df.width:
         ws.autofilter(top, 0, top + df.height, df.width - 1)
         ws.freeze_panes(top + 1, 0)
     wb.close()
     return buf.getvalue()
+
+
+# Excel number formats by unit; Excel shows the separators of the reader's own locale
+_XLSX_FORMATS = {"whole": "#,##0", "percent": "0.00", "billion_vnd": "#,##0.000"}
+# column -> header key in the Excel file's language (a column named after a measure gets the
+# measure's label; any other keeps its name)
+_HEADERS = {
+    "period": "col_period",
+    "geo_code": "col_code",
+    "province": "col_province",
+    "name": "col_province",
+    "measure": "col_measure_id",
+    "measure_label": "col_measure",
+    "value": "col_value",
+    "unit": "col_unit",
+    "status": "col_status",
+    "source_id": "col_source",
+    "also_published": "col_also_published",
+    "rank": "col_rank",
+    "change": "col_change",
+    "layout": "layout",
+    "year": "col_year",
+}
+
+
+def header_label(column: str, lang: str) -> str:
+    """An Excel header in `lang`: the column's name in words, a measure's label, else as is."""
+    if column in _HEADERS:
+        return i18n.t(_HEADERS[column], lang)
+    if catalog.has(column):
+        return catalog.get(column).label(lang)
+    return column
+
+
+def _row_units(df: pl.DataFrame) -> list[str | None] | None:
+    """Each row's unit (from `unit`, else `measure`), or None when the frame says neither."""
+    if "unit" in df.columns:
+        return df.get_column("unit").cast(pl.String).to_list()
+    if "measure" in df.columns:
+        units = {m.id: m.unit for m in catalog.MEASURES}
+        return [units.get(m) for m in df.get_column("measure").to_list()]
+    return None
 
 
 def _write(ws, row: int, col: int, value: object, fmt) -> None:
@@ -192,7 +306,7 @@ def _write(ws, row: int, col: int, value: object, fmt) -> None:
     if isinstance(value, bool):
         ws.write_boolean(row, col, value)
     elif isinstance(value, int | float | Decimal):
-        ws.write_number(row, col, float(value) if isinstance(value, Decimal) else value)
+        ws.write_number(row, col, float(value) if isinstance(value, Decimal) else value, fmt)
     elif isinstance(value, datetime | date):
         ws.write_datetime(row, col, value, fmt)
     elif isinstance(value, str):

@@ -79,6 +79,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "target_label": {"vi": "Mục tiêu {year}: {value}", "en": "{year} target: {value}"},
     "col_measure": {"vi": "Chỉ tiêu", "en": "Measure"},
+    "col_measure_id": {"vi": "Mã chỉ tiêu", "en": "Measure id"},
     "col_value": {"vi": "Giá trị", "en": "Value"},
     "col_prev": {"vi": "Cùng kỳ năm trước", "en": "Same month last year"},
     "col_change": {"vi": "Thay đổi", "en": "Change"},
@@ -654,6 +655,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "up_secret": {"vi": "Mã quản trị", "en": "Admin secret"},
     "up_unlock": {"vi": "Mở khóa", "en": "Unlock"},
     "up_secret_wrong": {"vi": "Mã quản trị không đúng.", "en": "Wrong admin secret."},
+    "up_secret_wait": {
+        "vi": "Đã nhập sai mã quản trị quá nhiều lần: hãy thử lại sau {s} giây.",
+        "en": "Too many wrong admin secrets: try again in {s} seconds.",
+    },
     "up_formats": {
         "vi": (
             "Nhận hai dạng tệp CSV hoặc Excel (.xlsx): **bảng dọc** với các cột `period` "
