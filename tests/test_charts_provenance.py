@@ -10,7 +10,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from vss_dash import charts, export, i18n, metrics, projection, published
+from vss_dash import charts, dataset, export, geo, i18n, metrics, projection, published
 
 D22, D23 = date(2022, 12, 31), date(2023, 12, 31)
 
@@ -223,3 +223,17 @@ def test_the_real_alternatives_reach_the_export(frames):
     out = export.with_alternatives(hist, published.alternatives(), "en", layout="VN", geo_code="VN")
     at_2022 = out.filter(pl.col("period") == D22).item(0, export.ALSO_PUBLISHED)
     assert at_2022.startswith("Also published: 38.01%")
+
+
+def test_axes_say_their_unit_and_fit_the_change(frames):
+    """#16: a coverage line is not flattened on a 0-100 axis; the plan chart's axis names its
+    unit; the quality bars group digits the Vietnamese way and say they count values."""
+    history = metrics.series(frames, "si_coverage_rate", "VN", geo.NATIONAL).with_columns(
+        measure=pl.lit("si_coverage_rate")
+    )
+    fig = charts.trend_lines(history, "vi")
+    assert fig.layout.yaxis.range is None and fig.layout.yaxis.autorange is True
+    view = projection.plan_view(frames, "si_participants", "VN", geo.NATIONAL, date(2026, 9, 30))
+    assert charts.plan_chart(view, "vi").layout.yaxis.title.text == "người"
+    bars = charts.status_bars(dataset.presence(frames), "vi")
+    assert bars.layout.separators == ",." and bars.layout.yaxis.title.text == "Số giá trị"

@@ -335,7 +335,8 @@ def trend_lines(
                     font=dict(size=12),  # dark text: AA contrast whatever the line colour
                 )
     if unit == "percent":
-        fig.update_yaxes(ticksuffix="%", range=[0, 100])
+        # fitted to the lines and targets, not 0-100: a change of a few points must show
+        fig.update_yaxes(ticksuffix="%", autorange=True, rangemode="normal")
     _month_axis(fig, history.get_column("period"), lang)
     if (span := _range(history.get_column("period"))) and prov is not None:
         add_events(fig, prov.events, lang, *span, height=height)
@@ -652,6 +653,8 @@ def plan_chart(
     _month_axis(fig, ends, lang, every=2)
     if m.unit == "percent":
         fig.update_yaxes(ticksuffix="%")
+    else:  # the unit says what the axis counts ("người", "tỷ đồng")
+        fig.update_yaxes(title=dict(text=i18n.t(f"unit_{m.unit}", lang), standoff=6))
     # room on the right for the projection's marker on 31 December
     fig.update_xaxes(range=[date(year, 1, 1), date(year + 1, 1, 20)])
     if prov is not None:
@@ -699,7 +702,8 @@ def status_bars(
             )
         )
     _base_layout(fig, height)
-    fig.update_layout(barmode="stack", bargap=0.1)
+    fig.update_layout(barmode="stack", bargap=0.1, separators=",." if lang == "vi" else ".,")
+    fig.update_yaxes(title=dict(text=i18n.t("col_values", lang), standoff=6))
     _month_axis(fig, periods, lang, every=6)
     if span := _range(periods):
         add_events(fig, events, lang, *span, height=height)

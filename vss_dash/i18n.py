@@ -582,7 +582,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "col_code": {"vi": "Mã", "en": "Code"},
     "col_unit": {"vi": "Đơn vị", "en": "Unit"},
-    "q_presence": {"vi": "Số tỉnh có số liệu theo tháng", "en": "Provinces with data by month"},
+    "q_presence": {
+        "vi": "Số giá trị của các tỉnh theo tháng",
+        "en": "Province values by month",
+    },
     "q_presence_help": {
         "vi": (
             "Mỗi tháng theo đơn vị hành chính của tháng đó (63 tỉnh đến 6/2025, 34 tỉnh từ "
