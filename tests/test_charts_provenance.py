@@ -237,3 +237,20 @@ def test_axes_say_their_unit_and_fit_the_change(frames):
     assert charts.plan_chart(view, "vi").layout.yaxis.title.text == "người"
     bars = charts.status_bars(dataset.presence(frames), "vi")
     assert bars.layout.separators == ",." and bars.layout.yaxis.title.text == "Số giá trị"
+
+
+def test_the_map_can_lie_its_legend_below_and_frame_a_delta(frames):
+    table = metrics.province_table(frames, "si_coverage_rate", "P34", date(2026, 9, 30))
+    labels = [{"lon": 112.3, "lat": 16.5, "text": "QĐ. Hoàng Sa (Đà Nẵng)"},
+              {"lon": 114.3, "lat": 10.0, "text": "QĐ. Trường Sa (Khánh Hòa)"}]  # fmt: skip
+    geojson = {"type": "FeatureCollection", "features": []}
+    fig = charts.choropleth(table, geojson, "si_coverage_rate", "vi", 45.0, labels,
+                            legend="below", region="red_river")  # fmt: skip
+    bar = fig.data[0].colorbar
+    assert bar.orientation == "h" and bar.ticktext[-1] == "▲<br>Cả nước 45,00%"
+    assert list(fig.layout.geo.lonaxis.range) == charts.MAP_REGIONS["red_river"][0]
+    names = fig.data[1]
+    assert list(names.text) == ["QĐ. Hoàng Sa<br>(Đà Nẵng)", "QĐ. Trường Sa<br>(Khánh Hòa)"]
+    assert list(names.textposition) == ["middle right", "middle left"]
+    default = charts.choropleth(table, geojson, "si_coverage_rate", "en", 45.0)
+    assert default.data[0].colorbar.orientation is None  # at the right, as the slides draw it

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 import plotly.colors as pc
 import plotly.graph_objects as go
@@ -422,6 +423,17 @@ def _steps(n: int) -> list[float]:
     return [i / (n - 1) for i in range(n)]
 
 
+# Map frames (longitudes, latitudes). "all": the mainland and both archipelagos with room for
+# their names (fitting to all shapes would leave the mainland small, squeezed by the Trường Sa
+# polygons far to the south-east); the two deltas, where provinces are a few pixels wide in the
+# whole country's frame.
+MAP_REGIONS: dict[str, tuple[list[float], list[float]]] = {
+    "all": ([101.8, 117.8], [7.6, 23.5]),
+    "red_river": ([104.8, 107.4], [19.7, 21.8]),
+    "mekong": ([104.3, 107.1], [8.4, 11.3]),
+}
+
+
 def choropleth(
     table: pl.DataFrame,
     geojson: dict,
@@ -430,10 +442,13 @@ def choropleth(
     national: float | None,
     labels: list[dict] | None = None,
     height: int = 640,
+    legend: Literal["right", "below"] = "right",
+    region: str = "all",
 ) -> go.Figure:
     """A province map. table: geo_code, name, value, numerator, denominator, rank, change,
     change_kind (metrics.province_table). labels: points to name on the map (lon, lat, text).
-    The national value is marked on the colour bar."""
+    The national value is marked on the colour bar, which stands at the right or lies below the
+    map (a narrow screen: the map gets the whole width). region: a frame of MAP_REGIONS."""
     m = catalog.get(measure)
     n = table.height
     scale, mid = colour_scale(measure)
@@ -479,8 +494,14 @@ def choropleth(
     ticktext = [i18n.format_number(v, lang, decimals=_decimals(ticks)) for v in ticks]
     if national is not None:
         tickvals.append(national)
-        ticktext.append(f"◀ {i18n.t('national', lang)} {i18n.format_value(national, m.unit, lang)}")
+        said = f"{i18n.t('national', lang)} {i18n.format_value(national, m.unit, lang)}"
+        # below the bar, on a line under the other ticks so that it never covers one
+        ticktext.append(f"◀ {said}" if legend == "right" else f"▲<br>{said}")
     unit = i18n.t(f"unit_{m.unit}", lang)
+    bar = dict(len=0.8, thickness=16, title=dict(text=unit, side="top"))
+    if legend == "below":
+        bar = dict(orientation="h", x=0.5, xanchor="center", y=0, yanchor="top", len=0.9,
+                   thickness=12, title=dict(text=unit, side="top"))  # fmt: skip
     fig = go.Figure(
         go.Choropleth(
             geojson=geojson,
@@ -494,13 +515,7 @@ def choropleth(
             marker=dict(line=dict(color="#5F6673", width=0.5)),
             customdata=custom,
             hovertemplate=hover,
-            colorbar=dict(
-                title=dict(text=unit, side="top"),
-                tickvals=tickvals,
-                ticktext=ticktext,
-                len=0.8,
-                thickness=16,
-            ),
+            colorbar=dict(tickvals=tickvals, ticktext=ticktext, **bar),
         )
     )
     if labels:
@@ -508,23 +523,19 @@ def choropleth(
             go.Scattergeo(
                 lon=[p["lon"] for p in labels],
                 lat=[p["lat"] for p in labels],
-                text=[p["text"] for p in labels],
+                # two lines ("QĐ. Hoàng Sa" / "(Đà Nẵng)"): short enough for a phone's frame
+                text=[p["text"].replace(" (", "<br>(") for p in labels],
                 mode="markers+text",
                 marker=dict(size=5, color="#1F2430", symbol="circle-open"),
-                textposition="middle right",
+                # Trường Sa's name to its left, over open sea, so the frame need not reach far east
+                textposition=["middle left" if p["lat"] < 12 else "middle right" for p in labels],
                 textfont=dict(size=12, color="#1F2430"),
                 hoverinfo="text",
                 showlegend=False,
             )
         )
-    # fixed frame: the mainland and both archipelagos (fitting to all shapes would leave the
-    # mainland small, squeezed by the Trường Sa polygons far to the south-east)
-    fig.update_geos(
-        visible=False,
-        projection_type="mercator",
-        lonaxis_range=[101.8, 120.5],
-        lataxis_range=[7.6, 23.5],
-    )
+    lon, lat = MAP_REGIONS[region]
+    fig.update_geos(visible=False, projection_type="mercator", lonaxis_range=lon, lataxis_range=lat)
     fig.update_layout(
         height=height,
         margin=dict(l=0, r=0, t=0, b=0),
