@@ -4,6 +4,7 @@ overview shows exactly the data layer's numbers, in both languages."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -107,8 +108,50 @@ def test_malformed_month_in_the_url_falls_back_with_a_notice(bad):
     assert not at.exception
     assert at.selectbox(key="month").value == "2026-10"
     assert [w.value for w in at.warning] == [
-        i18n.t("bad_url_param", "en", param="month", value=bad)
+        i18n.t("bad_url_param", "en", param="month", value=i18n.md_escape(bad))
     ]
+
+
+# A link crafted to draw a link and an image inside the "bad value" notice (#14):
+# /map?month=x%60%20[Sign%20in](https://evil)%20![t](https://evil/t.png)%20%60
+HOSTILE = "x` [Sign in](https://evil) ![t](https://evil/t.png) `"
+
+
+def live_markdown(text: str) -> list[str]:
+    """Link, image or autolink syntax that markdown would act on in `text`: what is left after
+    the backslash-escaped characters are taken out."""
+    bare = re.sub(r"\\.", "", text)
+    return re.findall(r"!?\[[^\]]*\]\(|<https?:|https?://", bare)
+
+
+def rendered_markdown(at: AppTest) -> list[str]:
+    """Every piece of markdown the run drew (notices, text, captions, headings)."""
+    kinds = ("warning", "info", "error", "success", "markdown", "caption", "title", "subheader")
+    return [str(e.value) for kind in kinds for e in getattr(at, kind)]
+
+
+def test_live_markdown_sees_links_and_images():
+    assert live_markdown(f"`month={HOSTILE}`")
+    assert not live_markdown(f"`month={i18n.md_escape(HOSTILE)}`")
+
+
+@pytest.mark.parametrize(
+    "script, params",
+    [
+        ("views/map.py", {"month": HOSTILE}),
+        ("views/watch.py", {"month": HOSTILE, "cost_growth_z": HOSTILE}),
+        ("views/data.py", {"month": HOSTILE, "from": HOSTILE, "measures": HOSTILE}),
+    ],
+    ids=["map", "watch", "data"],
+)
+def test_a_hostile_value_in_the_url_is_shown_as_text(script, params):
+    at = app(script, lang="en", **params)
+    assert not at.exception
+    shown = rendered_markdown(at)
+    notices = [w for w in shown if "is not valid" in w]
+    assert len(notices) == len(params) - (script == "views/data.py")  # the Data page has no month
+    assert all("Sign in" in n for n in notices)
+    assert [m for m in shown if live_markdown(m)] == []
 
 
 def test_language_switch_in_the_app():
@@ -271,11 +314,11 @@ def test_map_labels_both_archipelagos():
 
 def test_clicked_location_reads_plotly_selection_events():
     """Clicks themselves are driven in the browser tier (tests/e2e/test_map.py)."""
-    from vss_dash import ui
+    from vss_dash.ui import map_page
 
-    assert ui.clicked_location({"selection": {"points": [{"location": "24"}]}}) == "24"
-    assert ui.clicked_location({"selection": {"points": []}}) is None
-    assert ui.clicked_location(None) is None
+    assert map_page.clicked_location({"selection": {"points": [{"location": "24"}]}}) == "24"
+    assert map_page.clicked_location({"selection": {"points": []}}) is None
+    assert map_page.clicked_location(None) is None
 
 
 @pytest.mark.parametrize(
@@ -309,7 +352,7 @@ def test_plan_page_shows_plan_completion_and_projection(
     badges = [b.value for b in at.markdown if "-badge[" in b.value]
     assert any(i18n.t(f"verdict_{view.verdict}", lang) in b for b in badges)
     # the rule that gave the verdict is on the page, with its numbers (issue 16)
-    from vss_dash.ui import plan as plan_ui
+    from vss_dash.ui import plan_page as plan_ui
 
     rule = i18n.md_escape(plan_ui.verdict_rule(view, lang))
     assert rule and rule in [c.value for c in at.caption]

@@ -128,7 +128,7 @@ def test_a_bad_threshold_in_the_url_falls_back_with_a_notice(bad):
         watch.Thresholds().cost_growth_z, "en"
     )
     assert [w.value for w in at.warning] == [
-        i18n.t("bad_url_param", "en", param="cost_growth_z", value=bad)
+        i18n.t("bad_url_param", "en", param="cost_growth_z", value=i18n.md_escape(bad))
     ]
     # the tables are the default's result
     assert tables(at) == tables(app(SCRIPT, lang="en", month="2026-10"))

@@ -4,21 +4,21 @@ disagree); import a province's monthly report when the server allows it."""
 
 import streamlit as st
 
-from vss_dash import i18n, ui
-from vss_dash.ui import data
+from vss_dash import i18n
+from vss_dash.ui import data_import, data_page, data_quality, queries, state, widgets
 
-lang = ui.lang()
-fr = ui.frames(lang)
+lang = state.lang()
+fr = queries.frames(lang)
 
 st.title(i18n.t("data_title", lang))
-ui.demo_notice(lang)
+widgets.demo_notice(lang)
 st.markdown(i18n.t("data_intro", lang))
 table_tab, quality_tab, upload_tab = st.tabs(
     [i18n.t("tab_table", lang), i18n.t("tab_quality", lang), i18n.t("tab_upload", lang)]
 )
 with table_tab:
-    data.data_table(fr, lang)
+    data_page.data_table(fr, lang)
 with quality_tab:
-    data.quality(fr, lang)
+    data_quality.quality(fr, lang)
 with upload_tab:
-    data.upload(fr, lang)
+    data_import.upload(fr, lang)

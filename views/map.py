@@ -2,23 +2,25 @@
 
 import streamlit as st
 
-from vss_dash import boundaries, catalog, charts, export, geo, i18n, ui
+from vss_dash import boundaries, catalog, charts, export, geo, i18n
+from vss_dash.ui import map_page, queries, state, tables, widgets
 
-lang = ui.lang()
-fr = ui.frames(lang)
+lang = state.lang()
+fr = queries.frames(lang)
 MAPPABLE = [m.id for m in catalog.MEASURES if m.mappable]
-measure = ui.measure_picker(MAPPABLE, lang, default="si_coverage_rate")
-period = ui.month_picker(fr.periods(), lang)
+measure = state.measure_picker(MAPPABLE, lang, default="si_coverage_rate")
+period = state.month_picker(fr.periods(), lang)
+view = state.View(lang, period, measure=measure)
 
 st.title(i18n.t("map_title", lang))
-ui.as_of(period, lang)
-ui.demo_notice(lang)
-layout = ui.layout_picker(period, lang)
-if layout == "P34" and period < geo.MERGER_DATE:
+widgets.as_of(view)
+widgets.demo_notice(lang)
+view = view.but(layout=state.layout_picker(period, lang))  # its notice goes under the title
+if view.layout == "P34" and period < geo.MERGER_DATE:
     st.caption(i18n.t("harmonised_note", lang))
 
-table = ui.compute(fr, "province_table", measure, layout, period)
-national = ui.compute(fr, "value_at", measure, "VN", geo.NATIONAL, period)
+table = queries.province_table(fr, measure, view.layout, period)
+national = queries.value_at(fr, measure, "VN", geo.NATIONAL, period)
 labels = [
     {"lon": a["lon"], "lat": a["lat"], "text": i18n.t(a["label_key"], lang)}
     for a in boundaries.archipelagos()
@@ -28,23 +30,22 @@ heading = f"{m.label(lang)} · {i18n.format_month(period, lang)}"
 st.subheader(heading)
 map_col, rank_col = st.columns([3, 2])
 with map_col:
-    fig = charts.choropleth(table, boundaries.load_geojson(layout), measure, lang, national, labels)
-    clicked = ui.map_chart(fig, key="map")
+    geojson = boundaries.load_geojson(view.layout)
+    fig = charts.choropleth(table, geojson, measure, lang, national, labels)
+    clicked = map_page.map_chart(fig, key="map")
     st.caption(i18n.t("map_hint", lang))
 with rank_col:
-    n = int(
-        ui.url_select(i18n.t("top_n", lang), ["5", "3", "10", "15"], "top_n", lang, container=st)
-    )
-    chosen = ui.ranking(table, measure, layout, n, lang)
-ui.table_expander(
-    ui.province_table_view(table, measure, lang),
+    top = state.select(i18n.t("top_n", lang), ["5", "3", "10", "15"], "top_n", lang, container=st)
+    chosen = map_page.ranking(table, measure, view.layout, int(top), lang)
+tables.table_expander(
+    map_page.province_table_view(table, measure, lang),
     lang,
     key="map_table",
     data=table,
-    meta=ui.export_meta(fr, heading, table, lang, period=period, measure=measure, layout=layout),
-    name_stem=export.stem(measure, layout, period),
-    place={"measure": measure, "layout": layout, "period": period},
+    meta=tables.export_meta(fr, heading, table, view),
+    name_stem=export.stem(measure, view.layout, period),
+    place={"measure": measure, "layout": view.layout, "period": period},
 )
 
 if clicked or chosen:
-    ui.open_profile(layout, clicked or chosen)
+    map_page.open_profile(view.layout, clicked or chosen)

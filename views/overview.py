@@ -2,56 +2,55 @@
 
 import streamlit as st
 
-from vss_dash import charts, export, i18n, pages, ui
+from vss_dash import charts, export, i18n, pages
+from vss_dash.ui import auth, queries, state, tables, widgets
 
 COVERAGE = list(pages.COVERAGE)
 NATIONAL = {"layout": "VN", "geo_code": "VN"}
 
-lang = ui.lang()
-CARDS = ui.visible_cards([list(row) for row in pages.OVERVIEW_CARDS])  # a viewer: press-safe
-fr = ui.frames(lang)
-period = ui.month_picker(fr.periods(), lang)
+lang = state.lang()
+CARDS = auth.visible_cards([list(row) for row in pages.OVERVIEW_CARDS])  # a viewer: press-safe
+fr = queries.frames(lang)
+view = state.View(lang, period=state.month_picker(fr.periods(), lang), layout="VN")
 
 st.title(i18n.t("overview_title", lang))
-ui.as_of(period, lang)
-ui.demo_notice(lang)
+widgets.as_of(view)
+widgets.demo_notice(lang)
 
 measures = [m for row in CARDS for m in row] + list(pages.OVERVIEW_SPLIT)
-snap, history = ui.compute(fr, "kpis", measures, period)
+snap, history = queries.kpis(fr, measures, view.period)
 notes = {
     "si_participants": i18n.t(
         "si_split",
         lang,
-        compulsory=ui.formatted(snap, "si_compulsory", lang),
-        voluntary=ui.formatted(snap, "si_voluntary", lang),
+        compulsory=widgets.formatted(snap, "si_compulsory", lang),
+        voluntary=widgets.formatted(snap, "si_voluntary", lang),
     ),
     "revenue_collected": i18n.t("ytd", lang).capitalize(),
 }
-prov = ui.provenance(fr)
-ui.kpi_grid(CARDS, snap, history, lang, fr.source_titles(), notes, prov)
-ui.table_expander(
-    ui.snapshot_table(snap, lang, fr.source_titles()),
+prov = queries.provenance(fr)
+widgets.kpi_grid(CARDS, snap, history, lang, fr.source_titles(), notes, prov)
+tables.table_expander(
+    tables.snapshot_table(snap, lang, fr.source_titles()),
     lang,
     key="kpi_table",
     data=snap,
-    meta=ui.export_meta(fr, i18n.t("overview_title", lang), snap, lang, period=period, layout="VN"),
-    name_stem=export.stem("kpis", "VN", period),
+    meta=tables.export_meta(fr, i18n.t("overview_title", lang), snap, view),
+    name_stem=export.stem("kpis", "VN", view.period),
     place=NATIONAL,
 )
 
 st.subheader(i18n.t("coverage_trend", lang))
-_, coverage = ui.compute(fr, "kpis", COVERAGE, period)
-targets = ui.targets(fr, COVERAGE, coverage)
-ui.chart(
+_, coverage = queries.kpis(fr, COVERAGE, view.period)
+targets = queries.targets(fr, COVERAGE, coverage)
+tables.chart(
     charts.trend_lines(coverage, lang, targets, prov=prov),
-    ui.history_table(coverage, lang),
+    tables.history_table(coverage, lang),
     lang,
     "coverage",
     data=coverage,
-    meta=ui.export_meta(
-        fr, i18n.t("coverage_trend", lang), coverage, lang, period=period, layout="VN"
-    ),
-    name_stem=export.stem("coverage_trend", "VN", period),
+    meta=tables.export_meta(fr, i18n.t("coverage_trend", lang), coverage, view),
+    name_stem=export.stem("coverage_trend", "VN", view.period),
     place=NATIONAL,
 )
-ui.sources_footer(snap, history, fr, lang, prov)
+tables.sources_footer(snap, history, fr, lang, prov)

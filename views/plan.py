@@ -3,57 +3,53 @@ last year and a year-end projection with its interval, and plan completion by pr
 
 import streamlit as st
 
-from vss_dash import catalog, charts, export, geo, i18n, pages, projection, ui
-from vss_dash.ui import plan as plan_ui
+from vss_dash import catalog, charts, export, geo, i18n, pages
+from vss_dash.ui import plan_page, queries, state, tables, widgets
 
 MEASURES = list(pages.PLAN_MEASURES)
 COMPLETION = list(pages.COMPLETION)
 
-lang = ui.lang()
-fr = ui.frames(lang)
-measure = ui.measure_picker(MEASURES, lang)
-layout = ui.url_select(
-    i18n.t("geography", lang), ["VN", "P34", "P63"], "layout", lang,
-    format_func=lambda v: i18n.t(f"layout_{v}", lang),
-)  # fmt: skip
-code = geo.NATIONAL if layout == "VN" else ui.province_picker(layout, lang)
+lang = state.lang()
+fr = queries.frames(lang)
+measure = state.measure_picker(MEASURES, lang)
+layout = state.geography_picker(["VN", "P34", "P63"], "geography", lang)
+code = geo.NATIONAL if layout == "VN" else state.province_picker(layout, lang)
 periods = [p for p in fr.periods() if layout != "P63" or geo.layout_for_period(p) == "P63"]
-period = ui.month_picker(periods, lang)
+view = state.View(lang, state.month_picker(periods, lang), layout, code, measure)
 
 m = catalog.get(measure)
 place = i18n.t("national", lang) if layout == "VN" else geo.province_name(layout, code)
 st.title(i18n.t("plan_title", lang))
-heading = f"{m.label(lang)} · {place} · {i18n.format_month(period, lang)}"
+heading = f"{m.label(lang)} · {place} · {i18n.format_month(view.period, lang)}"
 st.subheader(heading)
-ui.as_of(period, lang)
-ui.demo_notice(lang)
+widgets.as_of(view)
+widgets.demo_notice(lang)
 
-view = ui.compute(fr, "plan_view", measure, layout, code, period, module=projection)
-plan_ui.plan_summary(view, lang)
-data = plan_ui.plan_frame(fr, view)
-ui.chart(
-    charts.plan_chart(view, lang, status=plan_ui.series_status(fr, view), prov=ui.provenance(fr)),
-    plan_ui.plan_table(view, lang),
+plan = queries.plan_view(fr, measure, layout, code, view.period)
+plan_page.plan_summary(plan, lang)
+data = plan_page.plan_frame(fr, plan)
+status = plan_page.series_status(fr, plan)
+tables.chart(
+    charts.plan_chart(plan, lang, status=status, prov=queries.provenance(fr)),
+    plan_page.plan_table(plan, lang),
     lang,
     "plan",
     data=data,
-    meta=plan_ui.plan_meta(fr, view, heading, data, lang),
-    name_stem=plan_ui.plan_stem("plan", view),
+    meta=plan_page.plan_meta(fr, plan, heading, data, lang),
+    name_stem=plan_page.plan_stem("plan", plan),
     place={"measure": measure, "layout": layout, "geo_code": code},
 )
-plan_ui.projection_method(view, fr, lang)
+plan_page.projection_method(plan, fr, lang)
 
 st.subheader(i18n.t("completion_table", lang))
-table = ui.compute(fr, "completion_table", COMPLETION, period)
-plan_ui.completion_view(table, COMPLETION, lang)
-data = ui.completion_frame(fr, table, COMPLETION, period)
-completion_layout = geo.layout_for_period(period)
-ui.downloads(
+table = queries.completion_table(fr, COMPLETION, view.period)
+plan_page.completion_view(table, COMPLETION, lang)
+data = plan_page.completion_frame(fr, table, COMPLETION, view.period)
+completion = view.but(layout=geo.layout_for_period(view.period), geo_code=None, measure=None)
+tables.downloads(
     data,
-    ui.export_meta(
-        fr, i18n.t("completion_table", lang), data, lang, period=period, layout=completion_layout
-    ),
-    export.stem("plan_completion", completion_layout, period),
+    tables.export_meta(fr, i18n.t("completion_table", lang), data, completion),
+    export.stem("plan_completion", completion.layout, view.period),
     lang,
     "completion",
 )

@@ -4,13 +4,13 @@ it; filterable and exportable; and the events drawn on the time axes."""
 
 import streamlit as st
 
-from vss_dash import i18n, ui
-from vss_dash.ui import sources
+from vss_dash import i18n
+from vss_dash.ui import queries, sources_page, state
 
-lang = ui.lang()
-fr = ui.frames(lang)
+lang = state.lang()
+fr = queries.frames(lang)
 
 st.title(i18n.t("sources_title", lang))
 st.markdown(i18n.t("sources_intro", lang))
-sources.figures(fr, lang)
-sources.events_list(lang)
+sources_page.figures(fr, lang)
+sources_page.events_list(lang)

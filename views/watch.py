@@ -4,41 +4,39 @@ thresholds; a row opens the province profile."""
 
 import streamlit as st
 
-from vss_dash import export, geo, i18n, ui, watch
-from vss_dash.ui import watchlist
+from vss_dash import export, geo, i18n
+from vss_dash.ui import map_page, queries, state, tables, watch_page, widgets
 
-lang = ui.lang()
-fr = ui.frames(lang)
-period = ui.month_picker(fr.periods(), lang)
+lang = state.lang()
+fr = queries.frames(lang)
+period = state.month_picker(fr.periods(), lang)
+view = state.View(lang, period, geo.layout_for_period(period))
 
 st.title(i18n.t("watch_title", lang))
-ui.as_of(period, lang)
-ui.demo_notice(lang)
-watchlist.watch_intro(lang)
-thresholds = watchlist.watch_thresholds(lang)  # on the page: a phone has no sidebar in sight
+widgets.as_of(view)
+widgets.demo_notice(lang)
+watch_page.watch_intro(lang)
+thresholds = watch_page.watch_thresholds(lang)  # on the page: a phone has no sidebar in sight
 
-layout = geo.layout_for_period(period)
-table = watchlist.watch_visible(ui.compute(fr, "watch_list", period, thresholds, module=watch))
-watchlist.watch_summary(table, lang)
-ui.downloads(
+table = watch_page.watch_visible(queries.watch_list(fr, view.period, thresholds))
+watch_page.watch_summary(table, lang)
+tables.downloads(
     table,
-    ui.export_meta(
+    tables.export_meta(
         fr,
         i18n.t("watch_title", lang),
         table,
-        lang,
-        period=period,
-        layout=layout,
-        extra=ui.watch_filters(thresholds, lang),
+        view,
+        extra=watch_page.watch_filters(thresholds, lang),
     ),
-    export.stem("watch_list", layout, period),
+    export.stem("watch_list", view.layout, view.period),
     lang,
     "watch",
 )
 st.caption(i18n.t("watch_hint", lang))
 
 chosen = None
-for reason in watchlist.watch_reasons():
-    chosen = watchlist.watch_section(table, reason, thresholds, lang) or chosen
+for reason in watch_page.watch_reasons():
+    chosen = watch_page.watch_section(table, reason, thresholds, lang) or chosen
 if chosen:
-    ui.open_profile(layout, chosen)
+    map_page.open_profile(view.layout, chosen)

@@ -7,10 +7,9 @@ import polars as pl
 import streamlit as st
 
 from vss_dash import catalog, i18n, watch
-from vss_dash.ui import _write_to_url, sees_internal, status_label, url_notices, visible
-
-# Appended as one block so that it merges cleanly with other work on this file; the import sits
-# here for the same reason.
+from vss_dash.ui import state
+from vss_dash.ui.auth import sees_internal, visible
+from vss_dash.ui.widgets import status_label
 
 
 def _number(raw: object, low: float, high: float) -> float | None:
@@ -37,7 +36,7 @@ def url_number(
 ) -> float:
     """A number typed the locale's way (vi "1,5" is 1.5, never 15) whose value lives in
     ?key= (written "1.5"); a malformed or out-of-range value in the URL falls back to the
-    default (notice shown by `url_notices`), one typed on the page keeps the last good value
+    default (notice shown by `state.notices`), one typed on the page keeps the last good value
     and says why under the box. The box shows the value as the captions do ("1,5" in vi).
 
     A text box, not `st.number_input`: the browser's number box reads "1,5" as 15 and shows
@@ -48,8 +47,8 @@ def url_number(
         raw = st.query_params.get(key)
         from_url = _number(raw, low, high)
         if raw is not None and from_url is None:
-            st.session_state.setdefault("_url_notices", []).append((key, raw))
-        remembered = _number(st.session_state.get(f"_last_{key}"), low, high)
+            state.note_bad(key, raw)
+        remembered = _number(state.remembered(key), low, high)
         current = float(next((v for v in (from_url, remembered) if v is not None), default))
         st.session_state[num] = current
         st.session_state.pop(key, None)
@@ -87,7 +86,7 @@ def url_number(
     else:
         current = typed
         st.session_state[num] = typed
-    _write_to_url(key, _number_text(current), _number_text(default))
+    state.write(key, _number_text(current), _number_text(default))
     return current
 
 
@@ -114,7 +113,7 @@ def watch_thresholds(lang_: str) -> watch.Thresholds:
             (n, lim) for n, lim in watch.LIMITS.items() if n in shown
         )
     }
-    url_notices(lang_)
+    state.notices(lang_)
     return watch.Thresholds(**values)
 
 
@@ -210,3 +209,11 @@ def watch_intro(lang_: str) -> None:
     st.markdown(i18n.t("watch_intro" if internal else "watch_intro_public", lang_))
     with st.expander(i18n.t("watch_method_title", lang_), icon=":material/functions:"):
         st.markdown(i18n.t("watch_method_text" if internal else "watch_method_public", lang_))
+
+
+def watch_filters(thresholds: watch.Thresholds, lang_: str) -> dict[str, str]:
+    """The watch list's thresholds as export filters."""
+    return {
+        i18n.t(f"th_{name}", lang_): i18n.format_number(getattr(thresholds, name), lang_, 1)
+        for name in watch.LIMITS
+    }

@@ -3,11 +3,15 @@ back-test, and the plan-completion table."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 import streamlit as st
 
-from vss_dash import catalog, export, i18n, metrics, projection
-from vss_dash.ui import compute, downloads, export_meta, province_slug
+from vss_dash import catalog, export, geo, i18n, metrics, projection
+from vss_dash.ui import queries
+from vss_dash.ui.state import View
+from vss_dash.ui.tables import downloads, export_meta, province_slug
 
 
 def plan_summary(view: projection.PlanView, lang_: str) -> None:
@@ -114,7 +118,7 @@ def plan_table(view: projection.PlanView, lang_: str) -> pl.DataFrame:
 
 def series_status(fr: metrics.Frames, view: projection.PlanView) -> pl.DataFrame:
     """period, status, source_id of the series the plan view is built from."""
-    return compute(fr, "series", view.measure, view.layout, view.geo_code).select(
+    return queries.series(fr, view.measure, view.layout, view.geo_code).select(
         "period", "status", "source_id"
     )
 
@@ -160,11 +164,9 @@ def plan_stem(what: str, view: projection.PlanView) -> str:
 def plan_meta(
     fr: metrics.Frames, view: projection.PlanView, title: str, data: pl.DataFrame, lang_: str
 ) -> export.ExportMeta:
-    return export_meta(
-        fr, title, data, lang_,
-        period=view.period, measure=view.measure, layout=view.layout,
-        province=None if view.layout == "VN" else view.geo_code,
-    )  # fmt: skip
+    """The plan view's data as exported: month, measure, geography and province (if one)."""
+    page = View(lang_, view.period, view.layout, view.geo_code, view.measure)
+    return export_meta(fr, title, data, page)
 
 
 def projection_method(view: projection.PlanView, fr: metrics.Frames, lang_: str) -> None:
@@ -231,3 +233,25 @@ def completion_view(table: pl.DataFrame, measures: list[str], lang_: str) -> Non
     for mid in measures:
         styler = styler.map(lambda v, mid=mid: colour(v, mid), subset=[labels[mid]])
     st.dataframe(styler, hide_index=True, key="completion_table")
+
+
+def completion_frame(
+    fr: metrics.Frames, table: pl.DataFrame, measures: list[str], period: date
+) -> pl.DataFrame:
+    """`metrics.completion_table` with a status per row: the weakest of its values' statuses
+    (demo < reported < published), as metrics combines statuses."""
+    layout = geo.layout_for_period(period)
+    national = queries.snapshot(fr, measures, period).select(
+        geo_code=pl.lit(geo.NATIONAL), status="status"
+    )
+    parts = [
+        queries.province_values(fr, mid, layout, period).select("geo_code", "status")
+        for mid in measures
+    ]
+    weakest = (
+        pl.concat([national, *parts])
+        .drop_nulls("status")
+        .group_by("geo_code")
+        .agg(pl.col("status").sort_by(pl.col("status").replace_strict(metrics.STATUS_RANK)).first())
+    )
+    return table.join(weakest, on="geo_code", how="left", maintain_order="left")

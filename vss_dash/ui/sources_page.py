@@ -10,7 +10,9 @@ import polars as pl
 import streamlit as st
 
 from vss_dash import catalog, export, i18n, metrics, published
-from vss_dash.ui import downloads, events, sees_internal, url_select, visible
+from vss_dash.ui import queries, state
+from vss_dash.ui.auth import sees_internal, visible
+from vss_dash.ui.tables import downloads
 
 ALL = "all"
 ROLES = {"current": published.CURRENT, "alternative": published.ALTERNATIVE,
@@ -28,9 +30,8 @@ def base_measure(expr: str) -> str | None:
     return None
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _check_table(_fr: metrics.Frames, version: str) -> pl.DataFrame:
-    table = published.check_table(_fr)
+def _figures_table(fr: metrics.Frames) -> pl.DataFrame:
+    table = published.check_table(fr)
     decimals = [max(f.decimals, 0) for f in published.figures()]
     return table.with_columns(
         base=pl.Series([base_measure(m) for m in table.get_column("measure")], dtype=pl.String),
@@ -38,11 +39,14 @@ def _check_table(_fr: metrics.Frames, version: str) -> pl.DataFrame:
     )
 
 
+_check_table = queries.by_store(_figures_table, max_entries=4)
+
+
 def check_table(fr: metrics.Frames) -> pl.DataFrame:
     """published.check_table with each figure's catalogue measure (`base`) and published
     decimals; for a visitor who may not see internal figures, without the figures of measures
     they may not see (a figure of no catalogue measure counts as internal)."""
-    table = _check_table(fr, fr.version)
+    table = _check_table(fr)
     if sees_internal():
         return table
     allowed = visible(sorted(set(table.get_column("base").drop_nulls())))
@@ -69,27 +73,24 @@ def filters(table: pl.DataFrame, lang_: str) -> pl.DataFrame:
     years = [ALL] + [str(y) for y in sorted(set(table.get_column("period").dt.year()))]
     everything = i18n.t("src_all", lang_)
     c1, c2, c3, c4 = st.columns(4)
-    place = url_select(
+    place = state.select(
         i18n.t("src_place", lang_), places, "place", lang_, container=c1,
         format_func=lambda g: everything if g == ALL else _place_label(g, lang_),
     )  # fmt: skip
-    base = url_select(
+    base = state.select(
         i18n.t("measure", lang_), bases, "fig_measure", lang_, container=c2,
         format_func=lambda m: everything if m == ALL else catalog.get(m).label(lang_),
     )  # fmt: skip
-    year = url_select(i18n.t("src_year", lang_), years, "year", lang_, container=c3,
-                      format_func=lambda y: everything if y == ALL else y)  # fmt: skip
-    role = url_select(
+    year = state.select(i18n.t("src_year", lang_), years, "year", lang_, container=c3,
+                        format_func=lambda y: everything if y == ALL else y)  # fmt: skip
+    role = state.select(
         i18n.t("src_role", lang_), [ALL, *ROLES], "fig_role", lang_, container=c4,
         format_func=lambda r: everything if r == ALL else role_label(ROLES[r], lang_),
     )  # fmt: skip
     if "not_reproduced" not in st.session_state:
         st.session_state["not_reproduced"] = st.query_params.get("bad") == "1"
     bad = st.toggle(i18n.t("src_not_reproduced", lang_), key="not_reproduced")
-    if bad:
-        st.query_params["bad"] = "1"
-    else:
-        st.query_params.pop("bad", None)
+    state.write("bad", "1" if bad else "", "")
     out = table
     if place != ALL:
         out = out.filter(pl.col("geo_text") == place)
@@ -214,7 +215,7 @@ def events_list(lang_: str) -> None:
                 link: _link(r["reference"]),
                 i18n.t("col_source", lang_): r["reference"] if not _link(r["reference"]) else "",
             }
-            for r in events().sort("date").iter_rows(named=True)
+            for r in queries.events().sort("date").iter_rows(named=True)
         ]
     )
     st.dataframe(

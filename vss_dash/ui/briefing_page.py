@@ -1,0 +1,212 @@
+"""Widgets of the press briefing's operator: the quarter and audience controls, presentation mode
+(enter, leave), and the deck's export (PowerPoint, press release, PDF and PNGs). The slides are
+drawn by `briefing_slides`, the look set by `briefing_style`."""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from vss_dash import briefing, deck_export, i18n, metrics, narrative, pptx_deck, press
+from vss_dash.ui import auth, state
+
+PAGE_HOME = "views/overview.py"
+
+
+def presenting() -> bool:
+    """?present=1: presentation mode, nothing on screen but the slide."""
+    return st.query_params.get("present") == "1" and not state.print_mode()
+
+
+def _set_presenting(on: bool) -> None:
+    if on:
+        st.query_params["present"] = "1"
+    else:
+        st.query_params.pop("present", None)
+
+
+def exit_button(lang_: str) -> None:
+    """The way back from presentation mode: Esc, or a faint button in the top-right corner
+    that shows under the mouse (outside the slide fragment, so the whole page redraws)."""
+    st.button(
+        local_text("exit_present", lang_),
+        key="brief_exit",
+        icon=":material/close_fullscreen:",
+        shortcut="Esc",
+        on_click=_set_presenting,
+        args=(False,),
+    )
+
+
+def briefing_controls(quarters: list, lang_: str, fr: metrics.Frames | None = None):
+    """Quarter (default: the last complete one) and public mode, in one row above the deck;
+    both kept in the URL (?quarter=2026-Q3&public=1)."""
+    keys = [q.key for q in quarters]
+    with st.container(key="brief_controls"):
+        cols = st.columns([2, 2, 2, 2, 2], vertical_alignment="bottom")
+        with cols[0]:
+            choice = state.select(
+                i18n.t("quarter", lang_), keys, "quarter", lang_,
+                format_func=lambda k: i18n.t("quarter_label", lang_, q=k[-1], year=k[:4]),
+                container=st,
+            )  # fmt: skip
+        with cols[1]:
+            if auth.sees_internal():
+                public = state.select(
+                    i18n.t("audience", lang_), ["0", "1"], "public", lang_,
+                    format_func=lambda v: i18n.t(f"audience_{v}", lang_), container=st,
+                ) == "1"  # fmt: skip
+            else:  # a viewer's deck is always the press-safe one
+                public = True
+                st.caption(i18n.t("audience_1", lang_))
+        with cols[2]:
+            st.button(
+                local_text("present", lang_),
+                key="brief_present",
+                type="primary",
+                icon=":material/slideshow:",
+                shortcut="P",
+                help=local_text("present_help", lang_),
+                on_click=_set_presenting,
+                args=(True,),
+            )
+        with cols[3]:
+            if st.button(i18n.t("leave_briefing", lang_), icon=":material/logout:", key="leave"):
+                st.switch_page(PAGE_HOME)
+        with cols[4]:
+            operator = not state.print_mode() and not presenting()
+            if fr is not None and operator and auth.can_export():
+                # one row of controls: the files wait in a popover
+                with st.popover(local_text("export_menu", lang_), icon=":material/download:"):
+                    export_deck_button(fr, choice, public, lang_)
+    return briefing.Quarter.parse(choice), public
+
+
+_S = {  # strings of this module, until they are folded into i18n
+    "present": {"vi": "Trình chiếu", "en": "Present"},
+    "present_help": {
+        "vi": "Toàn màn hình chỉ có trang trình chiếu (phím P). ← → Home End, số trang, nhấp"
+        " chuột để chuyển trang; Esc để thoát. Nên bật toàn màn hình của trình duyệt (F11).",
+        "en": "Nothing on screen but the slide (P key). ← → Home End, a slide number, a click"
+        " to move; Esc to leave. Best with the browser's full screen (F11).",
+    },
+    "exit_present": {"vi": "Thoát chế độ trình chiếu (Esc)", "en": "Leave presentation (Esc)"},
+    "next_tap": {"vi": "Trang sau", "en": "Next slide"},
+    "export_menu": {"vi": "Xuất bản trình chiếu", "en": "Export the deck"},
+    "export_pptx": {"vi": "Tải PowerPoint", "en": "Download PowerPoint"},
+    "export_press": {"vi": "Bản nháp thông cáo báo chí", "en": "Press-release draft"},
+    "export_failed": {
+        "vi": "Không xuất được bản trình chiếu, không có tệp nào được tạo: {error}",
+        "en": "The deck could not be exported and no file was written: {error}",
+    },
+}
+
+
+def local_text(key: str, lang_: str, **fmt) -> str:
+    """A string of the briefing's own (`_S`), until they are folded into i18n."""
+    return _S[key][i18n.normalize_lang(lang_)].format(**fmt)
+
+
+def deck_data(fr: metrics.Frames, quarter: str, public: bool, lang_: str) -> narrative.Deck:
+    """The deck as data and text (narrative.build_deck), kept per store version in the
+    session: the PowerPoint, the press release and the export's checks read it."""
+    key = ("deck_data", fr.version, quarter, public, lang_)
+    if key not in st.session_state:
+        st.session_state[key] = narrative.build_deck(
+            fr, briefing.Quarter.parse(quarter), public, lang_
+        )
+    return st.session_state[key]
+
+
+def export_deck_button(fr: metrics.Frames, quarter: str, public: bool, lang_: str) -> None:
+    """PowerPoint and the press-release draft straight from the data (a second), and the PDF +
+    PNGs printed by headless Chromium from this very server, checked complete before they are
+    offered (it takes a while, so it shows progress)."""
+    if not auth.can_export():
+        return
+    deck = deck_data(fr, quarter, public, lang_)
+    q = briefing.Quarter.parse(quarter)
+    st.download_button(
+        local_text("export_pptx", lang_),
+        lambda: pptx_deck.build(deck),
+        file_name=f"{deck.stem}.pptx",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        icon=":material/slideshow:",
+        key="deck_pptx",
+        on_click="ignore",
+    )
+    release = press.build(fr, q, public, lang_)
+    st.download_button(
+        local_text("export_press", lang_) + " (.docx)",
+        lambda: release.docx(),
+        file_name=f"{release.stem}.docx",
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        icon=":material/article:",
+        key="deck_press_docx",
+        on_click="ignore",
+    )
+    st.download_button(
+        local_text("export_press", lang_) + " (.md)",
+        release.markdown(),
+        file_name=f"{release.stem}.md",
+        mime="text/markdown",
+        icon=":material/article:",
+        key="deck_press_md",
+        on_click="ignore",
+    )
+    if not deck_export.available():
+        st.caption(i18n.t("export_needs_chromium", lang_))
+        return
+    if st.button(i18n.t("export_deck", lang_), icon=":material/picture_as_pdf:", key="export"):
+        st.session_state.pop("deck_files", None)
+        with st.spinner(i18n.t("exporting_deck", lang_)), tempfile.TemporaryDirectory() as tmp:
+            try:
+                with _deck_server() as base:
+                    files = deck_export.export_deck(
+                        base, quarter, lang_, public, len(deck.slides), Path(tmp),
+                        expected=deck.expected_numbers(), stem=deck.stem,
+                    )  # fmt: skip
+            except deck_export.ExportIncomplete as e:
+                st.error(local_text("export_failed", lang_, error=e), icon=":material/error:")
+                files = None
+            if files is not None:
+                st.session_state["deck_files"] = (
+                    files.pdf.name,
+                    files.pdf.read_bytes(),
+                    deck_export.zip_pngs(files.pngs),
+                )
+    if "deck_files" in st.session_state:
+        name, pdf, pngs = st.session_state["deck_files"]
+        st.download_button(
+            "PDF",
+            pdf,
+            file_name=name,
+            mime="application/pdf",
+            icon=":material/download:",
+            key="deck_pdf",
+            on_click="ignore",
+        )
+        st.download_button(
+            "PNG (zip)",
+            pngs,
+            file_name=name.replace(".pdf", "_png.zip"),
+            mime="application/zip",
+            icon=":material/download:",
+            key="deck_png",
+            on_click="ignore",
+        )
+
+
+@contextlib.contextmanager
+def _deck_server():
+    """The server Chromium prints the deck from: this one in the open demo; behind sign-in, a
+    private one on a loopback port for the print's few seconds (the headless browser has no
+    sign-in of its own; only an analyst reaches this button)."""
+    if auth.access_settings().open:
+        yield f"http://127.0.0.1:{st.get_option('server.port')}"
+    else:
+        with deck_export.serve(env={"VSS_PROFILE": "demo"}) as base:
+            yield base

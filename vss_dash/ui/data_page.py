@@ -1,0 +1,160 @@
+"""Widgets of the Data page's table: the filter builder (measures, geography, provinces, months,
+each kept in the URL) and the long table with its downloads. The page's other tabs are
+`data_quality` and `data_import`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from vss_dash import catalog, dataset, export, i18n, metrics
+from vss_dash.ui import auth, queries, state
+from vss_dash.ui.state import View
+from vss_dash.ui.tables import downloads, export_meta
+from vss_dash.ui.widgets import status_label
+
+MAX_SHOWN_ROWS = 5_000  # formatted rows on screen; the downloads hold every row
+DEFAULT_MEASURES = ("si_participants", "si_coverage_rate", "hi_coverage_rate")
+DEFAULT_MONTHS = 12
+
+# ---------------------------------------------------------------- filter builder
+
+
+def url_multiselect(
+    label: str, options: list[str], key: str, lang_: str, default: list[str], format_func=str
+) -> list[str]:
+    """A multiselect whose values live in ?key=a,b,c. Unknown values in the URL are dropped
+    with a notice; an empty choice is written as ?key= (not the default)."""
+    if key not in st.session_state:
+        raw = st.query_params.get(key)
+        text = raw if raw is not None else state.remembered(key)
+        if text is None:
+            chosen = list(default)
+        else:
+            values = [v for v in text.split(",") if v]
+            chosen = [v for v in values if v in options]
+            if raw is not None and len(chosen) != len(values):
+                state.note_bad(key, raw)
+        st.session_state[key] = chosen
+    else:
+        st.session_state[key] = [v for v in st.session_state[key] if v in options]
+    state.notices(lang_)
+    chosen = st.sidebar.multiselect(label, options, format_func=format_func, key=key)
+    state.write(key, ",".join(chosen), ",".join(default))
+    return chosen
+
+
+def month_range(periods: list[date], lang_: str) -> tuple[date, date]:
+    """A from-to month slider kept in ?from=YYYY-MM&to=YYYY-MM (default: the last 12 months)."""
+    by_key = {f"{p:%Y-%m}": p for p in sorted(periods)}
+    keys = list(by_key)
+    default = (keys[max(0, len(keys) - DEFAULT_MONTHS)], keys[-1])
+    if "months" not in st.session_state or not set(st.session_state["months"]) <= set(keys):
+        picked = []
+        for i, name in enumerate(("from", "to")):
+            raw = st.query_params.get(name)
+            if raw is not None and raw not in by_key:
+                state.note_bad(name, raw)
+            picked.append(raw if raw in by_key else default[i])
+        st.session_state["months"] = tuple(sorted(picked))
+    state.notices(lang_)
+    start, end = st.sidebar.select_slider(
+        i18n.t("f_months", lang_),
+        options=keys,
+        key="months",
+        format_func=lambda k: i18n.format_month(by_key[k], lang_),
+    )
+    state.write("from", start, default[0])
+    state.write("to", end, default[1])
+    return by_key[start], by_key[end]
+
+
+def filters(
+    fr: metrics.Frames, lang_: str
+) -> tuple[tuple[str, ...], str, tuple[str, ...], date, date]:
+    """The sidebar's filter builder: measures, geography, provinces, months."""
+    layout = state.geography_picker(["VN", "P34", "P63"], "geography", lang_)
+    every = [m.id for m in catalog.MEASURES]
+    allowed = auth.visible(every)
+    raw = st.query_params.get("measures") or ""
+    hidden = [m for m in raw.split(",") if m in every and m not in allowed]
+    if hidden:  # a link naming internal measures: a polite notice, never the figures
+        st.info(
+            i18n.t("measure_restricted", lang_, measure=", ".join(hidden)), icon=":material/lock:"
+        )
+        st.query_params["measures"] = ",".join(m for m in raw.split(",") if m not in hidden)
+    measures = url_multiselect(
+        i18n.t("f_measures", lang_),
+        allowed,
+        "measures",
+        lang_,
+        auth.visible(list(DEFAULT_MEASURES)),
+        format_func=lambda mid: catalog.get(mid).label(lang_),
+    )
+    codes: list[str] = []
+    if layout != "VN":
+        if st.session_state.get("_provinces_layout") not in (None, layout):
+            st.session_state["provinces"] = []  # a code means another place in the other layout
+        st.session_state["_provinces_layout"] = layout
+        names = dataset.names(layout)
+        codes = url_multiselect(
+            i18n.t("f_provinces", lang_),
+            list(names),
+            "provinces",
+            lang_,
+            [],
+            format_func=lambda c: f"{names[c]} ({c})",
+        )
+    start, end = month_range(dataset.periods_for(fr, layout), lang_)
+    return tuple(measures), layout, tuple(codes), start, end
+
+
+def table_view(df: pl.DataFrame, lang_: str) -> pl.DataFrame:
+    """The data table formatted for reading (Vietnamese or English number separators)."""
+    return pl.DataFrame(
+        [
+            {
+                i18n.t("month", lang_): i18n.format_month(r["period"], lang_),
+                i18n.t("col_code", lang_): r["geo_code"],
+                i18n.t("col_province", lang_): r["province"],
+                i18n.t("col_measure", lang_): catalog.get(r["measure"]).label(lang_),
+                i18n.t("col_value", lang_): i18n.format_value(r["value"], r["unit"], lang_),
+                i18n.t("col_status", lang_): status_label(r["status"], lang_),
+                i18n.t("col_source", lang_): r["source_id"],
+            }
+            for r in df.head(MAX_SHOWN_ROWS).iter_rows(named=True)
+        ]
+    )
+
+
+def data_table(fr: metrics.Frames, lang_: str) -> None:
+    measures, layout, codes, start, end = filters(fr, lang_)
+    if not measures:
+        st.info(i18n.t("f_no_measures", lang_))
+        return
+    left_out = [m for m in measures if catalog.get(m).national_only and layout != "VN"]
+    if left_out:
+        names = ", ".join(catalog.get(m).label(lang_) for m in left_out)
+        st.caption(i18n.t("data_national_only", lang_, names=names))
+    df = queries.table(fr, measures, layout, codes, start, end, lang_)
+    if not df.height:
+        st.info(i18n.t("data_empty", lang_))
+        return
+    n = i18n.format_number(df.height, lang_)
+    if df.height > MAX_SHOWN_ROWS:
+        shown = i18n.format_number(MAX_SHOWN_ROWS, lang_)
+        st.caption(i18n.t("data_truncated", lang_, shown=shown, n=n))
+    else:
+        st.caption(i18n.t("data_rows", lang_, n=n))
+    st.dataframe(table_view(df, lang_), hide_index=True, key="data_table")
+    extra = {
+        i18n.t("f_measures", lang_): ", ".join(catalog.get(m).label(lang_) for m in measures),
+        i18n.t("f_months", lang_): f"{i18n.format_month(start, lang_)} – "
+        f"{i18n.format_month(end, lang_)}",
+    }
+    if codes:
+        extra[i18n.t("f_provinces", lang_)] = ", ".join(codes)
+    meta = export_meta(fr, i18n.t("tab_table", lang_), df, View(lang_, layout=layout), extra)
+    downloads(df, meta, export.stem("data", layout, start, end), lang_, "data")

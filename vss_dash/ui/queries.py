@@ -1,0 +1,163 @@
+"""The store's data and the cached queries over it: caching lives here, at the boundary, and the
+pure layers below run uncached in tests and the CLI.
+
+Each query is one pure function of the data layer wrapped once by `st.cache_data`
+(`queries.kpis` is `metrics.kpis`, cached): a page calls it with the frames and plain
+arguments, and an editor follows the call to the function. The frames are not hashed: their
+`version` (the store generation they were read from) stands for them, so a new import
+invalidates every cached result and a result is never cached under another store's name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+import polars as pl
+import streamlit as st
+
+from vss_dash import briefing, charts, dataset, geo, i18n, metrics, projection, published, store
+from vss_dash import watch as watch_module
+from vss_dash.paths import store_dir
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# ---------------------------------------------------------------- the store
+
+
+def _store_token(directory: Path) -> tuple:
+    """Changes whenever a store file is replaced, so a new import is picked up."""
+    return tuple(
+        (f, (directory / f).stat().st_mtime_ns)
+        for f in store.FILES.values()
+        if (directory / f).exists()
+    )
+
+
+def store_token() -> tuple:
+    """Stands for the current store's version in cache keys."""
+    return _store_token(store_dir())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _frames(directory: str, token: tuple) -> metrics.Frames:
+    # cache_resource, not cache_data: the frames are read-only and shared by every session,
+    # so one copy in memory serves all of them. `token` (file times) notices a new store;
+    # the frames' own `version` (the generation they were read from) keys what is computed
+    # from them.
+    fr = metrics.Frames.from_store(store.load(Path(directory)))
+    return fr if fr.version else dataclasses.replace(fr, version=repr(token))
+
+
+def frames(lang_: str) -> metrics.Frames:
+    """The current store's data, or a bilingual error that stops the page."""
+    directory = store_dir()
+    try:
+        return _frames(str(directory), _store_token(directory))
+    except store.StoreInvalid as e:
+        st.error(i18n.t("store_invalid", lang_))
+        st.dataframe(
+            pl.DataFrame(
+                [
+                    {
+                        "file": p.file,
+                        "key": p.key,
+                        "rule": p.rule,
+                        "message": p.message_vi if lang_ == "vi" else p.message_en,
+                        "message_other": p.message_en if lang_ == "vi" else p.message_vi,
+                    }
+                    for p in e.problems
+                ]
+            ),
+            hide_index=True,
+        )
+        st.stop()
+    except FileNotFoundError as e:
+        st.error(f"{i18n.t('store_missing', lang_)}\n\n`{e}`")
+        st.stop()
+    raise AssertionError("unreachable")
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _all_observations(directory: str, token: tuple) -> pl.DataFrame:
+    return store.load(Path(directory), validate=False).observations.collect()
+
+
+def all_observations() -> pl.DataFrame:
+    """Every vintage of every observation (the Data page's vintage views), shared by sessions."""
+    directory = store_dir()
+    return _all_observations(str(directory), _store_token(directory))
+
+
+@st.cache_resource(show_spinner=False)
+def alternatives() -> pl.DataFrame:
+    """Every published figure that is not current (published.alternatives), read once."""
+    return published.alternatives()
+
+
+@st.cache_resource(show_spinner=False)
+def events() -> pl.DataFrame:
+    """The dated events drawn on time axes (published.events), read once."""
+    return published.events()
+
+
+def provenance(
+    fr: metrics.Frames, layout: str = "VN", geo_code: str = geo.NATIONAL
+) -> charts.Provenance:
+    """What a time chart of one place needs besides its values: sources, what else was
+    published, events."""
+    return charts.Provenance(fr.sources, alternatives(), events(), layout, geo_code)
+
+
+# ---------------------------------------------------------------- cached queries
+
+
+def _version(fr: metrics.Frames) -> str:
+    return fr.version
+
+
+def by_store(fn: Callable[P, R], max_entries: int = 64) -> Callable[P, R]:
+    """`fn(frames, ...)` cached per store version and arguments (each function its own cache;
+    Streamlit keys it on the function's module, name and source)."""
+    return st.cache_data(
+        fn,
+        show_spinner=False,
+        max_entries=max_entries,
+        hash_funcs={metrics.Frames: _version},
+    )
+
+
+# the national overview, the province profile, the map
+kpis = by_store(metrics.kpis)
+snapshot = by_store(metrics.snapshot)
+series = by_store(metrics.series)
+resolve = by_store(metrics.resolve)
+value_at = by_store(metrics.value_at)
+province_values = by_store(metrics.province_values)
+province_table = by_store(metrics.province_table)
+ranks = by_store(metrics.ranks)
+constituent_history = by_store(metrics.constituent_history)
+completion_table = by_store(metrics.completion_table)
+# plan versus actual
+plan_view = by_store(projection.plan_view)
+# the watch list
+watch_list = by_store(watch_module.watch_list)
+# the Data page
+table = by_store(dataset.table, max_entries=16)
+presence = by_store(dataset.presence)
+disagreements = by_store(dataset.disagreements)
+# the press briefing
+brief_plan = by_store(briefing.plan)
+brief_data_status = by_store(briefing.data_status)
+brief_watch_rows = by_store(briefing.watch_rows)
+brief_sources_used = by_store(briefing.sources_used)
+
+
+def targets(fr: metrics.Frames, measures: list[str], history: pl.DataFrame) -> pl.DataFrame:
+    """National targets of `measures` whose year ends within the history's range (uncached:
+    a filter of the plans)."""
+    periods = history.get_column("period")
+    return metrics.targets(fr, measures, periods.min(), periods.max())

@@ -1,0 +1,218 @@
+"""What a page shows, read once per run: the URL binding every filter goes through, the language,
+the month, geography, province and measure pickers, and `View`, the small object a page reads them
+into and passes on.
+
+Every filter lives in the URL so that a copied link reproduces the view. The binding is done here
+rather than with Streamlit's `bind="query-params"` (1.67), which does not do what the pages need:
+it drops a bad value without a word (the pages say which parameter fell back, in vi and en), it
+does not carry a choice to the next page when the link lacks it (the language and the month
+follow the visitor), it writes a multiselect as repeated parameters (the Data page's links say
+`?measures=a,b`), a bound parameter can no longer be removed through `st.query_params` (a link
+naming an internal measure is emptied), and it did not seed a widget of a page under
+`st.navigation` on first load when tried. So: `seed` the widget's state from ?key= before it is
+drawn, `write` its value back after, and `notices` for what fell back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from datetime import date
+
+import streamlit as st
+
+from vss_dash import catalog, geo, i18n
+from vss_dash.ui import auth
+
+# ---------------------------------------------------------------- the URL binding
+
+
+def note_bad(key: str, raw: str) -> None:
+    """Remember that ?key=raw was malformed or stale, for `notices`."""
+    st.session_state.setdefault("_url_notices", []).append((key, raw))
+
+
+def notices(lang: str) -> None:
+    """A short notice for each URL parameter that was malformed or stale and so fell back. The
+    value comes from the link and is shown as text, never as markdown (a crafted link could
+    otherwise draw a link or an image inside the notice)."""
+    for key, raw in st.session_state.pop("_url_notices", []):
+        # `key` is one of the pages' own parameter names; `raw` is whatever the link said
+        text = i18n.t("bad_url_param", lang, param=key, value=i18n.md_escape(raw))
+        st.warning(text, icon=":material/link_off:")
+
+
+def remembered(key: str) -> str | None:
+    """The value last written for ?key= on any page (Streamlit drops a widget's state on a page
+    switch; the language and the month should carry over)."""
+    return st.session_state.get(f"_last_{key}")
+
+
+def seed(key: str, options: list[str], default: str) -> None:
+    """Before the widget is drawn: its state from ?key=, else the last value chosen on any page,
+    else the default. A value not among `options` in the URL is noted for `notices`."""
+    if st.session_state.get(key) in options:
+        return
+    raw = st.query_params.get(key)
+    if raw is not None and raw not in options:
+        note_bad(key, raw)
+    last = remembered(key)
+    if raw in options:
+        st.session_state[key] = raw
+    elif last in options:
+        st.session_state[key] = last
+    else:
+        st.session_state[key] = default
+
+
+def write(key: str, value: str, default: str) -> None:
+    """After the widget is drawn: its value into ?key= (left out when it is the default)."""
+    st.session_state[f"_last_{key}"] = value
+    if value == default:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != value:
+        st.query_params[key] = value
+
+
+def select(
+    label: str,
+    options: list[str],
+    key: str,
+    lang: str,
+    default: str | None = None,
+    format_func: Callable[[str], str] = str,
+    container=None,
+) -> str:
+    """A select box whose value lives in ?key=; a bad value in the URL falls back to the default
+    (first option) with a notice. In the sidebar unless `container` is given."""
+    default = options[0] if default is None else default
+    seed(key, options, default)
+    notices(lang)
+    where = st.sidebar if container is None else container
+    choice = where.selectbox(label, options, format_func=format_func, key=key)
+    write(key, choice, default)
+    return choice
+
+
+# ---------------------------------------------------------------- language
+
+
+def language_switch() -> str:
+    """The language switch in the sidebar, kept in ?lang=vi|en. app.py renders it on every page,
+    so the choice survives page changes."""
+    seed("lang", list(i18n.LANGS), i18n.DEFAULT_LANG)
+    current = st.session_state["lang"]
+    choice = st.sidebar.segmented_control(
+        i18n.t("language", current),
+        list(i18n.LANGS),
+        format_func=lambda code: i18n.t(f"lang_{code}", current),
+        key="lang",
+        required=True,
+    )
+    write("lang", choice, i18n.DEFAULT_LANG)
+    return choice
+
+
+def lang() -> str:
+    """The page language: the switch's value, else the URL's ?lang=, else Vietnamese."""
+    return i18n.normalize_lang(st.session_state.get("lang") or st.query_params.get("lang"))
+
+
+def print_mode() -> bool:
+    """?print=1 draws every slide one after another, a page each (for the PDF export)."""
+    return st.query_params.get("print") == "1"
+
+
+# ---------------------------------------------------------------- the view
+
+
+@dataclasses.dataclass(frozen=True)
+class View:
+    """What one run of a page shows, read once from the URL and the sidebar and then passed on:
+    the language, the month (a month end), the geography ("VN", "P63" or "P34"), the province
+    (a GSO code of that layout) and the measure. What a page does not choose stays None.
+    The export header's filters are these fields in words (`tables.export_meta`)."""
+
+    lang: str
+    period: date | None = None
+    layout: str | None = None
+    geo_code: str | None = None
+    measure: str | None = None
+
+    def but(self, **changes) -> View:
+        """The same view with some fields changed (e.g. a section's own measure)."""
+        return dataclasses.replace(self, **changes)
+
+
+# ---------------------------------------------------------------- pickers
+
+
+def month_picker(periods: list[date], lang: str) -> date:
+    """Month select kept in ?month=YYYY-MM; newest first, and the default."""
+    by_key = {f"{p:%Y-%m}": p for p in sorted(periods, reverse=True)}
+    choice = select(
+        i18n.t("month", lang),
+        list(by_key),
+        "month",
+        lang,
+        format_func=lambda k: i18n.format_month(by_key[k], lang),
+    )
+    return by_key[choice]
+
+
+def measure_picker(
+    measures: list[str], lang: str, default: str | None = None, container=None
+) -> str:
+    """Measure select kept in ?measure=<catalogue id>, offering only the measures the visitor
+    may see. A link naming an internal measure gets a polite notice, never the figure."""
+    allowed = auth.visible(measures)
+    raw = st.query_params.get("measure")
+    if raw in measures and raw not in allowed:
+        st.query_params.pop("measure")
+        st.info(i18n.t("measure_restricted", lang, measure=raw), icon=":material/lock:")
+    if default not in allowed:
+        default = None
+    return select(
+        i18n.t("measure", lang),
+        allowed,
+        "measure",
+        lang,
+        default,
+        format_func=lambda mid: catalog.get(mid).label(lang),
+        container=container,
+    )
+
+
+def geography_picker(options: list[str], label_key: str, lang: str) -> str:
+    """Geography select kept in ?layout= among `options` ("VN", "P34", "P63"), the first the
+    default."""
+    return select(
+        i18n.t(label_key, lang),
+        options,
+        "layout",
+        lang,
+        format_func=lambda v: i18n.t(f"layout_{v}", lang),
+    )
+
+
+def layout_picker(period: date, lang: str) -> str:
+    """P63 or P34, kept in ?layout=. P63 exists only up to 2025-06: asked for later, the page
+    explains and shows P34."""
+    choice = geography_picker(["P34", "P63"], "layout", lang)
+    if choice == "P63" and geo.layout_for_period(period) == "P34":
+        st.info(i18n.t("p63_unavailable", lang), icon=":material/info:")
+        return "P34"
+    return choice
+
+
+def province_picker(layout: str, lang: str) -> str:
+    """Province select kept in ?province=<GSO code of the layout>."""
+    names = dict(geo.provinces(layout).select("code", "short_name").iter_rows())
+    return select(
+        i18n.t("province", lang),
+        list(names),
+        "province",
+        lang,
+        format_func=lambda code: names[code],
+    )

@@ -1,0 +1,221 @@
+"""Tables and their files: a frame formatted for reading, in an expander or under a chart, with
+CSV, Excel and Parquet downloads whose header says what the data is (`export_meta`), and the
+sources footer of a page."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from vss_dash import catalog, charts, export, geo, i18n, metrics
+from vss_dash.ui import auth, queries
+from vss_dash.ui.state import View
+from vss_dash.ui.widgets import status_label
+
+
+def snapshot_table(
+    snap: pl.DataFrame, lang_: str, titles: dict[str, str] | None = None
+) -> pl.DataFrame:
+    """The KPI cards as a table, formatted for reading; the source by its title where known
+    (the id stays in the downloads)."""
+    titles = titles or {}
+    out = []
+    for r in snap.iter_rows(named=True):
+        m = catalog.get(r["measure"])
+        out.append(
+            {
+                i18n.t("col_measure", lang_): m.label(lang_),
+                i18n.t("col_value", lang_): i18n.format_value(r["value"], m.unit, lang_),
+                i18n.t("col_prev", lang_): i18n.format_value(r["prev_value"], m.unit, lang_),
+                i18n.t("col_change", lang_): i18n.format_change(
+                    r["change"], lang_, r["change_kind"]
+                ),
+                i18n.t("col_status", lang_): status_label(r["status"], lang_),
+                i18n.t("col_source", lang_): titles.get(r["source_id"] or "", r["source_id"] or ""),
+            }
+        )
+    return pl.DataFrame(out)
+
+
+def history_table(history: pl.DataFrame, lang_: str) -> pl.DataFrame:
+    """A chart's data (measure, period, value, status) as a table, formatted for reading, in the
+    history's own row order (the page's measure order, then month), as it is exported."""
+    out = []
+    for r in history.iter_rows(named=True):
+        m = catalog.get(r["measure"])
+        out.append(
+            {
+                i18n.t("month", lang_): i18n.format_month(r["period"], lang_),
+                i18n.t("col_measure", lang_): m.label(lang_),
+                i18n.t("col_value", lang_): i18n.format_value(r["value"], m.unit, lang_),
+                i18n.t("col_status", lang_): status_label(r["status"], lang_),
+            }
+        )
+    return pl.DataFrame(out)
+
+
+def table_expander(
+    table: pl.DataFrame,
+    lang_: str,
+    key: str,
+    *,
+    data: pl.DataFrame,
+    meta: export.ExportMeta,
+    name_stem: str,
+    place: dict | None = None,
+) -> None:
+    """A table formatted for reading, in an expander, with `data` (the same rows, raw values)
+    as CSV, Excel and Parquet under it (`place`: see `downloads`)."""
+    with st.expander(i18n.t("show_table", lang_), icon=":material/table:"):
+        st.dataframe(table, hide_index=True, key=f"table_{key}")
+        downloads(data, meta, name_stem, lang_, key, place)
+
+
+def chart(
+    fig,
+    table: pl.DataFrame,
+    lang_: str,
+    key: str,
+    *,
+    data: pl.DataFrame,
+    meta: export.ExportMeta,
+    name_stem: str,
+    place: dict | None = None,
+) -> None:
+    """A Plotly chart with its data one click away, and that data's downloads. Plotly's own
+    toolbar is hidden: nothing on it works offline that the table does not do better."""
+    st.plotly_chart(fig, key=f"chart_{key}", config={"displayModeBar": False}, width="stretch")
+    table_expander(table, lang_, key, data=data, meta=meta, name_stem=name_stem, place=place)
+
+
+def sources_footer(
+    snap: pl.DataFrame,
+    history: pl.DataFrame,
+    fr: metrics.Frames,
+    lang_: str,
+    prov: charts.Provenance | None = None,
+) -> None:
+    """Provenance: every source behind the numbers on the page (publisher and date where
+    known), and for each value shown that other sources published differently, what they
+    published ("Also published: ..."). Text from the files is escaped for markdown."""
+    used = set(snap.get_column("source_id").drop_nulls()) | set(
+        history.get_column("source_id").drop_nulls() if "source_id" in history.columns else []
+    )
+    info = {}
+    if fr.sources is not None:
+        info = {r["source_id"]: r for r in fr.sources.iter_rows(named=True)}
+    lines = []
+    for sid in sorted(used):
+        r = info.get(sid, {})
+        title = i18n.md_escape(r.get("title") or sid)
+        who = ", ".join(
+            x for x in (r.get("publisher"), i18n.format_date(r.get("date"), lang_)) if x
+        ) if r.get("publisher") else ""  # fmt: skip
+        lines.append(f"- `{sid}`: {title}" + (f" ({i18n.md_escape(who)})" if who else ""))
+    if prov is not None:
+        seen = set()
+        for r in pl.concat(
+            [snap.select("measure", "period"), history.select("measure", "period")]
+        ).iter_rows(named=True):
+            if (r["measure"], r["period"]) in seen:
+                continue
+            seen.add((r["measure"], r["period"]))
+            if also := prov.also(r["measure"], r["period"], lang_):
+                label = catalog.get(r["measure"]).label(lang_)
+                what = f"{label}, {i18n.format_month(r['period'], lang_)}"
+                lines.append(f"- {i18n.md_escape(what)}: {i18n.md_escape(also)}")
+    st.divider()
+    st.caption(i18n.t("sources_used", lang_) + "\n" + "\n".join(lines))
+
+
+_DOWNLOADS = (  # extension, label key, MIME type
+    ("csv", "download_csv", "text/csv"),
+    ("xlsx", "download_xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("parquet", "download_parquet", "application/vnd.apache.parquet"),
+)
+
+
+def downloads(
+    df: pl.DataFrame,
+    meta: export.ExportMeta,
+    name_stem: str,
+    lang_: str,
+    key: str,
+    place: dict | None = None,
+) -> None:
+    """CSV, Excel and Parquet of `df` in one row (keys csv_<key>, xlsx_<key>, parquet_<key>).
+    Demo data says so in the file name too. Each file is built only when its button is clicked
+    (a callable), so a page with many tables pays nothing for them on every run.
+    Where each row's value has a key (period, layout, geo_code, measure: from its columns, the
+    rest from `place`), the files carry what else was published for it (`also_published`)."""
+    if not auth.can_export():
+        return
+    df = export.with_alternatives(df, queries.alternatives(), lang_, **(place or {}))
+    stem = f"{name_stem}_demo" if meta.is_demo else name_stem
+    build = {
+        "csv": lambda: export.to_csv(df),
+        "xlsx": lambda: export.to_xlsx(df, meta),
+        "parquet": lambda: export.to_parquet(df, meta),
+    }
+    with st.container(horizontal=True, gap="small", key=f"downloads_{key}"):
+        for ext, label, mime in _DOWNLOADS:
+            st.download_button(
+                i18n.t(label, lang_),
+                data=build[ext],
+                file_name=f"{stem}.{ext}",
+                mime=mime,
+                icon=":material/download:",
+                help=i18n.t(f"{label}_help", lang_),
+                key=f"{ext}_{key}",
+                on_click="ignore",
+            )
+
+
+def _demo_sources(fr: metrics.Frames) -> list[str]:
+    return sorted(
+        fr.obs.filter(pl.col("status") == "demo").get_column("source_id").unique().to_list()
+    )
+
+
+def export_meta(
+    fr: metrics.Frames,
+    title: str,
+    data: pl.DataFrame,
+    view: View,
+    extra: dict[str, str] | None = None,
+) -> export.ExportMeta:
+    """What an exported frame is, from the page's view: the filters in words (month, measure,
+    geography, province, then `extra`), as of the view's month (else the data's last month),
+    the status of its rows and the sources its rows name (a frame without source ids but with
+    demo rows names the demo data's source)."""
+    lang_, period, layout = view.lang, view.period, view.layout
+    filters: dict[str, str] = {}
+    if period is not None:
+        # vi format_month reads "Tháng 9/2026": after the label "Tháng", the number alone
+        month = f"{period.month}/{period.year}" if lang_ == "vi" else None
+        filters[i18n.t("month", lang_)] = month or i18n.format_month(period, lang_)
+    if view.measure is not None:
+        filters[i18n.t("measure", lang_)] = catalog.get(view.measure).label(lang_)
+    if layout is not None:
+        label = i18n.t("geography" if layout == "VN" else "layout", lang_)
+        filters[label] = i18n.t(f"layout_{layout}", lang_)
+    code = view.geo_code
+    if code is not None and layout in geo.LAYOUTS:
+        filters[i18n.t("province", lang_)] = f"{geo.province_name(layout, code)} ({code})"
+    filters.update(extra or {})
+    as_of_ = period
+    if as_of_ is None and "period" in data.columns and data.height:
+        as_of_ = data.get_column("period").max()
+    status = export.frame_status(data)
+    id_cols = [c for c in data.columns if c == "source_id" or c.endswith("_source_id")]
+    ids = sorted({v for c in id_cols for v in data.get_column(c).drop_nulls().unique().to_list()})
+    if not id_cols and status in ("demo", "mixed"):
+        ids = _demo_sources(fr)
+    titles = fr.source_titles()
+    sources = [f"{i}: {titles[i]}" if i in titles else i for i in ids]
+    return export.ExportMeta(title, filters, as_of_, status, sources, lang_)
+
+
+def province_slug(layout: str, code: str) -> str:
+    """A province in a file name, e.g. "01 Hà Nội" (codes alone collide across layouts)."""
+    return f"{code} {geo.province_name(layout, code)}"
