@@ -164,8 +164,8 @@ def _projector_type(fig):
         legend_font_size=24,
         hoverlabel_font_size=20,
     )
-    fig.update_xaxes(tickfont_size=24)
-    fig.update_yaxes(tickfont_size=24)
+    fig.update_xaxes(tickfont_size=24, title_font_size=24)
+    fig.update_yaxes(tickfont_size=24, title_font_size=24)  # the unit on the plan axis
     fig.update_annotations(font_size=24)
     fig.update_traces(selector={"type": "choropleth"}, colorbar_tickfont_size=24)
     fig.update_traces(selector={"type": "scattergeo"}, textfont_size=24)
