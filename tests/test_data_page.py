@@ -13,8 +13,9 @@ import pytest
 from ingest_files import Wide
 from streamlit.testing.v1 import AppTest
 
-from vss_dash import dataset, i18n, ingest, metrics, published, store
+from vss_dash import access, dataset, i18n, ingest, metrics, published, store
 from vss_dash.paths import store_dir
+from vss_dash.ui import data_import
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = str(ROOT / "views" / "data.py")
@@ -38,6 +39,7 @@ def tmp_store(tmp_path: Path, monkeypatch) -> Path:
     monkeypatch.setenv("VSS_DATA_DIR", str(d))
     monkeypatch.delenv("VSS_UPLOAD_SECRET", raising=False)
     monkeypatch.delenv("VSS_UPLOAD_ENABLED", raising=False)
+    monkeypatch.setattr(data_import, "_SECRET_ATTEMPTS", access.Attempts(limit=5, window=300.0))
     return d
 
 
@@ -115,6 +117,22 @@ def test_upload_needs_the_admin_secret(tmp_store):
     assert len(at.file_uploader) == 1
 
 
+def test_wrong_admin_secrets_are_limited_and_logged(tmp_store, caplog):
+    """Five wrong guesses in five minutes, from any session: the next guess is not checked,
+    even the right one, and a new session does not reset the count."""
+    for _ in range(5):
+        at = app({"upload": {"admin_secret": SECRET}}, lang="en")
+        at.text_input(key="up_secret").set_value("guess")
+        [b for b in at.button if b.label == i18n.t("up_unlock", "en")][0].click().run()
+        assert i18n.t("up_secret_wrong", "en") in [e.value for e in at.error]
+    assert sum("wrong admin secret" in r.getMessage() for r in caplog.records) == 5
+    at = app({"upload": {"admin_secret": SECRET}}, lang="vi")
+    at.text_input(key="up_secret").set_value(SECRET)
+    [b for b in at.button if b.label == i18n.t("up_unlock", "vi")][0].click().run()
+    assert any(e.value.startswith("Đã nhập sai mã quản trị quá nhiều lần") for e in at.error)
+    assert not at.file_uploader
+
+
 def test_a_refused_upload_shows_the_report_and_writes_nothing(tmp_store, frames):
     w = Wide.from_store(frames, SEP_2024)
     rows = {("Ha Noj" if k == "Hà Nội" else k): v for k, v in w.rows.items()}
@@ -128,6 +146,11 @@ def test_a_refused_upload_shows_the_report_and_writes_nothing(tmp_store, frames)
     assert "unknown_province" in findings[i18n.t("col_rule", "en")].tolist()
     assert not [b for b in at.button if b.label == i18n.t("up_store", "en")]
     assert digest(tmp_store) == before
+    entry = ingest.log(tmp_store)[-1]  # the refusal is logged once, with who sent it
+    assert (entry["outcome"], entry["file"]) == ("refused", "bad.csv")
+    assert entry["by"].startswith("web:open-demo:")
+    at.run()
+    assert len(ingest.log(tmp_store)) == 1
 
 
 def test_a_clean_upload_is_stored_as_a_new_vintage(tmp_store, frames):
@@ -146,8 +169,20 @@ def test_a_clean_upload_is_stored_as_a_new_vintage(tmp_store, frames):
     hn = metrics.value_at(fr, "si_voluntary", "P63", "01", SEP_2024)
     assert hn == w.rows["Hà Nội"]["si_voluntary"]
     entry = ingest.log(tmp_store)[-1]
-    assert (entry["outcome"], entry["by"], entry["file"]) == ("stored", "upload", "thang9.csv")
+    assert (entry["outcome"], entry["file"]) == ("stored", "thang9.csv")
+    assert entry["by"].startswith("web:open-demo:")
     # the quality panel now offers the month's two vintages to compare
     options = at.selectbox(key="revision_month").options
     assert "Tháng 9/2024" in options
     assert not at.file_uploader[0].value  # emptied: the same file is not stored twice by mistake
+
+
+def test_a_file_name_is_text_not_markdown(tmp_store):
+    """#14: the name a sender gives a file reaches the page's markdown escaped."""
+    name = "[Sign in](http:evil) ![t](http:evil.png) `x`.csv"  # no "/": it would be a folder
+    at = app({"upload": {"enabled": True}}, lang="en")
+    at.file_uploader[0].set_value((name, b"period,province,measure,value\n", "text/csv")).run()
+    assert not at.exception
+    summary = next(m.value for m in at.markdown if "values" in m.value and "evil" in m.value)
+    assert summary.startswith("**\\[Sign in\\]\\(http\\:evil\\) \\!\\[t\\]")
+    assert "](" not in summary and "![" not in summary

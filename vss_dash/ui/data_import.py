@@ -4,11 +4,15 @@ switch and admin secret), the upload, its validation report and preview, and the
 from __future__ import annotations
 
 import hmac
+import logging
+import math
 import os
+import time
 from datetime import date
 
 import polars as pl
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from vss_dash import access, catalog, dataset, export, geo, hardening, i18n, ingest, metrics, store
 from vss_dash.paths import store_dir
@@ -31,6 +35,24 @@ def _upload_config() -> tuple[bool, str]:
     return enabled, secret
 
 
+_LOGGER = logging.getLogger(__name__)
+# wrong guesses of the admin secret, counted across every session of this server
+_SECRET_ATTEMPTS = access.Attempts(limit=5, window=300.0)
+
+
+def _session() -> str:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx else "?"
+
+
+def _who() -> str:
+    """Who imports, for the import log: the signed-in user's e-mail (or name), else the session."""
+    if not auth.access_settings().open and st.user.is_logged_in:
+        user = str(st.user.get("email") or st.user.get("name") or "?")
+        return "web:" + ingest.echo(user, 120)
+    return f"web:open-demo:{_session()}"
+
+
 def upload_allowed(lang_: str) -> bool:
     """Behind sign-in, analysts may import. In the open demo: off unless configured; with an
     admin secret the visitor must type it (compared in constant time); with the switch alone,
@@ -48,10 +70,17 @@ def upload_allowed(lang_: str) -> bool:
             typed = st.text_input(i18n.t("up_secret", lang_), type="password", key="up_secret")
             pressed = st.form_submit_button(i18n.t("up_unlock", lang_))
         if pressed:
-            if hmac.compare_digest(typed.encode("utf-8"), secret.encode("utf-8")):
+            wait = _SECRET_ATTEMPTS.wait(time.monotonic())
+            if wait:  # too many wrong guesses on this server lately: none is checked
+                st.error(i18n.t("up_secret_wait", lang_, s=math.ceil(wait)))
+            elif hmac.compare_digest(typed.encode("utf-8"), secret.encode("utf-8")):
+                _LOGGER.info("import unlocked with the admin secret (session %s)", _session())
                 st.session_state["_upload_unlocked"] = True
                 st.rerun()
-            st.error(i18n.t("up_secret_wrong", lang_))
+            else:
+                n = _SECRET_ATTEMPTS.failed(time.monotonic())
+                _LOGGER.warning("wrong admin secret (session %s; %d in the window)", _session(), n)
+                st.error(i18n.t("up_secret_wrong", lang_))
         return False
     if enabled:
         return True
@@ -130,22 +159,24 @@ def upload(fr: metrics.Frames, lang_: str) -> None:
     token = (file.name, len(data), hash(data), period, queries.store_token())
     cached = st.session_state.get("_up_report")
     if cached is None or cached[0] != token:
-        with st.spinner(i18n.t("up_reading", lang_, file=file.name)):
+        with st.spinner(i18n.t("up_reading", lang_, file=i18n.md_escape(ingest.echo(file.name)))):
             report = ingest.read(data, file.name, period=period, frames=fr)
+        if not report.ok:  # once per file: a rerun reuses the report below
+            ingest.log_refusal(report, store_dir(), by=_who())
         st.session_state["_up_report"] = (token, report)
     report = st.session_state["_up_report"][1]
     report_section(report, lang_)
     if report.ok and st.button(i18n.t("up_store", lang_), type="primary", key="up_store",
                                icon=":material/save:"):  # fmt: skip
         try:
-            stored = ingest.commit(report, store_dir(), by="upload")
+            stored = ingest.commit(report, store_dir(), by=_who())
         except store.StoreInvalid as e:
             st.error(i18n.t("up_store_failed", lang_))
             st.code(str(e))
             return
         st.session_state["_up_stored"] = {
             "n": i18n.format_number(stored.rows, lang_),
-            "file": report.file_name,
+            "file": i18n.md_escape(report.file_name),  # the sender's text, shown as markdown
             "vintage": when(stored.vintage),
             "revised": i18n.format_number(stored.revised, lang_),
         }
@@ -159,7 +190,7 @@ def report_section(report: ingest.Report, lang_: str) -> None:
     periods = ", ".join(i18n.format_month(p, lang_) for p in report.periods()) or "–"
     values = i18n.format_number(s["values"], lang_)
     st.markdown(
-        i18n.t("up_summary", lang_, file=report.file_name, values=values,
+        i18n.t("up_summary", lang_, file=i18n.md_escape(report.file_name), values=values,
                provinces=s["provinces"], measures=len(s["measures"]), periods=periods)
     )  # fmt: skip
     if report.errors:
