@@ -50,17 +50,17 @@ def test_the_environment_chooses_the_profile():
     assert access.settings({"access": {"profile": "production"}}, {"VSS_PROFILE": "demo"}).open
 
 
-TOKEN = "t" * access.PRINT_TOKEN_MIN
+PRINT_TOKEN = "t" * access.PRINT_TOKEN_MIN
 
 
 def test_the_print_profile_lets_in_only_its_token():
-    s = access.settings({}, {"VSS_PROFILE": "print", "VSS_PRINT_TOKEN": TOKEN})
-    assert not s.open and TOKEN not in repr(s)
-    assert access.print_role(s, TOKEN) == "analyst"
-    for wrong in ("", TOKEN[:-1], TOKEN + "x", None, ["x"], "T" * len(TOKEN)):
+    s = access.settings({}, {"VSS_PROFILE": "print", "VSS_PRINT_TOKEN": PRINT_TOKEN})
+    assert not s.open and PRINT_TOKEN not in repr(s)
+    assert access.print_role(s, PRINT_TOKEN) == "analyst"
+    for wrong in ("", PRINT_TOKEN[:-1], PRINT_TOKEN + "x", None, ["x"], "T" * len(PRINT_TOKEN)):
         assert access.print_role(s, wrong) is None
-    production = access.settings({}, {"VSS_PROFILE": "production", "VSS_PRINT_TOKEN": TOKEN})
-    assert access.print_role(production, TOKEN) is None  # only the print profile reads it
+    production = access.settings({}, {"VSS_PROFILE": "production", "VSS_PRINT_TOKEN": PRINT_TOKEN})
+    assert access.print_role(production, PRINT_TOKEN) is None  # only the print profile reads it
 
 
 @pytest.mark.parametrize("token", [None, "", "short"])

@@ -283,12 +283,12 @@ def cmd_briefing(args, parser: argparse.ArgumentParser) -> int:
 
     # the numbers the pages must show, from the data layer, and a file name that says demo
     deck = narrative.build_deck(frames, quarter, args.public, args.lang)
-    # its own server, open: the CLI is local administration (no sign-in)
+    # its own private server, which lets in only the holder of its one-time token
     try:
-        with deck_export.serve(env={"VSS_PROFILE": "demo"}) as base:
+        with deck_export.print_server() as server:
             files = deck_export.export_deck(
-                base, args.quarter, args.lang, args.public, len(deck.slides), args.out,
-                expected=deck.expected_numbers(), stem=deck.stem,
+                server.base_url, args.quarter, args.lang, args.public, len(deck.slides),
+                args.out, expected=deck.expected_numbers(), stem=deck.stem, token=server.token,
             )  # fmt: skip
     except deck_export.ExportIncomplete as e:  # never a half-drawn deck
         print(f"export failed: {e}", file=sys.stderr)

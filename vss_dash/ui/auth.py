@@ -28,6 +28,8 @@ def role() -> str | None:
     s = access_settings()
     if s.open:
         return "analyst"
+    if s.profile == "print":  # the deck export's private server: its token or nothing
+        return access.print_role(s, st.query_params.get("token"))
     if not st.user.is_logged_in:
         return None
     return access.role_for(st.user.to_dict(), s)
@@ -47,6 +49,12 @@ def access_gate(lang_: str, banner: bool = True) -> str:
         if banner:
             st.warning(i18n.t("demo_open", lang_), icon=":material/lock_open:")
         return "analyst"
+    if s.profile == "print":
+        r = role()
+        if r is None:
+            st.error(i18n.t("not_authorised", lang_, user="?"), icon=":material/block:")
+            st.stop()
+        return r
     if not s.auth_configured:
         st.error(i18n.t("auth_not_configured", lang_), icon=":material/lock:")
         st.stop()

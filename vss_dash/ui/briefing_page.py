@@ -164,10 +164,10 @@ def export_deck_button(fr: metrics.Frames, quarter: str, public: bool, lang_: st
         st.session_state.pop("deck_files", None)
         with st.spinner(i18n.t("exporting_deck", lang_)), tempfile.TemporaryDirectory() as tmp:
             try:
-                with _deck_server() as base:
+                with _deck_server() as (base, token):
                     files = deck_export.export_deck(
                         base, quarter, lang_, public, len(deck.slides), Path(tmp),
-                        expected=deck.expected_numbers(), stem=deck.stem,
+                        expected=deck.expected_numbers(), stem=deck.stem, token=token,
                     )  # fmt: skip
             except deck_export.ExportIncomplete as e:
                 st.error(local_text("export_failed", lang_, error=e), icon=":material/error:")
@@ -202,11 +202,12 @@ def export_deck_button(fr: metrics.Frames, quarter: str, public: bool, lang_: st
 
 @contextlib.contextmanager
 def _deck_server():
-    """The server Chromium prints the deck from: this one in the open demo; behind sign-in, a
-    private one on a loopback port for the print's few seconds (the headless browser has no
-    sign-in of its own; only an analyst reaches this button)."""
+    """(base URL, token) of the server Chromium prints the deck from: this one in the open demo;
+    behind sign-in, a private one on a loopback port for the print's few seconds, which lets in
+    only the holder of its one-time token (the headless browser has no sign-in of its own; only
+    an analyst reaches this button)."""
     if auth.access_settings().open:
-        yield f"http://127.0.0.1:{st.get_option('server.port')}"
+        yield f"http://127.0.0.1:{st.get_option('server.port')}", ""
     else:
-        with deck_export.serve(env={"VSS_PROFILE": "demo"}) as base:
-            yield base
+        with deck_export.print_server() as server:
+            yield server.base_url, server.token
