@@ -86,8 +86,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_status": {"vi": "Trạng thái", "en": "Status"},
     "col_source": {"vi": "Nguồn", "en": "Source"},
     "bad_url_param": {
-        "vi": "Tham số `{param}={value}` trong đường dẫn không hợp lệ; đang dùng giá trị mặc định.",
-        "en": "The link's parameter `{param}={value}` is not valid; showing the default instead.",
+        "vi": "Tham số “{param}={value}” trong đường dẫn không hợp lệ; đang dùng giá trị mặc định.",
+        "en": "The link's parameter “{param}={value}” is not valid; showing the default instead.",
     },
     "numerator": {"vi": "Tử số", "en": "Numerator"},
     "denominator": {"vi": "Mẫu số", "en": "Denominator"},
