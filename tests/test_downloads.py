@@ -18,7 +18,7 @@ from polars.testing import assert_frame_equal
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from vss_dash import export, geo, i18n, metrics, pages, projection, watch
+from vss_dash import catalog, export, geo, i18n, metrics, pages, projection, watch
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 60
@@ -71,16 +71,34 @@ def files(at: AppTest, deferred: dict[str, File]) -> dict[str, File]:
     return {b.key: deferred[b.proto.deferred_file_id] for b in at.get("download_button")}
 
 
-def read_csv(f: File, schema: pl.Schema, also: bool = False) -> pl.DataFrame:
-    """The CSV read back with `schema`; also=True: the file carries what else was published for
-    each row (`also_published`, checked present and dropped)."""
+def read_csv(f: File, schema: pl.Schema, also: bool = False, lang: str = "en") -> pl.DataFrame:
+    """The CSV read back with `schema` (a data-layer frame's: the file holds it as
+    export.tidy makes it, rounded and with measure labels, which is checked and undone);
+    also=True: the file carries what else was published for each row (`also_published`,
+    checked present and dropped)."""
     assert f.name.endswith(".csv") and f.mime == "text/csv"
     data = f.data
     assert data.startswith(b"\xef\xbb\xbf")
-    if not also:
-        return pl.read_csv(io.BytesIO(data[3:]), schema=schema)
-    back = pl.read_csv(io.BytesIO(data[3:]), schema={**schema, ALSO: pl.String})
-    return back.drop(ALSO)
+    tidy = export.tidy(pl.DataFrame(schema=schema), lang).schema
+    back = pl.read_csv(io.BytesIO(data[3:]), schema={**tidy, **({ALSO: pl.String} if also else {})})
+    if also:
+        back = back.drop(ALSO)
+    if "measure_label" in back.columns and "measure_label" not in schema:
+        labels = {m.id: m.label(lang) for m in catalog.MEASURES}
+        expected = back.get_column("measure").replace_strict(labels, default=None)
+        assert back.get_column("measure_label").to_list() == expected.to_list()
+        back = back.drop("measure_label")
+    return back
+
+
+def tidied(df: pl.DataFrame, lang: str = "en") -> pl.DataFrame:
+    """A data-layer frame as the CSV holds it (rounded), without the label column."""
+    out = export.tidy(df, lang)
+    return (
+        out.drop("measure_label")
+        if "measure_label" not in df.columns and "measure_label" in out.columns
+        else out
+    )
 
 
 ALSO = export.ALSO_PUBLISHED
@@ -128,8 +146,10 @@ def test_overview_offers_the_kpis_and_the_coverage_chart(frames, deferred):
     period = month_end("2024-09")
     snap, _ = metrics.kpis(frames, OVERVIEW, period)
     _, coverage = metrics.kpis(frames, COVERAGE, period)
-    assert_frame_equal(read_csv(found["csv_kpi_table"], snap.schema, also=True), snap)
-    assert_frame_equal(read_csv(found["csv_coverage"], coverage.schema, also=True), coverage)
+    assert_frame_equal(read_csv(found["csv_kpi_table"], snap.schema, also=True), tidied(snap))
+    assert_frame_equal(
+        read_csv(found["csv_coverage"], coverage.schema, also=True), tidied(coverage)
+    )
     assert_frame_equal(
         pl.read_parquet(io.BytesIO(found["parquet_kpi_table"].data)).drop(ALSO), snap
     )
@@ -162,7 +182,7 @@ def test_map_offers_the_province_table_shown(frames, deferred):
 
     expected = metrics.province_table(frames, "si_coverage_rate", "P34", month_end("2026-09"))
     back = read_csv(found["csv_map_table"], expected.schema, also=True)
-    assert_frame_equal(back, expected)
+    assert_frame_equal(back, tidied(expected))
     shown = at.dataframe[-1].value  # the expander's table: the same provinces, in the same order
     assert list(shown[i18n.t("col_province", "en")]) == back.get_column("name").to_list()
 
@@ -189,12 +209,14 @@ def test_profile_of_a_merged_province_offers_its_kpis_and_history(frames, deferr
     assert stem.endswith(f"_{last:%Y-%m}")
 
     snap, _ = metrics.kpis(frames, PROFILE, month_end("2026-10"), 24, "P34", code)
-    assert_frame_equal(read_csv(found["csv_profile_table"], snap.schema, also=True), snap)
+    assert_frame_equal(
+        read_csv(found["csv_profile_table"], snap.schema, also=True, lang="vi"), tidied(snap)
+    )
 
     schema = pl.Schema({**hist.schema, "status": pl.String, "source_id": pl.String})
-    back = read_csv(found["csv_constituents"], schema, also=True)
+    back = read_csv(found["csv_constituents"], schema, also=True, lang="vi")
     assert_frame_equal(
-        back.select(hist.columns), hist.sort("series", "period", maintain_order=True)
+        back.select(hist.columns), tidied(hist.sort("series", "period", maintain_order=True))
     )
     assert set(back.get_column("status")) == {"demo"}
     head = xlsx_header(found["xlsx_constituents"])
@@ -225,7 +247,7 @@ def test_plan_offers_the_chart_the_backtest_and_the_completion_table(frames, def
     assert_frame_equal(last, view.last_year.sort("period"))
     assert plan.get_column("plan").unique().to_list() == [view.plan]
     assert len(at.dataframe[0].value) == plan.height  # the chart's table: the same months
-    assert_frame_equal(read_csv(found["csv_plan"], plan.schema), plan)
+    assert_frame_equal(read_csv(found["csv_plan"], plan.schema), tidied(plan))
 
     backtest = pl.read_parquet(io.BytesIO(found["parquet_backtest"].data))
     assert_frame_equal(backtest.select(view.projection.backtest.columns), view.projection.backtest)
@@ -233,7 +255,7 @@ def test_plan_offers_the_chart_the_backtest_and_the_completion_table(frames, def
     table = metrics.completion_table(frames, COMPLETION, period)
     schema = pl.Schema({**table.schema, "status": pl.String})
     back = read_csv(found["csv_completion"], schema)
-    assert_frame_equal(back.drop("status"), table)
+    assert_frame_equal(back.drop("status"), tidied(table))
     assert back.get_column("status").drop_nulls().unique().to_list() == ["demo"]
 
 
@@ -244,7 +266,7 @@ def test_watch_list_offers_the_list_with_its_thresholds(frames, deferred):
     check_names(found, "watch", "vss_watch_list_P34_2026-10_demo")
 
     expected = watch.watch_list(frames, month_end("2026-10"), watch.Thresholds(cost_growth_z=2.5))
-    assert_frame_equal(read_csv(found["csv_watch"], expected.schema, also=True), expected)
+    assert_frame_equal(read_csv(found["csv_watch"], expected.schema, also=True), tidied(expected))
     assert_frame_equal(
         pl.read_parquet(io.BytesIO(found["parquet_watch"].data)).drop(ALSO), expected
     )

@@ -151,10 +151,13 @@ def downloads(
     if not auth.can_export():
         return
     df = export.with_alternatives(df, queries.alternatives(), lang_, **(place or {}))
+    # spreadsheets get values rounded as published and each measure's label beside its id;
+    # Parquet, read by programs, every digit
+    sheet = export.tidy(df, lang_)
     stem = f"{name_stem}_demo" if meta.is_demo else name_stem
     build = {
-        "csv": lambda: export.to_csv(df),
-        "xlsx": lambda: export.to_xlsx(df, meta),
+        "csv": lambda: export.to_csv(sheet),
+        "xlsx": lambda: export.to_xlsx(sheet, meta),
         "parquet": lambda: export.to_parquet(df, meta),
     }
     with st.container(horizontal=True, gap="small", key=f"downloads_{key}"):
