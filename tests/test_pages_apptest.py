@@ -358,3 +358,21 @@ def test_plan_page_shows_plan_completion_and_projection(
     assert rule and rule in [c.value for c in at.caption]
     completion = at.dataframe[-1].value
     assert len(completion) == (63 if period < geo.MERGER_DATE else 34) + 1  # provinces + national
+
+
+def test_the_map_selects_a_province_without_leaving_the_page():
+    at = app("views/map.py", lang="en", layout="P34", month="2026-10", selected="01")
+    assert not at.exception
+    assert at.selectbox(key="selected").value == "01"
+    assert "Hà Nội" in [m.value.strip("*") for m in at.markdown]
+    assert any(b.label == "Open the province profile" for b in at.button)
+    # a code of the other layout (the layout was switched) is dropped without a notice
+    at = app("views/map.py", lang="en", layout="P34", month="2026-10", selected="26")
+    assert at.selectbox(key="selected").value == "" and not at.warning
+    assert not any(b.label == "Open the province profile" for b in at.button)
+    assert at.caption and any("Rank 1 is the highest" in c.value for c in at.caption)
+
+
+def test_the_map_frames_a_delta():
+    at = app("views/map.py", lang="vi", layout="P63", month="2025-06", region="red_river")
+    assert not at.exception and at.selectbox(key="region").value == "red_river"

@@ -28,15 +28,21 @@ labels = [
 m = catalog.get(measure)
 heading = f"{m.label(lang)} · {i18n.format_month(period, lang)}"
 st.subheader(heading)
-map_col, rank_col = st.columns([3, 2])
+map_col, side_col = st.columns([3, 2])
+with side_col:
+    region = map_page.region_picker(lang, st)
+    selected = map_page.selected_province(table, lang, st)
+    if selected:
+        map_page.province_panel(table, selected, measure, view.layout, national, lang)
 with map_col:
     geojson = boundaries.load_geojson(view.layout)
-    fig = charts.choropleth(table, geojson, measure, lang, national, labels)
-    clicked = map_page.map_chart(fig, key="map")
+    fig = charts.choropleth(table, geojson, measure, lang, national, labels, height=560,
+                            legend="below", region=region, highlight=selected)  # fmt: skip
+    map_page.map_chart(fig, key="map")
     st.caption(i18n.t("map_hint", lang))
-with rank_col:
+with side_col:
     top = state.select(i18n.t("top_n", lang), ["5", "3", "10", "15"], "top_n", lang, container=st)
-    chosen = map_page.ranking(table, measure, view.layout, int(top), lang)
+    map_page.ranking(table, measure, int(top), lang)
 tables.table_expander(
     map_page.province_table_view(table, measure, lang),
     lang,
@@ -46,6 +52,3 @@ tables.table_expander(
     name_stem=export.stem(measure, view.layout, period),
     place={"measure": measure, "layout": view.layout, "period": period},
 )
-
-if clicked or chosen:
-    map_page.open_profile(view.layout, clicked or chosen)

@@ -444,11 +444,13 @@ def choropleth(
     height: int = 640,
     legend: Literal["right", "below"] = "right",
     region: str = "all",
+    highlight: str | None = None,
 ) -> go.Figure:
     """A province map. table: geo_code, name, value, numerator, denominator, rank, change,
     change_kind (metrics.province_table). labels: points to name on the map (lon, lat, text).
     The national value is marked on the colour bar, which stands at the right or lies below the
-    map (a narrow screen: the map gets the whole width). region: a frame of MAP_REGIONS."""
+    map (a narrow screen: the map gets the whole width). region: a frame of MAP_REGIONS.
+    highlight: a province's code, outlined in a heavy dark line over its colour."""
     m = catalog.get(measure)
     n = table.height
     scale, mid = colour_scale(measure)
@@ -518,6 +520,21 @@ def choropleth(
             colorbar=dict(tickvals=tickvals, ticktext=ticktext, **bar),
         )
     )
+    if highlight is not None and highlight in set(table.get_column("geo_code")):
+        clear = [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]]
+        fig.add_trace(
+            go.Choropleth(
+                geojson=geojson,
+                featureidkey="id",
+                locations=[highlight],
+                z=[0],
+                colorscale=clear,
+                showscale=False,
+                marker=dict(line=dict(color="#1F2430", width=3)),
+                hoverinfo="skip",
+                name="selected",
+            )
+        )
     if labels:
         fig.add_trace(
             go.Scattergeo(

@@ -128,8 +128,26 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_profile": {"vi": "Hồ sơ", "en": "Profile"},
     "open_profile": {"vi": "Xem hồ sơ tỉnh", "en": "Open the province profile"},
     "map_hint": {
-        "vi": "Bấm vào một tỉnh trên bản đồ hoặc một dòng trong bảng để mở hồ sơ tỉnh.",
-        "en": "Click a province on the map or a row of the table to open its profile.",
+        "vi": "Bấm vào một tỉnh trên bản đồ hoặc một dòng trong bảng để chọn tỉnh đó.",
+        "en": "Click a province on the map or a row of a table to select it.",
+    },
+    "map_region": {"vi": "Vùng hiển thị", "en": "Area shown"},
+    "region_all": {"vi": "Cả nước", "en": "Whole country"},
+    "region_red_river": {"vi": "Đồng bằng sông Hồng", "en": "Red River Delta"},
+    "region_mekong": {"vi": "Đồng bằng sông Cửu Long", "en": "Mekong Delta"},
+    "map_selected": {"vi": "Tỉnh đang chọn", "en": "Selected province"},
+    "map_none_selected": {"vi": "(chưa chọn)", "en": "(none)"},
+    "map_panel_rank": {
+        "vi": "Hạng {rank}/{n} (hạng 1 tốt nhất) · cả nước {national}",
+        "en": "Rank {rank} of {n} (1 is best) · nationwide {national}",
+    },
+    "rank_note_up": {
+        "vi": "Hạng 1 là tỉnh có giá trị cao nhất (cao hơn là tốt hơn).",
+        "en": "Rank 1 is the highest value (higher is better).",
+    },
+    "rank_note_down": {
+        "vi": "Hạng 1 là tỉnh có giá trị thấp nhất (thấp hơn là tốt hơn).",
+        "en": "Rank 1 is the lowest value (lower is better).",
     },
     "archipelago_hs": {"vi": "QĐ. Hoàng Sa (Đà Nẵng)", "en": "Hoàng Sa Is. (Đà Nẵng)"},
     "archipelago_ts": {"vi": "QĐ. Trường Sa (Khánh Hòa)", "en": "Trường Sa Is. (Khánh Hòa)"},

@@ -1,13 +1,21 @@
 """Widgets of the province map: the clickable choropleth, the best and lagging provinces, the
-whole province table, and the way to a province's profile."""
+whole province table, the selected province's panel and the way to its profile.
+
+A click on the map or on a ranking row selects a province (?selected=, outlined on the map, its key
+figures beside it) rather than leaving the page; the panel's button opens the profile."""
 
 from __future__ import annotations
 
 import polars as pl
 import streamlit as st
 
-from vss_dash import catalog, i18n
-from vss_dash.ui.widgets import status_label
+from vss_dash import catalog, charts, i18n
+from vss_dash.ui import state
+from vss_dash.ui.widgets import change_style, status_label
+
+SELECTED = "selected"  # the URL parameter and widget key of the selected province
+# the map's frames (charts.MAP_REGIONS) and their names
+REGION_LABELS = {"all": "region_all", "red_river": "region_red_river", "mekong": "region_mekong"}
 
 # plotly.js fetches its base layer for every geo map, even hidden; the app serves it itself
 # (static/ with server.enableStaticServing) so that nothing leaves the office network
@@ -23,17 +31,80 @@ def open_profile(layout: str, code: str) -> None:
     st.switch_page("views/province.py", query_params=profile_link_params(layout, code))
 
 
-def map_chart(fig, key: str) -> str | None:
-    """The map, with click selection. Returns the GSO code of a clicked province, if any."""
-    event = st.plotly_chart(
+def _select_from_chart(key: str) -> None:
+    """on_select of the map: the clicked province becomes the selected one."""
+    code = clicked_location(st.session_state.get(key))
+    if code:
+        st.session_state[SELECTED] = code
+
+
+def map_chart(fig, key: str) -> None:
+    """The map; a click selects the province under it (see `selected_province`)."""
+    st.plotly_chart(
         fig,
         key=f"chart_{key}",
-        on_select="rerun",
+        on_select=lambda: _select_from_chart(f"chart_{key}"),
         selection_mode="points",
         config={"displayModeBar": False, "topojsonURL": TOPOJSON_URL, "scrollZoom": False},
         width="stretch",
     )
-    return clicked_location(event)
+
+
+def region_picker(lang_: str, container) -> str:
+    """Which frame of the map: the whole country, or one of the two deltas, where provinces are
+    a few pixels wide in the whole country's frame (?region=)."""
+    return state.select(
+        i18n.t("map_region", lang_),
+        list(charts.MAP_REGIONS),
+        "region",
+        lang_,
+        format_func=lambda r: i18n.t(REGION_LABELS[r], lang_),
+        container=container,
+    )
+
+
+def selected_province(table: pl.DataFrame, lang_: str, container) -> str | None:
+    """The selected province (?selected=), chosen here, on the map or in the ranking. A code the
+    layout does not have (the layout was switched) is quietly dropped."""
+    codes = table.get_column("geo_code").to_list()
+    names = dict(zip(codes, table.get_column("name").to_list(), strict=True))
+    if st.session_state.get(SELECTED) not in codes:
+        raw = st.query_params.get(SELECTED)
+        st.session_state[SELECTED] = raw if raw in codes else ""
+    options = ["", *sorted(codes, key=lambda c: names[c])]
+    choice = container.selectbox(
+        i18n.t("map_selected", lang_),
+        options,
+        format_func=lambda c: names.get(c) or i18n.t("map_none_selected", lang_),
+        key=SELECTED,
+    )
+    state.write(SELECTED, choice, "")
+    return choice or None
+
+
+def province_panel(
+    table: pl.DataFrame, code: str, measure: str, layout: str, national: float | None, lang_: str
+) -> None:
+    """The selected province's figures beside the national one, and the way to its profile."""
+    m = catalog.get(measure)
+    row = table.filter(pl.col("geo_code") == code).row(0, named=True)
+    with st.container(border=True, key="province_panel"):
+        st.markdown(f"**{row['name']}**")
+        delta, arrow, colour = change_style(m, row["change"], row["change_kind"], lang_)
+        st.metric(
+            m.label(lang_),
+            i18n.format_value(row["value"], m.unit, lang_),
+            delta,
+            delta_color=colour,
+            delta_arrow=arrow,
+            delta_description=i18n.t("yoy", lang_) if delta else None,
+        )
+        st.caption(
+            i18n.t("map_panel_rank", lang_, rank=row["rank"], n=table.height,
+                   national=i18n.format_value(national, m.unit, lang_))
+        )  # fmt: skip
+        if st.button(i18n.t("open_profile", lang_), icon=":material/open_in_new:", key="open"):
+            open_profile(layout, code)
 
 
 # plotly.js fetches its base layer for every geo map, even hidden; the app serves it itself
@@ -49,10 +120,20 @@ def clicked_location(event) -> str | None:
     return None
 
 
-def ranking(table: pl.DataFrame, measure: str, layout: str, n: int, lang_: str) -> str | None:
-    """Top and bottom n provinces as two tables; a clicked row returns its GSO code."""
+def _select_from_ranking(key: str, codes: list[str]) -> None:
+    """on_select of a ranking table: its clicked row's province becomes the selected one."""
+    event = st.session_state.get(key)
+    rows = event.selection.rows if event is not None else []
+    if rows:
+        st.session_state[SELECTED] = codes[rows[0]]
+
+
+def ranking(table: pl.DataFrame, measure: str, n: int, lang_: str) -> None:
+    """Top and bottom n provinces as two tables, rank 1 the best; a clicked row selects its
+    province."""
     m = catalog.get(measure)
-    chosen = None
+    note = "rank_note_down" if m.good == "down" else "rank_note_up"
+    st.caption(i18n.t(note, lang_))
     for title_key, part in (("best", table.head(n)), ("worst", table.tail(n).reverse())):
         st.markdown(f"**{i18n.t(title_key, lang_)}**")
         shown = pl.DataFrame(
@@ -70,17 +151,15 @@ def ranking(table: pl.DataFrame, measure: str, layout: str, n: int, lang_: str) 
                 ],
             }
         )
-        event = st.dataframe(
+        key = f"rank_{title_key}"
+        codes = part.get_column("geo_code").to_list()
+        st.dataframe(
             shown,
             hide_index=True,
-            on_select="rerun",
+            on_select=lambda key=key, codes=codes: _select_from_ranking(key, codes),
             selection_mode="single-row",
-            key=f"rank_{title_key}",
+            key=key,
         )
-        rows = event.selection.rows if event is not None else []
-        if rows:
-            chosen = part.item(rows[0], "geo_code")
-    return chosen
 
 
 def province_table_view(table: pl.DataFrame, measure: str, lang_: str) -> pl.DataFrame:

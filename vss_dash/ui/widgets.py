@@ -83,6 +83,24 @@ def status_badge(status: str | None, source_title: str | None, lang_: str) -> No
         st.badge(i18n.t("demo_badge", lang_), icon=":material/science:", color="orange")
 
 
+def change_style(
+    m: catalog.Measure, change: float | None, kind: str, lang_: str
+) -> tuple[str | None, str, str]:
+    """(text, arrow, colour) of a change for st.metric: blue for better, orange for worse by the
+    measure's good direction, grey when it has none; a change that rounds to zero ("0,00 điểm
+    %") has no arrow and no colour."""
+    if change is None:
+        return None, "off", "gray"
+    delta = i18n.format_change(change, lang_, kind)
+    if not any(ch in "123456789" for ch in delta):
+        change = 0
+    arrow = "up" if change > 0 else "down" if change < 0 else "off"
+    colour = "gray"
+    if m.good and change != 0:
+        colour = "blue" if (change > 0) == (m.good == "up") else "orange"
+    return delta, arrow, colour
+
+
 def kpi_card(
     row: dict,
     history: list[float],
@@ -98,16 +116,7 @@ def kpi_card(
     for the value."""
     m = catalog.get(row["measure"])
     value = i18n.format_value(row["value"], m.unit, lang_)
-    change = row["change"]
-    delta, arrow, colour = None, "off", "gray"
-    if change is not None:
-        delta = i18n.format_change(change, lang_, row["change_kind"])
-        if not any(ch in "123456789" for ch in delta):  # "0,00 điểm %": no arrow, no colour
-            change = 0
-        arrow = "up" if change > 0 else "down" if change < 0 else "off"
-        if m.good and change != 0:
-            better = (change > 0) == (m.good == "up")
-            colour = "blue" if better else "orange"
+    delta, arrow, colour = change_style(m, row["change"], row["change_kind"], lang_)
     with st.container(border=True):
         st.metric(
             m.label(lang_),
