@@ -225,7 +225,9 @@ def test_profile_shows_the_provinces_values_and_ranks(frames, layout, code, mont
         expected = metrics.value_at(frames, mid, layout, code, period)
         assert shown[measure.label(lang)] == i18n.format_value(expected, measure.unit, lang)
         rank, n = ranks[mid]
-        assert i18n.t("rank_note", lang, rank=rank, n=n) in captions
+        national = metrics.value_at(frames, mid, "VN", geo.NATIONAL, period)  # beside it
+        national = i18n.format_value(national, measure.unit, lang)
+        assert i18n.t("rank_note", lang, rank=rank, n=n, national=national) in captions
     assert n == (34 if layout == "P34" else 63)
 
 
@@ -239,7 +241,9 @@ def test_profile_of_a_merged_province_shows_its_former_provinces():
 
 def test_profile_of_a_p63_province_that_was_merged_says_into_what():
     at = app("views/province.py", lang="en", layout="P63", province="74", month="2025-06")
-    assert any("part of Thành phố Hồ Chí Minh" in c.value for c in at.caption)
+    assert any(
+        "Bình Dương, " in c.value and "form Thành phố Hồ Chí Minh" in c.value for c in at.caption
+    )
     # P63 months end at 2025-06: later months are not offered
     months = at.selectbox(key="month")
     assert (months.value, months.options[0], len(months.options)) == ("2025-06", "June 2025", 66)
@@ -376,3 +380,12 @@ def test_the_map_selects_a_province_without_leaving_the_page():
 def test_the_map_frames_a_delta():
     at = app("views/map.py", lang="vi", layout="P63", month="2025-06", region="red_river")
     assert not at.exception and at.selectbox(key="region").value == "red_river"
+
+
+@pytest.mark.parametrize(("lang", "says"), [
+    ("vi", "Từ 1/7/2025, Bắc Ninh và Bắc Giang hợp nhất thành Tỉnh Bắc Ninh"),
+    ("en", "Since 1 July 2025, Bắc Ninh and Bắc Giang form Tỉnh Bắc Ninh"),
+])  # fmt: skip
+def test_a_former_province_says_what_it_merged_with(lang, says):
+    at = app("views/province.py", lang=lang, layout="P63", province="27", month="2024-09")
+    assert any(c.value.startswith(says) for c in at.caption), [c.value for c in at.caption]

@@ -20,14 +20,18 @@ widgets.as_of(view)
 widgets.demo_notice(lang)
 if layout == "P63" and len(geo.constituents(geo.successor(code))) > 1:
     new = geo.province_name("P34", geo.successor(code), short=False)
-    st.caption(i18n.t("merged_into", lang, old=geo.province_name("P63", code), new=new))
+    st.caption(i18n.t("merged_into", lang, members=province_page.members(code, lang), new=new))
 elif view.period < geo.MERGER_DATE:
     st.caption(i18n.t("harmonised_note", lang))
 
 measures = [m for row in CARDS for m in row]
 snap, history = queries.kpis(fr, measures, view.period, 24, layout, code)
 ranks = queries.ranks(fr, measures, layout, view.period, code)
-notes = {m: i18n.t("rank_note", lang, rank=r, n=n) for m, (r, n) in ranks.items()}
+national, _ = queries.kpis(fr, measures, view.period, 24)  # each card's national value
+notes = {
+    m: i18n.t("rank_note", lang, rank=r, n=n, national=widgets.formatted(national, m, lang))
+    for m, (r, n) in ranks.items()
+}
 prov = queries.provenance(fr, layout, code)
 widgets.kpi_grid(CARDS, snap, history, lang, fr.source_titles(), notes, prov)
 tables.table_expander(

@@ -51,13 +51,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "no_data": {"vi": "Không có số liệu", "en": "No data"},
     "show_table": {"vi": "Xem bảng số liệu", "en": "Show data table"},
     "demo_notice": {
-        "vi": (
-            "Số liệu cấp tỉnh và các số liệu chưa được công bố là dữ liệu minh họa do máy tạo ra, "
-            "được hiệu chỉnh để tổng cả nước khớp với số liệu BHXH Việt Nam đã công bố."
-        ),
+        "vi": "Số liệu tỉnh và số chưa công bố là dữ liệu minh họa, khớp tổng cả nước đã công bố.",
         "en": (
-            "Province-level and unpublished figures are generated demo data, calibrated so that "
-            "their national totals match the figures Vietnam Social Security published."
+            "Province and unpublished figures are demo data, fitted to the published national "
+            "totals."
         ),
     },
     "store_invalid": {
@@ -153,7 +150,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "archipelago_ts": {"vi": "QĐ. Trường Sa (Khánh Hòa)", "en": "Trường Sa Is. (Khánh Hòa)"},
     "profile_title": {"vi": "Hồ sơ tỉnh", "en": "Province profile"},
     "province": {"vi": "Tỉnh, thành phố", "en": "Province"},
-    "rank_note": {"vi": "Hạng {rank}/{n} tỉnh", "en": "Rank {rank} of {n} provinces"},
+    "rank_note": {
+        "vi": "Hạng {rank}/{n} tỉnh · cả nước {national}",
+        "en": "Rank {rank} of {n} provinces · nationwide {national}",
+    },
     "constituents_title": {
         "vi": "Lịch sử các tỉnh cũ hợp thành {name}",
         "en": "History of the former provinces that form {name}",
@@ -164,9 +164,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "reports.",
     },
     "merged_into": {
-        "vi": "Từ 1/7/2025 {old} thuộc {new}.",
-        "en": "Since 1 July 2025 {old} is part of {new}.",
+        "vi": "Từ 1/7/2025, {members} hợp nhất thành {new} (trong 34 tỉnh, thành phố mới).",
+        "en": "Since 1 July 2025, {members} form {new} (one of the 34 new provinces).",
     },
+    "word_and": {"vi": "và", "en": "and"},
     "download_csv": {"vi": "Tải CSV", "en": "Download CSV"},
     "plan_title": {"vi": "Kế hoạch và thực hiện", "en": "Plan versus actual"},
     "geography": {"vi": "Địa bàn", "en": "Geography"},
@@ -744,14 +745,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_file_value": {"vi": "Giá trị trong tệp", "en": "Value in the file"},
     # ---- sign-in and roles
     "demo_open": {
-        "vi": (
-            "Bản demo: mở cho mọi người truy cập máy chủ này, không cần đăng nhập; mọi số liệu, "
-            "kể cả số liệu nội bộ, đều hiển thị."
-        ),
-        "en": (
-            "Demo: open to anyone who reaches this server, without sign-in; every figure, "
-            "internal ones included, is shown."
-        ),
+        "vi": "Bản demo mở: không cần đăng nhập, mọi số liệu (cả số liệu nội bộ) đều hiển thị.",
+        "en": "Open demo: no sign-in, every figure (internal ones too) is shown.",
     },
     "signin_title": {"vi": "Đăng nhập", "en": "Sign in"},
     "signin_intro": {

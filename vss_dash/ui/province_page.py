@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from vss_dash import i18n, metrics
+from vss_dash import geo, i18n, metrics
 from vss_dash.ui import queries
 
 
@@ -35,3 +35,11 @@ def constituent_frame(fr: metrics.Frames, hist: pl.DataFrame, measure: str) -> p
     return hist.join(known, on=["layout", "geo_code", "period"], how="left").sort(
         "series", "period", maintain_order=True
     )
+
+
+def members(code: str, lang_: str) -> str:
+    """The former provinces that form `code`'s successor, this one first: "Bắc Ninh và Bắc
+    Giang", "Hà Giang, Tuyên Quang and …"."""
+    codes = geo.constituents(geo.successor(code))
+    names = [geo.province_name("P63", c) for c in [code, *(c for c in codes if c != code)]]
+    return ", ".join(names[:-1]) + f" {i18n.t('word_and', lang_)} " + names[-1]
