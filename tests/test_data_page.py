@@ -13,7 +13,7 @@ import pytest
 from ingest_files import Wide
 from streamlit.testing.v1 import AppTest
 
-from vss_dash import access, dataset, i18n, ingest, metrics, published, store
+from vss_dash import access, catalog, dataset, i18n, ingest, metrics, published, store
 from vss_dash.paths import store_dir
 from vss_dash.ui import data_import
 
@@ -76,7 +76,13 @@ def test_filters_live_in_the_url():
     assert at.query_params["measures"] == "late_payment_rate"
     assert at.query_params["layout"] == "P63"
     # P63 ends in June 2025: the month range follows the layout
-    assert at.select_slider(key="months").value[1] == "2025-06"
+    assert at.selectbox(key="to").value == "2025-06"
+    at.selectbox(key="from").set_value("2024-01").run()
+    at.selectbox(key="to").set_value("2024-03").run()
+    assert (at.query_params["from"], at.query_params["to"]) == ("2024-01", "2024-03")
+    assert i18n.t("data_rows", "en", n=3 * 63) in [c.value for c in at.caption]
+    at.selectbox(key="from").set_value("2024-06").run()  # crossed: put in order
+    assert i18n.t("data_rows", "en", n=4 * 63) in [c.value for c in at.caption]
 
 
 def test_a_bad_url_value_falls_back_with_a_notice():
@@ -186,3 +192,17 @@ def test_a_file_name_is_text_not_markdown(tmp_store):
     summary = next(m.value for m in at.markdown if "values" in m.value and "evil" in m.value)
     assert summary.startswith("**\\[Sign in\\]\\(http\\:evil\\) \\!\\[t\\]")
     assert "](" not in summary and "![" not in summary
+
+
+def test_a_measure_without_values_is_named_not_dropped_silently():
+    at = app(lang="en", layout="P34", measures="si_participants,ui_fund_support_employees")
+    assert not at.exception
+    label = catalog.get("ui_fund_support_employees").label_en  # Res. 116 ended in 2022
+    assert i18n.t("data_no_values", "en", names=label) in [c.value for c in at.caption]
+
+
+def test_the_table_names_each_source_by_its_title(frames):
+    at = app(lang="en", layout="P34", measures="si_participants")
+    shown = frame_with(at, i18n.t("col_source", "en"))[i18n.t("col_source", "en")]
+    titles = set(frames.source_titles().values())
+    assert set(shown) <= titles

@@ -588,6 +588,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "f_measures": {"vi": "Chỉ tiêu", "en": "Measures"},
     "f_provinces": {"vi": "Tỉnh, thành phố (để trống: tất cả)", "en": "Provinces (empty: all)"},
     "f_months": {"vi": "Từ tháng đến tháng", "en": "From month to month"},
+    "data_no_values": {
+        "vi": "Không có số liệu trong khoảng tháng và đơn vị đã chọn cho: {names}.",
+        "en": "No values in the chosen months and geography for: {names}.",
+    },
+    "f_from": {"vi": "Từ tháng", "en": "From"},
+    "f_to": {"vi": "Đến tháng", "en": "To"},
     "f_no_measures": {"vi": "Hãy chọn ít nhất một chỉ tiêu.", "en": "Choose at least one measure."},
     "data_rows": {"vi": "{n} dòng", "en": "{n} rows"},
     "data_truncated": {

@@ -9,7 +9,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from vss_dash import catalog, dataset, export, i18n, metrics
+from vss_dash import catalog, dataset, export, geo, i18n, metrics
 from vss_dash.ui import auth, queries, state
 from vss_dash.ui.state import View
 from vss_dash.ui.tables import downloads, export_meta
@@ -47,27 +47,33 @@ def url_multiselect(
 
 
 def month_range(periods: list[date], lang_: str) -> tuple[date, date]:
-    """A from-to month slider kept in ?from=YYYY-MM&to=YYYY-MM (default: the last 12 months)."""
+    """The first and last month, two select boxes kept in ?from=YYYY-MM&to=YYYY-MM (default: the
+    last 12 months). Select boxes rather than a range slider: 66 to 82 months on one slider's
+    230 px are a few pixels each, and its thumb did not keep a drag (issue 16). A month the
+    layout does not have (the layout was switched) falls back to the default; the two are put
+    in order if crossed."""
     by_key = {f"{p:%Y-%m}": p for p in sorted(periods)}
     keys = list(by_key)
-    default = (keys[max(0, len(keys) - DEFAULT_MONTHS)], keys[-1])
-    if "months" not in st.session_state or not set(st.session_state["months"]) <= set(keys):
-        picked = []
-        for i, name in enumerate(("from", "to")):
+    default = {"from": keys[max(0, len(keys) - DEFAULT_MONTHS)], "to": keys[-1]}
+    for name in ("from", "to"):
+        if st.session_state.get(name) not in by_key:
             raw = st.query_params.get(name)
             if raw is not None and raw not in by_key:
                 state.note_bad(name, raw)
-            picked.append(raw if raw in by_key else default[i])
-        st.session_state["months"] = tuple(sorted(picked))
+            st.session_state[name] = raw if raw in by_key else default[name]
     state.notices(lang_)
-    start, end = st.sidebar.select_slider(
-        i18n.t("f_months", lang_),
-        options=keys,
-        key="months",
-        format_func=lambda k: i18n.format_month(by_key[k], lang_),
-    )
-    state.write("from", start, default[0])
-    state.write("to", end, default[1])
+    chosen = {
+        name: st.sidebar.selectbox(
+            i18n.t(label, lang_),
+            keys,
+            key=name,
+            format_func=lambda k: i18n.format_month(by_key[k], lang_),
+        )
+        for name, label in (("from", "f_from"), ("to", "f_to"))
+    }
+    for name, value in chosen.items():
+        state.write(name, value, default[name])
+    start, end = sorted(chosen.values())
     return by_key[start], by_key[end]
 
 
@@ -111,8 +117,9 @@ def filters(
     return tuple(measures), layout, tuple(codes), start, end
 
 
-def table_view(df: pl.DataFrame, lang_: str) -> pl.DataFrame:
-    """The data table formatted for reading (Vietnamese or English number separators)."""
+def table_view(df: pl.DataFrame, lang_: str, titles: dict[str, str]) -> pl.DataFrame:
+    """The data table formatted for reading (Vietnamese or English number separators), each
+    source by its title (the id stays in the downloads)."""
     return pl.DataFrame(
         [
             {
@@ -122,7 +129,7 @@ def table_view(df: pl.DataFrame, lang_: str) -> pl.DataFrame:
                 i18n.t("col_measure", lang_): catalog.get(r["measure"]).label(lang_),
                 i18n.t("col_value", lang_): i18n.format_value(r["value"], r["unit"], lang_),
                 i18n.t("col_status", lang_): status_label(r["status"], lang_),
-                i18n.t("col_source", lang_): r["source_id"],
+                i18n.t("col_source", lang_): titles.get(r["source_id"], r["source_id"]),
             }
             for r in df.head(MAX_SHOWN_ROWS).iter_rows(named=True)
         ]
@@ -142,19 +149,24 @@ def data_table(fr: metrics.Frames, lang_: str) -> None:
     if not df.height:
         st.info(i18n.t("data_empty", lang_))
         return
+    found = set(df.get_column("measure"))
+    if silent := [m for m in measures if m not in found and m not in left_out]:
+        names = ", ".join(catalog.get(m).label(lang_) for m in silent)
+        st.caption(i18n.t("data_no_values", lang_, names=names))
     n = i18n.format_number(df.height, lang_)
     if df.height > MAX_SHOWN_ROWS:
         shown = i18n.format_number(MAX_SHOWN_ROWS, lang_)
         st.caption(i18n.t("data_truncated", lang_, shown=shown, n=n))
     else:
         st.caption(i18n.t("data_rows", lang_, n=n))
-    st.dataframe(table_view(df, lang_), hide_index=True, key="data_table")
+    st.dataframe(table_view(df, lang_, fr.source_titles()), hide_index=True, key="data_table")
     extra = {
         i18n.t("f_measures", lang_): ", ".join(catalog.get(m).label(lang_) for m in measures),
         i18n.t("f_months", lang_): f"{i18n.format_month(start, lang_)} – "
         f"{i18n.format_month(end, lang_)}",
     }
     if codes:
-        extra[i18n.t("f_provinces", lang_)] = ", ".join(codes)
+        names = ", ".join(f"{geo.province_name(layout, c)} ({c})" for c in codes)
+        extra[i18n.t("f_provinces", lang_)] = names
     meta = export_meta(fr, i18n.t("tab_table", lang_), df, View(lang_, layout=layout), extra)
     downloads(df, meta, export.stem("data", layout, start, end), lang_, "data")
