@@ -109,6 +109,9 @@ def test_page(
             problems.append(f"tab {name!r}: Plotly charts not drawn: {in_tab['problems']}")
         if page.locator('[data-testid="stException"]').count():
             problems.append(f"tab {name!r}: exception box")
+    # no toolbar menu (Streamlit's own is English-only): client.toolbarMode = "minimal"
+    if page.get_by_test_id("stMainMenu").count():
+        problems.append("Streamlit's toolbar menu is shown")
     foreign = sorted({url for url in requests if not _is_local(url, server)})
     if foreign:
         problems.append(f"requests left {server}:\n" + "\n".join(foreign))
