@@ -389,3 +389,12 @@ def test_the_map_frames_a_delta():
 def test_a_former_province_says_what_it_merged_with(lang, says):
     at = app("views/province.py", lang=lang, layout="P63", province="27", month="2024-09")
     assert any(c.value.startswith(says) for c in at.caption), [c.value for c in at.caption]
+
+
+def test_the_completion_table_has_its_key_and_ranks_provinces():
+    at = app("views/plan.py", lang="en", month="2026-09")
+    assert i18n.t("completion_key", "en") in [c.value for c in at.caption]
+    df = next(d.value for d in at.dataframe if "Province" in d.value.columns)
+    assert df.iloc[0, 0] == i18n.t("national", "en")
+    first = df.iloc[1:, 1].tolist()
+    assert first == sorted(first, reverse=True)

@@ -587,6 +587,17 @@ STRINGS: dict[str, dict[str, str]] = {
     "tab_upload": {"vi": "Nhập báo cáo", "en": "Import reports"},
     "f_measures": {"vi": "Chỉ tiêu", "en": "Measures"},
     "f_provinces": {"vi": "Tỉnh, thành phố (để trống: tất cả)", "en": "Provinces (empty: all)"},
+    "completion_key": {
+        "vi": (
+            "Nền xanh: bằng hoặc vượt mức cả nước; nền cam: thấp hơn mức cả nước. Dòng đầu là cả "
+            "nước, các tỉnh xếp theo cột đầu từ cao xuống thấp; bấm tiêu đề cột để xếp lại."
+        ),
+        "en": (
+            "Blue: at or above the national level; orange: below it. The first row is the "
+            "country, then provinces from highest to lowest on the first column; click a column's "
+            "title to sort by it."
+        ),
+    },
     "f_months": {"vi": "Từ tháng đến tháng", "en": "From month to month"},
     "data_no_values": {
         "vi": "Không có số liệu trong khoảng tháng và đơn vị đã chọn cho: {names}.",

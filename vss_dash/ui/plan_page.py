@@ -208,9 +208,13 @@ def projection_method(view: projection.PlanView, fr: metrics.Frames, lang_: str)
 
 def completion_view(table: pl.DataFrame, measures: list[str], lang_: str) -> None:
     """Provinces x plan completion: sortable (the numbers stay numbers), coloured by how far
-    from the plan (blue at or above the national pace, orange below), national row first."""
+    from the plan (blue at or above the national pace, orange below, said in a key above),
+    national row first, then the provinces from the most advanced on the first measure."""
     national = {mid: table.item(0, mid) for mid in measures}
     labels = {mid: catalog.get(mid).label(lang_) for mid in measures}
+    st.caption(i18n.t("completion_key", lang_))
+    table = pl.concat([table.head(1), table.slice(1).sort(measures[0], descending=True,
+                                                            nulls_last=True)])  # fmt: skip
     shown = (
         table.with_columns(pl.col("name").fill_null(i18n.t("national", lang_)))
         .select(
