@@ -183,7 +183,8 @@ def test_map_offers_the_province_table_shown(frames, deferred):
     expected = metrics.province_table(frames, "si_coverage_rate", "P34", month_end("2026-09"))
     back = read_csv(found["csv_map_table"], expected.schema, also=True)
     assert_frame_equal(back, tidied(expected))
-    shown = at.dataframe[-1].value  # the expander's table: the same provinces, in the same order
+    at.session_state["show_map_table"] = True  # open the expander: its table is drawn
+    shown = at.run().dataframe[-1].value  # the same provinces, in the same order
     assert list(shown[i18n.t("col_province", "en")]) == back.get_column("name").to_list()
 
     meta = pl.read_parquet_metadata(io.BytesIO(found["parquet_map_table"].data))
@@ -246,7 +247,8 @@ def test_plan_offers_the_chart_the_backtest_and_the_completion_table(frames, def
     last = plan.drop_nulls("last_year").select("period", value="last_year")
     assert_frame_equal(last, view.last_year.sort("period"))
     assert plan.get_column("plan").unique().to_list() == [view.plan]
-    assert len(at.dataframe[0].value) == plan.height  # the chart's table: the same months
+    at.session_state["show_plan"] = True  # open the chart's table
+    assert len(at.run().dataframe[0].value) == plan.height  # the same months
     assert_frame_equal(read_csv(found["csv_plan"], plan.schema), tidied(plan))
 
     backtest = pl.read_parquet(io.BytesIO(found["parquet_backtest"].data))

@@ -235,7 +235,9 @@ def test_profile_of_a_merged_province_shows_its_former_provinces():
     at = app("views/province.py", lang="en", layout="P34", province="24", month="2026-10")
     assert not at.exception
     assert any("former provinces" in s.value for s in at.subheader)
-    table = at.dataframe[-1].value
+    assert not at.dataframe  # the tables are drawn only when their expander is opened
+    at.session_state["show_constituents"] = True  # a click on "Show data table"
+    table = at.run().dataframe[-1].value
     assert set(table["Province"]) == {"Bắc Giang", "Bắc Ninh", "Bắc Ninh (34)"}
 
 

@@ -65,9 +65,15 @@ def table_expander(
     place: dict | None = None,
 ) -> None:
     """A table formatted for reading, in an expander, with `data` (the same rows, raw values)
-    as CSV, Excel and Parquet under it (`place`: see `downloads`)."""
-    with st.expander(i18n.t("show_table", lang_), icon=":material/table:"):
-        st.dataframe(table, hide_index=True, key=f"table_{key}")
+    as CSV, Excel and Parquet under it (`place`: see `downloads`). The table is drawn only once
+    the expander is opened (?show_<key> in session state): a closed one costs the page nothing,
+    where Streamlit would otherwise send its rows and make the browser load the data grid's
+    1.3 MB of scripts for a table nobody opened (issue 18). The downloads are always there."""
+    with st.expander(
+        i18n.t("show_table", lang_), icon=":material/table:", key=f"show_{key}", on_change="rerun"
+    ) as box:
+        if box.open:
+            st.dataframe(table, hide_index=True, key=f"table_{key}")
         downloads(data, meta, name_stem, lang_, key, place)
 
 
@@ -111,7 +117,10 @@ def sources_footer(
         who = ", ".join(
             x for x in (r.get("publisher"), i18n.format_date(r.get("date"), lang_)) if x
         ) if r.get("publisher") else ""  # fmt: skip
-        lines.append(f"- `{sid}`: {title}" + (f" ({i18n.md_escape(who)})" if who else ""))
+        # the title is what a reader needs; the id stays in the downloads
+        line = f"- {title}" + (f" ({i18n.md_escape(who)})" if who else "")
+        if line not in lines:
+            lines.append(line)
     if prov is not None:
         seen = set()
         for r in pl.concat(

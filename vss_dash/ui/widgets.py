@@ -128,7 +128,7 @@ def kpi_card(
             help=m.description(lang_) or None,
         )
         if periods and len(history) >= 2:
-            st.markdown(sparkline(m, periods, history, lang_), unsafe_allow_html=True)
+            st.html(sparkline(m, periods, history, lang_))  # no markdown parser for an <img>
         if note:
             st.caption(note)
         status_badge(row["status"], titles.get(row["source_id"] or ""), lang_)
