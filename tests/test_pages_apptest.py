@@ -400,3 +400,18 @@ def test_the_completion_table_has_its_key_and_ranks_provinces():
     assert df.iloc[0, 0] == i18n.t("national", "en")
     first = df.iloc[1:, 1].tolist()
     assert first == sorted(first, reverse=True)
+
+
+def test_the_month_and_layout_follow_the_visitor_to_the_next_page():
+    """#16: the profile at 9/2024 in the 63 provinces, then the map: the same month and layout
+    (they reset to the newest month and 34 provinces before)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.switch_page("views/province.py")
+    at.query_params.update({"layout": "P63", "province": "01", "month": "2024-09"})
+    at.run()
+    at.switch_page("views/map.py").run()
+    assert not at.exception
+    assert (at.selectbox(key="month").value, at.selectbox(key="layout").value) == ("2024-09", "P63")
+    assert dict(at.query_params)["month"] == "2024-09"

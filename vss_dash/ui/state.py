@@ -52,6 +52,10 @@ def seed(key: str, options: list[str], default: str) -> None:
     """Before the widget is drawn: its state from ?key=, else the last value chosen on any page,
     else the default. A value not among `options` in the URL is noted for `notices`."""
     if st.session_state.get(key) in options:
+        # set again through the Session State API: after a page switch the value belongs to
+        # the last page's widget (other options, so another widget id), and the new widget
+        # would start from its default instead (the month reset on navigation, issue 16)
+        st.session_state[key] = st.session_state[key]
         return
     raw = st.query_params.get(key)
     if raw is not None and raw not in options:
