@@ -46,3 +46,23 @@ def test_map_table_downloads_csv_excel_and_parquet(
     sheet = openpyxl.load_workbook(io.BytesIO(got[f"{STEM}.xlsx"])).active
     assert sheet["A1"].value == "SI coverage · September 2026"
     assert any("Demo data, not real figures" in (c.value or "") for c in sheet["A"])
+
+
+def test_a_chart_downloads_as_a_png_drawn_by_the_browser(
+    server: str, page: Page, open_page: Callable[[Page, str], None]
+) -> None:
+    """#16: each chart offers itself as a picture, made in the browser (no outside request),
+    named like its data files (demo data says so)."""
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    open_page(page, f"{server}/?lang=en&month=2026-09")
+    chart = page.locator(".st-key-chart_coverage .js-plotly-plot")
+    chart.hover()
+    buttons = chart.locator(".modebar-btn")
+    assert buttons.count() == 1  # the picture, nothing else
+    with page.expect_download(timeout=30_000) as info:
+        buttons.first.click()
+    download = info.value
+    assert download.suggested_filename == "vss_coverage_trend_VN_2026-09_demo.png"
+    assert Path(download.path()).read_bytes().startswith(b"\x89PNG")
+    assert all(u.startswith(server) or u.startswith(("data:", "blob:")) for u in requests)

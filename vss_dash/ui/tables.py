@@ -77,6 +77,16 @@ def table_expander(
         downloads(data, meta, name_stem, lang_, key, place)
 
 
+def image_config(name_stem: str) -> dict:
+    """Plotly's toolbar with one button: the chart as a PNG at twice its size, drawn by the
+    browser itself (no request leaves the server), named like the chart's data files."""
+    return {
+        "displaylogo": False,
+        "modeBarButtons": [["toImage"]],
+        "toImageButtonOptions": {"format": "png", "scale": 2, "filename": name_stem},
+    }
+
+
 def chart(
     fig,
     table: pl.DataFrame,
@@ -88,9 +98,10 @@ def chart(
     name_stem: str,
     place: dict | None = None,
 ) -> None:
-    """A Plotly chart with its data one click away, and that data's downloads. Plotly's own
-    toolbar is hidden: nothing on it works offline that the table does not do better."""
-    st.plotly_chart(fig, key=f"chart_{key}", config={"displayModeBar": False}, width="stretch")
+    """A Plotly chart with its data one click away, and that data's downloads; the toolbar
+    keeps only the picture download (`image_config`)."""
+    picture = f"{name_stem}_demo" if meta.is_demo else name_stem  # as the data files say
+    st.plotly_chart(fig, key=f"chart_{key}", config=image_config(picture), width="stretch")
     table_expander(table, lang_, key, data=data, meta=meta, name_stem=name_stem, place=place)
 
 
