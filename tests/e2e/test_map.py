@@ -30,7 +30,11 @@ def test_clicking_a_ranking_row_selects_it_and_the_panel_opens_its_profile(
     page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)
     assert panel_title(page) == "Bắc Ninh"
     assert "/map" in page.url and "selected=24" in page.url  # still on the map
-    outlined = page.evaluate("() => document.querySelector('.js-plotly-plot').data[1].locations")
+    outlined = page.wait_for_function(  # the map redrawn with the province outlined
+        "() => { const d = document.querySelector('.js-plotly-plot').data;"
+        " return d.length > 1 && d[1].locations; }",
+        timeout=30_000,
+    ).json_value()
     assert outlined == ["24"]
     page.get_by_role("button", name="Open the province profile").click()
     page.wait_for_url("**/province**", timeout=30_000)
@@ -101,5 +105,18 @@ NAMES_INSIDE_JS = """
       && b.bottom > bar.top;
     return [t.textContent, inside && !overBar];
   });
+}
+"""
+
+
+# A point inside a shape (its bounding box's centre may lie in a neighbour), in page pixels.
+INSIDE_POINT_JS = """
+(path) => {
+  const b = path.getBBox(), m = path.getScreenCTM();
+  for (let i = 1; i < 20; i++) for (let j = 1; j < 20; j++) {
+    const p = new DOMPoint(b.x + b.width * i / 20, b.y + b.height * j / 20);
+    if (path.isPointInFill(p)) { const s = p.matrixTransform(m); return [s.x, s.y]; }
+  }
+  throw new Error('no inside point');
 }
 """
