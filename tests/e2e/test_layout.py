@@ -131,3 +131,19 @@ def test_overflow_check_catches_a_spilling_value(
         " { white-space: nowrap !important; font-size: 60px !important; }"
     )
     assert any("stMetric" in p or "nghìn tỷ" in p for p in page.evaluate(OVERFLOW_JS))
+
+
+def test_every_chosen_measure_is_shown(
+    server: str, page: Page, open_page: Callable[[Page, str], None]
+) -> None:
+    """#16: six measures chosen on the Data page, six chips inside the box, none scrolled out."""
+    six = "si_participants,si_coverage_rate,hi_coverage_rate,ui_coverage_rate,revenue_collected"
+    open_page(page, f"{server}/data?lang=vi&measures={six},late_payment_rate")
+    box = page.get_by_test_id("stMultiSelect").first
+    inside = box.evaluate(
+        """(root) => { const b = root.getBoundingClientRect();
+          return [...root.querySelectorAll('span')].filter((s) => s.querySelector('svg'))
+            .map((chip) => { const r = chip.getBoundingClientRect();
+              return r.height > 0 && r.top >= b.top && r.bottom <= b.bottom; }); }"""
+    )
+    assert inside.count(True) == 6, inside

@@ -20,6 +20,8 @@ from vss_dash.ui.state import View
 #   ("448,3 nghìn tỷ đồng") wraps between words, never runs over the next card; labels wrap too;
 # - captions in the theme's grey (#555A66, 7:1 on white): Streamlit draws them in the text colour
 #   at 60 % opacity (#797c83, 4.18:1, below WCAG AA's 4.5:1), which no theme option changes;
+# - a multiselect shows every chosen chip (Streamlit caps its box at ~155 px and scrolls, which
+#   hid the fifth measure on the Data page);
 # - the answer above the fold: less empty space over the first element, compact notices, a
 #   smaller title. The presenter's deck sets its own sizes with !important and keeps them.
 _STYLE = """<style>
@@ -35,6 +37,7 @@ _STYLE = """<style>
   padding: 0.4rem 0.75rem; font-size: 0.875rem; }
 [data-testid="stMainBlockContainer"] [data-testid="stAlertContainer"] p { font-size: 0.875rem; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 2rem; padding: 0.25rem 0 0.5rem; }
+[data-testid="stMultiSelect"] div { max-height: none !important; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-left: 0.75rem; padding-right: 0.75rem; }
   [data-testid="stMainBlockContainer"] h1 { font-size: 1.6rem; }
