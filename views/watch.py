@@ -20,6 +20,12 @@ thresholds = watch_page.watch_thresholds(lang)  # on the page: a phone has no si
 
 table = watch_page.watch_visible(queries.watch_list(fr, view.period, thresholds))
 watch_page.watch_summary(table, lang)
+st.caption(i18n.t("watch_hint", lang))
+
+chosen = None
+for reason in watch_page.watch_reasons():
+    chosen = watch_page.watch_section(table, reason, thresholds, lang) or chosen
+# the whole list's files after the list itself: its first entries come first on the screen
 tables.downloads(
     table,
     tables.export_meta(
@@ -33,10 +39,5 @@ tables.downloads(
     lang,
     "watch",
 )
-st.caption(i18n.t("watch_hint", lang))
-
-chosen = None
-for reason in watch_page.watch_reasons():
-    chosen = watch_page.watch_section(table, reason, thresholds, lang) or chosen
 if chosen:
     map_page.open_profile(view.layout, chosen)
