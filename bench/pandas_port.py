@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
-from vss_dash import catalog, geo, metrics, projection, watch
+from vss_dash import catalog, geo, metrics, projection, store, watch
 
-STATUS = pd.CategoricalDtype(["demo", "reported", "published"], ordered=True)
+STATUS = pd.CategoricalDtype(store.STATUS_VALUES, ordered=True)  # weakest first
 COLS = ["period", "geo_code", "value", "status", "source_id"]
 KEY = ["period", "geo_code"]
 
@@ -505,7 +505,7 @@ def _at(pf, measure, layout, period) -> pd.DataFrame:
 def _national(pf, measure, period) -> tuple[float | None, int]:
     df = _at(pf, measure, "VN", period)
     if not len(df):
-        return None, metrics.STATUS_RANK["published"]
+        return None, STATUS.categories.get_loc("published")
     return float(df["value"].iloc[0]), int(df["_rank"].iloc[0])
 
 
@@ -577,7 +577,7 @@ def _fall_rule(pf, r, layout, period, threshold):
 
     nat = change("VN")
     national = float(nat["value"].iloc[0]) if len(nat) else np.nan
-    nat_rank = int(nat["_rank"].iloc[0]) if len(nat) else metrics.STATUS_RANK["published"]
+    nat_rank = int(nat["_rank"].iloc[0]) if len(nat) else STATUS.categories.get_loc("published")
     cur = change(layout)
     if not len(cur):
         return None

@@ -22,7 +22,7 @@ LAYER = {
     "store": 3,
     "published": 4,
     "metrics": 4,
-    "export": 1,
+    "export": 3,  # the status order is the store's
     "demo_fit": 4,
     "demo": 5,
     "charts": 5,

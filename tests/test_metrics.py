@@ -20,7 +20,8 @@ SEP23, SEP24, JUN25, SEP25 = (
 
 
 def frames(rows: list[tuple], plans: list[tuple] = ()) -> metrics.Frames:
-    """rows: (period, layout, geo_code, measure, value[, status])"""
+    """rows: (period, layout, geo_code, measure, value[, status[, source_id]]); a row with a
+    status but no source has source "pub", one without either is demo."""
     obs = pl.DataFrame(
         [
             {
@@ -30,7 +31,7 @@ def frames(rows: list[tuple], plans: list[tuple] = ()) -> metrics.Frames:
                 "measure": r[3],
                 "value": float(r[4]),
                 "status": r[5] if len(r) > 5 else "demo",
-                "source_id": "pub" if len(r) > 5 else "demo",
+                "source_id": r[6] if len(r) > 6 else ("pub" if len(r) > 5 else "demo"),
                 "vintage": V,
             }
             for r in rows
@@ -124,6 +125,49 @@ def test_status_is_the_weakest_part():
         ]
     )
     assert metrics.resolve(fr, "si_compulsory", "VN").item(0, "status") == "published"
+
+
+def test_a_demo_and_a_published_value_make_a_demo_value_with_the_demo_source():
+    fr = frames(
+        [
+            (SEP24, "P63", "01", "si_compulsory", 10, "published", "pub"),
+            (SEP24, "P63", "01", "si_voluntary", 1),
+            (SEP24, "P63", "02", "si_compulsory", 10, "reported", "rep"),
+        ]
+    )
+    sums = metrics.resolve(fr, "si_compulsory", "VN")  # over provinces
+    assert sums.select("status", "source_id").row(0) == ("reported", "rep")
+    both = metrics.resolve(fr, "si_participants", "P63")  # over measures
+    assert both.select("geo_code", "status", "source_id").rows() == [("01", "demo", "demo")]
+    assert both.schema["status"] == sums.schema["status"] == store.STATUS
+
+
+def test_every_value_comes_with_its_status_and_source():
+    """Each frame of values out of metrics carries status (the store's enum) and source_id."""
+    fr = frames(
+        [*QB_QT, (SEP25, "P34", "44", "si_compulsory", 450, "reported")],
+        plans=[(2024, "P63", "44", "si_compulsory", 200), (2024, "VN", "VN", "si_compulsory", 9)],
+    )
+    snap, history = metrics.kpis(fr, ["si_compulsory", "si_coverage_rate"], SEP24, 12)
+    split = metrics.parts(fr, "si_coverage_rate", "P63")
+    got = {
+        "resolve": metrics.resolve(fr, "si_coverage_rate", "P34"),
+        "series": metrics.series(fr, "si_compulsory", "P63", "44"),
+        "snapshot": snap,
+        "history": history,
+        "province_values": metrics.province_values(fr, "si_compulsory", "P63", SEP24),
+        "province_table": metrics.province_table(fr, "si_coverage_rate", "P63", SEP24),
+        "numerator": split[0],
+        "denominator": split[1],
+        "plan_table": metrics.plan_table(fr, "si_compulsory", "P34"),
+        "targets": metrics.targets(fr, ["si_compulsory"], SEP23, SEP25),
+        "constituent_history": metrics.constituent_history(fr, "si_compulsory", "44"),
+        "completion_table": metrics.completion_table(fr, ["si_compulsory"], SEP24),
+    }
+    for name, df in got.items():
+        assert df.height, name
+        assert df.schema.get("status") == store.STATUS, name
+        assert df.schema.get("source_id") == pl.String, name
 
 
 def test_year_on_year_growth_and_snapshot_change_kinds():
@@ -250,6 +294,53 @@ def test_constituent_history_lists_former_provinces_and_the_merged_one():
         ("Quảng Trị (34)", SEP24, 400.0),
         ("Quảng Trị (34)", SEP25, 450.0),
     ]
+
+
+def test_constituent_history_carries_the_status_and_source_of_each_value():
+    fr = frames(
+        [
+            (SEP24, "P63", "44", "si_compulsory", 100, "published", "pub"),
+            (SEP24, "P63", "45", "si_compulsory", 300),
+            (SEP25, "P34", "44", "si_compulsory", 450, "reported", "rep"),
+        ]
+    )
+    h = metrics.constituent_history(fr, "si_compulsory", "44")
+    assert h.select("series", "period", "status", "source_id").rows() == [
+        ("Quảng Bình", SEP24, "published", "pub"),
+        ("Quảng Trị", SEP24, "demo", "demo"),
+        ("Quảng Trị (34)", SEP24, "demo", "demo"),  # published + demo summed: demo
+        ("Quảng Trị (34)", SEP25, "reported", "rep"),
+    ]
+    stored = fr.obs.select("layout", "geo_code", "period", "status", "source_id")
+    own = h.filter(~((pl.col("layout") == "P34") & (pl.col("period") < JUN25)))
+    assert_frame_equal(
+        own.select(stored.columns),
+        own.join(stored, on=["layout", "geo_code", "period"]).select(
+            "layout", "geo_code", "period", status="status_right", source_id="source_id_right"
+        ),
+    )  # a value shown as it is stored has the stored row's status and source
+
+
+def test_completion_rows_carry_the_weakest_status_of_their_values_and_its_source():
+    rows = [
+        (SEP24, "P63", "01", "si_compulsory", 10, "published", "pub"),
+        (SEP24, "P63", "01", "si_voluntary", 1, "published", "pub"),
+        (SEP24, "P63", "02", "si_compulsory", 20, "published", "pub"),
+        (SEP24, "P63", "02", "si_voluntary", 2, "reported", "rep"),
+        (SEP24, "P63", "04", "si_compulsory", 30, "published", "pub"),
+        (SEP24, "P63", "04", "si_voluntary", 3),
+    ]
+    t = metrics.completion_table(frames(rows), ["si_compulsory", "si_voluntary"], SEP24)
+    assert t.columns == [
+        "geo_code", "name", "si_compulsory", "si_voluntary", "status", "source_id"
+    ]  # fmt: skip
+    got = {r[0]: r[1:] for r in t.select("geo_code", "status", "source_id").iter_rows()}
+    assert got["VN"] == ("demo", "demo")  # the national voluntary sum has a demo part
+    assert got["01"] == ("published", "pub")
+    assert got["02"] == ("reported", "rep")
+    assert got["04"] == ("demo", "demo")
+    assert got["06"] == (None, None)  # no value, no status
+    assert t.get_column("geo_code").to_list()[:3] == ["VN", "01", "02"]
 
 
 def test_ranks_of_one_province():

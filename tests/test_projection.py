@@ -6,8 +6,9 @@ from datetime import date
 
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
-from vss_dash import metrics, projection
+from vss_dash import metrics, projection, store
 
 SHARES = [0.06, 0.12, 0.19, 0.26, 0.33, 0.41, 0.48, 0.55, 0.63, 0.71, 0.80, 1.0]  # Dec sprint
 
@@ -105,3 +106,19 @@ def test_plan_view_on_the_demo_store(frames):
     rate = projection.plan_view(frames, "si_coverage_rate", "VN", "VN", date(2025, 9, 30))
     assert (rate.plan, rate.plan_source) == (45.0, "target")  # Resolution 28: 45 % by 2025
     assert set(rate.targets.get_column("year")) >= {2025, 2030}
+
+
+def test_plan_view_carries_each_values_status_and_source(frames):
+    v = projection.plan_view(frames, "revenue_collected", "VN", "VN", date(2024, 9, 30))
+    series = metrics.series(frames, "revenue_collected", "VN", "VN")
+    assert_frame_equal(v.actual, series.filter(pl.col("period").dt.year() == 2024).head(9))
+    assert v.last_year.columns == ["period", "value", "status", "source_id"]
+    december = series.filter(pl.col("period").dt.month() == 12).select(
+        year=pl.col("period").dt.year().cast(pl.Int32), status="status", source_id="source_id"
+    )
+    bt = v.projection.backtest
+    assert bt.height and bt.schema["status"] == store.STATUS
+    assert_frame_equal(
+        bt.select("year", "status", "source_id"),
+        bt.select("year").join(december, on="year", how="left", maintain_order="left"),
+    )  # each back-test year with its December value's status and source

@@ -3,7 +3,9 @@ languages; it writes atomically and keeps every vintage."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -70,7 +72,6 @@ def test_a_valid_row_has_no_problem():
     ("overrides", "rule"),
     [
         ({"layout": "P99"}, "layout"),
-        ({"status": "guess"}, "status"),
         ({"measure": "si_everyone"}, "measure"),
         ({"measure": "si_coverage_rate", "value": 40.0}, "derived_stored"),  # demo rate stored
         ({"period": date(2024, 9, 15)}, "period_month_end"),
@@ -119,6 +120,70 @@ def test_schema_problems_name_the_column():
     assert problems[0].rule == "schema" and "status" in problems[0].message_en
     problems = store.validate_observations(obs().with_columns(pl.col("value").cast(pl.Int64)))
     assert problems[0].rule == "schema" and "value" in problems[0].message_en
+
+
+def test_status_is_one_ordered_enum_weakest_first():
+    assert store.OBS_SCHEMA["status"] == store.PLAN_SCHEMA["status"] == store.STATUS
+    assert store.STATUS_VALUES == ("demo", "reported", "published")
+    assert obs().schema["status"] == store.STATUS
+    both = pl.Series(["published", "demo", "reported"], dtype=store.STATUS)
+    assert both.min() == "demo" and both.max() == "published"
+    assert store.weakest(["published", "reported"]) == "reported"
+    assert store.weakest([]) is None
+
+
+def test_the_status_order_is_written_only_in_the_store():
+    """No other module ranks statuses: no status mapped to a number, no STATUS_RANK, no status
+    column replaced by a rank, no order spelled out (their min() on store.STATUS does it)."""
+    root = Path(__file__).resolve().parent.parent
+    spelled = re.compile(
+        r"""["'](demo|reported|published)["']\s*:\s*-?\d|STATUS_RANK|status["']\)\.replace"""
+        r"|\b(demo|reported|published) *[<>] *(demo|reported|published)\b"
+    )
+    files = [*root.glob("vss_dash/**/*.py"), *root.glob("views/*.py"), root / "app.py",
+             *root.glob("bench/*.py"), *root.glob("deploy/*.py")]  # fmt: skip
+    found = [
+        f"{path.relative_to(root)}:{n}: {line.strip()}"
+        for path in files
+        if path != root / "vss_dash" / "store.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if spelled.search(line)
+    ]
+    assert found == []
+
+
+def test_a_status_that_is_not_one_is_refused_at_the_boundary(tmp_path):
+    raw = obs().with_columns(status=pl.lit("guess"))  # text, as a report or an old file has it
+    [p] = store.validate_observations(raw)
+    assert p.rule == "status" and "'guess'" in p.message_en and p.message_vi != p.message_en
+    for make in (
+        lambda: store.conform(raw, store.OBS_SCHEMA),
+        lambda: store.write(tmp_path, raw, PLANS, SOURCES),
+    ):
+        with pytest.raises(store.StoreInvalid) as e:
+            make()
+        assert [p.rule for p in e.value.problems] == ["status"]
+    assert not list(tmp_path.iterdir()), "nothing may be written"
+    plan = PLANS.with_columns(status=pl.lit("guess"))
+    with pytest.raises(store.StoreInvalid) as e:
+        store.conform(plan, store.PLAN_SCHEMA)
+    assert e.value.problems[0].file == "plans.parquet" and "year=2024" in e.value.problems[0].key
+
+
+def test_a_store_written_with_status_as_text_is_read_as_the_enum(tmp_path):
+    d = tmp_path / "old"
+    d.mkdir()
+    as_text = [obs().with_columns(pl.col("status").cast(pl.String)),
+               PLANS.with_columns(pl.col("status").cast(pl.String)), SOURCES]  # fmt: skip
+    for df, name in zip(as_text, ("observations", "plans", "sources"), strict=True):
+        df.write_parquet(d / store.FILES[name], metadata={store.GENERATION_KEY: "T"})
+    for validate in (True, False):
+        s = store.load(d, validate=validate)
+        assert s.observations.collect_schema()["status"] == store.STATUS
+        assert s.plans.schema["status"] == store.STATUS
+    store.write(tmp_path / "new", obs(), PLANS, SOURCES)  # and the enum is what is written
+    written = store.files(tmp_path / "new")["observations"]
+    assert pl.read_parquet(written).schema["status"] == store.STATUS
 
 
 def test_unknown_source_is_refused(tmp_path):

@@ -179,6 +179,7 @@ def test_status_is_the_weakest_used():
     code, overrides = INJECTIONS["low_si_coverage"]
     wl = watch.watch_list(frames(overrides, status="published"), SEP24)
     assert wl.get_column("status").to_list() == ["published"]
+    assert wl.schema["status"] == store.STATUS  # the store's enum, so min() is the weakest
 
 
 def test_no_data_for_the_month_is_an_empty_list():

@@ -44,7 +44,7 @@ plan_page.projection_method(plan, fr, lang)
 st.subheader(i18n.t("completion_table", lang))
 table = queries.completion_table(fr, COMPLETION, view.period)
 plan_page.completion_view(table, COMPLETION, lang)
-data = plan_page.completion_frame(fr, table, COMPLETION, view.period)
+data = plan_page.completion_frame(table)
 completion = view.but(layout=geo.layout_for_period(view.period), geo_code=None, measure=None)
 tables.downloads(
     data,

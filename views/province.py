@@ -52,12 +52,11 @@ if layout == "P34" and len(geo.constituents(code)) > 1:
         [m.id for m in catalog.MEASURES if m.mappable], lang, "si_coverage_rate", container=st
     )
     unit = catalog.get(measure).unit
-    hist = queries.constituent_history(fr, measure, code)
-    data = province_page.constituent_frame(fr, hist, measure)
+    data = queries.constituent_history(fr, measure, code)  # with each value's status and source
     meta = tables.export_meta(fr, sub_heading, data, view.but(period=None, measure=measure))
     tables.chart(
         charts.series_lines(data, unit, lang, prov=prov, measure=measure),
-        province_page.series_table(hist, unit, lang),
+        province_page.series_table(data, unit, lang),
         lang,
         "constituents",
         data=data,

@@ -112,10 +112,12 @@ def sources_used(frames: metrics.Frames, period: date) -> list[str]:
     year = frames.obs.filter(
         (pl.col("period").dt.year() == period.year) & (pl.col("period") <= period)
     )
-    rank = {"published": 0, "reported": 1, "demo": 2}
-    counts = year.group_by("status", "source_id").len().iter_rows(named=True)
-    ordered = sorted(counts, key=lambda r: (rank.get(r["status"], 3), -r["len"], r["source_id"]))
-    return list(dict.fromkeys(r["source_id"] for r in ordered))
+    ordered = (
+        year.group_by("status", "source_id")
+        .len()
+        .sort(["status", "len", "source_id"], descending=[True, True, False])
+    )
+    return list(dict.fromkeys(ordered.get_column("source_id")))
 
 
 def source_line(frames: metrics.Frames, source_id: str, lang: str) -> str:

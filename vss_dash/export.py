@@ -16,7 +16,7 @@ from decimal import Decimal
 import polars as pl
 import xlsxwriter
 
-from vss_dash import catalog, i18n
+from vss_dash import catalog, i18n, store
 
 # A text cell a spreadsheet program may run as a formula (OWASP "CSV injection"): one that
 # starts with a control character, or with = + - @ (or their fullwidth forms, which some
@@ -28,8 +28,7 @@ _FORMULA = (
 )
 _FORMULA_RE = re.compile(_FORMULA)
 
-STATUSES = ("published", "reported", "demo", "mixed")
-_STATUS_RANK = {"demo": 0, "reported": 1, "published": 2}  # as metrics.STATUS_RANK
+STATUSES = (*store.STATUS_VALUES, "mixed")
 
 
 @dataclass(frozen=True)
@@ -50,13 +49,13 @@ class ExportMeta:
 
 def status_of(statuses: Iterable[str | None]) -> str:
     """The status of a whole table from its rows' statuses: the one status all rows share;
-    "mixed" when demo rows sit beside real ones; published beside reported is "reported" (the
-    weaker, as in metrics). No status at all, or one not known, counts as demo: a table is real
-    only when every row says so."""
-    found = {s if s in _STATUS_RANK else "demo" for s in statuses if s} or {"demo"}
+    "mixed" when demo rows sit beside real ones; otherwise the weakest (`store.weakest`).
+    No status at all, or one not known, counts as demo: a table is real only when every row
+    says so."""
+    found = {s if s in store.STATUS_VALUES else "demo" for s in statuses if s} or {"demo"}
     if len(found) == 1:
         return found.pop()
-    return "mixed" if "demo" in found else "reported"
+    return "mixed" if "demo" in found else store.weakest(found)
 
 
 def frame_status(df: pl.DataFrame) -> str:

@@ -9,7 +9,9 @@ layout ("VN" national, "P63", "P34"), with its status and source.
   numerators and denominators, never averaged.
 - A stored published row of the same measure, layout, place and period wins (prefer_published).
   Pass prefer_published=False to recompute everything from the province data.
-The status of a computed value is the weakest of its parts (demo < reported < published).
+Every frame of values returned here carries each value's `status` (the store's ordered enum
+`store.STATUS`) and `source_id`. The status of a computed value is the weakest of its parts, their
+`min()`; its source is that part's source.
 """
 
 from __future__ import annotations
@@ -19,10 +21,9 @@ from datetime import date
 
 import polars as pl
 
-from vss_dash import catalog, geo
+from vss_dash import catalog, geo, store
 from vss_dash.store import Store
 
-STATUS_RANK = {"demo": 0, "reported": 1, "published": 2}
 COLS = ["period", "geo_code", "value", "status", "source_id"]
 
 
@@ -39,6 +40,12 @@ class Frames:
     sources: pl.DataFrame | None = None
     version: str = ""  # the store generation these frames were read from (caches key on it)
     _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:  # status as the store's enum, however the frames were made
+        for name, file in (("obs", "observations.parquet"), ("plans", "plans.parquet")):
+            df = getattr(self, name)
+            if "status" in df.columns:
+                object.__setattr__(self, name, store.with_status(df, file))
 
     @classmethod
     def from_store(cls, s: Store) -> Frames:
@@ -61,39 +68,21 @@ class Frames:
 
 def _sum_over(df: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """Sum values over groups; status is the weakest part's, source that part's source."""
-    return (
-        df.with_columns(_rank=pl.col("status").replace_strict(STATUS_RANK))
-        .group_by(keys)
-        .agg(
-            pl.col("value").sum(),
-            pl.col("_rank").min(),
-            pl.col("source_id").sort_by("_rank").first(),
-        )
-        .with_columns(
-            status=pl.col("_rank").replace_strict(
-                {r: s for s, r in STATUS_RANK.items()}, return_dtype=pl.String
-            )
-        )
-        .drop("_rank")
+    return df.group_by(keys).agg(
+        pl.col("value").sum(),
+        pl.col("status").min(),
+        pl.col("source_id").sort_by("status").first(),
     )
 
 
 def _weakest(*frames_: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
     """Expressions for status/source of a value combined from joined parts suffixed _0, _1, …"""
-    n = len(frames_)
-    ranks = [pl.col(f"status_{i}").replace_strict(STATUS_RANK) for i in range(n)]
-    weakest = pl.min_horizontal(ranks)
-    status = (
-        pl.when(weakest == 0)
-        .then(pl.lit("demo"))
-        .when(weakest == 1)
-        .then(pl.lit("reported"))
-        .otherwise(pl.lit("published"))
-    )
+    statuses = [pl.col(f"status_{i}") for i in range(len(frames_))]
+    weakest = pl.min_horizontal(statuses)
     source = pl.coalesce(
-        [pl.when(ranks[i] == weakest).then(pl.col(f"source_id_{i}")) for i in range(n)]
+        [pl.when(s == weakest).then(pl.col(f"source_id_{i}")) for i, s in enumerate(statuses)]
     )
-    return status, source
+    return weakest, source
 
 
 def _join_parts(parts: list[pl.DataFrame]) -> pl.DataFrame:
@@ -319,7 +308,7 @@ def snapshot(
             "measure": pl.String,
             "period": pl.Date,
             "value": pl.Float64,
-            "status": pl.String,
+            "status": store.STATUS,
             "source_id": pl.String,
             "prev_period": pl.Date,
             "prev_value": pl.Float64,
@@ -353,13 +342,13 @@ def kpis(
 
 def targets(frames: Frames, measures: list[str], start: date, end: date) -> pl.DataFrame:
     """National plans/targets of `measures` for years whose end lies in [start, end]:
-    measure, year, period (31 December), target."""
+    measure, year, period (31 December), target, status, source_id."""
     out = frames.plans.filter(
         pl.col("measure").is_in(measures) & (pl.col("layout") == "VN")
     ).with_columns(period=pl.date(pl.col("year"), 12, 31))
     return (
         out.filter(pl.col("period").is_between(start, end))
-        .select("measure", "year", "period", "target")
+        .select("measure", "year", "period", "target", "status", "source_id")
         .sort("measure", "year")
     )
 
@@ -380,7 +369,8 @@ def province_values(
 
 def parts(frames: Frames, measure: str, layout: str) -> tuple[pl.DataFrame, pl.DataFrame] | None:
     """Numerator and denominator of a derived ratio-like measure, resolved like the measure:
-    (numerator, denominator) frames of period, geo_code, value; None for a plain measure."""
+    (numerator, denominator) frames of period, geo_code, value, status, source_id; None for a
+    plain measure."""
     f = catalog.get(measure).formula
     if f is None or f.op == "sum":
         return None
@@ -396,7 +386,7 @@ def parts(frames: Frames, measure: str, layout: str) -> tuple[pl.DataFrame, pl.D
         )
     else:  # yoy_pct: the same measure a year earlier
         den = num.with_columns(pl.col("period").dt.offset_by("12mo").dt.month_end())
-    return num.select("period", "geo_code", "value"), den.select("period", "geo_code", "value")
+    return num.select(COLS), den.select(COLS)
 
 
 def province_table(frames: Frames, measure: str, layout: str, period: date) -> pl.DataFrame:
@@ -460,37 +450,58 @@ def ranks(
 def constituent_history(frames: Frames, measure: str, code_34: str) -> pl.DataFrame:
     """A P34 province's history: each former P63 province that forms it (to 2025-06), and the
     merged province over the whole period (older months summed through the crosswalk).
-    Columns: series (name), layout, geo_code, period, value."""
+    Columns: series (name), layout, geo_code, period, value, status, source_id; by series, then
+    period."""
     olds = geo.crosswalk().filter(pl.col("code_34") == code_34).get_column("code_63").to_list()
     names63 = dict(geo.provinces("P63").select("code", "short_name").iter_rows())
     name34 = geo.province_name("P34", code_34)
     parts_ = resolve(frames, measure, "P63").filter(pl.col("geo_code").is_in(olds))
     merged = resolve(frames, measure, "P34").filter(pl.col("geo_code") == code_34)
-    return pl.concat(
+    out = pl.concat(
         [
             parts_.with_columns(
                 series=pl.col("geo_code").replace_strict(names63), layout=pl.lit("P63")
             ),
             merged.with_columns(series=pl.lit(f"{name34} (34)"), layout=pl.lit("P34")),
         ]
-    ).select("series", "layout", "geo_code", "period", "value")
+    ).select("series", "layout", "geo_code", "period", "value", "status", "source_id")
+    return out.sort("series", "period", maintain_order=True)
 
 
 def completion_table(frames: Frames, measures: list[str], period: date) -> pl.DataFrame:
     """Provinces (layout of the period) x plan-completion measures at a period, with the
-    national row first: geo_code, name, then one column per measure."""
+    national row first: geo_code, name, one column per measure, then the row's status (the
+    weakest of its values') and source_id (that value's source)."""
     layout = geo.layout_for_period(period)
-    out = geo.provinces(layout).select(geo_code="code", name="short_name")
-    for mid in measures:
-        vals = resolve(frames, mid, layout).filter(pl.col("period") == period)
-        out = out.join(
-            vals.select("geo_code", pl.col("value").alias(mid)), on="geo_code", how="left"
-        )
-    national = pl.DataFrame({"geo_code": [geo.NATIONAL], "name": [None]}).with_columns(
-        pl.lit(value_at(frames, mid, "VN", geo.NATIONAL, period), pl.Float64).alias(mid)
-        for mid in measures
+    national = pl.DataFrame(
+        {"geo_code": [geo.NATIONAL], "name": [None]},
+        schema={"geo_code": pl.String, "name": pl.String},
     )
-    return pl.concat([national.with_columns(pl.col("name").cast(pl.String)), out])
+    out = pl.concat([national, geo.provinces(layout).select(geo_code="code", name="short_name")])
+    vals = {
+        mid: pl.concat(resolve(frames, mid, lay) for lay in ("VN", layout)).filter(
+            pl.col("period") == period
+        )
+        for mid in measures
+    }
+    for mid, v in vals.items():
+        out = out.join(
+            v.select("geo_code", pl.col("value").alias(mid)),
+            on="geo_code",
+            how="left",
+            maintain_order="left",
+        )
+    weakest = (
+        pl.concat(vals.values())
+        .group_by("geo_code")
+        .agg(pl.col("status").min(), pl.col("source_id").sort_by("status").first())
+    )
+    return out.join(
+        weakest,
+        on="geo_code",
+        how="left",
+        maintain_order="left",
+    )
 
 
 def count_above_national(

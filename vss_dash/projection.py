@@ -27,7 +27,7 @@ from datetime import date
 
 import polars as pl
 
-from vss_dash import catalog, metrics
+from vss_dash import catalog, metrics, store
 
 DEFAULT_YEARS_BACK = 3
 MIN_HALF_WIDTH = 0.005
@@ -41,7 +41,8 @@ class Projection:
     low: float
     high: float
     half_width: float  # relative
-    backtest: pl.DataFrame  # year, projected, actual, error (relative, signed)
+    backtest: pl.DataFrame  # year, projected, actual, error (relative, signed), and the
+    # status and source_id of the December value (`actual`) when the series has them
     years_used: int  # complete earlier years behind the ratio
 
     @property
@@ -53,10 +54,12 @@ class Projection:
 
 
 def _by_month(series: pl.DataFrame) -> pl.DataFrame:
-    """period, value -> year, month, value (one row per month)."""
+    """period, value (status, source_id) -> year, month, value (status, source_id), one row per
+    month."""
+    carried = [c for c in ("status", "source_id") if c in series.columns]
     return series.select(
         year=pl.col("period").dt.year(), month=pl.col("period").dt.month(), value="value"
-    )
+    ).with_columns(series.select(carried))
 
 
 def year_end_ratios(series: pl.DataFrame) -> pl.DataFrame:
@@ -81,8 +84,8 @@ def _mean_ratio(ratios: pl.DataFrame, year: int, month: int, years_back: int) ->
 def project(
     series: pl.DataFrame, period: date, years_back: int = DEFAULT_YEARS_BACK
 ) -> Projection | None:
-    """Year-end projection at `period` from a series (period, value); None when the month has
-    no value or no earlier complete year exists."""
+    """Year-end projection at `period` from a series (period, value, and status and source_id
+    if it has them); None when the month has no value or no earlier complete year exists."""
     s = _by_month(series)
     now = s.filter((pl.col("year") == period.year) & (pl.col("month") == period.month))
     ratios = year_end_ratios(series)
@@ -106,6 +109,8 @@ def project(
                 "projected": projected,
                 "actual": float(actual.item(0, "value")),
                 "error": projected / float(actual.item(0, "value")) - 1,
+                "status": actual.item(0, "status") if "status" in s.columns else None,
+                "source_id": actual.item(0, "source_id") if "source_id" in s.columns else None,
             }
         )
     backtest = pl.DataFrame(
@@ -115,6 +120,8 @@ def project(
             "projected": pl.Float64,
             "actual": pl.Float64,
             "error": pl.Float64,
+            "status": store.STATUS,
+            "source_id": pl.String,
         },
     )
     if backtest.height:
@@ -193,8 +200,8 @@ class PlanView:
     layout: str
     geo_code: str
     period: date
-    actual: pl.DataFrame  # period, value: this year up to the period
-    last_year: pl.DataFrame  # period (moved to this year), value: last year, all 12 months
+    actual: pl.DataFrame  # period, value, status, source_id: this year up to the period
+    last_year: pl.DataFrame  # the same of last year, all 12 months, period moved to this year
     plan: float | None  # the year's plan or target
     plan_source: str | None  # "plan" (annual plan) or "target" (resolution target)
     path: pl.DataFrame | None  # period, path (year-to-date flows with a plan)
@@ -209,7 +216,7 @@ def plan_view(
     frames: metrics.Frames, measure: str, layout: str, geo_code: str, period: date
 ) -> PlanView:
     m = catalog.get(measure)
-    series = metrics.series(frames, measure, layout, geo_code).select("period", "value")
+    series = metrics.series(frames, measure, layout, geo_code)
     year = period.year
     actual = series.filter((pl.col("period").dt.year() == year) & (pl.col("period") <= period))
     last_year = series.filter(pl.col("period").dt.year() == year - 1).with_columns(

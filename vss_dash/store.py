@@ -5,6 +5,10 @@ Tables (tidy, long), one Parquet file each, written together as one generation:
 - plans: year, layout, geo_code, measure, target, status, source_id
 - sources: source_id, title, publisher, date, reference, note
 
+`status` is the ordered enum `STATUS` (demo < reported < published), the one place that order is
+written: the weakest status of several values is their `min()`. Frames enter the store through
+`conform` (a write, an import) and leave it through `load`, both of which cast status to it.
+
 Every load is validated; a store that breaks a rule raises `StoreInvalid` carrying each problem with
 the file, the row's key and the rule, in Vietnamese and English. Observations keep every vintage:
 the newest vintage of a key is current.
@@ -29,7 +33,7 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -39,13 +43,24 @@ import polars as pl
 from vss_dash import catalog, geo
 from vss_dash.paths import store_dir
 
+STATUS = pl.Enum(["demo", "reported", "published"])
+"""A value's status, weakest first: min() of statuses is the weakest (a sum of a demo value and a
+published one is demo), max() the strongest, and a sort puts demo first."""
+STATUS_VALUES: tuple[str, ...] = tuple(STATUS.categories.to_list())
+
+
+def weakest(statuses: Iterable[str]) -> str | None:
+    """The weakest of some statuses (None for none), for code holding them as plain strings."""
+    return pl.Series(list(statuses), dtype=STATUS).min()
+
+
 OBS_SCHEMA: dict[str, pl.DataType] = {
     "period": pl.Date(),
     "layout": pl.String(),
     "geo_code": pl.String(),
     "measure": pl.String(),
     "value": pl.Float64(),
-    "status": pl.String(),
+    "status": STATUS,
     "source_id": pl.String(),
     "vintage": pl.Datetime("us", "UTC"),
 }
@@ -57,7 +72,7 @@ PLAN_SCHEMA: dict[str, pl.DataType] = {
     "geo_code": pl.String(),
     "measure": pl.String(),
     "target": pl.Float64(),
-    "status": pl.String(),
+    "status": STATUS,
     "source_id": pl.String(),
 }
 PLAN_KEY = ("year", "layout", "geo_code", "measure")
@@ -72,7 +87,6 @@ SOURCE_SCHEMA: dict[str, pl.DataType] = {
 }
 
 LAYOUT_VALUES = ("VN", "P63", "P34")
-STATUS_VALUES = ("published", "reported", "demo")
 FILES = {
     "observations": "observations.parquet",
     "plans": "plans.parquet",
@@ -134,7 +148,9 @@ def _check_schema(df: pl.DataFrame, schema: dict[str, pl.DataType], file: str) -
         if col not in df.columns:
             out.append(Problem(file, "-", "schema", f"thiếu cột '{col}'",
                                f"missing column '{col}'"))
-        elif df.schema[col] != dtype:
+        elif df.schema[col] != dtype and not (dtype == STATUS and df.schema[col] == pl.String):
+            # a status as text (a frame not yet conformed, a file written before the enum) is
+            # checked by the status rule instead
             out.append(Problem(file, "-", "schema",
                                f"cột '{col}' có kiểu {df.schema[col]}, cần {dtype}",
                                f"column '{col}' has type {df.schema[col]}, expected {dtype}"))
@@ -151,13 +167,16 @@ def _valid_geo_expr() -> pl.Expr:
     )
 
 
+_STATUS_RULE: Rule = ("status", ~pl.col("status").cast(pl.String).is_in(STATUS_VALUES),
+                      "trạng thái '{status}' không hợp lệ", "status '{status}' is not valid")
+
+
 def _common_rules(key: tuple[str, ...]) -> list[Rule]:
     return [
         ("layout", ~pl.col("layout").is_in(LAYOUT_VALUES),
          "bố cục '{layout}' không hợp lệ (VN, P63, P34)",
          "layout '{layout}' is not one of VN, P63, P34"),
-        ("status", ~pl.col("status").is_in(STATUS_VALUES),
-         "trạng thái '{status}' không hợp lệ", "status '{status}' is not valid"),
+        _STATUS_RULE,
         ("measure", ~pl.col("measure").is_in(list(catalog.BY_ID)),
          "chỉ tiêu '{measure}' không có trong danh mục",
          "measure '{measure}' is not in the catalogue"),
@@ -263,14 +282,17 @@ def load(directory: Path | None = None, validate: bool = True) -> Store:
     """Open the store. Raises FileNotFoundError if a table is missing, StoreInvalid if invalid."""
     d = Path(directory) if directory is not None else store_dir()
     generation, (obs_df, plans, sources) = _read_consistent(d)
-    obs = obs_df.lazy()
     if validate:
         problems = validate_observations(obs_df) + validate_plans(plans) + validate_sources(sources)
         if not problems:
             problems = validate_references(obs_df, plans, sources)
         if problems:
             raise StoreInvalid(problems)
-    return Store(obs, plans, sources, d, generation)
+    if "status" in obs_df.columns:  # files written before status was an enum hold it as text
+        obs_df = with_status(obs_df)
+    if "status" in plans.columns:
+        plans = with_status(plans, FILES["plans"])
+    return Store(obs_df.lazy(), plans, sources, d, generation)
 
 
 GENERATION_KEY = "vss_store_generation"
@@ -487,8 +509,23 @@ def _install(d: Path, staging: Path, name: str) -> None:
 
 
 def conform(df: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    """Columns in schema order with schema types."""
+    """Columns in schema order with schema types. A status that is not one of STATUS raises
+    StoreInvalid (rule "status"), not a cast error."""
+    if schema.get("status") == STATUS and "status" in df.columns:
+        df = with_status(df, FILES["plans" if "target" in schema else "observations"])
     return df.select([pl.col(c).cast(t) for c, t in schema.items()])
+
+
+def with_status(df: pl.DataFrame, file: str = FILES["observations"]) -> pl.DataFrame:
+    """`df` with its status column as STATUS; StoreInvalid (rule "status") for a value that is
+    not a status."""
+    if df.schema["status"] == STATUS:
+        return df
+    bad = df.filter(pl.col("status").is_not_null() & _STATUS_RULE[1])
+    if bad.height:
+        key = PLAN_KEY if file == FILES["plans"] else OBS_KEY
+        raise StoreInvalid(_problems(bad, file, key, [_STATUS_RULE]))
+    return df.with_columns(pl.col("status").cast(STATUS))
 
 
 def write(

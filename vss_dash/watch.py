@@ -43,7 +43,7 @@ Missing values: a province without a finite value at the month is not flagged; w
 national value no province is flagged for the coverage and late-payment reasons; a missing value
 a year earlier (or a month earlier, for the falls) leaves the trend (or the row) out.
 
-Status: the weakest (demo < reported < published) of every value a row used: the province's, the
+Status: the weakest (the min() of `store.STATUS`) of every value a row used: the province's, the
 national one, the earlier ones, and for the z-score every peer's.
 """
 
@@ -56,7 +56,7 @@ from typing import Literal
 
 import polars as pl
 
-from vss_dash import geo, metrics
+from vss_dash import geo, metrics, store
 
 EPS = 1e-9
 MIN_PEERS = 5  # a robust z over fewer provinces says nothing
@@ -133,9 +133,8 @@ SCHEMA: dict[str, pl.DataType] = {
     "trend": pl.Float64(),
     "trend_kind": pl.String(),  # "pp" or "percent", on the same month a year earlier
     "threshold": pl.Float64(),
-    "status": pl.String(),
+    "status": store.STATUS,  # the weakest of the values the row was decided from
 }
-_STATUS = {r: s for s, r in metrics.STATUS_RANK.items()}
 
 
 def robust_z(x: pl.Expr) -> pl.Expr:
@@ -152,37 +151,33 @@ def robust_z(x: pl.Expr) -> pl.Expr:
 
 
 def _at(frames: metrics.Frames, measure: str, layout: str, period: date) -> pl.DataFrame:
-    """geo_code, value, _rank (status rank) at a period; rows without a finite value dropped."""
+    """geo_code, value, status at a period; rows without a finite value dropped."""
     return (
         metrics.resolve(frames, measure, layout)
         .filter((pl.col("period") == period) & pl.col("value").is_finite())
-        .select(
-            "geo_code",
-            "value",
-            _rank=pl.col("status").replace_strict(metrics.STATUS_RANK, return_dtype=pl.Int8),
-        )
+        .select("geo_code", "value", "status")
     )
 
 
-def _national(frames: metrics.Frames, measure: str, period: date) -> tuple[float | None, int]:
+def _national(frames: metrics.Frames, measure: str, period: date) -> tuple[float | None, pl.Expr]:
+    """The national value and its status (a null status, which no min() takes, if none)."""
     df = _at(frames, measure, "VN", period)
-    if not df.height:
-        return None, metrics.STATUS_RANK["published"]
-    return df.item(0, "value"), df.item(0, "_rank")
+    status = df.item(0, "status") if df.height else None
+    return (df.item(0, "value") if df.height else None), pl.lit(status, store.STATUS)
 
 
 def _year_earlier(
     frames: metrics.Frames, measure: str, layout: str, period: date, name: str
 ) -> pl.DataFrame:
     prev = _at(frames, measure, layout, metrics.months_back(period, 12))
-    return prev.select("geo_code", pl.col("value").alias(name), _rank_prev="_rank")
+    return prev.select("geo_code", pl.col("value").alias(name), status_prev="status")
 
 
 def _gap_rule(
     frames: metrics.Frames, r: Reason, layout: str, period: date, threshold: float
 ) -> pl.DataFrame:
     """below_national / above_national."""
-    national, nat_rank = _national(frames, r.measure, period)
+    national, nat_status = _national(frames, r.measure, period)
     cur = _at(frames, r.measure, layout, period)
     if national is None or not cur.height:
         return pl.DataFrame()
@@ -197,7 +192,7 @@ def _gap_rule(
             trend=pl.col("value") - pl.col("_prev"),
             trend_kind=pl.lit("pp"),
             _severity=sign * gap,
-            _rank=pl.min_horizontal("_rank", "_rank_prev", pl.lit(nat_rank, pl.Int8)),
+            status=pl.min_horizontal("status", "status_prev", nat_status),
         )
         .filter((pl.col("_severity") >= threshold - EPS) & (pl.col("_severity") > 0))
     )
@@ -210,8 +205,7 @@ def _z_rule(
     cur = _at(frames, r.measure, layout, period)
     if cur.height < MIN_PEERS:
         return pl.DataFrame()
-    national, nat_rank = _national(frames, r.measure, period)
-    peers_rank = min(cur.get_column("_rank").min(), nat_rank)
+    national, nat_status = _national(frames, r.measure, period)
     z = robust_z(pl.col("value"))
     return (
         cur.join(_year_earlier(frames, r.measure, layout, period, "_prev"), "geo_code", "left")
@@ -222,7 +216,7 @@ def _z_rule(
             trend=pl.col("value") - pl.col("_prev"),
             trend_kind=pl.lit("pp"),
             _severity=z,
-            _rank=pl.min_horizontal(pl.lit(peers_rank, pl.Int8), "_rank_prev"),
+            status=pl.min_horizontal(pl.col("status").min(), nat_status, "status_prev"),
         )
         .filter((pl.col("_severity") >= threshold - EPS) & (pl.col("_severity") > 0))
     )
@@ -241,15 +235,15 @@ def _fall_rule(
             .with_columns(
                 value_now="value",
                 value=100 * (pl.col("value") / pl.col("value_last") - 1),
-                _rank=pl.min_horizontal("_rank", "_rank_last"),
+                status=pl.min_horizontal("status", "status_last"),
             )
             .filter(pl.col("value").is_finite())
-            .select("geo_code", "value", "_rank", _now="value_now")
+            .select("geo_code", "value", "status", _now="value_now")
         )
 
     nat = change("VN")
     national = nat.item(0, "value") if nat.height else None
-    nat_rank = nat.item(0, "_rank") if nat.height else metrics.STATUS_RANK["published"]
+    nat_status = pl.lit(nat.item(0, "status") if nat.height else None, store.STATUS)
     cur = change(layout)
     if not cur.height:
         return pl.DataFrame()
@@ -262,7 +256,7 @@ def _fall_rule(
             trend=100 * (pl.col("_now") / pl.col("_prev") - 1),
             trend_kind=pl.lit("percent"),
             _severity=-pl.col("value"),
-            _rank=pl.min_horizontal("_rank", "_rank_prev", pl.lit(nat_rank, pl.Int8)),
+            status=pl.min_horizontal("status", "status_prev", nat_status),
         )
         .with_columns(trend=pl.when(pl.col("trend").is_finite()).then("trend"))
         .filter((pl.col("_severity") >= threshold - EPS) & (pl.col("_severity") > 0))
@@ -300,7 +294,6 @@ def watch_list(
                 measure=pl.lit(r.measure),
                 value_kind=pl.lit("mom_pct" if r.rule == "fall" else "level"),
                 threshold=pl.lit(threshold, pl.Float64),
-                status=pl.col("_rank").replace_strict(_STATUS, return_dtype=pl.String),
                 _order=pl.lit(order),
             )
             .join(names, on="geo_code", how="left")

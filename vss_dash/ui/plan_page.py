@@ -3,12 +3,10 @@ back-test, and the plan-completion table."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import polars as pl
 import streamlit as st
 
-from vss_dash import catalog, export, geo, i18n, metrics, projection
+from vss_dash import catalog, export, i18n, metrics, projection
 from vss_dash.ui import queries
 from vss_dash.ui.state import View
 from vss_dash.ui.tables import downloads, export_meta, province_slug
@@ -137,22 +135,10 @@ def plan_frame(fr: metrics.Frames, view: projection.PlanView) -> pl.DataFrame:
     )
 
 
-def backtest_frame(fr: metrics.Frames, view: projection.PlanView) -> pl.DataFrame:
+def backtest_frame(view: projection.PlanView) -> pl.DataFrame:
     """The back-test (year, projected, actual, error as a fraction) with the status and source of
-    each year's December value."""
-    p = view.projection
-    if p is None:
-        return pl.DataFrame()
-    december = (
-        series_status(fr, view)
-        .filter(pl.col("period").dt.month() == 12)
-        .select(pl.col("period").dt.year().alias("_year"), "status", "source_id")
-    )
-    return (
-        p.backtest.with_columns(_year=pl.col("year").cast(pl.Int32))
-        .join(december, on="_year", how="left", maintain_order="left")
-        .drop("_year")
-    )
+    each year's December value, as `projection.project` carries them."""
+    return pl.DataFrame() if view.projection is None else view.projection.backtest
 
 
 def plan_stem(what: str, view: projection.PlanView) -> str:
@@ -198,7 +184,7 @@ def projection_method(view: projection.PlanView, fr: metrics.Frames, lang_: str)
             ),
             hide_index=True,
         )
-        data = backtest_frame(fr, view)
+        data = backtest_frame(view)
         title = f"{i18n.t('backtest_table', lang_)}: {m.label(lang_)}"
         downloads(
             data, plan_meta(fr, view, title, data, lang_), plan_stem("backtest", view), lang_,
@@ -239,23 +225,7 @@ def completion_view(table: pl.DataFrame, measures: list[str], lang_: str) -> Non
     st.dataframe(styler, hide_index=True, key="completion_table")
 
 
-def completion_frame(
-    fr: metrics.Frames, table: pl.DataFrame, measures: list[str], period: date
-) -> pl.DataFrame:
-    """`metrics.completion_table` with a status per row: the weakest of its values' statuses
-    (demo < reported < published), as metrics combines statuses."""
-    layout = geo.layout_for_period(period)
-    national = queries.snapshot(fr, measures, period).select(
-        geo_code=pl.lit(geo.NATIONAL), status="status"
-    )
-    parts = [
-        queries.province_values(fr, mid, layout, period).select("geo_code", "status")
-        for mid in measures
-    ]
-    weakest = (
-        pl.concat([national, *parts])
-        .drop_nulls("status")
-        .group_by("geo_code")
-        .agg(pl.col("status").sort_by(pl.col("status").replace_strict(metrics.STATUS_RANK)).first())
-    )
-    return table.join(weakest, on="geo_code", how="left", maintain_order="left")
+def completion_frame(table: pl.DataFrame) -> pl.DataFrame:
+    """`metrics.completion_table` as downloaded: each row's status (the weakest of its values'),
+    not the source of that value."""
+    return table.drop("source_id")

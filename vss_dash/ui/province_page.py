@@ -1,12 +1,11 @@
 """Widgets of the province profile: the history of the former provinces a merged one is made of,
-as a table and as downloadable data with each value's status and source."""
+as a table (its data, with each value's status and source, is `metrics.constituent_history`)."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from vss_dash import geo, i18n, metrics
-from vss_dash.ui import queries
+from vss_dash import geo, i18n
 
 
 def series_table(df: pl.DataFrame, unit: str, lang_: str) -> pl.DataFrame:
@@ -20,20 +19,6 @@ def series_table(df: pl.DataFrame, unit: str, lang_: str) -> pl.DataFrame:
             }
             for r in df.sort("series", "period").iter_rows(named=True)
         ]
-    )
-
-
-def constituent_frame(fr: metrics.Frames, hist: pl.DataFrame, measure: str) -> pl.DataFrame:
-    """`metrics.constituent_history` with each value's status and source, in the order of
-    `series_table`."""
-    known = pl.concat(
-        queries.resolve(fr, measure, lay)
-        .select("period", "geo_code", "status", "source_id")
-        .with_columns(layout=pl.lit(lay))
-        for lay in ("P63", "P34")
-    )
-    return hist.join(known, on=["layout", "geo_code", "period"], how="left").sort(
-        "series", "period", maintain_order=True
     )
 
 
