@@ -9,7 +9,7 @@ from datetime import date
 
 import polars as pl
 
-from vss_dash import briefing, catalog, geo, i18n, metrics, narrative, projection, watch
+from vss_dash import briefing, catalog, geo, i18n, metrics, projection, watch
 
 
 def _change(frames, measure: str, period: date) -> float | None:
@@ -34,8 +34,8 @@ def allowed(frames, kind: str, measures, period: date, public: bool, lang: str) 
         i18n.format_date(period, lang),
         i18n.t("quarter_label", lang, q=(period.month - 1) // 3 + 1, year=period.year),
         str(period.year),
-        narrative.s("res_28_nq_tw_2018", lang),
-        narrative.s("res_01_nq_cp_2023", lang),
+        i18n.t("brief.res_28_nq_tw_2018", lang),
+        i18n.t("brief.res_01_nq_cp_2023", lang),
     }
     for m in measures:
         unit = catalog.get(m).unit

@@ -50,14 +50,14 @@ def test_the_release_follows_vss_order(frames, lang):
     assert revenue in release.title or revenue in paragraphs[0]  # the headline result first
     assert catalog.get("si_participants").label(lang).lower() in paragraphs[1].lower()
     assert catalog.get("si_coverage_rate").label(lang).lower() in paragraphs[2].lower()
-    assert narrative.s("res_28_nq_tw_2018", lang) in paragraphs[2]
+    assert i18n.t("brief.res_28_nq_tw_2018", lang) in paragraphs[2]
     assert revenue in paragraphs[3]
     late = i18n.format_percent(
         metrics.value_at(frames, "late_payment_rate", "VN", geo.NATIONAL, period), lang
     )
     assert late in paragraphs[4]
     assert catalog.get("hi_medical_visits").label(lang).lower() in paragraphs[5].lower()
-    assert text.index(paragraphs[5]) < text.index(press.p("tasks_intro", lang))
+    assert text.index(paragraphs[5]) < text.index(i18n.t("press.tasks_intro", lang))
     assert release.tasks and all(t.endswith(".") for t in release.tasks)
 
 

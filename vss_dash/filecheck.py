@@ -17,7 +17,7 @@ refuses the package when it:
 It returns each sheet's name and the extent of the cells that hold a value, so that the reader
 builds rows for that extent only, never for a range the file merely declares. Refusals are
 `Refusal(rule, row, column, **fields)`; the messages live with the other rules in
-`ingest.MESSAGES`.
+texts.toml (`import.<rule>`).
 """
 
 from __future__ import annotations
@@ -58,8 +58,8 @@ _CELL_REF = re.compile(r"([A-Za-z]+)(\d+)")
 
 
 class Refusal(Exception):
-    """Why a file is refused: a rule of `ingest.MESSAGES`, the cell it concerns (if any) and
-    the fields its message needs."""
+    """Why a file is refused: a rule of the import findings (its text is `import.<rule>` in
+    texts.toml), the cell it concerns (if any) and the fields its message needs."""
 
     def __init__(self, rule: str, row: int | None = None, column: str = "", **fields: object):
         super().__init__(rule)

@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 import polars as pl
 
+from vss_dash import i18n
 from vss_dash.paths import REFERENCE_DIR
 
 MERGER_DATE = date(2025, 7, 1)
@@ -24,8 +25,7 @@ NATIONAL = "VN"
 PROVINCES_FILE = "provinces.csv"
 CROSSWALK_FILE = "crosswalk_2025.csv"
 
-_LAYOUT_VI = {"P63": "bố cục 63 tỉnh", "P34": "bố cục 34 tỉnh"}
-_LAYOUT_EN = {"P63": "the 63-province layout", "P34": "the 34-province layout"}
+_LAYOUT_TEXT = {"P63": i18n.key("geo.layout_P63"), "P34": i18n.key("geo.layout_P34")}
 
 # Administrative prefixes as token runs of a normalised name ("T.P." gives "t", "p").
 _PREFIXES: tuple[tuple[str, ...], ...] = (("thanh", "pho"), ("tinh",), ("tp",), ("t", "p"))
@@ -278,33 +278,41 @@ def _merged(text: str, layout: str, code_63: str, by_code: bool) -> UnknownProvi
     code_34 = _p63_to_p34()[code_63]
     old = province_name("P63", code_63, short=False)
     new = province_name("P34", code_34, short=False)
-    what_vi = f'Mã "{text}" ({old})' if by_code else f'"{text}" ({old})'
-    what_en = f'Code "{text}" ({old})' if by_code else f'"{text}" ({old})'
-    vi = (
-        f"{what_vi} thuộc {_LAYOUT_VI['P63']}; tỉnh này đã được hợp nhất vào {new} "
-        f"(mã {code_34}) từ ngày {_fmt_vi(MERGER_DATE)}. Trong {_LAYOUT_VI[layout]} hãy dùng "
-        f'"{_short("P34", code_34)}".'
-    )
-    en = (
-        f"{what_en} belongs to {_LAYOUT_EN['P63']}; it was merged into {new} (code {code_34}) "
-        f"on {MERGER_DATE.isoformat()}. In {_LAYOUT_EN[layout]} use "
-        f'"{_short("P34", code_34)}".'
+    what = i18n.key("geo.code_of") if by_code else i18n.key("geo.name_of")
+    vi, en = i18n.both(
+        "geo.merged",
+        what_vi=i18n.t(what, "vi", text=text, old=old),
+        what_en=i18n.t(what, "en", text=text, old=old),
+        p63_vi=i18n.t("geo.layout_P63", "vi"),
+        p63_en=i18n.t("geo.layout_P63", "en"),
+        layout_vi=i18n.t(_LAYOUT_TEXT[layout], "vi"),
+        layout_en=i18n.t(_LAYOUT_TEXT[layout], "en"),
+        date_vi=_fmt_vi(MERGER_DATE),
+        date_en=MERGER_DATE.isoformat(),
+        new=new,
+        code=code_34,
+        short=_short("P34", code_34),
     )
     return UnknownProvince(text, layout, [_short("P34", code_34)], vi, en)
 
 
-def _unknown(
-    text: str, layout: str, suggestions: list[str], what_vi: str, what_en: str
-) -> UnknownProvince:
-    hint_vi = f" Có phải ý bạn là: {', '.join(suggestions)}?" if suggestions else ""
-    hint_en = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
-    return UnknownProvince(
-        text,
-        layout,
-        suggestions,
-        f"Không nhận ra {what_vi} trong {_LAYOUT_VI[layout]}.{hint_vi}",
-        f"Unknown {what_en} in {_LAYOUT_EN[layout]}.{hint_en}",
+def _unknown(text: str, layout: str, suggestions: list[str], what: str) -> UnknownProvince:
+    """`what` is the key of the text that names what was not found ("province code ...")."""
+    hints = {
+        f"hint_{lang}": i18n.t("geo.did_you_mean", lang, names=", ".join(suggestions))
+        if suggestions
+        else ""
+        for lang in i18n.LANGS
+    }
+    vi, en = i18n.both(
+        "geo.unknown",
+        what_vi=i18n.t(what, "vi", text=text),
+        what_en=i18n.t(what, "en", text=text),
+        layout_vi=i18n.t(_LAYOUT_TEXT[layout], "vi"),
+        layout_en=i18n.t(_LAYOUT_TEXT[layout], "en"),
+        **hints,
     )
+    return UnknownProvince(text, layout, suggestions, vi, en)
 
 
 def match_province(text: str, layout: str) -> str:
@@ -321,7 +329,7 @@ def match_province(text: str, layout: str) -> str:
             return code
         if layout == "P34" and code in _rows("P63"):
             raise _merged(text, layout, code, by_code=True)
-        raise _unknown(text, layout, [], f'mã tỉnh "{text}"', f'province code "{text}"')
+        raise _unknown(text, layout, [], i18n.key("geo.unknown_code"))
 
     key = normalize_key(text)
     code = _index(layout).get(key)
@@ -333,15 +341,9 @@ def match_province(text: str, layout: str) -> str:
         old, heir, when = _ABOLISHED[key]
         new = province_name(layout, heir, short=False)
         hint = _short(layout, heir)
-        raise UnknownProvince(
-            text,
-            layout,
-            [hint],
-            f'"{text}" ({old}) đã bị giải thể từ ngày {_fmt_vi(when)} và nhập vào {new} '
-            f'(mã {heir}). Hãy dùng "{hint}".',
-            f'"{text}" ({old}) was abolished on {when.isoformat()} and merged into {new} '
-            f'(code {heir}). Use "{hint}".',
-        )
-    raise _unknown(
-        text, layout, _suggest(key, layout), f'tỉnh/thành phố "{text}"', f'province "{text}"'
-    )
+        vi, en = i18n.both(
+            "geo.abolished", text=text, old=old, new=new, code=heir, hint=hint,
+            date_vi=_fmt_vi(when), date_en=when.isoformat(),
+        )  # fmt: skip
+        raise UnknownProvince(text, layout, [hint], vi, en)
+    raise _unknown(text, layout, _suggest(key, layout), i18n.key("geo.unknown_name"))

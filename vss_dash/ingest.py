@@ -12,15 +12,15 @@ Two shapes of file are read, as CSV (UTF-8 with or without BOM, UTF-16, Windows-
   against the sum and not stored.
 
 `read()` turns the bytes into a `Report`: the values it would store, in the catalogue's units, and
-every finding with its sheet, row and column in Vietnamese and English (the templates are in
-MESSAGES, one line a rule). Errors refuse the file; warnings do not. It never raises: the file is
-judged before it is parsed (its size, name against content, a workbook's whole package in
-`filecheck`), rows and columns are capped, numbers must be finite, periods must have ended, text
-quoted from the file is escaped and cut short, and findings past MAX_PER_RULE a rule are counted
-rather than kept (`Report.groups()` gives the short report). `commit()` stores a clean
-report as a new vintage (earlier vintages are kept) through `store.write`, which validates the
-whole store and replaces its files only once every one has been written, and appends a line to
-the store's ingest log.
+every finding with its sheet, row and column in Vietnamese and English (the templates are the
+`import.<rule>` entries of texts.toml, one a rule). Errors refuse the file; warnings do not. It
+never raises: the file is judged before it is parsed (its size, name against content, a
+workbook's whole package in `filecheck`), rows and columns are capped, numbers must be finite,
+periods must have ended, text quoted from the file is escaped and cut short, and findings past
+MAX_PER_RULE a rule are counted rather than kept (`Report.groups()` gives the short report).
+`commit()` stores a clean report as a new vintage (earlier vintages are kept) through
+`store.write`, which validates the whole store and replaces its files only once every one has
+been written, and appends a line to the store's ingest log.
 """
 
 from __future__ import annotations
@@ -55,127 +55,9 @@ STATUS = "reported"
 
 Severity = Literal["error", "warning"]
 
-# rule -> (Vietnamese, English): str.format templates. Unknown provinces take the geo matcher's
+# A finding's text is the entry "import.<rule>" of i18n's table (texts.toml), in both languages;
+# a field named x_vi or x_en fills {x} in that language. Unknown provinces take the geo matcher's
 # own messages (with suggestions).
-# fmt: off
-MESSAGES: dict[str, tuple[str, str]] = {
-    "encoding": ("Không đọc được bảng mã của tệp (hỗ trợ UTF-8, UTF-16, Windows-1258).",
-                 "The file's encoding is not readable (UTF-8, UTF-16 and Windows-1258 are)."),
-    "file_type": ("Không mở được tệp Excel ({detail}).",
-                  "The Excel file cannot be opened ({detail})."),
-    "xls": ("Tệp Excel 97-2003 (.xls) chưa được hỗ trợ: hãy lưu lại thành .xlsx hoặc .csv.",
-            "Excel 97-2003 files (.xls) are not supported: save the file as .xlsx or .csv."),
-    "no_header": ("Không nhận ra bảng: cần các cột period, province, measure, value, hoặc một báo "
-                  "cáo tháng có cột STT.",
-                  "No table recognised: it needs the columns period, province, measure, value, or "
-                  "a monthly report with an STT column."),
-    "no_period": ("Không thấy kỳ báo cáo trong tiêu đề (ví dụ “THÁNG 9 NĂM 2024”): hãy chọn kỳ.",
-                  "No period in the title (such as “THÁNG 9 NĂM 2024”): give the period."),
-    "period_override": ("Tiêu đề ghi tháng {title}, nhưng đã chọn kỳ {given}: dùng kỳ đã chọn.",
-                        "The title says {title} but the period {given} was given: using it."),
-    "no_province_column": ("Không tìm thấy cột tỉnh (như “Tỉnh/Thành phố” hoặc “Đơn vị”).",
-                           "No province column (such as “Tỉnh/Thành phố” or “Đơn vị”)."),
-    "no_measure_column": ("Không nhận ra cột chỉ tiêu nào (như “Số người tham gia BHXH bắt buộc”, "
-                          "“BHYT”, “Số đã thu”).",
-                          "No measure column recognised (such as “Số người tham gia BHXH bắt "
-                          "buộc”, “BHYT”, “Số đã thu”)."),
-    "column_ignored": ("Cột “{title}” không ứng với chỉ tiêu nào nên không được đọc.",
-                       "Column “{title}” names no measure and is not read."),
-    "duplicate_column": ("Hai cột cùng là “{label_vi}” ({first} và {second}).",
-                         "Two columns are “{label_en}” ({first} and {second})."),
-    "unit_missing": ("Cột “{title}” không ghi đơn vị (tỷ đồng, triệu đồng hoặc đồng).",
-                     "Column “{title}” gives no unit (tỷ đồng, triệu đồng or đồng)."),
-    "unit_mismatch": ("Đơn vị “{unit}” không dùng được cho “{label_vi}” (cần {needs_vi}).",
-                      "Unit “{unit}” does not fit “{label_en}” (needs {needs_en})."),
-    "unknown_unit": ("Không nhận ra đơn vị “{unit}”.", "Unknown unit “{unit}”."),
-    "formula": ("Ô “{text}” bắt đầu bằng = + - hoặc @: bảng tính sẽ chạy nó như công thức.",
-                "Cell “{text}” starts with = + - or @: a spreadsheet would run it as a formula."),
-    "not_a_number": ("“{text}” không phải là số (viết như {example}).",
-                     "“{text}” is not a number (write it as {example})."),
-    "negative": ("Giá trị âm: {text}.", "Negative value: {text}."),
-    "empty_value": ("Thiếu giá trị.", "The value is missing."),
-    "empty_cells": ("{n} ô trống (dòng {rows}): các tỉnh này không có số liệu cho cột này.",
-                    "{n} empty cells (rows {rows}): nothing is stored for those provinces here."),
-    "no_province": ("Dòng có số liệu nhưng không có tỉnh.", "A row has values but no province."),
-    "duplicate_province": ("{name} đã có ở dòng {first}.",
-                           "{name} already appears on row {first}."),
-    "total_mismatch": ("Dòng tổng ghi {total_vi} nhưng cộng các tỉnh được {sum_vi} "
-                       "(chênh {diff_vi}).",
-                       "The total row says {total_en} but the provinces add up to {sum_en} "
-                       "(difference {diff_en})."),
-    "several_totals": ("Có {n} dòng tổng; chỉ kiểm tra dòng {first}.",
-                       "{n} total rows; only row {first} is checked."),
-    "below_table": ("Các dòng dưới dòng trống {blank} không được đọc ({n} dòng).",
-                    "The rows below the empty row {blank} were not read ({n})."),
-    "sheets_ignored": ("Chỉ đọc trang “{used}”; không đọc các trang: {others}.",
-                       "Only sheet “{used}” is read; not these: {others}."),
-    "bad_period": ("Kỳ “{text}” không đúng dạng YYYY-MM (ví dụ 2024-09).",
-                   "Period “{text}” is not YYYY-MM (such as 2024-09)."),
-    "period_differs": ("Kỳ {period} khác kỳ đã chọn {given}.",
-                       "Period {period} differs from the period given, {given}."),
-    "unknown_measure": ("Chỉ tiêu “{text}” không có trong danh mục.{hint_vi}",
-                        "Measure “{text}” is not in the catalogue.{hint_en}"),
-    "derived_measure": ("“{text}” được tính từ {args}: hãy nhập các chỉ tiêu đó.",
-                        "“{text}” is computed from {args}: import those instead."),
-    "national_computed": ("Số toàn quốc của “{label_vi}” được cộng từ các tỉnh, không nhập.",
-                          "The national value of “{label_en}” is summed from the provinces, not "
-                          "imported."),
-    "national_only": ("“{label_vi}” chỉ có số toàn quốc.", "“{label_en}” exists only nationally."),
-    "no_values": ("Tệp không có số liệu nào để nhập.", "The file holds no values to import."),
-    "above_denominator": ("{name}: {parts_vi} = {total_vi} lớn hơn {denom_vi} = {d_vi}.",
-                          "{name}: {parts_en} = {total_en} exceeds {denom_en} = {d_en}."),
-    "missing_provinces": ("Kỳ {period} thiếu {n}/{of} tỉnh: {names}.",
-                          "{period} lacks {n} of {of} provinces: {names}."),
-    # the file itself: judged before it is parsed (see filecheck)
-    "too_large": ("Tệp nặng {mb} MB, quá giới hạn {limit} MB.",
-                  "The file weighs {mb} MB, over the limit of {limit} MB."),
-    "type_mismatch": ("Tên tệp là “{name}” nhưng nội dung là một gói Excel (.xlsx): hãy đặt "
-                      "đúng đuôi tệp.",
-                      "The file is named “{name}” but holds an Excel package (.xlsx): give it "
-                      "the right extension."),
-    "macros": ("Tệp chứa macro hoặc mã chạy được ({part}): không nhận sổ tính có macro; hãy lưu "
-               "thành .xlsx thường.",
-               "The file holds macros or code ({part}): macro-enabled workbooks are refused; "
-               "save it as a plain .xlsx."),
-    "zip_size": ("Tệp khi giải nén khai báo {mb} MB, quá giới hạn {limit} MB.",
-                 "Unpacked, the file declares {mb} MB, over the limit of {limit} MB."),
-    "zip_ratio": ("Phần “{part}” bị nén {ratio}:1, quá tỷ lệ cho phép {limit}:1 (tệp “bom nén”).",
-                  "Part “{part}” is compressed {ratio}:1, beyond the limit of {limit}:1 (a zip "
-                  "bomb)."),
-    "zip_members": ("Tệp gồm {n} phần, quá giới hạn {limit}.",
-                    "The package holds {n} parts, over the limit of {limit}."),
-    "xml_dtd": ("Phần “{part}” khai báo DTD hoặc thực thể (ENTITY): không được phép.",
-                "Part “{part}” declares a DTD or entities, which are not allowed."),
-    "sheet_size": ("Trang tính vượt quá giới hạn {rows} dòng × {columns} cột.",
-                   "The sheet reaches beyond the limit of {rows} rows × {columns} columns."),
-    "xml_elements": ("Phần “{part}” có hơn {limit} phần tử XML.",
-                     "Part “{part}” holds over {limit} XML elements."),
-    "too_many_cells": ("Sổ tính có hơn {limit} ô.", "The workbook holds over {limit} cells."),
-    "too_many_rows": ("Tệp có hơn {limit} dòng.", "The file has over {limit} rows."),
-    "too_many_columns": ("Dòng có {n} cột, quá giới hạn {limit}.",
-                         "A row has {n} columns, over the limit of {limit}."),
-    "csv_error": ("Không đọc được tệp CSV từ dòng này ({detail}).",
-                  "The CSV cannot be read from this line on ({detail})."),
-    "long_text": ("Ô dài {n} ký tự, quá giới hạn {limit}: “{text}”.",
-                  "The cell holds {n} characters, over the limit of {limit}: “{text}”."),
-    "not_finite": ("“{text}” quá lớn hoặc không phải số hữu hạn (giới hạn {limit}).",
-                   "“{text}” is too large or not a finite number (limit {limit})."),
-    "future_period": ("Tháng {period} chưa kết thúc (hôm nay là {today}): chỉ nhập số liệu của "
-                      "tháng đã qua.",
-                      "{period} has not ended (today is {today}): only months that have ended "
-                      "are imported."),
-    "unreadable": ("Không đọc được tệp ({detail}).", "The file cannot be read ({detail})."),
-    "jump": ("{name}: {label_vi} thay đổi {change_vi} so với tháng trước (ngưỡng {limit_vi}%).",
-             "{name}: {label_en} changes {change_en} from last month (threshold {limit_en}%)."),
-    "implausible": ("{name}: {label_vi} = {value_vi}, vượt mức bất kỳ địa phương nào có thể có "
-                    "({limit_vi}): thừa chữ số hoặc sai đơn vị?",
-                    "{name}: {label_en} = {value_en}, above what any place can hold ({limit_en}): "
-                    "extra digits or the wrong unit?"),
-    "above_population": ("{name}: {label_vi} = {value_vi}, nhiều hơn dân số của tỉnh ({limit_vi}).",
-                         "{name}: {label_en} = {value_en}, more than the province's population "
-                         "({limit_en})."),
-}
-# fmt: on
 
 
 @dataclass(frozen=True)
@@ -225,13 +107,12 @@ def echo(text: str, limit: int = ECHO_CHARS) -> str:
 def finding(severity: Severity, rule: str, sheet: str = "", row: int | None = None,
             column: str = "", header: str = "", **fmt: object) -> Finding:  # fmt: skip
     """A finding of `rule`; the text that comes from the file is escaped and shortened."""
-    vi, en = MESSAGES[rule]
     fields = {
         k: (echo(v) if k in _ECHOED else printable(v)) if isinstance(v, str) else v
         for k, v in fmt.items()
     }
-    return Finding(severity, rule, vi.format(**fields), en.format(**fields), echo(sheet), row,
-                   column, echo(header))  # fmt: skip
+    vi, en = i18n.both("import." + rule, **fields)
+    return Finding(severity, rule, vi, en, echo(sheet), row, column, echo(header))
 
 
 ROW_SCHEMA = {
@@ -1104,8 +985,8 @@ def _long_measure(reader: _Reader, text: str | None, row: int, col: _Column):
         close = difflib.get_close_matches((text or "").strip(), catalog.STORED_IDS, n=3)
         hint = ", ".join(close)
         reader.add("error", "unknown_measure", row, col, text=text or "",
-                   hint_vi=f" Có phải ý bạn là: {hint}?" if close else "",
-                   hint_en=f" Did you mean: {hint}?" if close else "")  # fmt: skip
+                   **{f"hint_{x}": i18n.t("geo.did_you_mean", x, names=hint) if close else ""
+                      for x in i18n.LANGS})  # fmt: skip
         return None
     if m.derived:
         reader.add("error", "derived_measure", row, col, text=m.id, args=", ".join(m.formula.args))
@@ -1249,10 +1130,11 @@ def _check_plausible(reader: _Reader, rows: pl.DataFrame, frames: metrics.Frames
                            .select("geo_code", "value").iter_rows())  # fmt: skip
         for r in part.iter_rows(named=True):
             m, code = catalog.get(r["measure"]), r["geo_code"]
-            rule, limit = "implausible", m.plausible_max
             against_population = m.unit == "persons" and m.id not in _CHECKED_AGAINST_POPULATION
-            if r["value"] <= limit and against_population and code in population:
-                rule, limit = "above_population", population[code]
+            by_population = (
+                r["value"] <= m.plausible_max and against_population and code in population
+            )
+            limit = population[code] if by_population else m.plausible_max
             if r["value"] <= limit:
                 continue
             shown = {
@@ -1261,6 +1143,7 @@ def _check_plausible(reader: _Reader, rows: pl.DataFrame, frames: metrics.Frames
                 for lang in i18n.LANGS
             }
             name = code if layout == "VN" else geo.province_name(layout, code)
+            rule = "above_population" if by_population else "implausible"
             reader.keep(finding("error", rule, r["sheet"], r["row"], r["column"], name=name,
                                 **shown, **_label(r["measure"])))  # fmt: skip
 

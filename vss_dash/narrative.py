@@ -6,7 +6,7 @@ Every number here comes from a function of the data layer (metrics, briefing, pr
 watch) and is formatted by i18n exactly as the slides show it; no sentence carries a number of
 its own. Figures keep their status: a published figure says so, a demo figure says so.
 
-Strings are in `_S` (vi/en), kept here until the lead folds them into i18n.
+Its texts are the `brief.*` entries of i18n's table (texts.toml).
 """
 
 from __future__ import annotations
@@ -18,134 +18,22 @@ import polars as pl
 
 from vss_dash import briefing, catalog, charts, geo, i18n, metrics, projection
 
-# --- strings (vi/en) that i18n does not have yet ---------------------------------------------
-
-_S: dict[str, dict[str, str]] = {
-    "shows_headline": {
-        "vi": "Trang này trình bày kết quả chủ yếu của toàn ngành đến {date} ({quarter}).",
-        "en": "This slide shows the sector's headline results as of {date} ({quarter}).",
-    },
-    "kpi_line": {
-        "vi": "{label}: {value}, {change} so với cùng kỳ năm trước{tag}.",
-        "en": "{label}: {value}, {change} on the same month a year earlier{tag}.",
-    },
-    "kpi_line_nochange": {"vi": "{label}: {value}{tag}.", "en": "{label}: {value}{tag}."},
-    "target_gap": {
-        "vi": "So với mục tiêu năm {year} ({source}) là {target}: {gap}.",
-        "en": "Against the {year} target ({source}) of {target}: {gap}.",
-    },
-    "plan_gap": {
-        "vi": "Số thu đạt {completion} kế hoạch năm ({plan}); so với lộ trình kế hoạch: {gap}.",
-        "en": "Revenue is {completion} of the annual plan ({plan}); against the plan path: {gap}.",
-    },
-    "lagging": {
-        "vi": "Địa phương cần quan tâm ({reason}): {places}.",
-        "en": "Localities that lag ({reason}): {places}.",
-    },
-    "place_value": {"vi": "{name} {value}", "en": "{name} {value}"},
-    "shows_map": {
-        "vi": "Bản đồ tô màu {label} của {n} tỉnh, thành phố đến {date}; cả nước {value}, "
-        "{change} so với cùng kỳ năm trước{tag}.",
-        "en": "The map colours {label} in the {n} provinces as of {date}; nationwide {value}, "
-        "{change} on the same month a year earlier{tag}.",
-    },
-    "map_above": {
-        "vi": "{k} trên {n} tỉnh, thành phố cao hơn mức cả nước.",
-        "en": "{k} of the {n} provinces are above the national rate.",
-    },
-    "map_best": {"vi": "Cao nhất: {places}.", "en": "Highest: {places}."},
-    "map_worst": {"vi": "Thấp nhất: {places}.", "en": "Lowest: {places}."},
-    "shows_plan": {
-        "vi": "Biểu đồ: {label} từng tháng năm {year}{ytd} so với cùng kỳ năm trước{path}.",
-        "en": "The chart: {label} month by month in {year}{ytd} against the same months a year "
-        "earlier{path}.",
-    },
-    "ytd_paren": {"vi": " (lũy kế từ đầu năm)", "en": " (year to date)"},
-    "shows_plan_path": {"vi": " và lộ trình kế hoạch", "en": " and the plan path"},
-    "plan_value": {
-        "vi": "Đến {date}: {value}, {change} so với cùng kỳ năm trước{tag}.",
-        "en": "As of {date}: {value}, {change} on the same month a year earlier{tag}.",
-    },
-    "plan_completion": {
-        "vi": "{kind} {plan}; đã đạt {completion}.",
-        "en": "{kind} {plan}; {completion} reached so far.",
-    },
-    "plan_path_gap": {
-        "vi": "So với lộ trình kế hoạch tại thời điểm này: {gap}.",
-        "en": "Against the plan path at this point: {gap}.",
-    },
-    "projection_line": {
-        "vi": "Nếu giữ đà hiện tại, dự báo cuối năm {value} (khoảng {low} – {high}): {verdict}.",
-        "en": "At the current pace the year ends at {value} (range {low} – {high}): {verdict}.",
-    },
-    "completion_lag": {
-        "vi": "Tỉnh có tỷ lệ hoàn thành kế hoạch thấp nhất: {places}.",
-        "en": "Provinces furthest behind their plan: {places}.",
-    },
-    "shows_watch": {
-        "vi": "Danh sách các địa phương cần chỉ đạo đến {date}, theo từng nội dung, "
-        "mỗi nội dung tối đa {k} tỉnh có mức chênh lệch lớn nhất.",
-        "en": "The localities that need direction as of {date}, by reason, at most {k} per "
-        "reason, the largest gap first.",
-    },
-    "watch_none": {
-        "vi": "Không có địa phương nào vượt ngưỡng cảnh báo.",
-        "en": "No locality crosses a threshold.",
-    },
-    "watch_reason": {
-        "vi": "{reason} (cả nước {national}): {places}.",
-        "en": "{reason} (nationwide {national}): {places}.",
-    },
-    "watch_place": {
-        "vi": "{name} {value} ({trend} so với cùng kỳ)",
-        "en": "{name} {value} ({trend} year on year)",
-    },
-    "shows_benefits": {
-        "vi": "Kết quả giải quyết chế độ, chính sách lũy kế từ đầu năm đến {date}.",
-        "en": "Benefits paid, year to date, as of {date}.",
-    },
-    "shows_closing": {
-        "vi": "Trang cuối nêu nguồn và tình trạng số liệu năm {year} đến {date}.",
-        "en": "The last slide gives the sources and the status of the {year} data as of {date}.",
-    },
-    "status_share": {"vi": "{status}: {share}.", "en": "{status}: {share}."},
-    "demo_warning": {
-        "vi": "Lưu ý khi trình bày: số liệu minh họa không phải số liệu thật, không được "
-        "trích dẫn như số liệu của ngành.",
-        "en": "When presenting: demo figures are not real figures and must not be quoted as "
-        "the sector's.",
-    },
-    "tag_published": {"vi": " [số liệu công bố]", "en": " [published figure]"},
-    "tag_demo": {"vi": " [minh họa]", "en": " [demo]"},
-    "tag_reported": {"vi": " [số liệu báo cáo]", "en": " [reported figure]"},
-    "and": {"vi": " và ", "en": " and "},
-    "res_28_nq_tw_2018": {"vi": "Nghị quyết 28-NQ/TW", "en": "Resolution 28-NQ/TW"},
-    "res_01_nq_cp_2023": {"vi": "Nghị quyết 01/NQ-CP", "en": "Resolution 01/NQ-CP"},
-    "assigned_target": {"vi": "chỉ tiêu được giao", "en": "the assigned target"},
-    "gap_above": {"vi": "vượt {gap}", "en": "{gap} above it"},
-    "gap_below": {"vi": "còn thiếu {gap}", "en": "{gap} short"},
-    "month_short": {"vi": "T{m}", "en": "{mon}"},
-    "unit_million_persons": {"vi": "triệu người", "en": "million persons"},
-    "unit_trillion_vnd": {"vi": "nghìn tỷ đồng", "en": "VND trillion"},
-    "unit_percent": {"vi": "%", "en": "%"},
-    "lowest_chart": {
-        "vi": "{n} tỉnh thấp nhất (%)",
-        "en": "The {n} lowest provinces (%)",
-    },
-}
-
 # resolution targets are named by their source; other plan rows are "the assigned target"
-TARGET_SOURCES = ("res_28_nq_tw_2018", "res_01_nq_cp_2023")
+TARGET_NAMES = {
+    "res_28_nq_tw_2018": i18n.key("brief.res_28_nq_tw_2018"),
+    "res_01_nq_cp_2023": i18n.key("brief.res_01_nq_cp_2023"),
+}
+TARGET_SOURCES = tuple(TARGET_NAMES)
 COVERAGE = ("si_coverage_rate", "hi_coverage_rate", "ui_coverage_rate")
-
-
-def s(key: str, lang: str, **fmt) -> str:
-    return _S[key][i18n.normalize_lang(lang)].format(**fmt)
 
 
 def tag(status: str | None, lang: str) -> str:
     """The status marker that follows a figure in text: published, reported or demo."""
-    return s(f"tag_{status if status in ('published', 'reported') else 'demo'}", lang)
+    if status == "published":
+        return i18n.t("brief.tag_published", lang)
+    if status == "reported":
+        return i18n.t("brief.tag_reported", lang)
+    return i18n.t("brief.tag_demo", lang)
 
 
 def lower_first(text: str) -> str:
@@ -160,7 +48,7 @@ def fv(measure: str, value: float | None, lang: str) -> str:
 def join(items: list[str], lang: str) -> str:
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + s("and", lang) + items[-1]
+    return ", ".join(items[:-1]) + i18n.t("brief.and", lang) + items[-1]
 
 
 # --- the deck ---------------------------------------------------------------------------------
@@ -261,9 +149,11 @@ def kpi_items(frames: metrics.Frames, measures: list[str], period: date, lang: s
 
 def kpi_sentence(k: Kpi, lang: str) -> str:
     if k.change is None:
-        return s("kpi_line_nochange", lang, label=k.label, value=k.text, tag=tag(k.status, lang))
-    return s(
-        "kpi_line", lang, label=k.label, value=k.text, change=k.change_text,
+        return i18n.t(
+            "brief.kpi_line_nochange", lang, label=k.label, value=k.text, tag=tag(k.status, lang)
+        )
+    return i18n.t(
+        "brief.kpi_line", lang, label=k.label, value=k.text, change=k.change_text,
         tag=tag(k.status, lang),
     )  # fmt: skip
 
@@ -282,7 +172,7 @@ def target_for(frames: metrics.Frames, measure: str, year: int) -> dict | None:
 
 
 def target_source(source_id: str | None, lang: str) -> str:
-    return s(source_id if source_id in TARGET_SOURCES else "assigned_target", lang)
+    return i18n.t(TARGET_NAMES.get(source_id, i18n.key("brief.assigned_target")), lang)
 
 
 def target_sentence(frames: metrics.Frames, k: Kpi, year: int, lang: str) -> str | None:
@@ -291,17 +181,24 @@ def target_sentence(frames: metrics.Frames, k: Kpi, year: int, lang: str) -> str
         return None
     gap = k.value - t["target"]
     gap_text = i18n.format_change(abs(gap), lang, "pp").lstrip("+")
-    return s(
-        "target_gap", lang, year=t["year"], source=target_source(t["source_id"], lang),
+    return i18n.t(
+        "brief.target_gap", lang, year=t["year"], source=target_source(t["source_id"], lang),
         target=fv(k.measure, t["target"], lang),
-        gap=s("gap_above" if gap >= 0 else "gap_below", lang, gap=gap_text),
+        gap=gap_words(gap, gap_text, lang),
     )  # fmt: skip
+
+
+def gap_words(gap: float, gap_text: str, lang: str) -> str:
+    """ "vượt 1,20 điểm %" / "1.20 pp short": a gap to a target, its sign as words."""
+    if gap >= 0:
+        return i18n.t("brief.gap_above", lang, gap=gap_text)
+    return i18n.t("brief.gap_below", lang, gap=gap_text)
 
 
 def watch_places(rows: pl.DataFrame, lang: str) -> str:
     return join(
         [
-            s("place_value", lang, name=r["name"], value=_watch_value(r, lang))
+            i18n.t("brief.place_value", lang, name=r["name"], value=_watch_value(r, lang))
             for r in rows.iter_rows(named=True)
         ],
         lang,
@@ -338,14 +235,14 @@ def build_deck(frames: metrics.Frames, quarter: briefing.Quarter, public: bool, 
     spec = briefing.slides(public)
     for n, sl in enumerate(spec, start=1):
         slide = SlideData(
-            n, sl.kind, i18n.t(f"slide_{sl.kind}", lang), _subtitle(quarter, period, lang)
+            n, sl.kind, i18n.t(i18n.SLIDE_KEYS[sl.kind], lang), _subtitle(quarter, period, lang)
         )
         builder = _BUILDERS[sl.kind]
         builder(slide, frames, sl, period, lang, watch_rows=watch_rows, status=status,
                 date_text=date_text, qlabel=qlabel)  # fmt: skip
         slide.demo = deck_demo
         if deck_demo:
-            slide.notes.append(s("demo_warning", lang))
+            slide.notes.append(i18n.t("brief.demo_warning", lang))
         out.append(slide)
     return Deck(quarter, i18n.normalize_lang(lang), public, period, deck_demo, out)
 
@@ -353,7 +250,7 @@ def build_deck(frames: metrics.Frames, quarter: briefing.Quarter, public: bool, 
 def _headline(slide: SlideData, frames, sl, period, lang, *, watch_rows, date_text, qlabel, **_):
     slide.kpis = kpi_items(frames, list(sl.measures), period, lang)
     slide.expected = [x for k in slide.kpis for x in (k.text, k.change_text) if x != i18n.MISSING]
-    slide.notes.append(s("shows_headline", lang, date=date_text, quarter=qlabel))
+    slide.notes.append(i18n.t("brief.shows_headline", lang, date=date_text, quarter=qlabel))
     by = {k.measure: k for k in slide.kpis}
     for k in slide.kpis:
         line = kpi_sentence(k, lang)
@@ -365,8 +262,8 @@ def _headline(slide: SlideData, frames, sl, period, lang, *, watch_rows, date_te
         view = briefing.plan(frames, "revenue_collected", period)
         if view.plan is not None and view.path_gap is not None:
             slide.notes.append(
-                s(
-                    "plan_gap",
+                i18n.t(
+                    "brief.plan_gap",
                     lang,
                     completion=by["revenue_plan_completion"].text,
                     plan=fv("revenue_collected", view.plan, lang),
@@ -377,10 +274,10 @@ def _headline(slide: SlideData, frames, sl, period, lang, *, watch_rows, date_te
         rows = watch_rows.filter(pl.col("reason") == reason)
         if rows.height:
             slide.notes.append(
-                s(
-                    "lagging",
+                i18n.t(
+                    "brief.lagging",
                     lang,
-                    reason=lower_first(i18n.t(f"reason_{reason}", lang)),
+                    reason=lower_first(i18n.t(i18n.REASON_KEYS[reason], lang)),
                     places=watch_places(rows, lang),
                 )  # fmt: skip
             )
@@ -397,8 +294,8 @@ def _map(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
     slide.expected = [k.text]  # on the legend
     n = table.height
     slide.notes.append(
-        s(
-            "shows_map",
+        i18n.t(
+            "brief.shows_map",
             lang,
             label=lower_first(k.label) if lang == "vi" else k.label,
             n=n,
@@ -412,31 +309,36 @@ def _map(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
     if gap:
         slide.notes.append(gap)
     above = metrics.count_above_national(frames, measure, period)
-    slide.notes.append(s("map_above", lang, k=above, n=n))
+    slide.notes.append(i18n.t("brief.map_above", lang, k=above, n=n))
 
     def places(rows: pl.DataFrame) -> str:
         return join(
             [
-                s("place_value", lang, name=r["name"], value=fv(measure, r["value"], lang))
+                i18n.t(
+                    "brief.place_value", lang, name=r["name"], value=fv(measure, r["value"], lang)
+                )
                 for r in rows.iter_rows(named=True)
             ],
             lang,
         )
 
     ranked = table.filter(pl.col("value").is_not_null()).sort("value", descending=True)
-    slide.notes.append(s("map_best", lang, places=places(ranked.head(3))))
+    slide.notes.append(i18n.t("brief.map_best", lang, places=places(ranked.head(3))))
     lowest = ranked.tail(10).reverse()
-    slide.notes.append(s("map_worst", lang, places=places(lowest.head(3))))
+    slide.notes.append(i18n.t("brief.map_worst", lang, places=places(lowest.head(3))))
     slide.chart = Chart(
         "bar",
         lowest.get_column("name").to_list(),
         [Series(k.label, [round(v, 2) for v in lowest.get_column("value")], charts.PALETTE[0])],
-        s("lowest_chart", lang, n=lowest.height),
+        i18n.t("brief.lowest_chart", lang, n=lowest.height),
         2,
     )
 
 
-_SCALE = {"persons": (1e6, "unit_million_persons", 2), "billion_vnd": (1e3, "unit_trillion_vnd", 1)}
+_SCALE = {
+    "persons": (1e6, i18n.key("brief.unit_million_persons"), 2),
+    "billion_vnd": (1e3, i18n.key("brief.unit_trillion_vnd"), 1),
+}
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -445,7 +347,7 @@ def plan_chart_data(view: projection.PlanView, lang: str) -> Chart:
     months a year earlier, the plan path where the measure has one; values in millions of
     persons or trillions of VND."""
     unit = catalog.get(view.measure).unit
-    factor, unit_key, decimals = _SCALE.get(unit, (1.0, "unit_percent", 2))
+    factor, unit_key, decimals = _SCALE.get(unit, (1.0, i18n.key("brief.unit_percent"), 2))
     months = [metrics.month_end(date(view.period.year, mo, 1)) for mo in range(1, 13)]
 
     def by_month(df: pl.DataFrame | None, col: str = "value") -> list[float | None]:
@@ -462,8 +364,12 @@ def plan_chart_data(view: projection.PlanView, lang: str) -> Chart:
         series.append(
             Series(i18n.t("plan_path", lang), by_month(view.path, "path"), charts.PALETTE[1], True)
         )
-    cats = [s("month_short", lang, m=p.month, mon=_MONTHS_EN[p.month - 1]) for p in months]
-    return Chart("line", cats, series, s(unit_key, lang), decimals)
+    vi = i18n.normalize_lang(lang) == "vi"
+    cats = [
+        i18n.t("brief.month_short", lang, month=p.month if vi else _MONTHS_EN[p.month - 1])
+        for p in months
+    ]
+    return Chart("line", cats, series, i18n.t(unit_key, lang), decimals)
 
 
 _COMPLETION = {
@@ -479,18 +385,18 @@ def _plan(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
     slide.kpis = [k]
     slide.chart = plan_chart_data(view, lang)
     slide.notes.append(
-        s(
-            "shows_plan",
+        i18n.t(
+            "brief.shows_plan",
             lang,
             label=k.label,
             year=period.year,
-            ytd=s("ytd_paren", lang) if catalog.get(measure).kind == "ytd_flow" else "",
-            path=s("shows_plan_path", lang) if view.path is not None else "",
+            ytd=i18n.t("brief.ytd_paren", lang) if catalog.get(measure).kind == "ytd_flow" else "",
+            path=i18n.t("brief.shows_plan_path", lang) if view.path is not None else "",
         )  # fmt: skip
     )
     slide.notes.append(
-        s(
-            "plan_value",
+        i18n.t(
+            "brief.plan_value",
             lang,
             date=date_text,
             value=k.text,
@@ -501,33 +407,33 @@ def _plan(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
     if view.plan is not None:
         completion = i18n.format_percent(view.completion, lang, 1)
         slide.notes.append(
-            s(
-                "plan_completion",
+            i18n.t(
+                "brief.plan_completion",
                 lang,
-                kind=i18n.t(f"{view.plan_source}_kpi", lang),
+                kind=i18n.t(i18n.PLAN_KPI_KEYS[view.plan_source], lang),
                 plan=fv(measure, view.plan, lang),
                 completion=completion,
             )  # fmt: skip
         )
         slide.bullets.append(
-            f"{i18n.t(f'{view.plan_source}_kpi', lang)}: {fv(measure, view.plan, lang)}"
+            f"{i18n.t(i18n.PLAN_KPI_KEYS[view.plan_source], lang)}: {fv(measure, view.plan, lang)}"
         )
         slide.bullets.append(f"{i18n.t('completion_kpi', lang)}: {completion}")
         slide.expected += [fv(measure, view.plan, lang), completion]
     if view.path_gap is not None:
         slide.notes.append(
-            s("plan_path_gap", lang, gap=i18n.format_change(view.path_gap, lang, "pp"))
+            i18n.t("brief.plan_path_gap", lang, gap=i18n.format_change(view.path_gap, lang, "pp"))
         )
     p = view.projection
     if p is not None and view.verdict:
         slide.notes.append(
-            s(
-                "projection_line",
+            i18n.t(
+                "brief.projection_line",
                 lang,
                 value=fv(measure, p.year_end, lang),
                 low=fv(measure, p.low, lang),
                 high=fv(measure, p.high, lang),
-                verdict=i18n.t(f"verdict_{view.verdict}", lang).lower(),
+                verdict=i18n.t(i18n.VERDICT_KEYS[view.verdict], lang).lower(),
             )  # fmt: skip
         )
         slide.bullets.append(f"{i18n.t('projection', lang)}: {fv(measure, p.year_end, lang)}")
@@ -537,8 +443,9 @@ def _plan(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
         lag = completion_laggards(frames, comp, period)
         if lag.height:
             slide.notes.append(
-                s("completion_lag", lang, places=join([
-                    s("place_value", lang, name=r["name"], value=fv(comp, r["value"], lang))
+                i18n.t("brief.completion_lag", lang, places=join([
+                    i18n.t("brief.place_value", lang, name=r["name"],
+                           value=fv(comp, r["value"], lang))
                     for r in lag.iter_rows(named=True)
                 ], lang))
             )  # fmt: skip
@@ -556,10 +463,13 @@ def completion_laggards(
 def watch_table(rows: pl.DataFrame, lang: str) -> list[list[str]]:
     """The watch slide's table: header, then one row per province; the reason is written once,
     on its group's first row."""
-    header = [i18n.t(k, lang) for k in ("col_reason", "col_province", "col_value", "national")]
+    header = [
+        i18n.t("col_reason", lang), i18n.t("col_province", lang), i18n.t("col_value", lang),
+        i18n.t("national", lang),
+    ]  # fmt: skip
     out, last = [header], None
     for r in rows.iter_rows(named=True):
-        reason = i18n.t(f"reason_{r['reason']}", lang)
+        reason = i18n.t(i18n.REASON_KEYS[r["reason"]], lang)
         out.append([
             reason if reason != last else "", r["name"], _watch_value(r, lang),
             _watch_national(r, lang),
@@ -571,29 +481,29 @@ def watch_table(rows: pl.DataFrame, lang: str) -> list[list[str]]:
 def _watch(slide: SlideData, frames, sl, period, lang, *, watch_rows, date_text, **_):
     slide.table = watch_table(watch_rows, lang)
     slide.expected = sorted({x for row in slide.table[1:] for x in row[2:]})
-    slide.notes.append(s("shows_watch", lang, date=date_text, k=3))
+    slide.notes.append(i18n.t("brief.shows_watch", lang, date=date_text, k=3))
     if not watch_rows.height:
-        slide.notes.append(s("watch_none", lang))
+        slide.notes.append(i18n.t("brief.watch_none", lang))
     for reason in watch_rows.get_column("reason").unique(maintain_order=True):
         rows = watch_rows.filter(pl.col("reason") == reason)
         first = rows.row(0, named=True)
         places = [
-            s(
-                "watch_place",
+            i18n.t(
+                "brief.watch_place",
                 lang,
                 name=r["name"],
                 value=_watch_value(r, lang),
                 trend=i18n.format_change(r["trend"], lang, r["trend_kind"]),
             )  # fmt: skip
             if r["trend"] is not None
-            else s("place_value", lang, name=r["name"], value=_watch_value(r, lang))
+            else i18n.t("brief.place_value", lang, name=r["name"], value=_watch_value(r, lang))
             for r in rows.iter_rows(named=True)
         ]
         slide.notes.append(
-            s(
-                "watch_reason",
+            i18n.t(
+                "brief.watch_reason",
                 lang,
-                reason=i18n.t(f"reason_{reason}", lang),
+                reason=i18n.t(i18n.REASON_KEYS[reason], lang),
                 national=_watch_national(first, lang),
                 places=join(places, lang),
             )  # fmt: skip
@@ -603,18 +513,17 @@ def _watch(slide: SlideData, frames, sl, period, lang, *, watch_rows, date_text,
 def _benefits(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
     slide.kpis = kpi_items(frames, list(sl.measures), period, lang)
     slide.expected = [x for k in slide.kpis for x in (k.text, k.change_text) if x != i18n.MISSING]
-    slide.notes.append(s("shows_benefits", lang, date=date_text))
+    slide.notes.append(i18n.t("brief.shows_benefits", lang, date=date_text))
     slide.notes.extend(kpi_sentence(k, lang) for k in slide.kpis)
 
 
 def _closing(slide: SlideData, frames, sl, period, lang, *, status, date_text, **_):
-    slide.notes.append(s("shows_closing", lang, year=period.year, date=date_text))
+    slide.notes.append(i18n.t("brief.shows_closing", lang, year=period.year, date=date_text))
     for st in ("published", "reported", "demo"):
         if st in status:
-            label = i18n.t({"published": "published_badge", "reported": "reported_badge"}.get(
-                st, "demo_badge"), lang)  # fmt: skip
+            label = i18n.t(i18n.STATUS_BADGE_KEYS[st], lang)
             share = i18n.format_percent(100 * status[st], lang, 1)
-            slide.notes.append(s("status_share", lang, status=label, share=share))
+            slide.notes.append(i18n.t("brief.status_share", lang, status=label, share=share))
             slide.bullets.append(f"{label}: {share}")
             slide.expected.append(share)
     if status.get("demo"):

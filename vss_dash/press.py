@@ -2,7 +2,8 @@
 the headline result, participants, coverage against the resolution targets, revenue against the
 plan, late payment, benefits, then the tasks ahead. Every sentence is generated from the data
 layer (via narrative.py, so numbers read exactly as on the slides); each figure is followed by
-its status ([published figure] or [demo]); nothing in the text is a fixed number.
+its status ([published figure] or [demo]); nothing in the text is a fixed number. Its texts are
+the `press.*` entries of i18n's table (texts.toml).
 
 Output: Markdown (`markdown`) and Word (`docx`, python-docx).
 """
@@ -17,117 +18,6 @@ import polars as pl
 from vss_dash import briefing, i18n, metrics, narrative
 from vss_dash.narrative import fv, join, tag
 
-_P: dict[str, dict[str, str]] = {
-    "draft_note": {
-        "vi": "Bản nháp thông cáo báo chí, tạo tự động từ số liệu đến {date}. "
-        "Cần kiểm tra trước khi phát hành.",
-        "en": "Draft press release, generated from the data as of {date}. Check before release.",
-    },
-    "headline": {
-        "vi": "BHXH Việt Nam: {quarter}, số thu đạt {completion} kế hoạch, "
-        "{si} người tham gia BHXH",
-        "en": "Vietnam Social Security: in {quarter} revenue reaches {completion} of plan, "
-        "{si} SI participants",
-    },
-    "lead": {
-        "vi": "Theo số liệu đến {date}, toàn ngành BHXH Việt Nam đã thu {revenue}{rtag}, "
-        "đạt {completion}{ctag} kế hoạch năm; cả nước có {si}{stag} người tham gia BHXH, "
-        "{si_change} so với cùng kỳ năm trước.",
-        "en": "As of {date}, Vietnam Social Security has collected {revenue}{rtag}, "
-        "{completion}{ctag} of the year's plan; {si}{stag} people take part in social "
-        "insurance, {si_change} on a year earlier.",
-    },
-    "participants": {
-        "vi": "Về phát triển người tham gia, {items}.",
-        "en": "On participants, {items}.",
-    },
-    "participant_item": {
-        "vi": "{label} đạt {value}{tag}, {change} so với cùng kỳ",
-        "en": "{label} stood at {value}{tag}, {change} year on year",
-    },
-    "coverage": {"vi": "Về tỷ lệ bao phủ, {items}.", "en": "On coverage, {items}."},
-    "coverage_item": {
-        "vi": "{label} đạt {value}{tag} ({change} so với cùng kỳ){target}",
-        "en": "{label} reached {value}{tag} ({change} year on year){target}",
-    },
-    "coverage_target": {
-        "vi": ", so với mục tiêu {target} năm {year} của {source}: {gap}",
-        "en": ", against {source}'s {year} target of {target}: {gap}",
-    },
-    "coverage_target_plan": {
-        "vi": ", so với chỉ tiêu được giao năm {year} ({target}): {gap}",
-        "en": ", against the target assigned for {year} ({target}): {gap}",
-    },
-    "revenue": {
-        "vi": "Về thu, số thu BHXH, BHYT, BHTN lũy kế từ đầu năm đạt {value}{tag}, {change} "
-        "so với cùng kỳ, bằng {completion} kế hoạch năm ({plan}){path}.",
-        "en": "Revenue from SI, HI and UI contributions reached {value}{tag} in the year to "
-        "date, {change} year on year, {completion} of the annual plan ({plan}){path}.",
-    },
-    "revenue_path_below": {
-        "vi": ", thấp hơn lộ trình kế hoạch {gap}",
-        "en": ", {gap} behind the plan path",
-    },
-    "revenue_path_above": {
-        "vi": ", cao hơn lộ trình kế hoạch {gap}",
-        "en": ", {gap} ahead of the plan path",
-    },
-    "projection": {
-        "vi": "Nếu giữ đà hiện tại, số thu cả năm ước đạt {value} (khoảng {low} – {high}), "
-        "đánh giá: {verdict}.",
-        "en": "At the current pace, revenue for the year would reach {value} (range {low} – "
-        "{high}); assessment: {verdict}.",
-    },
-    "late": {
-        "vi": "Tỷ lệ chậm đóng ở mức {value}{tag} số phải thu, {change} so với cùng kỳ{places}.",
-        "en": "Late payment stood at {value}{tag} of the amount receivable, {change} year on "
-        "year{places}.",
-    },
-    "late_places": {"vi": "; cao nhất tại {places}", "en": "; highest in {places}"},
-    "benefits": {
-        "vi": "Về giải quyết chế độ, từ đầu năm đến nay: {items}.",
-        "en": "On benefits, in the year to date: {items}.",
-    },
-    "benefit_item": {
-        "vi": "{label} {value}{tag} ({change})",
-        "en": "{label} {value}{tag} ({change})",
-    },
-    "tasks_intro": {
-        "vi": "Những tháng cuối năm, ngành BHXH tập trung:",
-        "en": "For the rest of the year, the sector will focus on:",
-    },
-    "task_revenue": {
-        "vi": "đôn đốc thu để hoàn thành kế hoạch {plan} (dự báo hiện tại: {verdict})",
-        "en": "collecting contributions to meet the plan of {plan} (current projection: {verdict})",
-    },
-    "task_coverage": {
-        "vi": "chỉ đạo các địa phương có {reason}: {places}",
-        "en": "directing the localities with {reason}: {places}",
-    },
-    "task_late": {
-        "vi": "đôn đốc thu nợ, giảm chậm đóng tại {places}",
-        "en": "recovering arrears and cutting late payment in {places}",
-    },
-    "task_cost": {
-        "vi": "kiểm soát chi phí khám chữa bệnh BHYT tăng bất thường tại {places}",
-        "en": "controlling unusual growth of HI medical costs in {places}",
-    },
-    "data_note": {
-        "vi": "Ghi chú số liệu: [số liệu công bố] là số liệu đã được công bố{sources}; "
-        "[minh họa] là dữ liệu minh họa do máy tạo ra, không phải số liệu thật.",
-        "en": "About the figures: [published figure] marks figures already published{sources}; "
-        "[demo] marks generated demo data, not real figures.",
-    },
-    "sources": {"vi": " ({items})", "en": " ({items})"},
-    "increase": {"vi": "tăng {x}", "en": "up {x}"},
-    "decrease": {"vi": "giảm {x}", "en": "down {x}"},
-    "unchanged": {"vi": "không đổi", "en": "unchanged"},
-}
-
-
-def p(key: str, lang: str, **fmt) -> str:
-    return _P[key][i18n.normalize_lang(lang)].format(**fmt)
-
 
 def _mid(label: str, lang: str) -> str:
     """A catalogue label in the middle of a Vietnamese sentence starts lower case."""
@@ -140,10 +30,10 @@ def change_words(k: narrative.Kpi, lang: str) -> str:
         return i18n.MISSING
     text = k.change_text.lstrip("+").lstrip(i18n.MINUS)
     if k.change_text[:1] == "+":
-        return p("increase", lang, x=text)
+        return i18n.t("press.increase", lang, x=text)
     if k.change_text[:1] == i18n.MINUS:
-        return p("decrease", lang, x=text)
-    return p("unchanged", lang)
+        return i18n.t("press.decrease", lang, x=text)
+    return i18n.t("press.unchanged", lang)
 
 
 @dataclass
@@ -202,10 +92,10 @@ def build(frames: metrics.Frames, quarter: briefing.Quarter, public: bool, lang:
          "revenue_plan_completion", "late_payment_rate"], public)  # fmt: skip
     k = {x.measure: x for x in narrative.kpi_items(frames, measures, period, lang)}
     rev, comp, si = k["revenue_collected"], k["revenue_plan_completion"], k["si_participants"]
-    title = p("headline", lang, quarter=qlabel, completion=comp.text, si=si.text)
+    title = i18n.t("press.headline", lang, quarter=qlabel, completion=comp.text, si=si.text)
     paragraphs = [
-        p(
-            "lead",
+        i18n.t(
+            "press.lead",
             lang,
             date=date_text,
             revenue=rev.text,
@@ -218,8 +108,8 @@ def build(frames: metrics.Frames, quarter: briefing.Quarter, public: bool, lang:
         )  # fmt: skip
     ]
     items = [
-        p(
-            "participant_item",
+        i18n.t(
+            "press.participant_item",
             lang,
             label=_mid(x.label, lang),
             value=x.text,
@@ -229,7 +119,7 @@ def build(frames: metrics.Frames, quarter: briefing.Quarter, public: bool, lang:
         for m in ("si_participants", "si_voluntary", "ui_participants", "hi_participants")
         if (x := k.get(m)) is not None and x.value is not None
     ]
-    paragraphs.append(p("participants", lang, items="; ".join(items)))
+    paragraphs.append(i18n.t("press.participants", lang, items="; ".join(items)))
     cov = []
     for m in narrative.COVERAGE:
         x = k.get(m)
@@ -241,17 +131,17 @@ def build(frames: metrics.Frames, quarter: briefing.Quarter, public: bool, lang:
             gap = x.value - t["target"]
             gap_text = i18n.format_change(abs(gap), lang, "pp").lstrip("+")
             named = t["source_id"] in narrative.TARGET_SOURCES
-            target = p(
-                "coverage_target" if named else "coverage_target_plan",
+            target = i18n.t(
+                "press.coverage_target" if named else "press.coverage_target_plan",
                 lang,
                 target=fv(m, t["target"], lang),
                 year=t["year"],
                 source=narrative.target_source(t["source_id"], lang),
-                gap=narrative.s("gap_above" if gap >= 0 else "gap_below", lang, gap=gap_text),
+                gap=narrative.gap_words(gap, gap_text, lang),
             )
         cov.append(
-            p(
-                "coverage_item",
+            i18n.t(
+                "press.coverage_item",
                 lang,
                 label=_mid(x.label, lang),
                 value=x.text,
@@ -260,24 +150,26 @@ def build(frames: metrics.Frames, quarter: briefing.Quarter, public: bool, lang:
                 target=target,
             )  # fmt: skip
         )
-    paragraphs.append(p("coverage", lang, items="; ".join(cov)))
+    paragraphs.append(i18n.t("press.coverage", lang, items="; ".join(cov)))
     view = briefing.plan(frames, "revenue_collected", period)
     path = ""
     if view.path_gap is not None:
         gap_text = i18n.format_change(abs(view.path_gap), lang, "pp").lstrip("+")
         below = i18n.format_change(view.path_gap, lang, "pp")[:1] == i18n.MINUS
-        path = p(f"revenue_path_{'below' if below else 'above'}", lang, gap=gap_text)
-    revenue = p(
-        "revenue", lang, value=rev.text, tag=tag(rev.status, lang),
+        path = i18n.t(
+            "press.revenue_path_below" if below else "press.revenue_path_above", lang, gap=gap_text
+        )
+    revenue = i18n.t(
+        "press.revenue", lang, value=rev.text, tag=tag(rev.status, lang),
         change=change_words(rev, lang), completion=comp.text,
         plan=fv("revenue_collected", view.plan, lang), path=path,
     )  # fmt: skip
     pr = view.projection
     if pr is not None and view.verdict:
-        revenue += " " + p(
-            "projection", lang, value=fv("revenue_collected", pr.year_end, lang),
+        revenue += " " + i18n.t(
+            "press.projection", lang, value=fv("revenue_collected", pr.year_end, lang),
             low=fv("revenue_collected", pr.low, lang), high=fv("revenue_collected", pr.high, lang),
-            verdict=narrative.lower_first(i18n.t(f"verdict_{view.verdict}", lang)),
+            verdict=narrative.lower_first(i18n.t(i18n.VERDICT_KEYS[view.verdict], lang)),
         )  # fmt: skip
     paragraphs.append(revenue)
     wl = briefing.watch_rows(frames, period, public)
@@ -285,11 +177,13 @@ def build(frames: metrics.Frames, quarter: briefing.Quarter, public: bool, lang:
         x = k["late_payment_rate"]
         rows = wl.filter(pl.col("reason") == "high_late_payment")
         places = (
-            p("late_places", lang, places=narrative.watch_places(rows, lang)) if rows.height else ""
+            i18n.t("press.late_places", lang, places=narrative.watch_places(rows, lang))
+            if rows.height
+            else ""
         )
         paragraphs.append(
-            p(
-                "late",
+            i18n.t(
+                "press.late",
                 lang,
                 value=x.text,
                 tag=tag(x.status, lang),
@@ -301,8 +195,8 @@ def build(frames: metrics.Frames, quarter: briefing.Quarter, public: bool, lang:
         frames, briefing.public_only(briefing.BENEFITS, public), period, lang
     )
     paragraphs.append(
-        p("benefits", lang, items="; ".join(
-            p("benefit_item", lang, label=narrative.lower_first(b.label) if lang == "vi"
+        i18n.t("press.benefits", lang, items="; ".join(
+            i18n.t("press.benefit_item", lang, label=narrative.lower_first(b.label) if lang == "vi"
               else b.label, value=b.text, tag=tag(b.status, lang), change=change_words(b, lang))
             for b in benefits if b.value is not None
         ))
@@ -310,11 +204,11 @@ def build(frames: metrics.Frames, quarter: briefing.Quarter, public: bool, lang:
     tasks = []
     if view.plan is not None:
         tasks.append(
-            p(
-                "task_revenue",
+            i18n.t(
+                "press.task_revenue",
                 lang,
                 plan=fv("revenue_collected", view.plan, lang),
-                verdict=narrative.lower_first(i18n.t(f"verdict_{view.verdict}", lang))
+                verdict=narrative.lower_first(i18n.t(i18n.VERDICT_KEYS[view.verdict], lang))
                 if view.verdict
                 else i18n.MISSING,
             )  # fmt: skip
@@ -326,26 +220,27 @@ def build(frames: metrics.Frames, quarter: briefing.Quarter, public: bool, lang:
     for reason in ("low_si_coverage", "low_hi_coverage", "low_ui_coverage"):
         if wl.filter(pl.col("reason") == reason).height:
             tasks.append(
-                p(
-                    "task_coverage",
+                i18n.t(
+                    "press.task_coverage",
                     lang,
                     places=names(reason),
-                    reason=narrative.lower_first(i18n.t(f"reason_{reason}", lang)),
+                    reason=narrative.lower_first(i18n.t(i18n.REASON_KEYS[reason], lang)),
                 )  # fmt: skip
             )
     if wl.filter(pl.col("reason") == "high_late_payment").height:
-        tasks.append(p("task_late", lang, places=names("high_late_payment")))
+        tasks.append(i18n.t("press.task_late", lang, places=names("high_late_payment")))
     if wl.filter(pl.col("reason") == "hi_cost_growth").height:
-        tasks.append(p("task_cost", lang, places=names("hi_cost_growth")))
+        tasks.append(i18n.t("press.task_cost", lang, places=names("hi_cost_growth")))
     used = {x.source_id for x in [*k.values(), *benefits] if x.status == "published"}
     sources = _published_sources(frames, used, lang)
     demo = any(x.status not in ("published", "reported") for x in [*k.values(), *benefits])
     stem = f"vss_press_{quarter.key}_{lang}" + ("_public" if public else "") + (
         "_demo" if demo else "")  # fmt: skip
     return Release(
-        lang, title, p("draft_note", lang, date=date_text), paragraphs,
-        p("tasks_intro", lang), [t[:1].upper() + t[1:] + "." for t in tasks],
-        p("data_note", lang, sources=p("sources", lang, items=sources) if sources else ""),
+        lang, title, i18n.t("press.draft_note", lang, date=date_text), paragraphs,
+        i18n.t("press.tasks_intro", lang), [t[:1].upper() + t[1:] + "." for t in tasks],
+        i18n.t("press.data_note", lang,
+               sources=i18n.t("press.sources", lang, items=sources) if sources else ""),
         demo, stem,
     )  # fmt: skip
 

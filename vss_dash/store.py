@@ -40,7 +40,7 @@ from pathlib import Path
 
 import polars as pl
 
-from vss_dash import catalog, geo
+from vss_dash import catalog, geo, i18n
 from vss_dash.paths import store_dir
 
 STATUS = pl.Enum(["demo", "reported", "published"])
@@ -127,18 +127,18 @@ def _key_text(row: dict, key: tuple[str, ...]) -> str:
     return ", ".join(f"{k}={row[k]}" for k in key if k in row)
 
 
-# A rule: (name, expression true on a broken row, message vi, message en). Messages are
-# str.format templates over the row's columns. The rule tables below read best one rule a line.
+# A rule: (name, expression true on a broken row, key of its message in i18n's table). Messages
+# are templates over the row's columns. The rule tables below read best one rule a line.
 # fmt: off
-Rule = tuple[str, pl.Expr, str, str]
+Rule = tuple[str, pl.Expr, str]
 
 
 def _problems(df: pl.DataFrame, file: str, key: tuple[str, ...], rules: list[Rule],
               limit: int = 50) -> list[Problem]:
     out = []
-    for rule, mask, vi, en in rules:
+    for rule, mask, text in rules:
         for r in df.filter(mask).head(limit).iter_rows(named=True):
-            out.append(Problem(file, _key_text(r, key), rule, vi.format(**r), en.format(**r)))
+            out.append(Problem(file, _key_text(r, key), rule, *i18n.both(text, **r)))
     return out
 
 
@@ -146,14 +146,13 @@ def _check_schema(df: pl.DataFrame, schema: dict[str, pl.DataType], file: str) -
     out = []
     for col, dtype in schema.items():
         if col not in df.columns:
-            out.append(Problem(file, "-", "schema", f"thiếu cột '{col}'",
-                               f"missing column '{col}'"))
+            out.append(Problem(file, "-", "schema",
+                               *i18n.both("store.schema_missing", column=col)))
         elif df.schema[col] != dtype and not (dtype == STATUS and df.schema[col] == pl.String):
             # a status as text (a frame not yet conformed, a file written before the enum) is
             # checked by the status rule instead
-            out.append(Problem(file, "-", "schema",
-                               f"cột '{col}' có kiểu {df.schema[col]}, cần {dtype}",
-                               f"column '{col}' has type {df.schema[col]}, expected {dtype}"))
+            out.append(Problem(file, "-", "schema", *i18n.both(
+                "store.schema_type", column=col, actual=df.schema[col], expected=dtype)))
     return out
 
 
@@ -168,19 +167,17 @@ def _valid_geo_expr() -> pl.Expr:
 
 
 _STATUS_RULE: Rule = ("status", ~pl.col("status").cast(pl.String).is_in(STATUS_VALUES),
-                      "trạng thái '{status}' không hợp lệ", "status '{status}' is not valid")
+                      i18n.key("store.status"))
 
 
 def _common_rules(key: tuple[str, ...]) -> list[Rule]:
     return [
         ("layout", ~pl.col("layout").is_in(LAYOUT_VALUES),
-         "bố cục '{layout}' không hợp lệ (VN, P63, P34)",
-         "layout '{layout}' is not one of VN, P63, P34"),
+         i18n.key("store.layout")),
         _STATUS_RULE,
         ("measure", ~pl.col("measure").is_in(list(catalog.BY_ID)),
-         "chỉ tiêu '{measure}' không có trong danh mục",
-         "measure '{measure}' is not in the catalogue"),
-        ("unique_key", pl.struct(list(key)).is_duplicated(), "trùng khóa", "duplicate key"),
+         i18n.key("store.measure")),
+        ("unique_key", pl.struct(list(key)).is_duplicated(), i18n.key("store.unique_key")),
     ]
 
 
@@ -189,7 +186,7 @@ def validate_observations(df: pl.DataFrame, file: str = FILES["observations"]) -
     if out:
         return out
     nulls = pl.any_horizontal(pl.col(c).is_null() for c in OBS_SCHEMA)
-    out = _problems(df, file, OBS_KEY, [("not_null", nulls, "có ô trống", "has an empty cell")])
+    out = _problems(df, file, OBS_KEY, [("not_null", nulls, i18n.key("store.not_null"))])
     # shares of a whole (coverage, late payment) lie in 0–100; plan completion and growth need not
     shares = [m.id for m in catalog.MEASURES if m.formula and m.formula.op == "ratio"]
     counts = [m.id for m in catalog.MEASURES if m.kind != "rate"]
@@ -199,23 +196,20 @@ def validate_observations(df: pl.DataFrame, file: str = FILES["observations"]) -
         *_common_rules(OBS_KEY)[:3],
         ("derived_stored",
          pl.col("measure").is_in(derived) & (pl.col("status") != "published"),
-         "chỉ tiêu tính toán '{measure}' chỉ được lưu khi là số công bố",
-         "derived measure '{measure}' may be stored only as a published figure"),
+         i18n.key("store.derived_stored")),
         ("period_month_end", pl.col("period") != pl.col("period").dt.month_end(),
-         "kỳ {period} không phải ngày cuối tháng", "period {period} is not a month end"),
+         i18n.key("store.period_month_end")),
         ("geo_code", ~_valid_geo_expr(),
-         "mã tỉnh '{geo_code}' không hợp lệ với bố cục {layout} tại kỳ {period}",
-         "geo code '{geo_code}' is not valid for layout {layout} at {period}"),
+         i18n.key("store.geo_code")),
         ("rate_range", pl.col("measure").is_in(shares) & ~pl.col("value").is_between(0, 100),
-         "tỷ lệ {value} nằm ngoài 0–100", "rate {value} is outside 0–100"),
+         i18n.key("store.rate_range")),
         ("non_negative", pl.col("measure").is_in(counts) & (pl.col("value") < 0),
-         "giá trị âm {value}", "negative value {value}"),
+         i18n.key("store.non_negative")),
         ("plausible",
          pl.col("value").is_finite()
          & (pl.col("value") > pl.col("measure").replace_strict(ceilings, default=None)),
-         "giá trị {value} vượt mức hợp lý của chỉ tiêu '{measure}'",
-         "value {value} is above what measure '{measure}' can hold"),
-        ("finite", ~pl.col("value").is_finite(), "giá trị không hữu hạn", "value is not finite"),
+         i18n.key("store.plausible")),
+        ("finite", ~pl.col("value").is_finite(), i18n.key("store.finite")),
         _common_rules(OBS_KEY)[3],
     ])
 
@@ -226,7 +220,7 @@ def validate_plans(df: pl.DataFrame, file: str = FILES["plans"]) -> list[Problem
         return out
     return _problems(df, file, PLAN_KEY, [
         *_common_rules(PLAN_KEY),
-        ("non_negative", pl.col("target") < 0, "kế hoạch âm {target}", "negative target {target}"),
+        ("non_negative", pl.col("target") < 0, i18n.key("store.negative_target")),
     ])
 
 
@@ -235,16 +229,15 @@ def validate_sources(df: pl.DataFrame, file: str = FILES["sources"]) -> list[Pro
     if out:
         return out
     return _problems(df, file, ("source_id",), [
-        ("unique_key", pl.col("source_id").is_duplicated(), "trùng mã nguồn",
-         "duplicate source id")])
+        ("unique_key", pl.col("source_id").is_duplicated(),
+         i18n.key("store.unique_source"))])
 
 
 def validate_references(obs: pl.DataFrame, plans: pl.DataFrame,
                         sources: pl.DataFrame) -> list[Problem]:
     """Every source_id used by observations and plans exists in the sources table."""
     rule: Rule = ("source_exists", ~pl.col("source_id").is_in(sources["source_id"].to_list()),
-                  "nguồn '{source_id}' không có trong bảng nguồn",
-                  "source '{source_id}' is missing from the sources table")
+                  i18n.key("store.source_exists"))
     return (_problems(obs.unique("source_id"), FILES["observations"], ("source_id",), [rule])
             + _problems(plans.unique("source_id"), FILES["plans"], ("source_id",), [rule]))
 
@@ -328,9 +321,7 @@ def _current_name(d: Path) -> str | None:
     name = raw.decode("ascii", "replace").strip()
     if not _POINTER.fullmatch(name):
         raise StoreInvalid(
-            [Problem(CURRENT, name[:40] or "-", "pointer",
-                     "tệp 'current' không chỉ tới một thế hệ của kho",
-                     "the file 'current' does not name a generation of the store")]
+            [Problem(CURRENT, name[:40] or "-", "pointer", *i18n.both("store.pointer"))]
         )  # fmt: skip
     return name
 
@@ -379,9 +370,7 @@ def _read_consistent(d: Path) -> tuple[str, tuple[pl.DataFrame, ...]]:
         raise FileNotFoundError(f"{paths['observations'].parent}: không đủ tệp / files missing")
     ids = ", ".join(f"{n}={generation(paths[n]) or '-'}" for n in order)
     raise StoreInvalid(
-        [Problem("*", ids, "one_generation",
-                 "các tệp của kho đến từ những lần ghi khác nhau (có tệp bị thay bằng tay?)",
-                 "the store's files come from different writes (was one replaced by hand?)")]
+        [Problem("*", ids, "one_generation", *i18n.both("store.one_generation"))]
     )  # fmt: skip
 
 
