@@ -56,6 +56,121 @@ def test_every_string_has_both_languages() -> None:
         assert i18n.placeholders(texts["vi"]) == i18n.placeholders(texts["en"]), key
 
 
+# --- the table against the code: every key the code names exists, every key is named ---------
+
+ROOT = Path(__file__).resolve().parents[1]
+APP_CODE = sorted(
+    [ROOT / "app.py", *(ROOT / "vss_dash").rglob("*.py"), *(ROOT / "views").rglob("*.py")]
+)
+LOOKUPS = {"t", "both", "key"}  # i18n's functions whose first argument is a key
+# An import finding names its rule; its text is the table's "import.<rule>". The rule is the
+# argument `rule_at` of these calls in these files (`.add` is the reader's, with a severity first).
+RULE_CALLS = {"finding": 1, "add": 1, "Refusal": 0}
+RULE_FILES = {"ingest.py", "filecheck.py"}
+
+
+def _name(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+def _literals(node: ast.expr) -> list[str] | None:
+    """The keys an argument names: a string literal, or either branch of `a if c else b`; None
+    for anything else (a name or a subscript, whose keys are literal where they are written)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        return (_literals(node.body) or []) + (_literals(node.orelse) or [])
+    return None
+
+
+def _built(node: ast.expr) -> bool:
+    """True for a key made up at run time: an f-string, + or %, .format, a join."""
+    return any(
+        isinstance(n, ast.JoinedStr | ast.BinOp)
+        or (isinstance(n, ast.Call) and _name(n.func) in {"format", "join", "replace"})
+        for n in ast.walk(node)
+    )
+
+
+def _scan() -> tuple[dict[str, list[str]], list[str]]:
+    """Every key the app's code names (key -> where), and every lookup whose key is built."""
+    used: dict[str, list[str]] = {}
+    built = []
+    for path in APP_CODE:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        # the body of `finding` is itself the lookup of a rule's text
+        inside = {
+            id(n)
+            for f in ast.walk(tree)
+            if isinstance(f, ast.FunctionDef) and path.name in RULE_FILES and f.name == "finding"
+            for n in ast.walk(f)
+        }
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or id(node) in inside:
+                continue
+            where = f"{path.relative_to(ROOT)}:{node.lineno}"
+            name, arg, prefix = _name(node.func), None, ""
+            if name in LOOKUPS and node.args:
+                arg = node.args[0]
+            elif path.name in RULE_FILES and name in RULE_CALLS:
+                at = RULE_CALLS[name]
+                severity = name != "add" or (
+                    node.args and _literals(node.args[0]) in (["error"], ["warning"])
+                )
+                if severity and len(node.args) > at:
+                    arg, prefix = node.args[at], "import."
+            if arg is None:
+                continue
+            if _built(arg):
+                built.append(f"{where}: {ast.unparse(arg)}")
+            for k in _literals(arg) or []:
+                used.setdefault(prefix + k, []).append(where)
+    return used, built
+
+
+def test_every_key_in_the_code_is_in_the_table() -> None:
+    used, _ = _scan()
+    missing = {k: w for k, w in used.items() if k not in i18n.STRINGS}
+    assert not missing, f"keys the code looks up that texts.toml lacks: {missing}"
+
+
+def test_every_key_of_the_table_is_used() -> None:
+    used, _ = _scan()
+    unused = sorted(set(i18n.STRINGS) - set(used))
+    assert not unused, f"keys of texts.toml that no code names (remove them): {unused}"
+
+
+def test_keys_are_literal() -> None:
+    """A key is written out where it is used (or in a mapping, marked with i18n.key), never
+    put together from pieces, so that searching the code for it finds every use."""
+    _, built = _scan()
+    assert not built, f"lookups with a key made at run time: {built}"
+
+
+def test_no_bilingual_table_outside_texts_toml() -> None:
+    """No {"vi": ..., "en": ...} literal in the app's code: such text belongs in texts.toml."""
+    found = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in APP_CODE
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Dict)
+        and {k.value for k in node.keys if isinstance(k, ast.Constant)} == set(i18n.LANGS)
+        and all(isinstance(v, ast.Constant) and isinstance(v.value, str) for v in node.values)
+    ]
+    assert not found, found
+
+
+def test_both_fills_each_language() -> None:
+    vi, en = i18n.both("import.national_only", label_vi="Số người", label_en="Persons")
+    assert vi == "“Số người” chỉ có số toàn quốc."
+    assert en == "“Persons” exists only nationally."
+    assert i18n.both("store.unique_key") == ("trùng khóa", "duplicate key")
+
+
 @pytest.mark.parametrize(
     ("key", "lang", "fmt", "expected"),
     [

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vss_dash import geo
+from vss_dash import geo, i18n
 from vss_dash.paths import ASSETS_GEO_DIR
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ _REASSIGN_REACH = 0.01  # degrees: the listed point must lie in, or this close t
 _ARCHIPELAGOS: tuple[dict[str, Any], ...] = (
     {
         "key": "hoang_sa",
-        "label_key": "archipelago_hs",
+        "label_key": i18n.key("archipelago_hs"),
         "name_vi": "Quần đảo Hoàng Sa",
         "name_en": "Hoàng Sa (Paracel) Islands",
         "province_code": "48",
@@ -142,7 +142,7 @@ _ARCHIPELAGOS: tuple[dict[str, Any], ...] = (
     },
     {
         "key": "truong_sa",
-        "label_key": "archipelago_ts",
+        "label_key": i18n.key("archipelago_ts"),
         "name_vi": "Quần đảo Trường Sa",
         "name_en": "Trường Sa (Spratly) Islands",
         "province_code": "56",

@@ -499,7 +499,7 @@ def choropleth(
         said = f"{i18n.t('national', lang)} {i18n.format_value(national, m.unit, lang)}"
         # below the bar, on a line under the other ticks so that it never covers one
         ticktext.append(f"◀ {said}" if legend == "right" else f"▲<br>{said}")
-    unit = i18n.t(f"unit_{m.unit}", lang)
+    unit = i18n.t(i18n.UNIT_KEYS[m.unit], lang)
     bar = dict(len=0.8, thickness=16, title=dict(text=unit, side="top"))
     if legend == "below":
         bar = dict(orientation="h", x=0.5, xanchor="center", y=0, yanchor="top", len=0.9,
@@ -637,7 +637,7 @@ def plan_chart(
     elif view.plan is not None:
         fig.add_hline(
             y=view.plan, line=dict(color=PALETTE[1], dash="dot", width=2),
-            annotation_text=i18n.t(f"{view.plan_source}_line", lang,
+            annotation_text=i18n.t(i18n.PLAN_LINE_KEYS[view.plan_source], lang,
                                    value=i18n.format_value(view.plan, m.unit, lang)),
             annotation_position="top left",
         )  # fmt: skip
@@ -682,7 +682,7 @@ def plan_chart(
     if m.unit == "percent":
         fig.update_yaxes(ticksuffix="%")
     else:  # the unit says what the axis counts ("người", "tỷ đồng")
-        fig.update_yaxes(title=dict(text=i18n.t(f"unit_{m.unit}", lang), standoff=6))
+        fig.update_yaxes(title=dict(text=i18n.t(i18n.UNIT_KEYS[m.unit], lang), standoff=6))
     # room on the right for the projection's marker on 31 December
     fig.update_xaxes(range=[date(year, 1, 1), date(year + 1, 1, 20)])
     if prov is not None:
@@ -712,7 +712,7 @@ def status_bars(
     the dated `events` (published.events) on the time axis."""
     fig = go.Figure()
     periods = presence.get_column("period").to_list()
-    badge = {"published": "published_badge", "reported": "reported_badge", "demo": "demo_badge"}
+    badge = i18n.STATUS_BADGE_KEYS
     for status, (colour, pattern) in STATUS_STYLE.items():
         values = presence.get_column(status).to_list()
         texts = [i18n.format_number(v, lang) for v in values]

@@ -68,7 +68,7 @@ def status_text(meta: ExportMeta) -> str:
     """The status in words; with any demo row, "demo data, not real figures" in both languages
     whatever the export's language."""
     if meta.is_demo:
-        key = f"export_status_{meta.status}"
+        key = i18n.key("export_status_demo" if meta.status == "demo" else "export_status_mixed")
         return f"{i18n.t(key, 'vi')} / {i18n.t(key, 'en')}"
     return i18n.t("reported_badge" if meta.status == "reported" else "published_badge", meta.lang)
 
@@ -262,21 +262,21 @@ _XLSX_FORMATS = {"whole": "#,##0", "percent": "0.00", "billion_vnd": "#,##0.000"
 # column -> header key in the Excel file's language (a column named after a measure gets the
 # measure's label; any other keeps its name)
 _HEADERS = {
-    "period": "col_period",
-    "geo_code": "col_code",
-    "province": "col_province",
-    "name": "col_province",
-    "measure": "col_measure_id",
-    "measure_label": "col_measure",
-    "value": "col_value",
-    "unit": "col_unit",
-    "status": "col_status",
-    "source_id": "col_source",
-    "also_published": "col_also_published",
-    "rank": "col_rank",
-    "change": "col_change",
-    "layout": "layout",
-    "year": "col_year",
+    "period": i18n.key("col_period"),
+    "geo_code": i18n.key("col_code"),
+    "province": i18n.key("col_province"),
+    "name": i18n.key("col_province"),
+    "measure": i18n.key("col_measure_id"),
+    "measure_label": i18n.key("col_measure"),
+    "value": i18n.key("col_value"),
+    "unit": i18n.key("col_unit"),
+    "status": i18n.key("col_status"),
+    "source_id": i18n.key("col_source"),
+    "also_published": i18n.key("col_also_published"),
+    "rank": i18n.key("col_rank"),
+    "change": i18n.key("col_change"),
+    "layout": i18n.key("layout"),
+    "year": i18n.key("col_year"),
 }
 
 

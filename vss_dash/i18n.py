@@ -144,6 +144,21 @@ SLIDE_KEYS = {  # briefing.KINDS
     "benefits": key("slide_benefits"),
     "closing": key("slide_closing"),
 }
+LAYOUT_KEYS = {"VN": key("layout_VN"), "P63": key("layout_P63"), "P34": key("layout_P34")}
+THRESHOLD_KEYS = {  # watch.LIMITS
+    "si_coverage_gap": key("th_si_coverage_gap"),
+    "hi_coverage_gap": key("th_hi_coverage_gap"),
+    "ui_coverage_gap": key("th_ui_coverage_gap"),
+    "late_payment_gap": key("th_late_payment_gap"),
+    "cost_growth_z": key("th_cost_growth_z"),
+    "participant_fall_pct": key("th_participant_fall_pct"),
+}
+WATCH_RULE_KEYS = {  # watch.Rule
+    "below_national": key("rule_below_national"),
+    "above_national": key("rule_above_national"),
+    "robust_z": key("rule_robust_z"),
+    "fall": key("rule_fall"),
+}
 STATUS_BADGE_KEYS = {
     "published": key("published_badge"),
     "reported": key("reported_badge"),

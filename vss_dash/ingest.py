@@ -1143,9 +1143,9 @@ def _check_plausible(reader: _Reader, rows: pl.DataFrame, frames: metrics.Frames
                 for lang in i18n.LANGS
             }
             name = code if layout == "VN" else geo.province_name(layout, code)
-            rule = "above_population" if by_population else "implausible"
-            reader.keep(finding("error", rule, r["sheet"], r["row"], r["column"], name=name,
-                                **shown, **_label(r["measure"])))  # fmt: skip
+            reader.keep(finding("error", "above_population" if by_population else "implausible",
+                                r["sheet"], r["row"], r["column"], name=name, **shown,
+                                **_label(r["measure"])))  # fmt: skip
 
 
 # the population itself, and HI participants (checked against it by _check_denominators)

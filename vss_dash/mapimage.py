@@ -113,7 +113,7 @@ def _legend(draw, colour, lo, hi, measure, lang, national, x_start, w, h, k) -> 
     font = _font(22 * k)
     bar_x, bar_w = x_start + 60 * k, 36 * k
     top, bottom = int(h * 0.12), int(h * 0.88)
-    draw.text((bar_x, top - 20 * k), i18n.t(f"unit_{m.unit}", lang), fill=(31, 36, 48),
+    draw.text((bar_x, top - 20 * k), i18n.t(i18n.UNIT_KEYS[m.unit], lang), fill=(31, 36, 48),
               font=font, anchor="ls")  # fmt: skip
     for y in range(top, bottom):
         v = hi - (hi - lo) * (y - top) / (bottom - top)

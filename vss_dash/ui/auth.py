@@ -35,6 +35,13 @@ def role() -> str | None:
     return access.role_for(st.user.to_dict(), s)
 
 
+_ROLE_KEYS = {
+    "viewer": i18n.key("role_viewer"),
+    "leadership": i18n.key("role_leadership"),
+    "analyst": i18n.key("role_analyst"),
+}
+
+
 def access_gate(lang_: str, banner: bool = True) -> str:
     """Run by app.py before any page. The open demo says so in a banner (unless `banner` is
     False: the deck's print layout); the production profile shows a sign-in screen to anonymous
@@ -73,7 +80,7 @@ def access_gate(lang_: str, banner: bool = True) -> str:
             st.logout()
         st.stop()
     with st.sidebar:
-        st.caption(i18n.t("signed_in_as", lang_, user=user, role=i18n.t(f"role_{r}", lang_)))
+        st.caption(i18n.t("signed_in_as", lang_, user=user, role=i18n.t(_ROLE_KEYS[r], lang_)))
         if st.button(i18n.t("signout_button", lang_), icon=":material/logout:", key="signout"):
             st.logout()
     return r

@@ -32,7 +32,7 @@ def exit_button(lang_: str) -> None:
     """The way back from presentation mode: Esc, or a faint button in the top-right corner
     that shows under the mouse (outside the slide fragment, so the whole page redraws)."""
     st.button(
-        local_text("exit_present", lang_),
+        i18n.t("exit_present", lang_),
         key="brief_exit",
         icon=":material/close_fullscreen:",
         shortcut="Esc",
@@ -57,19 +57,20 @@ def briefing_controls(quarters: list, lang_: str, fr: metrics.Frames | None = No
             if auth.sees_internal():
                 public = state.select(
                     i18n.t("audience", lang_), ["0", "1"], "public", lang_,
-                    format_func=lambda v: i18n.t(f"audience_{v}", lang_), container=st,
+                    format_func=lambda v: i18n.t("audience_0" if v == "0" else "audience_1", lang_),
+                    container=st,
                 ) == "1"  # fmt: skip
             else:  # a viewer's deck is always the press-safe one
                 public = True
                 st.caption(i18n.t("audience_1", lang_))
         with cols[2]:
             st.button(
-                local_text("present", lang_),
+                i18n.t("present", lang_),
                 key="brief_present",
                 type="primary",
                 icon=":material/slideshow:",
                 shortcut="P",
-                help=local_text("present_help", lang_),
+                help=i18n.t("present_help", lang_),
                 on_click=_set_presenting,
                 args=(True,),
             )
@@ -80,34 +81,9 @@ def briefing_controls(quarters: list, lang_: str, fr: metrics.Frames | None = No
             operator = not state.print_mode() and not presenting()
             if fr is not None and operator and auth.can_export():
                 # one row of controls: the files wait in a popover
-                with st.popover(local_text("export_menu", lang_), icon=":material/download:"):
+                with st.popover(i18n.t("export_menu", lang_), icon=":material/download:"):
                     export_deck_button(fr, choice, public, lang_)
     return briefing.Quarter.parse(choice), public
-
-
-_S = {  # strings of this module, until they are folded into i18n
-    "present": {"vi": "Trình chiếu", "en": "Present"},
-    "present_help": {
-        "vi": "Toàn màn hình chỉ có trang trình chiếu (phím P). ← → Home End, số trang, nhấp"
-        " chuột để chuyển trang; Esc để thoát. Nên bật toàn màn hình của trình duyệt (F11).",
-        "en": "Nothing on screen but the slide (P key). ← → Home End, a slide number, a click"
-        " to move; Esc to leave. Best with the browser's full screen (F11).",
-    },
-    "exit_present": {"vi": "Thoát chế độ trình chiếu (Esc)", "en": "Leave presentation (Esc)"},
-    "next_tap": {"vi": "Trang sau", "en": "Next slide"},
-    "export_menu": {"vi": "Xuất bản trình chiếu", "en": "Export the deck"},
-    "export_pptx": {"vi": "Tải PowerPoint", "en": "Download PowerPoint"},
-    "export_press": {"vi": "Bản nháp thông cáo báo chí", "en": "Press-release draft"},
-    "export_failed": {
-        "vi": "Không xuất được bản trình chiếu, không có tệp nào được tạo: {error}",
-        "en": "The deck could not be exported and no file was written: {error}",
-    },
-}
-
-
-def local_text(key: str, lang_: str, **fmt) -> str:
-    """A string of the briefing's own (`_S`), until they are folded into i18n."""
-    return _S[key][i18n.normalize_lang(lang_)].format(**fmt)
 
 
 def deck_data(fr: metrics.Frames, quarter: str, public: bool, lang_: str) -> narrative.Deck:
@@ -130,7 +106,7 @@ def export_deck_button(fr: metrics.Frames, quarter: str, public: bool, lang_: st
     deck = deck_data(fr, quarter, public, lang_)
     q = briefing.Quarter.parse(quarter)
     st.download_button(
-        local_text("export_pptx", lang_),
+        i18n.t("export_pptx", lang_),
         lambda: pptx_deck.build(deck),
         file_name=f"{deck.stem}.pptx",
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
@@ -140,7 +116,7 @@ def export_deck_button(fr: metrics.Frames, quarter: str, public: bool, lang_: st
     )
     release = press.build(fr, q, public, lang_)
     st.download_button(
-        local_text("export_press", lang_) + " (.docx)",
+        i18n.t("export_press", lang_) + " (.docx)",
         lambda: release.docx(),
         file_name=f"{release.stem}.docx",
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -149,7 +125,7 @@ def export_deck_button(fr: metrics.Frames, quarter: str, public: bool, lang_: st
         on_click="ignore",
     )
     st.download_button(
-        local_text("export_press", lang_) + " (.md)",
+        i18n.t("export_press", lang_) + " (.md)",
         release.markdown(),
         file_name=f"{release.stem}.md",
         mime="text/markdown",
@@ -170,7 +146,7 @@ def export_deck_button(fr: metrics.Frames, quarter: str, public: bool, lang_: st
                         expected=deck.expected_numbers(), stem=deck.stem, token=token,
                     )  # fmt: skip
             except deck_export.ExportIncomplete as e:
-                st.error(local_text("export_failed", lang_, error=e), icon=":material/error:")
+                st.error(i18n.t("export_failed", lang_, error=e), icon=":material/error:")
                 files = None
             if files is not None:
                 st.session_state["deck_files"] = (

@@ -10,7 +10,7 @@ import streamlit as st
 
 from vss_dash import boundaries, briefing, catalog, charts, geo, i18n, metrics, narrative
 from vss_dash.ui import queries, state
-from vss_dash.ui.briefing_page import local_text, presenting
+from vss_dash.ui.briefing_page import presenting
 from vss_dash.ui.briefing_style import KEYS_STYLE, SLIDE_W, WATCH_STYLE
 from vss_dash.ui.map_page import TOPOJSON_URL
 from vss_dash.ui.plan_page import plan_summary, series_status
@@ -71,7 +71,7 @@ def slide_deck(fr: metrics.Frames, deck: list, quarter, public: bool, lang_: str
             st.button(str(i), key=f"brief_go_{i}", shortcut=str(i), on_click=_go_to, args=(i,))
     if presenting():
         st.button(
-            local_text("next_tap", lang_),
+            i18n.t("next_tap", lang_),
             key="brief_tap",
             on_click=_move_slide,
             args=(1 if current < n else 1 - n, n),  # the last slide's click goes back to 1
@@ -87,7 +87,7 @@ def draw_slide(
     period = quarter.end
     qlabel = i18n.t("quarter_label", lang_, q=quarter.q, year=quarter.year)
     with st.container(key=f"slide_{number}"):
-        st.title(i18n.t(f"slide_{slide.kind}", lang_))
+        st.title(i18n.t(i18n.SLIDE_KEYS[slide.kind], lang_))
         # no page counter on the slide: the operator's "n/7" lives in the presenter bar
         subtitle = f"{qlabel} · {i18n.t('as_of', lang_, date=i18n.format_date(period, lang_))}"
         if slide.kind == "benefits":  # every number on it is year to date: said once
@@ -195,7 +195,7 @@ def watch_slide_table(rows: pl.DataFrame, lang_: str) -> pl.DataFrame:
     return pl.DataFrame(
         [
             {
-                i18n.t("col_reason", lang_): i18n.t(f"reason_{r['reason']}", lang_),
+                i18n.t("col_reason", lang_): i18n.t(i18n.REASON_KEYS[r["reason"]], lang_),
                 i18n.t("col_province", lang_): r["name"],
                 i18n.t("col_value", lang_): (
                     i18n.format_change(r["value"], lang_, "percent")
@@ -210,7 +210,12 @@ def watch_slide_table(rows: pl.DataFrame, lang_: str) -> pl.DataFrame:
             }
             for r in rows.iter_rows(named=True)
         ],
-        schema=[i18n.t(k, lang_) for k in ("col_reason", "col_province", "col_value", "national")],
+        schema=[
+            i18n.t("col_reason", lang_),
+            i18n.t("col_province", lang_),
+            i18n.t("col_value", lang_),
+            i18n.t("national", lang_),
+        ],  # fmt: skip
     )
 
 

@@ -69,7 +69,7 @@ def month_range(periods: list[date], lang_: str) -> tuple[date, date]:
             key=name,
             format_func=lambda k: i18n.format_month(by_key[k], lang_),
         )
-        for name, label in (("from", "f_from"), ("to", "f_to"))
+        for name, label in (("from", i18n.key("f_from")), ("to", i18n.key("f_to")))
     }
     for name, value in chosen.items():
         state.write(name, value, default[name])

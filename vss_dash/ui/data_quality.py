@@ -187,7 +187,9 @@ def log_view(entries: list[dict], lang_: str) -> pl.DataFrame:
         [
             {
                 i18n.t("col_time", lang_): e["time"][:19].replace("T", " "),
-                i18n.t("col_outcome", lang_): i18n.t(f"outcome_{e['outcome']}", lang_),
+                i18n.t("col_outcome", lang_): i18n.t(
+                    "outcome_stored" if e["outcome"] == "stored" else "outcome_refused", lang_
+                ),
                 i18n.t("col_file", lang_): e["file"],
                 "sha256": e["sha256"][:12],
                 i18n.t("col_values", lang_): e["stored"],

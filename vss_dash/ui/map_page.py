@@ -15,7 +15,11 @@ from vss_dash.ui.widgets import change_style, status_label
 
 SELECTED = "selected"  # the URL parameter and widget key of the selected province
 # the map's frames (charts.MAP_REGIONS) and their names
-REGION_LABELS = {"all": "region_all", "red_river": "region_red_river", "mekong": "region_mekong"}
+REGION_LABELS = {
+    "all": i18n.key("region_all"),
+    "red_river": i18n.key("region_red_river"),
+    "mekong": i18n.key("region_mekong"),
+}
 
 # plotly.js fetches its base layer for every geo map, even hidden; the app serves it itself
 # (static/ with server.enableStaticServing) so that nothing leaves the office network
@@ -132,9 +136,9 @@ def ranking(table: pl.DataFrame, measure: str, n: int, lang_: str) -> None:
     """Top and bottom n provinces as two tables, rank 1 the best; a clicked row selects its
     province."""
     m = catalog.get(measure)
-    note = "rank_note_down" if m.good == "down" else "rank_note_up"
-    st.caption(i18n.t(note, lang_))
-    for title_key, part in (("best", table.head(n)), ("worst", table.tail(n).reverse())):
+    st.caption(i18n.t("rank_note_down" if m.good == "down" else "rank_note_up", lang_))
+    parts = ((i18n.key("best"), table.head(n)), (i18n.key("worst"), table.tail(n).reverse()))
+    for title_key, part in parts:
         st.markdown(f"**{i18n.t(title_key, lang_)}**")
         shown = pl.DataFrame(
             {

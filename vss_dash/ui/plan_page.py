@@ -21,7 +21,7 @@ def plan_summary(view: projection.PlanView, lang_: str) -> None:
             st.metric(i18n.t("plan_kpi", lang_), i18n.MISSING)
             st.caption(i18n.t("no_plan", lang_))
         else:
-            label = i18n.t(f"{view.plan_source}_kpi", lang_)
+            label = i18n.t(i18n.PLAN_KPI_KEYS[view.plan_source], lang_)
             st.metric(label, i18n.format_value(view.plan, m.unit, lang_))
     with cols[1], st.container(border=True):
         delta = None
@@ -51,7 +51,7 @@ def plan_summary(view: projection.PlanView, lang_: str) -> None:
             if view.verdict:
                 colour = {"achieved": "blue", "on_track": "blue", "likely": "blue",
                           "at_risk": "orange", "off_track": "red"}  # fmt: skip
-                st.badge(i18n.t(f"verdict_{view.verdict}", lang_), color=colour[view.verdict])
+                st.badge(i18n.t(i18n.VERDICT_KEYS[view.verdict], lang_), color=colour[view.verdict])
                 st.caption(i18n.md_escape(verdict_rule(view, lang_)))
 
 
@@ -66,7 +66,7 @@ def verdict_rule(view: projection.PlanView, lang_: str) -> str:
     # favourable one
     edge = {"likely": p.high if down else p.low, "at_risk": p.low if down else p.high}
     return i18n.t(
-        f"verdict_rule_{view.verdict}",
+        i18n.VERDICT_RULE_KEYS[view.verdict],
         lang_,
         plan=fmt(view.plan),
         point=fmt(p.year_end),

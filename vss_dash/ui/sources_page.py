@@ -106,7 +106,14 @@ def filters(table: pl.DataFrame, lang_: str) -> pl.DataFrame:
 
 
 def role_label(role: str, lang_: str) -> str:
-    return i18n.t("figrole_" + role.replace(" ", "_"), lang_)
+    return i18n.t(_ROLE_KEYS[role], lang_)
+
+
+_ROLE_KEYS = {
+    "current": i18n.key("figrole_current"),
+    "alternative": i18n.key("figrole_alternative"),
+    "earlier estimate": i18n.key("figrole_earlier_estimate"),
+}
 
 
 def _link(reference: str) -> str | None:

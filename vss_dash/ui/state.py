@@ -110,7 +110,7 @@ def language_switch() -> str:
     choice = st.sidebar.segmented_control(
         i18n.t("language", current),
         list(i18n.LANGS),
-        format_func=lambda code: i18n.t(f"lang_{code}", current),
+        format_func=lambda code: i18n.t("lang_vi" if code == "vi" else "lang_en", current),
         key="lang",
         required=True,
     )
@@ -196,7 +196,7 @@ def geography_picker(options: list[str], label_key: str, lang: str) -> str:
         options,
         "layout",
         lang,
-        format_func=lambda v: i18n.t(f"layout_{v}", lang),
+        format_func=lambda v: i18n.t(i18n.LAYOUT_KEYS[v], lang),
     )
 
 

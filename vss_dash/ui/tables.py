@@ -148,11 +148,13 @@ def sources_footer(
     st.caption(i18n.t("sources_used", lang_) + "\n" + "\n".join(lines))
 
 
-_DOWNLOADS = (  # extension, label key, MIME type
-    ("csv", "download_csv", "text/csv"),
-    ("xlsx", "download_xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ("parquet", "download_parquet", "application/vnd.apache.parquet"),
-)
+_DOWNLOADS = (  # extension, label key, help key, MIME type
+    ("csv", i18n.key("download_csv"), i18n.key("download_csv_help"), "text/csv"),
+    ("xlsx", i18n.key("download_xlsx"), i18n.key("download_xlsx_help"),
+     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("parquet", i18n.key("download_parquet"), i18n.key("download_parquet_help"),
+     "application/vnd.apache.parquet"),
+)  # fmt: skip
 
 
 def downloads(
@@ -181,14 +183,14 @@ def downloads(
         "parquet": lambda: export.to_parquet(df, meta),
     }
     with st.container(horizontal=True, gap="small", key=f"downloads_{key}"):
-        for ext, label, mime in _DOWNLOADS:
+        for ext, label, help_key, mime in _DOWNLOADS:
             st.download_button(
                 i18n.t(label, lang_),
                 data=build[ext],
                 file_name=f"{stem}.{ext}",
                 mime=mime,
                 icon=":material/download:",
-                help=i18n.t(f"{label}_help", lang_),
+                help=i18n.t(help_key, lang_),
                 key=f"{ext}_{key}",
                 on_click="ignore",
             )
@@ -221,7 +223,7 @@ def export_meta(
         filters[i18n.t("measure", lang_)] = catalog.get(view.measure).label(lang_)
     if layout is not None:
         label = i18n.t("geography" if layout == "VN" else "layout", lang_)
-        filters[label] = i18n.t(f"layout_{layout}", lang_)
+        filters[label] = i18n.t(i18n.LAYOUT_KEYS[layout], lang_)
     code = view.geo_code
     if code is not None and layout in geo.LAYOUTS:
         filters[i18n.t("province", lang_)] = f"{geo.province_name(layout, code)} ({code})"

@@ -101,7 +101,7 @@ def watch_thresholds(lang_: str) -> watch.Thresholds:
     cols = box.columns(3)
     values = {
         name: url_number(
-            i18n.t(f"th_{name}", lang_),
+            i18n.t(i18n.THRESHOLD_KEYS[name], lang_),
             name,
             getattr(defaults, name),
             low,
@@ -131,7 +131,7 @@ def watch_visible(table: pl.DataFrame) -> pl.DataFrame:
 def watch_rule(reason: watch.Reason, threshold: float, lang_: str) -> str:
     """How a reason is decided, in words, with its threshold."""
     return i18n.t(
-        "rule_fall" if reason.rule == "fall" else f"rule_{reason.rule}",
+        i18n.WATCH_RULE_KEYS[reason.rule],
         lang_,
         measure=catalog.get(reason.measure).label(lang_),
         threshold=i18n.format_number(threshold, lang_, 1),
@@ -177,7 +177,7 @@ def watch_section(
     """One reason: title with its count, the rule, and the table; a clicked row returns its GSO
     code."""
     part = table.filter(pl.col("reason") == reason.id)
-    st.subheader(f"{i18n.t(f'reason_{reason.id}', lang_)} ({part.height})")
+    st.subheader(f"{i18n.t(i18n.REASON_KEYS[reason.id], lang_)} ({part.height})")
     st.caption(watch_rule(reason, getattr(thresholds, reason.threshold), lang_))
     if not part.height:
         st.success(i18n.t("watch_none", lang_), icon=":material/check_circle:")
@@ -214,6 +214,8 @@ def watch_intro(lang_: str) -> None:
 def watch_filters(thresholds: watch.Thresholds, lang_: str) -> dict[str, str]:
     """The watch list's thresholds as export filters."""
     return {
-        i18n.t(f"th_{name}", lang_): i18n.format_number(getattr(thresholds, name), lang_, 1)
+        i18n.t(i18n.THRESHOLD_KEYS[name], lang_): i18n.format_number(
+            getattr(thresholds, name), lang_, 1
+        )
         for name in watch.LIMITS
     }
