@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import polars as pl
+from harness import wait_idle
 from playwright.sync_api import Page
 
 SCREENSHOT_DIR = Path(__file__).resolve().parent / "screenshots"  # git-ignored
@@ -20,6 +21,9 @@ def test_map_table_downloads_csv_excel_and_parquet(
 ) -> None:
     open_page(page, f"{server}/map?lang=en&month=2026-09&measure=si_coverage_rate")
     page.get_by_text("Show data table").click()
+    # the table is drawn on opening (a rerun): measure the row once it stands under the table
+    page.locator(".st-key-show_map_table [data-testid='stDataFrame']").wait_for(timeout=30_000)
+    wait_idle(page)
     row = page.locator(".st-key-downloads_map_table")
     buttons = row.get_by_test_id("stDownloadButton")
     assert buttons.count() == 3
