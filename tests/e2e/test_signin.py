@@ -163,6 +163,7 @@ def test_analyst_exports_and_signs_out(signin_server: str, browser: Browser) -> 
     with signed_in(browser, signin_server, "analyst") as page:
         expect(page.get_by_text(LATE_PAYMENT).first).to_be_visible()
         page.get_by_text("Show data table").first.click()
+        wait_idle(page)  # opening draws the table in a rerun
         with page.expect_download(timeout=30_000) as info:
             page.get_by_role("button", name="Download CSV").first.click()
         data = Path(info.value.path()).read_bytes()
