@@ -112,7 +112,8 @@ def _freed_on_leaving(original: Any) -> Any:
 def _free_uploads_on_disconnect(original: Any) -> Any:
     def disconnect_session(self: Runtime, session_id: str, **kw: Any) -> None:
         result = original(self, session_id, **kw)
-        if not self.is_active_session(session_id):  # still connected (to a newer client): kept
+        # a session still connected (to a newer client of the same browser) keeps its file
+        if not self.is_active_session(session_id):
             self.uploaded_file_mgr.remove_session_files(session_id)
         return result
 
