@@ -27,12 +27,11 @@ from pathlib import Path
 
 import plotly
 
+from vss_dash import deck_export
+
 ROOT = Path(__file__).resolve().parent.parent
 ANCHORS = ROOT.parent / "shared" / "anchors"
 PLOTLY_DATA = Path(plotly.__file__).parent / "package_data"
-sys.path.insert(0, str(ROOT))
-
-from vss_dash import deck_export  # noqa: E402
 
 NAMES = {
     "static": "plain HTML + plotly.js",

@@ -11,20 +11,14 @@ Goal of issue #18: a cold page <= 2.5 MB on the wire through the proxy; map geom
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-sys.path.insert(0, str(ROOT / "deploy"))
-sys.path.insert(0, str(ROOT))
+from playwright.sync_api import sync_playwright
 
-from harness import launch_chromium, wait_charts_drawn, wait_idle  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-from serve import deployment  # noqa: E402
-
-from vss_dash.pages import PAGES  # noqa: E402
+from vss_dash.pages import PAGES
+from vss_harness.browser import launch_chromium, wait_charts_drawn, wait_idle
+from vss_harness.serve import deployment
 
 GOAL_KB = 2.5 * 1024
 

@@ -40,25 +40,18 @@ from __future__ import annotations
 import argparse
 import gc
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pandas_port as pdq  # bench/, beside this script
 import polars as pl
 from polars.testing import assert_frame_equal
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-import pandas_port as pdq  # noqa: E402
-
-from vss_dash import briefing, geo, metrics, pages, projection, store, watch  # noqa: E402
+from vss_dash import briefing, geo, metrics, pages, projection, store, watch
 
 # what the pages ask for, as in views/*.py (the page scripts cannot be imported)
 OVERVIEW = pages.flat(pages.OVERVIEW_CARDS) + list(pages.OVERVIEW_SPLIT)

@@ -13,15 +13,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from vss_dash import briefing, deck_export, metrics, narrative, pptx_deck, store  # noqa: E402
+from vss_dash import briefing, deck_export, metrics, narrative, pptx_deck, store
 
 
 def main() -> None:

@@ -32,18 +32,17 @@ import asyncio
 import contextlib
 import os
 import resource
-import sys
 import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-sys.path.insert(0, str(ROOT))
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page, async_playwright
 
-from harness import (  # noqa: E402
+from vss_dash.pages import PAGES
+from vss_harness.browser import (
     APP_CONNECTED,
     APP_IDLE,
     CHART_STATUS_JS,
@@ -52,10 +51,6 @@ from harness import (  # noqa: E402
     VIEWPORT,
     start_server,
 )
-from playwright.async_api import Error as PlaywrightError  # noqa: E402
-from playwright.async_api import Page, async_playwright  # noqa: E402
-
-from vss_dash.pages import PAGES  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")

@@ -20,16 +20,16 @@ from __future__ import annotations
 import argparse
 import contextlib
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-sys.path.insert(0, str(ROOT))
+from anchors import NAMES, available, serve_anchors  # bench/, beside this script
+from playwright.sync_api import BrowserContext, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
-from harness import (  # noqa: E402
+from vss_dash.pages import PAGES
+from vss_harness.browser import (
     APP_CONNECTED,
     APP_IDLE,
     CHART_STATUS_JS,
@@ -38,13 +38,6 @@ from harness import (  # noqa: E402
     start_server,
     wait_charts_drawn,
 )
-from playwright.sync_api import BrowserContext, sync_playwright  # noqa: E402
-from playwright.sync_api import Error as PlaywrightError  # noqa: E402
-
-from vss_dash.pages import PAGES  # noqa: E402
-
-sys.path.insert(0, str(ROOT / "bench"))
-from anchors import NAMES, available, serve_anchors  # noqa: E402
 
 # charts a non-Streamlit anchor draws (Streamlit pages say when their script has finished)
 EXPECTED_CHARTS = {"static": 2, "dash": 1}

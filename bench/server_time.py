@@ -14,20 +14,15 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from anchors import available, prepare  # bench/, beside this script
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-from anchors import available, prepare  # noqa: E402
-
-from vss_dash.pages import PAGES  # noqa: E402
+from vss_dash.pages import PAGES
+from vss_dash.paths import ROOT
 
 
 def timed_runs(at: AppTest, runs: int) -> list[float]:
@@ -55,8 +50,7 @@ def main() -> None:
     if available():
         with tempfile.TemporaryDirectory() as tmp:
             env = prepare(Path(tmp))
-            os.environ.update(env)
-            sys.path.insert(0, tmp)
+            os.environ.update(env)  # Streamlit's script runner puts tmp on the path for its run
             floor = AppTest.from_file(str(Path(tmp) / "streamlit_map.py"), default_timeout=120)
             floor.run(timeout=120)
             times["[floor]"] = timed_runs(floor, runs)

@@ -54,15 +54,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-for sub in ("deploy", "tests/e2e", "tests", "."):
-    sys.path.insert(0, str(ROOT / sub))
+import httpx
+import polars as pl
+import websockets
+from playwright.async_api import Browser, BrowserContext, async_playwright
+from playwright.async_api import Error as PlaywrightError
+from polars.exceptions import PanicException
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-import httpx  # noqa: E402
-import polars as pl  # noqa: E402
-import serve  # noqa: E402
-import websockets  # noqa: E402
-from harness import (  # noqa: E402
+from vss_dash import i18n, metrics, store
+from vss_dash.pages import PAGES
+from vss_dash.paths import store_dir
+from vss_harness import serve
+from vss_harness.browser import (
     APP_CONNECTED,
     APP_IDLE,
     CHART_STATUS_JS,
@@ -70,15 +75,7 @@ from harness import (  # noqa: E402
     CHROMIUM_ARGS,
     VIEWPORT,
 )
-from playwright.async_api import Browser, BrowserContext, async_playwright  # noqa: E402
-from playwright.async_api import Error as PlaywrightError  # noqa: E402
-from polars.exceptions import PanicException  # noqa: E402
-from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
-
-from vss_dash import i18n, metrics, store  # noqa: E402
-from vss_dash.pages import PAGES  # noqa: E402
-from vss_dash.paths import store_dir  # noqa: E402
+from vss_harness.ingest_files import Wide
 
 TICK = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
@@ -768,8 +765,6 @@ def _s(x: float | None) -> str:
 def make_reports(data_dir: Path, out_dir: Path, count: int) -> list[Path]:
     """Report files for the newest month, each with every value lowered by 3% more than the
     last, so that each vintage shows other KPI figures (and stays within the import checks)."""
-    from ingest_files import Wide  # tests/ingest_files.py: the test suite's report builder
-
     frames = metrics.Frames.from_store(store.load(data_dir))
     period = frames.latest_period()
     wide = Wide.from_store(frames, period)

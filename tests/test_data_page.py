@@ -10,12 +10,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from ingest_files import Wide
 from streamlit.testing.v1 import AppTest
 
 from vss_dash import access, catalog, dataset, i18n, ingest, metrics, published, store
 from vss_dash.paths import store_dir
 from vss_dash.ui import data_import
+from vss_harness.ingest_files import Wide
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = str(ROOT / "views" / "data.py")

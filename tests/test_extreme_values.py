@@ -9,11 +9,11 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from ingest_files import long_csv
 from streamlit.testing.v1 import AppTest
 
 from vss_dash import catalog, charts, geo, i18n, ingest, metrics, store
 from vss_dash.pages import PAGES
+from vss_harness.ingest_files import long_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 HUGE = [1e30, -1e30, 1e308, 9.9e307, 1e16]

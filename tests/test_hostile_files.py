@@ -16,7 +16,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from ingest_files import (
+
+from vss_dash import cli, filecheck, ingest
+from vss_dash.paths import store_dir
+from vss_harness.ingest_files import (
     AMOUNTS,
     MAIN_MACROS,
     PERSONS,
@@ -29,9 +32,6 @@ from ingest_files import (
     raw_xlsx,
     sheet_xml,
 )
-
-from vss_dash import cli, filecheck, ingest
-from vss_dash.paths import store_dir
 
 SEP_2024 = date(2024, 9, 30)
 ROW = ("2024-09", "Hà Nội", "si_compulsory")  # a long-table row without its value

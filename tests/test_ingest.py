@@ -14,10 +14,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from ingest_files import AMOUNTS, PERSONS, Wide, long_csv, long_xlsx
 
 from vss_dash import cli, geo, ingest, metrics, store
 from vss_dash.paths import store_dir
+from vss_harness.ingest_files import AMOUNTS, PERSONS, Wide, long_csv, long_xlsx
 
 SEP_2024 = date(2024, 9, 30)  # 63 provinces
 MAR_2026 = date(2026, 3, 31)  # 34 provinces

@@ -9,8 +9,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from harness import CHROMIUM, E2E_DIR, VIEWPORT, launch_chromium, open_page, start_server
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from vss_harness.browser import CHROMIUM, VIEWPORT, launch_chromium, open_page, start_server
+
+E2E_DIR = Path(__file__).resolve().parent
 
 
 # `-m "not e2e"` deselects in _pytest.mark's own modifyitems hook: the marker must be on first.

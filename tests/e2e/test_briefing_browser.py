@@ -7,11 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from harness import wait_charts_drawn
 from PIL import Image
 from playwright.sync_api import Browser, Page
 
 from vss_dash import briefing, catalog, deck_export, geo, i18n, metrics, narrative
+from vss_harness.browser import wait_charts_drawn
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 PROJECTOR = {"width": 1920, "height": 1080}

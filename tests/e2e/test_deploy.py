@@ -12,20 +12,17 @@ from __future__ import annotations
 
 import concurrent.futures
 import re
-import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
-from harness import PROJECT_ROOT, VIEWPORT, wait_charts_drawn, wait_idle
 from playwright.sync_api import Browser, Response
 
-sys.path.insert(0, str(PROJECT_ROOT / "deploy"))
-import serve  # noqa: E402
-
-from vss_dash.pages import PAGES  # noqa: E402
+from vss_dash.pages import PAGES
+from vss_harness import serve
+from vss_harness.browser import VIEWPORT, wait_charts_drawn, wait_idle
 
 NGINX = serve.nginx_binary()
 needs_nginx = pytest.mark.skipif(

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import openpyxl
 import polars as pl
-from harness import wait_idle
 from playwright.sync_api import Page
+
+from vss_harness.browser import wait_idle
 
 SCREENSHOT_DIR = Path(__file__).resolve().parent / "screenshots"  # git-ignored
 STEM = "vss_si_coverage_rate_P34_2026-09_demo"

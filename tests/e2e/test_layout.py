@@ -8,11 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from harness import wait_charts_drawn
 from playwright.sync_api import Browser, Page
 
 from vss_dash.pages import PAGES
 from vss_dash.pages import Page as AppPage
+from vss_harness.browser import wait_charts_drawn
 
 SIZES = {"1366x768": (1366, 768), "390x844": (390, 844), "1920x1080": (1920, 1080)}
 LANGS = ("vi", "en")

@@ -9,12 +9,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from harness import wait_charts_drawn, wait_idle
 from playwright.sync_api import Page
 
 from vss_dash import i18n
 from vss_dash.pages import PAGES
 from vss_dash.pages import Page as AppPage
+from vss_harness.browser import wait_charts_drawn, wait_idle
 
 SCREENSHOT_DIR = Path(__file__).resolve().parent / "screenshots"  # git-ignored
 

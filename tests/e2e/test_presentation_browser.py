@@ -11,11 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from harness import wait_charts_drawn, wait_idle
 from PIL import Image
 from playwright.sync_api import Browser, Page
 
 from vss_dash import briefing, i18n
+from vss_harness.browser import wait_charts_drawn, wait_idle
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 SIZES = [(1920, 1080), (1366, 768)]

@@ -16,10 +16,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from harness import open_page, wait_idle
 from playwright.sync_api import Browser, Page, expect
 
 from vss_dash import catalog, deck_export
+from vss_harness.browser import open_page, wait_idle
 
 SCREENSHOT_DIR = Path(__file__).resolve().parent / "screenshots"  # git-ignored
 USERS = {

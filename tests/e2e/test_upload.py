@@ -6,20 +6,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from harness import start_server
 from playwright.sync_api import Page, expect
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/, for ingest_files
-from ingest_files import Wide  # noqa: E402
-
-from vss_dash import ingest, metrics, store  # noqa: E402
-from vss_dash.paths import store_dir  # noqa: E402
+from vss_dash import ingest, metrics, store
+from vss_dash.paths import store_dir
+from vss_harness.browser import start_server
+from vss_harness.ingest_files import Wide
 
 SCREENSHOT_DIR = Path(__file__).resolve().parent / "screenshots"  # git-ignored
 SECRET = "e2e-secret"

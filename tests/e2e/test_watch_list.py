@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from harness import wait_idle
 from playwright.sync_api import Page
 
 from vss_dash import i18n
+from vss_harness.browser import wait_idle
 
 SCREENSHOT_DIR = Path(__file__).resolve().parent / "screenshots"  # git-ignored
 

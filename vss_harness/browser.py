@@ -1,5 +1,6 @@
-"""The browser harness shared by the e2e tests and the benchmarks: start a real Streamlit server
-on a free port, drive Debian's Chromium, and wait until a page is idle and drawn."""
+"""The browser harness shared by the e2e tests, the benchmarks and the deploy load test: start a
+real Streamlit server on a free port, drive Debian's Chromium, and wait until a page is idle and
+drawn."""
 
 from __future__ import annotations
 
@@ -10,10 +11,9 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, Playwright, expect
 from playwright.sync_api import Error as PlaywrightError
 
-from vss_dash import deck_export
+from vss_dash import deck_export, paths
 
-E2E_DIR = Path(__file__).resolve().parent
-PROJECT_ROOT = E2E_DIR.parent.parent
+PROJECT_ROOT = paths.ROOT
 # Without the background-networking flags Chromium keeps trying to reach Google's hosts, which
 # this machine's closed network refuses; they also keep the request log down to the app's own.
 CHROMIUM, CHROMIUM_ARGS = deck_export.CHROMIUM, deck_export.CHROMIUM_ARGS

@@ -1,6 +1,7 @@
-"""Builders of report files for the ingest tests: the wide monthly report as provincial offices
-send it (CSV in any encoding, or XLSX with merged group headers) and the canonical long table.
-Values come from the demo store, so that a clean file passes the checks against last month."""
+"""Builders of report files for the ingest tests and the deploy load test: the wide monthly report
+as provincial offices send it (CSV in any encoding, or XLSX with merged group headers) and the
+canonical long table. Values come from the demo store, so that a clean file passes the checks
+against last month."""
 
 from __future__ import annotations
 
