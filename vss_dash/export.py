@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,7 +15,7 @@ from decimal import Decimal
 import polars as pl
 import xlsxwriter
 
-from vss_dash import catalog, i18n, store
+from vss_dash import catalog, geo, i18n, store
 
 # A text cell a spreadsheet program may run as a formula (OWASP "CSV injection"): one that
 # starts with a control character, or with = + - @ (or their fullwidth forms, which some
@@ -338,16 +337,10 @@ def to_parquet(df: pl.DataFrame, meta: ExportMeta) -> bytes:
 def stem(what: str, *parts: str | date | None) -> str:
     """`vss_<what>_<part>_<part>`: a file name without its extension."""
     bits = [what] + [p.strftime("%Y-%m") if isinstance(p, date) else str(p) for p in parts if p]
-    slug = "_".join(re.sub(r"[^A-Za-z0-9_.-]+", "-", _ascii(b)).strip("-") for b in bits)
+    slug = "_".join(re.sub(r"[^A-Za-z0-9_.-]+", "-", geo.ascii_fold(b)).strip("-") for b in bits)
     return f"vss_{slug}"
 
 
 def file_name(what: str, *parts: str | date | None, ext: str = "csv") -> str:
     """`vss_<what>_<part>_<part>.<ext>`, e.g. vss_si_coverage_rate_P34_2026-09.csv."""
     return f"{stem(what, *parts)}.{ext}"
-
-
-def _ascii(text: str) -> str:
-    """Vietnamese without diacritics: "Hà Nội" -> "Ha Noi"."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))

@@ -215,6 +215,21 @@ def harmonise_codes_to_p34(df: pl.DataFrame, code_col: str = "geo_code") -> pl.D
     return joined.with_columns(recode).select(df.columns)
 
 
+# đ/Đ have no decomposition; ð/Ð (Icelandic eth) are a frequent stand-in for them.
+_D = str.maketrans("đĐðÐ", "dDdD")
+
+
+def ascii_fold(text: str) -> str:
+    """Vietnamese without its marks, case and spacing kept: "Đắk Lắk" -> "Dak Lak".
+
+    The one fold of the app: place-name keys, import headers and export file names all use it.
+    NFKD splits tones and vowel marks from their letters (whatever form the input came in) and
+    compatibility characters into plain ones; the marks are then dropped, and đ/Đ mapped to d/D.
+    """
+    decomposed = unicodedata.normalize("NFKD", text).translate(_D)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def normalize_key(text: str) -> str:
     """A matching key for a place name.
 
@@ -222,11 +237,7 @@ def normalize_key(text: str) -> str:
     and tone-mark placement; administrative prefixes ("Tỉnh", "Thành phố", "TP.") and the
     English words "City"/"Province" at the end are dropped. "TP. Hồ Chí Minh" -> "hochiminh".
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    # đ/Đ have no decomposition; ð/Ð are a frequent stand-in for them.
-    decomposed = decomposed.translate(str.maketrans("đĐðÐ", "dDdD"))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    tokens = re.findall(r"[a-z0-9]+", bare)
+    tokens = re.findall(r"[a-z0-9]+", ascii_fold(text).casefold())
     stripped = True
     while stripped:
         stripped = False

@@ -262,9 +262,7 @@ class _Refused(Exception):
 def _plain(text: str) -> str:
     """Lower case without diacritics, words separated by one space: "Số người\\nBHXH" ->
     "so nguoi bhxh". Headers, period titles and total rows are recognised in this form."""
-    decomposed = unicodedata.normalize("NFKD", text).translate(str.maketrans("đĐ", "dD"))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    return " ".join(re.findall(r"[a-z0-9]+", bare))
+    return " ".join(re.findall(r"[a-z0-9]+", geo.ascii_fold(text).casefold()))
 
 
 def _has(plain: str, *phrases: str) -> bool:
