@@ -7,7 +7,7 @@ nothing.
 One server (the app on the bundled store), one headless Chromium; a session is a browser
 context (its own cookies, cache and Streamlit websocket session).
 
-1. Memory: resident memory (VmRSS from /proc) of the server process and its children, before
+1. Memory: resident memory (RSS, psutil) of the server process and its children, before
    any session, with 1 session holding the overview open, and with --sessions sessions holding
    pages open (session i on page i mod the number of pages, so every page is held). A sampler
    also keeps the peak over the whole run.
@@ -16,7 +16,7 @@ context (its own cookies, cache and Streamlit websocket session).
    different page. Ready = as in page_ready.py: websocket connected, script finished, every
    Plotly chart drawn. p50/p95 over all visits of a phase, and the ratio 10 : 1.
 3. CPU: for each latency phase, CPU seconds used by the server tree, by the clients (Chromium,
-   the Playwright driver and this process) and by everything else on the machine (/proc/stat),
+   the Playwright driver and this process) and by everything else on the machine (psutil),
    against the capacity (wall time x cores); that tells which side the 10-session figure waits
    on. This machine has 2 cores and the clients run on them too.
 
@@ -31,11 +31,9 @@ import argparse
 import asyncio
 import contextlib
 import os
-import resource
 import tempfile
 import time
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 from playwright.async_api import Error as PlaywrightError
@@ -51,112 +49,22 @@ from vss_harness.browser import (
     VIEWPORT,
     start_server,
 )
+from vss_harness.procs import Cpu, child_with, rss_mb, tree
 
-TICK = os.sysconf("SC_CLK_TCK")
-PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 GOAL_MB, GOAL_P95_RATIO = 600, 3.0
 TIMEOUT_MS = 60_000
 
 
-# ---------------------------------------------------------------- /proc
+# ---------------------------------------------------------------- CPU shares
 
 
-def _stat(pid: int) -> list[str] | None:
-    """Fields of /proc/<pid>/stat after the command name, or None if the process is gone."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return text[text.rindex(")") + 2 :].split()
-
-
-def children() -> dict[int, list[int]]:
-    """ppid -> pids, for every process on the machine."""
-    out: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and (fields := _stat(int(entry))):
-            out.setdefault(int(fields[1]), []).append(int(entry))
-    return out
-
-
-def tree(root: int, kids: dict[int, list[int]] | None = None) -> list[int]:
-    kids = children() if kids is None else kids
-    out, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        out.append(pid)
-        todo.extend(kids.get(pid, []))
-    return out
-
-
-def rss_mb(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        with contextlib.suppress(OSError, IndexError, ValueError):
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1])
-    return total * PAGE_SIZE / 2**20
-
-
-def cpu_s(pids: list[int]) -> float:
-    """User + system CPU seconds of the processes, with their reaped children's."""
-    total = 0
-    for pid in pids:
-        if fields := _stat(pid):
-            total += sum(int(fields[i]) for i in (11, 12, 13, 14))  # utime stime cutime cstime
-    return total / TICK
-
-
-def machine_busy_s() -> float:
-    """CPU seconds all cores spent busy since boot (/proc/stat, not idle or iowait)."""
-    values = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
-    return (sum(values[:8]) - values[3] - values[4]) / TICK
-
-
-def own_cpu_s() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
-
-
-def server_pid() -> int:
-    """The streamlit server this process started."""
-    for pid in children().get(os.getpid(), []):
-        with contextlib.suppress(OSError):
-            if b"streamlit" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                return pid
-    raise RuntimeError("no streamlit child process found")
-
-
-@dataclass
-class Cpu:
-    """Wall time, and CPU seconds by side: cumulative at a moment, or used over a phase."""
-
-    wall: float
-    server: float
-    clients: float
-    other: float
-
-    @classmethod
-    def now(cls, server: int) -> Cpu:
-        kids = children()
-        server_tree = tree(server, kids)
-        client_tree = [p for p in tree(os.getpid(), kids) if p not in server_tree]
-        client_tree.remove(os.getpid())
-        srv, cli = cpu_s(server_tree), cpu_s(client_tree) + own_cpu_s()
-        return cls(time.perf_counter(), srv, cli, machine_busy_s() - srv - cli)
-
-    def since(self, start: Cpu) -> Cpu:
-        other = max(self.other - start.other, 0.0)
-        return Cpu(self.wall - start.wall, self.server - start.server,
-                   self.clients - start.clients, other)  # fmt: skip
-
-    def line(self, cores: int) -> str:
-        cap = self.wall * cores
-        return (
-            f"wall {self.wall:5.1f} s, capacity {cap:5.1f} CPU-s: server {self.server:5.1f} "
-            f"({100 * self.server / cap:3.0f}%), clients {self.clients:5.1f} "
-            f"({100 * self.clients / cap:3.0f}%), other processes {self.other:5.1f} "
-            f"({100 * self.other / cap:3.0f}%)"
-        )
+def line(cpu: Cpu, cores: int) -> str:
+    srv, cli, other = cpu.percent(cores)
+    return (
+        f"wall {cpu.wall:5.1f} s, capacity {cpu.wall * cores:5.1f} CPU-s: server "
+        f"{cpu.server:5.1f} ({srv:3.0f}%), clients {cpu.clients:5.1f} ({cli:3.0f}%), "
+        f"other processes {cpu.other:5.1f} ({other:3.0f}%)"
+    )
 
 
 # ---------------------------------------------------------------- browser
@@ -222,7 +130,7 @@ async def sample_peak(pid: int, peak: list[float], stop: asyncio.Event) -> None:
 
 
 async def run(args, base: str) -> None:
-    server = server_pid()
+    server = child_with("streamlit")
     cores = os.cpu_count() or 1
     pages = [p for p in PAGES if not args.pages or p.url_path in args.pages.split(",")]
     urls = [f"{base}{p.address}" for p in pages]
@@ -255,10 +163,10 @@ async def run(args, base: str) -> None:
             )
             # latency: warm every page's caches, then 1 session, then `sessions` at once
             await session_visits(browser, urls, base, 1, 0)
-            start = Cpu.now(server)
+            start = Cpu.now(tree(server))
             single = await session_visits(browser, urls, base, args.rounds, 0)
-            cpu_one = Cpu.now(server).since(start)
-            start = Cpu.now(server)
+            cpu_one = Cpu.now(tree(server)).since(start)
+            start = Cpu.now(tree(server))
             results = await asyncio.gather(
                 *[
                     session_visits(browser, urls, base, args.rounds, i % len(urls))
@@ -266,7 +174,7 @@ async def run(args, base: str) -> None:
                 ],
                 return_exceptions=True,
             )
-            cpu_many = Cpu.now(server).since(start)
+            cpu_many = Cpu.now(tree(server)).since(start)
         except Hung as e:
             results = [e]
         finally:
@@ -285,8 +193,8 @@ async def run(args, base: str) -> None:
     after = rss_mb(tree(server))
     report(args, idle, one, many, after, peak[0], single, concurrent, failed)
     print("CPU during the latency phases:")
-    print(f"  1 session:   {cpu_one.line(cores)}")
-    print(f"  {args.sessions} sessions: {cpu_many.line(cores)}")
+    print(f"  1 session:   {line(cpu_one, cores)}")
+    print(f"  {args.sessions} sessions: {line(cpu_many, cores)}")
     print(f"  ({cores} cores; 'clients' = Chromium, the Playwright driver and this script)")
 
 

@@ -21,7 +21,7 @@ replica i mod N), as nginx's random first assignment would do on average.
 2. Load: 1 and 2 replicas behind the proxy; 1, 5 and 20 concurrent sessions, each visiting
    --visits pages (every page of vss_dash.pages.PAGES in turn, sessions starting at different
    pages); page-ready p50/p95, errors (not ready in time, exception shown, HTTP 5xx), peak RSS
-   of each replica (VmRSS from /proc), and where the CPU went.
+   of each replica (RSS, psutil), and where the CPU went.
 3. Kill: 2 replicas; sessions holding a page open and sessions visiting pages, on both replicas;
    SIGKILL one replica; what its sessions see, and how they recover.
 4. Import while reading: browser and protocol sessions reload the overview while
@@ -40,7 +40,6 @@ import contextlib
 import multiprocessing
 import os
 import re
-import resource
 import shutil
 import signal
 import statistics
@@ -76,9 +75,8 @@ from vss_harness.browser import (
     VIEWPORT,
 )
 from vss_harness.ingest_files import Wide
+from vss_harness.procs import Cpu, rss_mb, tree
 
-TICK = os.sysconf("SC_CLK_TCK")
-PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 CORES = os.cpu_count() or 1
 TIMEOUT_MS = 120_000
 # every simulated session comes from 127.0.0.1: the proxy's per-address limits (a flood
@@ -90,88 +88,19 @@ RERUN = ForwardMsg.FINISHED_EARLY_FOR_RERUN  # a script stopped for a rerun: wai
 STORE_ERRORS = [i18n.t(k, lang) for k in ("store_invalid", "store_missing") for lang in i18n.LANGS]
 
 
-# ---------------------------------------------------------------- /proc: memory and CPU
+# ---------------------------------------------------------------- memory and CPU
 
 
-def _stat(pid: int) -> list[str] | None:
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return text[text.rindex(")") + 2 :].split()
+def deployment_pids(dep: serve.Deployment) -> list[int]:
+    """The replicas and nginx, with their children."""
+    return [p for rep in dep.replicas for p in tree(rep.pid)] + tree(dep.nginx.pid)
 
 
-def tree(root: int | None) -> list[int]:
-    """root and all its descendants."""
-    if root is None:
-        return []
-    kids: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and (fields := _stat(int(entry))):
-            kids.setdefault(int(fields[1]), []).append(int(entry))
-    out, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        out.append(pid)
-        todo.extend(kids.get(pid, []))
-    return out
-
-
-def rss_mb(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        with contextlib.suppress(OSError, IndexError, ValueError):
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1])
-    return total * PAGE_SIZE / 2**20
-
-
-def cpu_s(pids: list[int]) -> float:
-    """CPU seconds of the processes, with their reaped children's (a closed Chromium tab's
-    renderer is counted by the process that waited for it)."""
-    total = 0
-    for pid in pids:
-        if fields := _stat(pid):
-            total += sum(int(fields[i]) for i in (11, 12, 13, 14))  # utime stime cutime cstime
-    return total / TICK
-
-
-def machine_busy_s() -> float:
-    values = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
-    return (sum(values[:8]) - values[3] - values[4]) / TICK
-
-
-@dataclass
-class Cpu:
-    """CPU seconds by side since a start: the deployment (replicas + nginx), the clients
-    (Chromium, the Playwright driver, this process) and everything else on the machine."""
-
-    wall: float
-    server: float
-    clients: float
-    other: float
-
-    @classmethod
-    def now(cls, dep: serve.Deployment) -> Cpu:
-        server = [p for rep in dep.replicas for p in tree(rep.pid)] + tree(dep.nginx.pid)
-        mine = [p for p in tree(os.getpid()) if p not in server and p != os.getpid()]
-        me = resource.getrusage(resource.RUSAGE_SELF)
-        srv, cli = cpu_s(server), cpu_s(mine) + me.ru_utime + me.ru_stime
-        return cls(time.perf_counter(), srv, cli, machine_busy_s() - srv - cli)
-
-    def since(self, start: Cpu) -> Cpu:
-        return Cpu(
-            self.wall - start.wall,
-            self.server - start.server,
-            self.clients - start.clients,
-            max(self.other - start.other, 0.0),
-        )
-
-    def shares(self) -> str:
-        cap = self.wall * CORES / 100
-        return (
-            f"server {self.server / cap:3.0f}%, clients {self.clients / cap:3.0f}%, "
-            f"other {self.other / cap:3.0f}%"
-        )
+def shares(cpu: Cpu) -> str:
+    """Where the CPU went: the deployment (replicas + nginx), the clients (Chromium, the
+    Playwright driver, this process) and everything else on the machine."""
+    srv, cli, other = cpu.percent(CORES)
+    return f"server {srv:3.0f}%, clients {cli:3.0f}%, other {other:3.0f}%"
 
 
 class PeakRss:
@@ -531,7 +460,7 @@ async def load_phase(
     browser: Browser, dep: serve.Deployment, client: str, n: int, visits: int
 ) -> Phase:
     routes = [rep.name for rep in dep.replicas]
-    start = Cpu.now(dep)
+    start = Cpu.now(deployment_pids(dep))
     with PeakRss(dep) as rss:
         if client == "browser":
             jobs = [
@@ -541,14 +470,13 @@ async def load_phase(
         else:
             jobs = [protocol_session(dep.url, routes[i % len(routes)], visits, i) for i in range(n)]
         results = await asyncio.gather(*jobs)
-    phase = Phase(
-        len(routes), client, n, [v for r in results for v in r], Cpu.now(dep).since(start), rss.peak
-    )
+    cpu = Cpu.now(deployment_pids(dep)).since(start)
+    phase = Phase(len(routes), client, n, [v for r in results for v in r], cpu, rss.peak)
     served = {r: sum(v.route == r for v in phase.visits) for r in routes}
     print(
         f"{len(routes):>3} {client:<8} {n:>3} {len(phase.visits):>6} {pct(phase.ready, 0.5):6.2f} "
         f"{pct(phase.ready, 0.95):6.2f} {len(phase.errors):>6}  "
-        f"{' / '.join(f'{phase.rss[r]:.0f}' for r in routes):<11} {phase.cpu.shares()}  "
+        f"{' / '.join(f'{phase.rss[r]:.0f}' for r in routes):<11} {shares(phase.cpu)}  "
         f"visits by replica {served}"
     )
     for v in phase.errors[:3]:
@@ -1019,7 +947,7 @@ def summary(bytes_: dict, phases: list[Phase], kill: dict, imp: dict) -> None:
                 f"- p95 with {n} sessions on 2 replicas <= {GOAL_P95_RATIO:g}x one session "
                 f"({client} client): {ratio:.2f}x -> "
                 f"{'met' if ratio <= GOAL_P95_RATIO else 'missed'} (CPU meanwhile: "
-                f"{by_n[n].cpu.shares()})"
+                f"{shares(by_n[n].cpu)})"
             )
     if bytes_:
         worst = max(bytes_, key=lambda p: bytes_[p]["gzip"]["http"] + bytes_[p]["gzip"]["ws"])
