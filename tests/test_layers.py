@@ -12,6 +12,7 @@ PKG = Path(__file__).resolve().parent.parent / "vss_dash"
 # lower number = lower layer; a module may import only modules of its own layer or below
 LAYER = {
     "paths": 0,
+    "settings": 0,
     "filecheck": 0,
     "catalog": 1,
     "access": 1,

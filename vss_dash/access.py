@@ -35,6 +35,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from vss_dash import catalog
+from vss_dash import settings as registry  # settings() below is this module's own
 
 ROLES = ("viewer", "leadership", "analyst")  # weakest first
 PROFILES = ("demo", "production", "print")
@@ -103,7 +104,7 @@ def settings(secrets: Mapping[str, object], env: Mapping[str, str]) -> Settings:
     (VSS_PROFILE overrides `[access] profile`)."""
     section = secrets.get("access") or {}
     assert isinstance(section, Mapping)
-    profile = env.get("VSS_PROFILE") or str(section.get("profile", "demo"))
+    profile = registry.env("VSS_PROFILE", env) or str(section.get("profile", "demo"))
     if profile not in PROFILES:
         raise BadSettings(f"profile {profile!r}: expected one of {', '.join(PROFILES)}")
     default = str(section.get("default_role", "viewer"))
@@ -122,7 +123,7 @@ def settings(secrets: Mapping[str, object], env: Mapping[str, str]) -> Settings:
     if isinstance(configured, str):
         configured = [configured]
     issuers = frozenset(_issuer(u) for u in configured or () if str(u).strip())
-    token = env.get("VSS_PRINT_TOKEN", "") if profile == "print" else ""
+    token = (registry.env("VSS_PRINT_TOKEN", env) or "") if profile == "print" else ""
     if profile == "print" and len(token) < PRINT_TOKEN_MIN:
         raise BadSettings(f"profile 'print' needs VSS_PRINT_TOKEN of {PRINT_TOKEN_MIN}+ characters")
     verified = section.get("require_verified_email", True)

@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
+from vss_dash import settings
 from vss_dash.paths import ROOT
 
-CHROMIUM = Path(os.environ.get("VSS_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM = Path(settings.env("VSS_CHROMIUM") or "/usr/bin/chromium")
 # flags this kind of machine needs: no sandbox as root, and no calls home on a closed network
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

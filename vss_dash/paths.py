@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from vss_dash import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_DIR = ROOT / "data" / "reference"
@@ -12,4 +13,4 @@ ASSETS_GEO_DIR = ROOT / "assets" / "geo"
 
 def store_dir() -> Path:
     """The Parquet store. `VSS_DATA_DIR` points the app, CLI and tests at another store."""
-    return Path(os.environ.get("VSS_DATA_DIR", ROOT / "data" / "store"))
+    return Path(settings.env("VSS_DATA_DIR") or ROOT / "data" / "store")

@@ -40,7 +40,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vss_dash import paths
+from vss_dash import paths, settings
 from vss_dash.filecheck import MAX_FILE_BYTES
 
 ROOT = paths.ROOT
@@ -83,7 +83,7 @@ HSTS = 'add_header Strict-Transport-Security "max-age=31536000" always;'
 
 def nginx_binary() -> str | None:
     """Debian installs nginx in /usr/sbin, which is not on an ordinary user's PATH."""
-    found = os.environ.get("VSS_NGINX") or shutil.which("nginx")
+    found = settings.env("VSS_NGINX") or shutil.which("nginx")
     if found:
         return found
     return "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None

@@ -27,7 +27,7 @@ def visit(browser: Browser, base: str, path: str, **query: str) -> str:
         page.goto(f"{base}{path}?{urlencode({'lang': 'en', **query})}")
         page.wait_for_selector("[data-testid='stApp']", timeout=60_000)
         page.wait_for_function(
-            "() => document.querySelector('[data-testid=\"stAlert\"], [data-testid=\"stMetric\"]')",
+            '() => document.querySelector(\'[data-testid="stAlert"], [data-testid="stMetric"]\')',
             timeout=60_000,
         )
         page.wait_for_timeout(500)

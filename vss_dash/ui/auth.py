@@ -69,7 +69,8 @@ def access_gate(lang_: str, banner: bool = True) -> str:
         st.title(i18n.t("signin_title", lang_))
         st.markdown(i18n.t("signin_intro", lang_))
         if st.button(i18n.t("signin_button", lang_), type="primary", icon=":material/login:"):
-            provider = _secrets().get("access", {}).get("provider")
+            section = _secrets().get("access", {})
+            provider = section.get("provider")
             st.login(provider) if provider else st.login()
         st.stop()
     user = st.user.get("email") or st.user.get("name") or "?"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hmac
 import logging
 import math
-import os
 import time
 from datetime import date
 
@@ -14,7 +13,19 @@ import polars as pl
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from vss_dash import access, catalog, dataset, export, geo, hardening, i18n, ingest, metrics, store
+from vss_dash import (
+    access,
+    catalog,
+    dataset,
+    export,
+    geo,
+    hardening,
+    i18n,
+    ingest,
+    metrics,
+    settings,
+    store,
+)
 from vss_dash.paths import store_dir
 from vss_dash.ui import auth, queries
 from vss_dash.ui.data_page import MAX_SHOWN_ROWS
@@ -30,8 +41,8 @@ def _upload_config() -> tuple[bool, str]:
         section = dict(st.secrets.get("upload", {}))
     except FileNotFoundError:  # no secrets.toml at all
         section = {}
-    enabled = bool(section.get("enabled", os.environ.get("VSS_UPLOAD_ENABLED") == "1"))
-    secret = str(section.get("admin_secret", os.environ.get("VSS_UPLOAD_SECRET", "")))
+    enabled = bool(section.get("enabled", settings.env("VSS_UPLOAD_ENABLED") == "1"))
+    secret = str(section.get("admin_secret", settings.env("VSS_UPLOAD_SECRET") or ""))
     return enabled, secret
 
 
