@@ -101,8 +101,9 @@ def call(module, name: str, *args, pd_name: str | None = None):
 
 
 def page_queries(fr: metrics.Frames) -> list[Query]:
-    """The data-layer calls each page makes (ui.compute) in its default view; the province
-    page is shown for the first merged P34 province so that it draws its former provinces."""
+    """The data-layer calls each page makes (the cached functions of vss_dash.ui.queries) in its
+    default view; the province page is shown for the first merged P34 province so that it draws
+    its former provinces."""
     period = fr.latest_period()
     layout = geo.layout_for_period(period)
     q_end = briefing.quarters(fr.periods())[0].end

@@ -823,7 +823,7 @@ def _writer(directory: str, versions: list[tuple], seconds: float, count) -> Non
 
 
 def load_app(directory: Path) -> metrics.Frames:
-    """What the app does (vss_dash.ui.frames, uncached)."""
+    """What the app does (vss_dash.ui.queries.frames, uncached)."""
     return metrics.Frames.from_store(store.load(directory))
 
 

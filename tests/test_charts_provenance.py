@@ -168,7 +168,7 @@ def test_plan_chart_marks_published_actuals_and_draws_the_years_events(frames):
     view = projection.plan_view(frames, "si_coverage_rate", "VN", "VN", date(2025, 12, 31))
     status = metrics.series(frames, "si_coverage_rate")
     prov = charts.Provenance(frames.sources, published.alternatives(), published.events())
-    fig = charts.plan_chart(view, "en", status=status, prov=prov)
+    fig = charts.plan_chart(view, "en", prov=prov)
     published_months = set(
         status.filter(
             (pl.col("status") == "published") & (pl.col("period").dt.year() == 2025)
@@ -254,3 +254,20 @@ def test_the_map_can_lie_its_legend_below_and_frame_a_delta(frames):
     assert list(names.textposition) == ["middle right", "middle left"]
     default = charts.choropleth(table, geojson, "si_coverage_rate", "en", 45.0)
     assert default.data[0].colorbar.orientation is None  # at the right, as the slides draw it
+
+
+def test_plan_frame_gives_status_only_to_values_it_shows(frames):
+    """The plan table's status columns come with the view's own values: a month after the chosen
+    one has no actual and so no status, even where the store holds a value for it."""
+    from vss_dash.ui import plan_page
+
+    view = projection.plan_view(frames, "si_coverage_rate", "VN", "VN", date(2025, 6, 30))
+    df = plan_page.plan_frame(view)
+    later = df.filter(pl.col("period") > date(2025, 6, 30))
+    assert later.height and later.get_column("status").is_null().all()
+    shown = df.filter(pl.col("actual").is_not_null())
+    assert shown.height == 6 and shown.get_column("status").is_not_null().all()
+    assert df.get_column("last_year_status").is_not_null().sum() == 12
+    assert (
+        metrics.series(frames, "si_coverage_rate").filter(pl.col("period") > date(2025, 6, 30))
+    ).height, "the store holds later months: the test would not show the old join's fault"

@@ -27,10 +27,9 @@ widgets.demo_notice(lang)
 
 plan = queries.plan_view(fr, measure, layout, code, view.period)
 plan_page.plan_summary(plan, lang)
-data = plan_page.plan_frame(fr, plan)
-status = plan_page.series_status(fr, plan)
+data = plan_page.plan_frame(plan)
 tables.chart(
-    charts.plan_chart(plan, lang, status=status, prov=queries.provenance(fr)),
+    charts.plan_chart(plan, lang, prov=queries.provenance(fr)),
     plan_page.plan_table(plan, lang),
     lang,
     "plan",

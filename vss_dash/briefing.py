@@ -1,5 +1,5 @@
 """The quarterly press-conference deck: which slides, in which order, with what data. Pure; the
-page (views/briefing.py) draws them and ui.py holds the slide widgets.
+page (views/briefing.py) draws them and ui/briefing_slides.py holds the slide widgets.
 
 The deck for a quarter is built from the data at the quarter's last month. In public mode every
 slide keeps only measures the catalogue marks press-safe, and the watch list only the reasons that

@@ -587,25 +587,16 @@ def plan_chart(
     view,
     lang: str,
     height: int = 420,
-    status: pl.DataFrame | None = None,
     prov: Provenance | None = None,
 ) -> go.Figure:
     """This year's months against last year's, the plan (path or year-end target), the year-end
     projection with its interval, and resolution targets as reference lines.
-    view: projection.PlanView. status: period, status, source_id of the measure's series at the
-    place (metrics.series), to mark published values; prov: sources, alternatives, events."""
+    view: projection.PlanView, whose actual and last year's values carry their status and source
+    (published values are marked); prov: sources, alternatives, events."""
     m = catalog.get(view.measure)
 
     def fmt(values) -> list[str]:
         return [i18n.format_value(v, m.unit, lang) for v in values]
-
-    def with_status(df: pl.DataFrame, shift: str | None = None) -> pl.DataFrame:
-        if status is None:
-            return df
-        known = status.select("period", "status", "source_id")
-        if shift:  # last year's values sit on this year's months: their status too
-            known = known.with_columns(pl.col("period").dt.offset_by(shift).dt.month_end())
-        return df.join(known, on="period", how="left", maintain_order="left")
 
     place = Provenance(
         prov.sources if prov else None, prov.alternatives if prov else None, None,
@@ -613,14 +604,10 @@ def plan_chart(
     )  # fmt: skip
     legend: set = set()
     fig = go.Figure()
-    ly = with_status(view.last_year.sort("period"), "1y")
-    if status is not None:  # last year's points: hover and markers at their own month
-        back = ly.with_columns(pl.col("period").dt.offset_by("-1y").dt.month_end())
-        texts, marker = _status_points(
-            go.Figure(), back, view.measure, m.unit, lang, place, {"demo"}
-        )
-    else:
-        texts, marker = fmt(ly.get_column("value")), {}
+    ly = view.last_year.sort("period")
+    # last year's points sit on this year's months; their hover names their own month
+    back = ly.with_columns(pl.col("period").dt.offset_by("-1y").dt.month_end())
+    texts, _ = _status_points(go.Figure(), back, view.measure, m.unit, lang, place, {"demo"})
     fig.add_trace(go.Scatter(
         x=ly.get_column("period").to_list(), y=ly.get_column("value").to_list(),
         name=i18n.t("last_year", lang), mode="lines",
@@ -641,7 +628,7 @@ def plan_chart(
                                    value=i18n.format_value(view.plan, m.unit, lang)),
             annotation_position="top left",
         )  # fmt: skip
-    act = with_status(view.actual.select("period", "value"))
+    act = view.actual
     idx = len(fig.data)
     texts, marker = _status_points(fig, act, view.measure, m.unit, lang, place, legend)
     if marker:

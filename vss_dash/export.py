@@ -1,6 +1,6 @@
 """Files analysts take away: CSV that Excel opens correctly, Excel with a header block saying what
 the data is, and Parquet with the same facts as metadata; spreadsheet formulas defused.
-Pure functions (bytes out); the download buttons are in ui.py."""
+Pure functions (bytes out); the download buttons are in ui/tables.py."""
 
 from __future__ import annotations
 

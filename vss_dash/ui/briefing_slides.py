@@ -13,7 +13,7 @@ from vss_dash.ui import queries, state
 from vss_dash.ui.briefing_page import presenting
 from vss_dash.ui.briefing_style import KEYS_STYLE, SLIDE_W, WATCH_STYLE
 from vss_dash.ui.map_page import TOPOJSON_URL
-from vss_dash.ui.plan_page import plan_summary, series_status
+from vss_dash.ui.plan_page import plan_summary
 from vss_dash.ui.widgets import demo_notice, kpi_grid, status_badge, status_label
 
 SOURCES_ON_SLIDE = 6  # more would not fit a slide at 1080 px
@@ -133,7 +133,6 @@ def draw_slide(
                         view,
                         lang_,
                         height=PLAN_CHART_H,
-                        status=series_status(fr, view),
                         prov=queries.provenance(fr),
                     )
                 ),

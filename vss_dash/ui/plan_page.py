@@ -7,7 +7,6 @@ import polars as pl
 import streamlit as st
 
 from vss_dash import catalog, export, i18n, metrics, projection
-from vss_dash.ui import queries
 from vss_dash.ui.state import View
 from vss_dash.ui.tables import downloads, export_meta, province_slug
 
@@ -77,11 +76,13 @@ def verdict_rule(view: projection.PlanView, lang_: str) -> str:
     )
 
 
-def _plan_rows(view: projection.PlanView) -> pl.DataFrame:
-    """The plan chart's data, raw: period, actual, last_year, plan_path, plan, of_plan (%)."""
-    df = view.last_year.rename({"value": "last_year"}).join(
-        view.actual.rename({"value": "actual"}), on="period", how="full", coalesce=True
+def plan_frame(view: projection.PlanView) -> pl.DataFrame:
+    """The plan chart's data, raw: period, actual, last_year, plan_path, plan, of_plan (%), and the
+    status and source of the actual and of last year's value."""
+    last = view.last_year.rename(
+        {"value": "last_year", "status": "last_year_status", "source_id": "last_year_source_id"}
     )
+    df = last.join(view.actual.rename({"value": "actual"}), on="period", how="full", coalesce=True)
     if view.path is not None:
         df = df.join(view.path, on="period", how="full", coalesce=True)
     else:
@@ -94,6 +95,10 @@ def _plan_rows(view: projection.PlanView) -> pl.DataFrame:
         plan_path="path",
         plan=plan,
         of_plan=100 * pl.col("actual") / plan if view.plan else pl.lit(None, pl.Float64),
+        status="status",
+        source_id="source_id",
+        last_year_status="last_year_status",
+        last_year_source_id="last_year_source_id",
     )
 
 
@@ -109,29 +114,8 @@ def plan_table(view: projection.PlanView, lang_: str) -> pl.DataFrame:
                 i18n.t("plan_path", lang_): i18n.format_value(r["plan_path"], m.unit, lang_),
                 i18n.t("of_plan", lang_): i18n.format_percent(r["of_plan"], lang_, 1),
             }
-            for r in _plan_rows(view).iter_rows(named=True)
+            for r in plan_frame(view).iter_rows(named=True)
         ]
-    )
-
-
-def series_status(fr: metrics.Frames, view: projection.PlanView) -> pl.DataFrame:
-    """period, status, source_id of the series the plan view is built from."""
-    return queries.series(fr, view.measure, view.layout, view.geo_code).select(
-        "period", "status", "source_id"
-    )
-
-
-def plan_frame(fr: metrics.Frames, view: projection.PlanView) -> pl.DataFrame:
-    """What the plan chart's table shows, raw, with the status and source of the actual and of
-    last year's value."""
-    known = series_status(fr, view)
-    last = known.with_columns(pl.col("period").dt.offset_by("1y").dt.month_end()).rename(
-        {"status": "last_year_status", "source_id": "last_year_source_id"}
-    )
-    return (
-        _plan_rows(view)
-        .join(known, on="period", how="left", maintain_order="left")
-        .join(last, on="period", how="left", maintain_order="left")
     )
 
 
