@@ -210,14 +210,14 @@ def test_a_viewer_never_sees_an_internal_measure(production, page):
     assert not at.exception, [e.value for e in at.exception]
     text = page_text(at)
     for m in INTERNAL:
-        assert m.label_en not in text, (page.url_path, m.id)
+        assert m.label("en") not in text, (page.url_path, m.id)
     assert not at.get("download_button"), "viewers download nothing"
 
 
 @pytest.mark.parametrize("role", ["leadership", "analyst"])
 def test_leadership_and_analysts_see_internal_measures(production, role):
     at = app("views/overview.py", USERS[role], lang="en")
-    assert catalog.get("late_payment_rate").label_en in [m.label for m in at.metric]
+    assert catalog.get("late_payment_rate").label("en") in [m.label for m in at.metric]
     assert bool(at.get("download_button")) == (role == "analyst")
 
 
@@ -230,7 +230,7 @@ def test_a_crafted_url_naming_an_internal_measure(production, role):
         assert shown == "si_coverage_rate"
         notice = i18n.t("measure_restricted", "en", measure="late_payment_rate")
         assert notice in [i.value for i in at.info]
-        assert catalog.get("late_payment_rate").label_en not in page_text(at)
+        assert catalog.get("late_payment_rate").label("en") not in page_text(at)
     else:
         assert shown == "late_payment_rate"
 
@@ -240,7 +240,7 @@ def test_a_crafted_data_page_url(production):
     assert not at.exception
     assert at.multiselect(key="measures").value == ["population"]
     assert any("late_payment_amount" in i.value for i in at.info)
-    assert catalog.get("late_payment_amount").label_en not in page_text(at)
+    assert catalog.get("late_payment_amount").label("en") not in page_text(at)
 
 
 def test_the_watch_list_for_a_viewer_has_only_press_safe_reasons(production):
@@ -284,7 +284,7 @@ def test_an_unverified_leadership_e_mail_is_a_viewer_on_every_page(production):
     at = app("views/overview.py", user, lang="en")
     assert not at.exception
     labels = [m.label for m in at.metric]
-    assert labels and catalog.get("late_payment_rate").label_en not in labels
+    assert labels and catalog.get("late_payment_rate").label("en") not in labels
 
 
 def test_a_token_from_another_issuer_is_not_let_in(production):

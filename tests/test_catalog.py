@@ -7,8 +7,9 @@ import pytest
 
 from vss_dash import catalog
 
-GOOD = dict(id="x_y", label_vi="Thử", label_en="Test", unit="persons", kind="stock",
-            geo_agg="sum", time_agg="last", good="up", public=True)  # fmt: skip
+# a measure is named in texts.toml (measure_name.<id>), so the entry borrows a real id
+GOOD = dict(id="si_compulsory", unit="persons", kind="stock", geo_agg="sum", time_agg="last",
+            good="up", public=True)  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -19,7 +20,7 @@ GOOD = dict(id="x_y", label_vi="Thử", label_en="Test", unit="persons", kind="s
         ({"geo_agg": "mean"}, "geo_agg 'mean'"),
         ({"good": "higher"}, "good 'higher'"),
         ({"id": "Bad Id"}, "snake_case"),
-        ({"label_en": ""}, "label is empty"),
+        ({"id": "not_named_anywhere"}, "no name in texts.toml"),
         ({"unit": "percent"}, "rates and only rates are percent"),
         ({"geo_agg": "ratio"}, "only rates aggregate as ratio"),
         ({"national_only": True, "mappable": True}, "national-only measure is on the map"),
@@ -37,9 +38,11 @@ def test_measure_arguments_are_keywords_only():
 
 
 def test_a_formula_over_an_unknown_measure_is_refused():
-    rate = catalog.Measure(**{**GOOD, "id": "r", "unit": "percent", "kind": "rate",
-                              "geo_agg": "ratio", "time_agg": "recompute",
-                              "formula": catalog.Formula("ratio", ("x_y", "nowhere"))})  # fmt: skip
+    formula = catalog.Formula("ratio", ("si_compulsory", "nowhere"))
+    rate = catalog.Measure(
+        **GOOD | dict(id="si_coverage_rate", unit="percent", kind="rate", geo_agg="ratio",
+                      time_agg="recompute", formula=formula)
+    )  # fmt: skip
     with pytest.raises(ValueError, match="unknown"):
         catalog._check((catalog.Measure(**GOOD), rate))
     with pytest.raises(ValueError, match="used twice"):
@@ -48,7 +51,7 @@ def test_a_formula_over_an_unknown_measure_is_refused():
 
 @pytest.mark.parametrize("m", catalog.MEASURES, ids=[m.id for m in catalog.MEASURES])
 def test_measure_is_complete(m: catalog.Measure):
-    assert m.label_vi != m.label_en
+    assert m.label("vi") != m.label("en")
     if m.formula:
         for arg in m.formula.args:
             assert arg in catalog.BY_ID, f"{m.id} uses unknown {arg}"

@@ -197,7 +197,7 @@ def test_a_file_name_is_text_not_markdown(tmp_store):
 def test_a_measure_without_values_is_named_not_dropped_silently():
     at = app(lang="en", layout="P34", measures="si_participants,ui_fund_support_employees")
     assert not at.exception
-    label = catalog.get("ui_fund_support_employees").label_en  # Res. 116 ended in 2022
+    label = catalog.get("ui_fund_support_employees").label("en")  # Res. 116 ended in 2022
     assert i18n.t("data_no_values", "en", names=label) in [c.value for c in at.caption]
 
 

@@ -18,7 +18,7 @@ MAKEFILE = (ROOT / "Makefile").read_text(encoding="utf-8")
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.url_path for p in PAGES])
 def test_every_page_is_in_the_readme(page):
-    assert f"`{page.address}`" in README and page.title_en in README
+    assert f"`{page.address}`" in README and page.title("en") in README
 
 
 def test_every_cli_command_is_in_the_readme():

@@ -35,7 +35,7 @@ def test_page_runs_without_exception(page, lang):
 def test_app_entry_point_runs_the_first_page():
     at = app("app.py")
     assert not at.exception
-    assert at.title[0].value == PAGES[0].title_vi
+    assert at.title[0].value == PAGES[0].title("vi")
 
 
 OVERVIEW_CARDS = [
@@ -156,9 +156,9 @@ def test_a_hostile_value_in_the_url_is_shown_as_text(script, params):
 
 def test_language_switch_in_the_app():
     at = app("app.py", lang="en")
-    assert at.title[0].value == PAGES[0].title_en
+    assert at.title[0].value == PAGES[0].title("en")
     at = app("app.py", lang="xx")  # unknown: Vietnamese with a notice, no traceback
-    assert not at.exception and at.title[0].value == PAGES[0].title_vi
+    assert not at.exception and at.title[0].value == PAGES[0].title("vi")
     notices = [w.value for w in at.warning if "lang=xx" in w.value]
     assert len(notices) == 1
     # the open demo says so on every page

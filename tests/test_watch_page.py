@@ -67,7 +67,7 @@ def tables(at: AppTest) -> dict[str, list[list[str]]]:
 
 def test_the_page_is_registered():
     page = next(p for p in PAGES if p.script == SCRIPT)
-    assert (page.address, page.title_en) == ("/watch", "Watch list")
+    assert (page.address, page.title("en")) == ("/watch", "Watch list")
 
 
 @pytest.mark.parametrize("lang", i18n.LANGS)

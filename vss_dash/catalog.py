@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from vss_dash import i18n
+
 Kind = Literal["stock", "ytd_flow", "cumulative", "rate", "count"]
 Unit = Literal["persons", "billion_vnd", "percent", "visits", "cases", "count"]
 GeoAgg = Literal["sum", "ratio", "none"]
@@ -54,9 +56,7 @@ class Measure:
     """One measure. Keyword-only, and checked when made: a catalogue entry with an unknown unit,
     kind or aggregation, or one that contradicts itself, fails at import."""
 
-    id: str
-    label_vi: str
-    label_en: str
+    id: str  # its name and help text are texts.toml's measure_name.<id> and measure_note.<id>
     unit: Unit
     kind: Kind
     # over geography: "sum" adds provinces; "ratio" recomputes from summed parts (never averages);
@@ -67,8 +67,6 @@ class Measure:
     time_agg: TimeAgg
     good: Good
     public: bool
-    description_vi: str = ""
-    description_en: str = ""
     formula: Formula | None = None
     # geography levels at which the measure exists
     national_only: bool = False
@@ -90,7 +88,7 @@ class Measure:
             one_of(field, allowed)
         problems = [
             (not re.fullmatch(r"[a-z][a-z0-9_]*", self.id), "id is not snake_case"),
-            (not (self.label_vi and self.label_en), "a label is empty"),
+            (f"measure_name.{self.id}" not in i18n.STRINGS, "no name in texts.toml"),
             ((self.kind == "rate") != (self.unit == "percent"), "rates and only rates are percent"),
             (self.kind == "rate" and self.formula is None, "a rate needs its formula"),
             ((self.geo_agg == "ratio") != (self.kind == "rate"), "only rates aggregate as ratio"),
@@ -112,22 +110,22 @@ class Measure:
         return PLAUSIBLE_MAX[self.unit]
 
     def label(self, lang: str) -> str:
-        return self.label_vi if lang == "vi" else self.label_en
+        return i18n.STRINGS[f"measure_name.{self.id}"][i18n.normalize_lang(lang)]
 
     def description(self, lang: str) -> str:
-        return self.description_vi if lang == "vi" else self.description_en
+        """The card's help text ("" for none): its own, or the one all growth rates share."""
+        key = f"measure_note.{self.id}"
+        if key not in i18n.STRINGS and self.formula and self.formula.op == "yoy_pct":
+            key = i18n.key("measure_note_yoy")
+        return i18n.STRINGS[key][i18n.normalize_lang(lang)] if key in i18n.STRINGS else ""
 
 
-def _stock(
-    id_: str, vi: str, en: str, *, unit: Unit = "persons", good: Good = "up", **kw
-) -> Measure:
+def _stock(id_: str, *, unit: Unit = "persons", good: Good = "up", **kw) -> Measure:
     """A stock at month end (participants, arrears); on the map unless told otherwise."""
     kw.setdefault("mappable", True)
     kw.setdefault("public", True)
     return Measure(
         id=id_,
-        label_vi=vi,
-        label_en=en,
         unit=unit,
         kind="stock",
         geo_agg="sum",
@@ -137,13 +135,11 @@ def _stock(
     )
 
 
-def _ytd(id_: str, vi: str, en: str, *, unit: Unit, good: Good = None, **kw) -> Measure:
+def _ytd(id_: str, *, unit: Unit, good: Good = None, **kw) -> Measure:
     """A year-to-date flow (revenue, benefits): provinces add up, the last month holds the year."""
     kw.setdefault("public", True)
     return Measure(
         id=id_,
-        label_vi=vi,
-        label_en=en,
         unit=unit,
         kind="ytd_flow",
         geo_agg="sum",
@@ -153,14 +149,12 @@ def _ytd(id_: str, vi: str, en: str, *, unit: Unit, good: Good = None, **kw) -> 
     )
 
 
-def _rate(id_: str, vi: str, en: str, formula: Formula, *, good: Good = "up", **kw) -> Measure:
+def _rate(id_: str, formula: Formula, *, good: Good = "up", **kw) -> Measure:
     """A percentage computed from its formula, recomputed from summed parts (never averaged)."""
     kw.setdefault("mappable", True)
     kw.setdefault("public", True)
     return Measure(
         id=id_,
-        label_vi=vi,
-        label_en=en,
         unit="percent",
         kind="rate",
         geo_agg="ratio",
@@ -171,11 +165,9 @@ def _rate(id_: str, vi: str, en: str, formula: Formula, *, good: Good = "up", **
     )
 
 
-def _national_count(id_: str, vi: str, en: str) -> Measure:
+def _national_count(id_: str) -> Measure:
     return Measure(
         id=id_,
-        label_vi=vi,
-        label_en=en,
         unit="count",
         kind="count",
         geo_agg="none",
@@ -186,12 +178,10 @@ def _national_count(id_: str, vi: str, en: str) -> Measure:
     )
 
 
-def _national_ytd(id_: str, vi: str, en: str, *, unit: Unit, good: Good = None) -> Measure:
+def _national_ytd(id_: str, *, unit: Unit, good: Good = None) -> Measure:
     """A year-to-date flow only ever published nationally (no province series, no demo)."""
     return Measure(
         id=id_,
-        label_vi=vi,
-        label_en=en,
         unit=unit,
         kind="ytd_flow",
         geo_agg="none",
@@ -202,139 +192,99 @@ def _national_ytd(id_: str, vi: str, en: str, *, unit: Unit, good: Good = None) 
     )
 
 
-def _yoy(id_: str, base: str, vi: str, en: str, *, good="up", public=True) -> Measure:
+def _yoy(id_: str, base: str, *, good="up", public=True) -> Measure:
     """Growth on the same month a year earlier (mappable=False: a map of growth rates is not a
     page of this product)."""
     return _rate(
         id_,
-        vi,
-        en,
         Formula("yoy_pct", (base,)),
         good=good,
         public=public,
         mappable=False,
-        description_vi="% so với cùng kỳ năm trước",
-        description_en="% change on the same month a year earlier",
     )
 
 
 MEASURES: tuple[Measure, ...] = (
     # --- participants (stocks at month end, persons)
-    _stock("si_compulsory", "Người tham gia BHXH bắt buộc", "Compulsory SI participants"),
-    _stock("si_voluntary", "Người tham gia BHXH tự nguyện", "Voluntary SI participants"),
+    _stock("si_compulsory"),
+    _stock("si_voluntary"),
     _stock(
         "si_participants",
-        "Người tham gia BHXH",
-        "SI participants",
         formula=Formula("sum", ("si_compulsory", "si_voluntary")),
-        description_vi="Bắt buộc + tự nguyện",
-        description_en="Compulsory + voluntary",
     ),
-    _stock("ui_participants", "Người tham gia BHTN", "UI participants"),
-    _stock("hi_participants", "Người tham gia BHYT", "HI participants"),
+    _stock("ui_participants"),
+    _stock("hi_participants"),
     # --- denominators
     _stock(
         "labour_force_working_age",
-        "Lực lượng lao động trong độ tuổi",
-        "Working-age labour force",
         good=None,
         mappable=False,
     ),
-    _stock("population", "Dân số", "Population", good=None, mappable=False),
+    _stock("population", good=None, mappable=False),
     # --- money
     _stock(
         "late_payment_amount",
-        "Số chậm đóng",
-        "Late payment (arrears)",
         unit="billion_vnd",
         good="down",
         public=False,
         mappable=False,
-        description_vi="Số tiền chậm đóng tại cuối tháng",
-        description_en="Overdue contributions outstanding at month end",
     ),
     _ytd(
         "revenue_collected",
-        "Số thu BHXH, BHYT, BHTN",
-        "Revenue collected (SI, HI, UI)",
         unit="billion_vnd",
         good="up",
     ),
-    _ytd("amount_receivable", "Số phải thu", "Amount receivable", unit="billion_vnd", public=False),
+    _ytd("amount_receivable", unit="billion_vnd", public=False),
     _ytd(
         "hi_medical_cost",
-        "Chi phí khám chữa bệnh BHYT",
-        "HI medical cost",
         unit="billion_vnd",
         public=False,
     ),
-    _ytd("hi_medical_visits", "Lượt khám chữa bệnh BHYT", "HI medical visits", unit="visits"),
+    _ytd("hi_medical_visits", unit="visits"),
     # --- benefits (year-to-date flows)
     _ytd(
         "pension_monthly_allowance_cases",
-        "Hồ sơ hưởng lương hưu, trợ cấp hằng tháng",
-        "Pension and monthly allowance cases",
         unit="cases",
         aliases=("pension_new_monthly",),
-        description_vi="Người được giải quyết hưởng mới lương hưu, trợ cấp BHXH hằng tháng",
-        description_en="New monthly pensions and SI allowances settled",
     ),
     _ytd(
         "si_one_time_benefit_persons",
-        "Người hưởng BHXH một lần",
-        "One-time SI benefit recipients",
         unit="persons",
         good="down",
         aliases=("si_lump_sum_cases",),
     ),
     _ytd(
         "short_term_benefit_cases",
-        "Lượt hưởng ốm đau, thai sản, dưỡng sức",
-        "Sick leave, maternity and recovery cases",
         unit="cases",
     ),
     _ytd(
         "ui_benefit_persons",
-        "Người hưởng trợ cấp thất nghiệp",
-        "Unemployment benefit recipients",
         unit="persons",
     ),
     _ytd(
         "ui_vocational_training_persons",
-        "Người được hỗ trợ học nghề",
-        "Vocational training support recipients",
         unit="persons",
     ),
     # --- published nationally only (no province series exists; no demo values)
     _national_ytd(
         "expenditure_total",
-        "Tổng chi BHXH, BHYT, BHTN",
-        "Total expenditure (SI, HI, UI funds)",
         unit="billion_vnd",
     ),
     _national_ytd(
         "revenue_collected_si_compulsory",
-        "Số thu BHXH bắt buộc",
-        "Compulsory SI contributions collected",
         unit="billion_vnd",
         good="up",
     ),
     _national_ytd(
         "ui_benefit_decisions",
-        "Quyết định hưởng trợ cấp thất nghiệp",
-        "Unemployment benefit decisions",
         unit="cases",
     ),
     _national_ytd(
         "ui_vocational_training_decisions",
-        "Quyết định hỗ trợ học nghề",
-        "Vocational training support decisions",
         unit="cases",
     ),
     Measure(
         id="late_payment_amount_nonstate",
-        label_vi="Số chậm đóng BHXH bắt buộc, khu vực ngoài nhà nước",
-        label_en="Late compulsory SI payment, non-state sector",
         unit="billion_vnd",
         kind="stock",
         geo_agg="none",
@@ -345,22 +295,16 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         id="si_hi_participants_total",
-        label_vi="Người tham gia BHXH, BHYT (tính một lần)",
-        label_en="People covered by SI or HI (counted once)",
         unit="persons",
         kind="stock",
         geo_agg="none",
         time_agg="last",
         good="up",
         public=True,
-        description_vi="Chỉ có nơi được công bố",
-        description_en="Only where it was published",
     ),
     # --- Resolution 116/NQ-CP (2021): UI-fund support, cumulative since the programme began
     Measure(
         id="ui_fund_support_employees",
-        label_vi="Người lao động được hỗ trợ từ Quỹ BHTN (NQ 116)",
-        label_en="Employees supported by the UI fund (Res. 116)",
         unit="persons",
         kind="cumulative",
         geo_agg="sum",
@@ -370,8 +314,6 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         id="ui_fund_support_amount",
-        label_vi="Số tiền hỗ trợ từ Quỹ BHTN (NQ 116)",
-        label_en="UI fund support paid (Res. 116)",
         unit="billion_vnd",
         kind="cumulative",
         geo_agg="sum",
@@ -382,89 +324,49 @@ MEASURES: tuple[Measure, ...] = (
     # --- rates (derived)
     _rate(
         "si_coverage_rate",
-        "Tỷ lệ bao phủ BHXH",
-        "SI coverage",
         Formula("ratio", ("si_participants", "labour_force_working_age")),
-        description_vi="% lực lượng lao động trong độ tuổi",
-        description_en="% of the working-age labour force",
     ),
     _rate(
         "si_compulsory_rate",
-        "Tỷ lệ tham gia BHXH bắt buộc",
-        "Compulsory SI rate",
         Formula("ratio", ("si_compulsory", "labour_force_working_age")),
-        description_vi="% lực lượng lao động trong độ tuổi",
-        description_en="% of the working-age labour force",
     ),
     _rate(
         "si_voluntary_rate",
-        "Tỷ lệ tham gia BHXH tự nguyện",
-        "Voluntary SI rate",
         Formula("ratio", ("si_voluntary", "labour_force_working_age")),
-        description_vi="% lực lượng lao động trong độ tuổi",
-        description_en="% of the working-age labour force",
     ),
     _rate(
         "ui_coverage_rate",
-        "Tỷ lệ bao phủ BHTN",
-        "UI coverage",
         Formula("ratio", ("ui_participants", "labour_force_working_age")),
-        description_vi="% lực lượng lao động trong độ tuổi",
-        description_en="% of the working-age labour force",
     ),
     _rate(
         "hi_coverage_rate",
-        "Tỷ lệ bao phủ BHYT",
-        "HI coverage",
         Formula("ratio", ("hi_participants", "population")),
-        description_vi="% dân số",
-        description_en="% of the population",
     ),
     _rate(
         "late_payment_rate",
-        "Tỷ lệ chậm đóng",
-        "Late-payment rate",
         Formula("ratio", ("late_payment_amount", "amount_receivable")),
         good="down",
         public=False,
-        description_vi="% số phải thu",
-        description_en="% of amount receivable",
     ),
     _rate(
         "revenue_plan_completion",
-        "Tỷ lệ hoàn thành kế hoạch thu",
-        "Revenue plan completion",
         Formula("plan_ratio", ("revenue_collected",)),
-        description_vi="% kế hoạch năm",
-        description_en="% of the annual plan",
     ),
     _rate(
         "si_plan_completion",
-        "Tỷ lệ hoàn thành kế hoạch phát triển người tham gia BHXH",
-        "SI participants plan completion",
         Formula("plan_ratio", ("si_participants",)),
-        description_vi="% kế hoạch năm",
-        description_en="% of the annual plan",
     ),
     _rate(
         "hi_plan_completion",
-        "Tỷ lệ hoàn thành kế hoạch BHYT",
-        "HI plan completion",
         Formula("plan_ratio", ("hi_participants",)),
-        description_vi="% kế hoạch năm",
-        description_en="% of the annual plan",
     ),
     _rate(
         "ui_fund_support_plan_completion",
-        "Tỷ lệ hoàn thành kế hoạch hỗ trợ (NQ 116)",
-        "Res. 116 support plan completion",
         Formula("plan_ratio", ("ui_fund_support_employees",)),
         mappable=False,
     ),
     _rate(
         "hi_medical_cost_yoy",
-        "Tăng chi phí KCB BHYT so với cùng kỳ",
-        "HI medical cost growth, year on year",
         Formula("yoy_pct", ("hi_medical_cost",)),
         good="down",
         public=False,
@@ -473,83 +375,53 @@ MEASURES: tuple[Measure, ...] = (
     _yoy(
         "si_participants_yoy_pct",
         "si_participants",
-        "Tăng người tham gia BHXH so với cùng kỳ",
-        "SI participants, year on year",
     ),
     _yoy(
         "ui_participants_yoy_pct",
         "ui_participants",
-        "Tăng người tham gia BHTN so với cùng kỳ",
-        "UI participants, year on year",
     ),
     _yoy(
         "hi_participants_yoy_pct",
         "hi_participants",
-        "Tăng người tham gia BHYT so với cùng kỳ",
-        "HI participants, year on year",
     ),
     _yoy(
         "revenue_collected_yoy_pct",
         "revenue_collected",
-        "Tăng số thu so với cùng kỳ",
-        "Revenue collected, year on year",
     ),
     _yoy(
         "si_lump_sum_cases_yoy_pct",
         "si_one_time_benefit_persons",
-        "Tăng người hưởng BHXH một lần so với cùng kỳ",
-        "One-time SI benefit recipients, year on year",
         good="down",
     ),
     _rate(
         "revenue_plan_excess_pct",
-        "Số thu vượt kế hoạch",
-        "Revenue above the plan",
         Formula("plan_excess", ("revenue_collected",)),
         mappable=False,
-        description_vi="% vượt so với kế hoạch năm",
-        description_en="% above the annual plan",
     ),
     # --- national counts published in VSS news (no province breakdown exists)
     _national_count(
         "pm_assigned_tasks_completed",
-        "Nhiệm vụ Thủ tướng giao đã hoàn thành",
-        "Tasks assigned by the Prime Minister, completed",
     ),
     _national_count(
         "leadership_tasks_completed",
-        "Nhiệm vụ theo kết luận của lãnh đạo đã hoàn thành",
-        "Tasks under leadership conclusions, completed",
     ),
     _national_count(
         "local_recommendations_resolved",
-        "Kiến nghị của địa phương đã giải quyết",
-        "Local recommendations resolved",
     ),
     _national_count(
         "provinces_with_si_coverage_indicator",
-        "Tỉnh đưa chỉ tiêu bao phủ BHXH vào nghị quyết",
-        "Provinces with an SI coverage indicator",
     ),
     _national_count(
         "provinces_with_hi_coverage_indicator",
-        "Tỉnh đưa chỉ tiêu bao phủ BHYT vào nghị quyết",
-        "Provinces with an HI coverage indicator",
     ),
     _national_count(
         "provinces_supporting_voluntary_si",
-        "Tỉnh hỗ trợ thêm người tham gia BHXH tự nguyện",
-        "Provinces adding support for voluntary SI",
     ),
     _national_count(
         "provinces_supporting_hi",
-        "Tỉnh hỗ trợ thêm người tham gia BHYT",
-        "Provinces adding support for HI",
     ),
     _national_count(
         "provinces_with_steering_committee_to_commune",
-        "Tỉnh kiện toàn Ban chỉ đạo đến cấp xã",
-        "Provinces with steering committees down to commune level",
     ),
 )
 

@@ -716,7 +716,7 @@ class _Reader:
 
 def _label(measure: str) -> dict[str, str]:
     m = catalog.get(measure)
-    return {"label_vi": m.label_vi, "label_en": m.label_en}
+    return {"label_vi": m.label("vi"), "label_en": m.label("en")}
 
 
 # ---------------------------------------------------------------- the wide monthly report
@@ -1110,10 +1110,10 @@ def _check_denominators(reader: _Reader, rows: pl.DataFrame,
                         at["row"],
                         at["column"],
                         name=geo.province_name(layout, code),
-                        parts_vi=" + ".join(catalog.get(p).label_vi for p in present),
-                        parts_en=" + ".join(catalog.get(p).label_en for p in present),
-                        denom_vi=catalog.get(denom).label_vi,
-                        denom_en=catalog.get(denom).label_en,
+                        parts_vi=" + ".join(catalog.get(p).label("vi") for p in present),
+                        parts_en=" + ".join(catalog.get(p).label("en") for p in present),
+                        denom_vi=catalog.get(denom).label("vi"),
+                        denom_en=catalog.get(denom).label("en"),
                         **_numbers(total=total, d=d),
                     )  # fmt: skip
                 )

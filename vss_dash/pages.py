@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from vss_dash import i18n
+
 
 @dataclass(frozen=True)
 class Page:
     script: str  # path relative to the project root
     url_path: str  # the page's address: /<url_path>
-    title_vi: str
-    title_en: str
-    icon: str
+    icon: str  # its title is texts.toml's page.<url_path>
 
     @property
     def address(self) -> str:
@@ -21,42 +21,18 @@ class Page:
         return "/" if self is PAGES[0] else f"/{self.url_path}"
 
     def title(self, lang: str) -> str:
-        return self.title_vi if lang == "vi" else self.title_en
+        return i18n.STRINGS[f"page.{self.url_path}"][i18n.normalize_lang(lang)]
 
 
 PAGES: tuple[Page, ...] = (
-    Page(
-        "views/overview.py",
-        "overview",
-        "Tổng quan toàn quốc",
-        "National overview",
-        ":material/dashboard:",
-    ),
-    Page("views/plan.py", "plan", "Kế hoạch và thực hiện", "Plan versus actual", ":material/flag:"),
-    Page(
-        "views/briefing.py",
-        "briefing",
-        "Trình chiếu họp báo",
-        "Press briefing",
-        ":material/slideshow:",
-    ),
-    Page("views/map.py", "map", "Bản đồ tỉnh", "Province map", ":material/map:"),
-    Page(
-        "views/province.py",
-        "province",
-        "Hồ sơ tỉnh",
-        "Province profile",
-        ":material/location_city:",
-    ),
-    Page("views/watch.py", "watch", "Danh sách cần quan tâm", "Watch list", ":material/warning:"),
-    Page("views/data.py", "data", "Số liệu", "Data", ":material/table_chart:"),
-    Page(
-        "views/sources.py",
-        "sources",
-        "Nguồn số liệu công bố",
-        "Published sources",
-        ":material/fact_check:",
-    ),
+    Page("views/overview.py", "overview", ":material/dashboard:"),
+    Page("views/plan.py", "plan", ":material/flag:"),
+    Page("views/briefing.py", "briefing", ":material/slideshow:"),
+    Page("views/map.py", "map", ":material/map:"),
+    Page("views/province.py", "province", ":material/location_city:"),
+    Page("views/watch.py", "watch", ":material/warning:"),
+    Page("views/data.py", "data", ":material/table_chart:"),
+    Page("views/sources.py", "sources", ":material/fact_check:"),
 )
 
 # What the pages show, in one place: the page scripts draw these, and the tests and benchmarks

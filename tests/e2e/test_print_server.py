@@ -11,7 +11,7 @@ from playwright.sync_api import Browser
 
 from vss_dash import catalog, deck_export, i18n
 
-INTERNAL = catalog.get("late_payment_rate").label_en
+INTERNAL = catalog.get("late_payment_rate").label("en")
 
 
 @pytest.fixture(scope="module")

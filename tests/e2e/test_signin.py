@@ -27,7 +27,7 @@ USERS = {
     "leadership": {"email": "lead@vss.gov.vn", "name": "Lãnh đạo", "groups": ["vss-leaders"]},
     "analyst": {"email": "ana@vss.gov.vn", "name": "Phân tích", "groups": ["vss-analysts"]},
 }
-LATE_PAYMENT = catalog.get("late_payment_rate").label_en  # internal: not press-safe
+LATE_PAYMENT = catalog.get("late_payment_rate").label("en")  # internal: not press-safe
 
 
 @contextlib.contextmanager
