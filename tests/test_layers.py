@@ -21,6 +21,7 @@ LAYER = {
     "geo": 2,
     "boundaries": 3,
     "store": 3,
+    "store_pg": 3,  # the store on PostgreSQL; store dispatches to it, it reuses store's rules
     "published": 4,
     "metrics": 4,
     "export": 3,  # the status order is the store's

@@ -64,6 +64,22 @@ SOURCES = store.conform(
 )
 
 
+def kept(where) -> list[str]:
+    """The generations a store keeps (either backend), by name."""
+    if store.is_database(where):
+        from vss_dash import store_pg
+
+        return sorted(store_pg.generations(where))
+    return sorted(p.name for p in (where / "generations").iterdir())
+
+
+def untouched(where) -> bool:
+    """Nothing was ever written to this store."""
+    if store.is_database(where):
+        return store.token(where) == ()
+    return not where.exists() or not list(where.iterdir())
+
+
 def test_a_valid_row_has_no_problem():
     assert store.validate_observations(obs()) == []
 
@@ -152,18 +168,18 @@ def test_the_status_order_is_written_only_in_the_store():
     assert found == []
 
 
-def test_a_status_that_is_not_one_is_refused_at_the_boundary(tmp_path):
+def test_a_status_that_is_not_one_is_refused_at_the_boundary(store_at):
     raw = obs().with_columns(status=pl.lit("guess"))  # text, as a report or an old file has it
     [p] = store.validate_observations(raw)
     assert p.rule == "status" and "'guess'" in p.message_en and p.message_vi != p.message_en
     for make in (
         lambda: store.conform(raw, store.OBS_SCHEMA),
-        lambda: store.write(tmp_path, raw, PLANS, SOURCES),
+        lambda: store.write(store_at, raw, PLANS, SOURCES),
     ):
         with pytest.raises(store.StoreInvalid) as e:
             make()
         assert [p.rule for p in e.value.problems] == ["status"]
-    assert not list(tmp_path.iterdir()), "nothing may be written"
+    assert untouched(store_at), "nothing may be written"
     plan = PLANS.with_columns(status=pl.lit("guess"))
     with pytest.raises(store.StoreInvalid) as e:
         store.conform(plan, store.PLAN_SCHEMA)
@@ -186,21 +202,24 @@ def test_a_store_written_with_status_as_text_is_read_as_the_enum(tmp_path):
     assert pl.read_parquet(written).schema["status"] == store.STATUS
 
 
-def test_unknown_source_is_refused(tmp_path):
+def test_unknown_source_is_refused(store_at):
     with pytest.raises(store.StoreInvalid) as e:
-        store.write(tmp_path, obs(source_id="nowhere"), PLANS, SOURCES)
+        store.write(store_at, obs(source_id="nowhere"), PLANS, SOURCES)
     assert [p.rule for p in e.value.problems] == ["source_exists"]
-    assert not list(tmp_path.iterdir()), "nothing may be written when anything is invalid"
+    assert untouched(store_at), "nothing may be written when anything is invalid"
 
 
-def test_write_then_load_round_trips_and_keeps_vintages(tmp_path):
+def test_write_then_load_round_trips_and_keeps_vintages(store_at):
     both = pl.concat([obs(value=1.0), obs(value=2.0, vintage=V2)])
-    store.write(tmp_path, both, PLANS, SOURCES)
-    s = store.load(tmp_path)
+    store.write(store_at, both, PLANS, SOURCES)
+    s = store.load(store_at)
     assert s.observations.collect().height == 2  # the older vintage is kept
     current = s.current().collect()
     assert current.height == 1 and current.item(0, "value") == 2.0
-    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert s.observations.collect().equals(both.sort(list(store.OBS_KEY)))
+    assert s.plans.equals(PLANS) and s.sources.equals(SOURCES)
+    if not store.is_database(store_at):
+        assert not [p for p in store_at.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_load_refuses_an_invalid_file_naming_file_key_and_rule(tmp_path):
@@ -314,12 +333,13 @@ def test_a_generation_removed_before_the_open_is_read_again(tmp_path, monkeypatc
     assert s.observations.collect().item(0, "value") == 4.0
 
 
-def test_two_generations_before_the_current_one_are_kept(tmp_path):
+def test_two_generations_before_the_current_one_are_kept(store_at):
     for i, g in enumerate("ABCDE"):
-        store.write(tmp_path, obs(value=float(i)), PLANS, SOURCES, generation_id=g)
-    assert sorted(p.name for p in (tmp_path / "generations").iterdir()) == ["C", "D", "E"]
-    store.write(tmp_path, obs(value=9.0), PLANS, SOURCES, generation_id="F", keep_previous=0)
-    assert [p.name for p in (tmp_path / "generations").iterdir()] == ["F"]
+        store.write(store_at, obs(value=float(i)), PLANS, SOURCES, generation_id=g)
+    assert kept(store_at) == ["C", "D", "E"]
+    assert store.load(store_at).generation == "E"
+    store.write(store_at, obs(value=9.0), PLANS, SOURCES, generation_id="F", keep_previous=0)
+    assert kept(store_at) == ["F"]
 
 
 def test_the_same_generation_written_again_is_replaced_whole(tmp_path):
@@ -337,9 +357,10 @@ def test_the_same_generation_written_again_is_replaced_whole(tmp_path):
 
 
 @pytest.mark.parametrize("name", ["../x", "a/b", ".hidden", "", "x" * 200])
-def test_a_generation_id_is_one_plain_name(tmp_path, name):
+def test_a_generation_id_is_one_plain_name(store_at, name):
     with pytest.raises(ValueError):
-        store.write(tmp_path, obs(), PLANS, SOURCES, generation_id=name or "/")
+        store.write(store_at, obs(), PLANS, SOURCES, generation_id=name or "/")
+    assert untouched(store_at)
 
 
 def test_a_pointer_that_names_no_generation_is_refused(tmp_path):
@@ -378,9 +399,11 @@ def test_files_of_different_writes_are_refused(tmp_path, monkeypatch):
     assert "plans=Z" in e.value.problems[0].key
 
 
-def test_missing_store_says_where(tmp_path):
+def test_missing_store_says_where(store_at):
+    if not store.is_database(store_at):
+        store_at.mkdir()
     with pytest.raises(FileNotFoundError, match="observations"):
-        store.load(tmp_path)
+        store.load(store_at)
 
 
 def test_load_is_lazy(demo_store):

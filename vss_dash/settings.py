@@ -35,6 +35,14 @@ SETTINGS = (
         meaning="The Parquet store the app, the CLI and the tests read and write.",
     ),
     Setting(
+        name="VSS_STORE",
+        read_by="vss_dash/store.py",
+        default="VSS_DATA_DIR",
+        meaning="The store: a `postgresql://` URI puts it on PostgreSQL (password from "
+        "PGPASSWORD or ~/.pgpass, never in logs), a directory the Parquet store; "
+        "unset, the Parquet store of VSS_DATA_DIR.",
+    ),
+    Setting(
         name="VSS_PROFILE",
         read_by="vss_dash/access.py",
         default="[access] profile, else demo",

@@ -40,7 +40,7 @@ from pathlib import Path
 
 import polars as pl
 
-from vss_dash import catalog, geo, i18n
+from vss_dash import catalog, geo, i18n, settings
 from vss_dash.paths import store_dir
 
 STATUS = pl.Enum(["demo", "reported", "published"])
@@ -253,7 +253,7 @@ class Store:
     observations: pl.LazyFrame  # every vintage
     plans: pl.DataFrame
     sources: pl.DataFrame
-    directory: Path
+    directory: Path  # or, for the PostgreSQL store, its URI with the password masked
     generation: str = ""  # the write these files came from ("" for files older than the id)
 
     def current(self) -> pl.LazyFrame:
@@ -271,10 +271,23 @@ def current(observations: pl.LazyFrame) -> pl.LazyFrame:
     return observations.sort("vintage").group_by(keys, maintain_order=True).last()
 
 
-def load(directory: Path | None = None, validate: bool = True) -> Store:
-    """Open the store. Raises FileNotFoundError if a table is missing, StoreInvalid if invalid."""
-    d = Path(directory) if directory is not None else store_dir()
+def load(directory: Path | str | None = None, validate: bool = True) -> Store:
+    """Open the store. Raises FileNotFoundError if a table is missing, StoreInvalid if invalid.
+    `directory` is a Parquet directory or a `postgresql://` URI (default: `location()`)."""
+    where = location() if directory is None else directory
+    if is_database(where):
+        from vss_dash import store_pg
+
+        return store_pg.load(str(where), validate=validate)
+    d = Path(where)
     generation, (obs_df, plans, sources) = _read_consistent(d)
+    return assemble(obs_df, plans, sources, d, generation, validate=validate)
+
+
+def assemble(obs_df: pl.DataFrame, plans: pl.DataFrame, sources: pl.DataFrame,
+             where: Path | str, generation: str, validate: bool = True) -> Store:  # fmt: skip
+    """The Store of three frames read from one generation (by either backend): validated unless
+    `validate` is false, status as STATUS."""
     if validate:
         problems = validate_observations(obs_df) + validate_plans(plans) + validate_sources(sources)
         if not problems:
@@ -285,7 +298,43 @@ def load(directory: Path | None = None, validate: bool = True) -> Store:
         obs_df = with_status(obs_df)
     if "status" in plans.columns:
         plans = with_status(plans, FILES["plans"])
-    return Store(obs_df.lazy(), plans, sources, d, generation)
+    return Store(obs_df.lazy(), plans, sources, where, generation)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- where the store is
+#
+# The one place that chooses the backend: a `postgresql://` URI is the PostgreSQL store
+# (vss_dash/store_pg.py), anything else a Parquet directory.
+
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
+
+
+def location() -> Path | str:
+    """The store the app and the CLI use: `VSS_STORE` (a directory or a `postgresql://` URI),
+    else the Parquet directory `paths.store_dir()` (`VSS_DATA_DIR`, else data/store)."""
+    return settings.env("VSS_STORE") or store_dir()
+
+
+def is_database(where: Path | str) -> bool:
+    """True for a PostgreSQL URI. A URI passed through Path() has lost a slash and cannot be
+    read back: refused, so it is never taken for a directory named `postgresql:`."""
+    if isinstance(where, str):
+        return where.startswith(DATABASE_SCHEMES)
+    if str(where).startswith(tuple(s.rstrip("/") for s in DATABASE_SCHEMES)):
+        raise ValueError("a PostgreSQL store is named by its URI as text, not as a Path")
+    return False
+
+
+def token(where: Path | str | None = None) -> tuple:
+    """Changes whenever the store gets a new current generation (cache keys): the current
+    generation and its write's sequence number on PostgreSQL, the files' times for Parquet."""
+    where = location() if where is None else where
+    if is_database(where):
+        from vss_dash import store_pg
+
+        return store_pg.token(str(where))
+    d = Path(where)
+    return tuple((f, (d / f).stat().st_mtime_ns) for f in FILES.values() if (d / f).exists())
 
 
 GENERATION_KEY = "vss_store_generation"
@@ -517,20 +566,10 @@ def with_status(df: pl.DataFrame, file: str = FILES["observations"]) -> pl.DataF
     return df.with_columns(pl.col("status").cast(STATUS))
 
 
-def write(
-    directory: Path,
-    observations: pl.DataFrame,
-    plans: pl.DataFrame,
-    sources: pl.DataFrame,
-    generation_id: str | None = None,
-    keep_previous: int = KEEP_PREVIOUS,
-) -> None:
-    """Validate all three tables, then write them as one new generation; nothing is written if
-    any fails. The three files go to a new directory, synced, and `current` is switched to it
-    in one os.replace: a reader, or a crash at any point, sees the old store or the new one.
-    What an earlier crash left is cleaned first; the `keep_previous` generations before the new
-    one are kept, older ones removed. The files carry `generation_id` (default: a new random id),
-    which also names the directory."""
+def prepare(observations: pl.DataFrame, plans: pl.DataFrame,
+            sources: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:  # fmt: skip
+    """The three tables conformed, sorted by their keys and validated, as either backend writes
+    them; StoreInvalid with every problem if any table breaks a rule."""
     observations = conform(observations, OBS_SCHEMA).sort(list(OBS_KEY))
     plans = conform(plans, PLAN_SCHEMA).sort(list(PLAN_KEY))
     sources = conform(sources, SOURCE_SCHEMA).sort("source_id")
@@ -542,9 +581,40 @@ def write(
     )
     if problems:
         raise StoreInvalid(problems)
+    return observations, plans, sources
+
+
+def generation_name(generation_id: str | None) -> str:
+    """The id a write is stored under: `generation_id`, else a new random one."""
     name = generation_id or uuid.uuid4().hex
     if not _NAME.fullmatch(name):
         raise ValueError(f"generation id {name!r}: letters, digits, '.', '_' and '-' only")
+    return name
+
+
+def write(
+    directory: Path | str,
+    observations: pl.DataFrame,
+    plans: pl.DataFrame,
+    sources: pl.DataFrame,
+    generation_id: str | None = None,
+    keep_previous: int = KEEP_PREVIOUS,
+) -> None:
+    """Validate all three tables, then write them as one new generation; nothing is written if
+    any fails. The three files go to a new directory, synced, and `current` is switched to it
+    in one os.replace: a reader, or a crash at any point, sees the old store or the new one.
+    What an earlier crash left is cleaned first; the `keep_previous` generations before the new
+    one are kept, older ones removed. The files carry `generation_id` (default: a new random id),
+    which also names the directory. A `postgresql://` URI writes to the PostgreSQL store
+    instead (vss_dash/store_pg.py), with the same validation, in one transaction."""
+    if is_database(directory):
+        from vss_dash import store_pg
+
+        store_pg.write(str(directory), observations, plans, sources,
+                       generation_id=generation_id, keep_previous=keep_previous)  # fmt: skip
+        return
+    observations, plans, sources = prepare(observations, plans, sources)
+    name = generation_name(generation_id)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     tables = {"observations": observations, "plans": plans, "sources": sources}

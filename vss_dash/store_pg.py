@@ -1,0 +1,379 @@
+"""The store on PostgreSQL: the same tables, rules and generations as the Parquet store
+(vss_dash/store.py), with transactions instead of renames. Pure data layer: no Streamlit.
+
+Chosen by one setting, `VSS_STORE=postgresql://…` (store.location(); store.load, store.write and
+store.token dispatch here for such a URI). Polars reads and writes through ADBC's PostgreSQL
+driver (libpq): a read is one binary COPY per table into Arrow, a write one `adbc_ingest` (COPY)
+per table.
+
+Schema `vss` (made by the first write, or `create_schema`):
+
+    vss.status                  ENUM ('demo', 'reported', 'published'): store.STATUS, in its order
+    vss.generations             one row per write: id (the generation id), seq (write order),
+                                written_at
+    vss.current_generation      one row: the id of the current generation
+    vss.observations            generation + store.OBS_SCHEMA, key (generation, *store.OBS_KEY)
+    vss.plans                   generation + store.PLAN_SCHEMA, key (generation, *store.PLAN_KEY)
+    vss.sources                 generation + store.SOURCE_SCHEMA, key (generation, source_id)
+    vss.current_observations, vss.current_plans, vss.current_sources
+                                views of the current generation, for analysts' SQL
+
+Periods and source dates are `date`, vintages `timestamptz`, plan years `integer`, values
+`double precision`; every observation column is NOT NULL (store rule not_null). A generation's
+rows go with it (ON DELETE CASCADE).
+
+A write validates exactly as store.write does (store.prepare), then, in ONE transaction
+serialised by `pg_advisory_xact_lock(LOCK_KEY)` (imports from any host wait for each other): the
+new generation's row, its three tables, `current_generation` pointed at it, and the generations
+beyond the current one and the `keep_previous` before it deleted. A failure or a killed writer
+rolls the whole transaction back: the database is as before. A generation id written again (the
+demo's fixed id) replaces that generation whole.
+
+A read (`load`) runs in one `REPEATABLE READ, READ ONLY` transaction: the current generation's id
+and its three tables come from one snapshot, so no page is built from two writes, and a write that
+commits meanwhile is not seen. Frames are sorted by the store's keys and cast to its schemas: they
+equal (`DataFrame.equals`) what the Parquet store loads for the same data.
+
+Least privilege. Two roles, made by the database's administrator (never by this code):
+
+    CREATE ROLE vss_viewer LOGIN;   -- the app's replicas: reads only
+    CREATE ROLE vss_writer LOGIN;   -- imports, `vss-dash demo`, `vss-dash migrate`
+
+The schema's owner (who ran the first write or `create_schema`) grants them with `grant(uri,
+viewer=..., writer=...)`, which runs:
+
+    GRANT USAGE ON SCHEMA vss TO vss_viewer, vss_writer;
+    GRANT SELECT ON ALL TABLES IN SCHEMA vss TO vss_viewer;                 -- tables and views
+    GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA vss TO vss_writer;
+    GRANT USAGE ON ALL SEQUENCES IN SCHEMA vss TO vss_writer;               -- generations.seq
+
+The viewer can take no lock that blocks a write and change nothing; the writer changes rows but
+cannot alter the schema. Passwords belong in the environment (PGPASSWORD), ~/.pgpass or a service
+file, not in the URI; when a URI holds one, `masked()` hides it in every message this module
+raises, and the Store's `directory` is the masked URI.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+from collections.abc import Iterator
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import adbc_driver_postgresql.dbapi as dbapi
+import polars as pl
+
+from vss_dash import store
+
+SCHEMA = "vss"
+LOCK_KEY = 0x7653_5344_0019  # pg_advisory_xact_lock key of every write (any host, any store)
+TABLES = {
+    "observations": (store.OBS_SCHEMA, store.OBS_KEY),
+    "plans": (store.PLAN_SCHEMA, store.PLAN_KEY),
+    "sources": (store.SOURCE_SCHEMA, ("source_id",)),
+}
+_SQL_TYPES = {
+    pl.Date(): "date",
+    pl.String(): 'text COLLATE "C"',  # byte order: keys sort as Polars sorts them
+    pl.Float64(): "double precision",
+    pl.Int32(): "integer",
+    pl.Datetime("us", "UTC"): "timestamptz",
+    store.STATUS: f"{SCHEMA}.status",
+}
+
+
+class StoreUnavailable(OSError):
+    """The database could not be reached or refused a statement; the message never holds the
+    password."""
+
+
+# ---------------------------------------------------------------- credentials
+
+
+def masked(uri: str) -> str:
+    """The URI with any password replaced by ***, in its user part or a `password=` option."""
+    try:
+        parts = urlsplit(uri)
+    except ValueError:
+        return "postgresql://***"
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        if ":" in userinfo:
+            userinfo = userinfo.split(":", 1)[0] + ":***"
+        netloc = f"{userinfo}@{host}"
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        query = urlencode(
+            [(k, "***" if k.lower() == "password" else v) for k, v in pairs], safe="/:*"
+        )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def _secrets(uri: str) -> list[str]:
+    """The password as written in the URI and decoded, for scrubbing messages."""
+    out = []
+    with contextlib.suppress(ValueError):
+        parts = urlsplit(uri)
+        if parts.password:
+            out.append(parts.password)
+        out += [v for k, v in parse_qsl(parts.query) if k.lower() == "password"]
+        userinfo = parts.netloc.rsplit("@", 1)[0] if "@" in parts.netloc else ""
+        if ":" in userinfo:
+            out.append(userinfo.split(":", 1)[1])
+    return [s for s in out if s]
+
+
+def _scrub(text: str, uri: str) -> str:
+    text = text.replace(uri, masked(uri))
+    for secret in sorted(_secrets(uri), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+@contextlib.contextmanager
+def _connection(uri: str) -> Iterator[dbapi.Connection]:
+    """A connection (a transaction open, not autocommit), closed on exit. Every database error
+    inside becomes StoreUnavailable with the password scrubbed; nothing chains to the original
+    (whose text may hold it)."""
+    message = None
+    try:
+        conn = dbapi.connect(uri)
+    except dbapi.Error as e:
+        message = f"{masked(uri)}: cannot connect / không kết nối được: {_scrub(str(e), uri)}"
+    if message is not None:
+        raise StoreUnavailable(message)
+    try:
+        try:
+            yield conn
+        except dbapi.Error as e:
+            message = f"{masked(uri)}: {_scrub(_first_line(e), uri)}"
+            with contextlib.suppress(dbapi.Error):
+                conn.rollback()
+        if message is not None:
+            raise StoreUnavailable(message)
+    finally:
+        with contextlib.suppress(dbapi.Error):
+            conn.close()
+
+
+def _first_line(e: Exception) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
+
+
+# ---------------------------------------------------------------- schema
+
+
+def _columns(schema: dict[str, pl.DataType]) -> list[str]:
+    return [f"{c} {_SQL_TYPES[t]}" for c, t in schema.items()]
+
+
+def schema_sql() -> list[str]:
+    """The statements that make the store's schema, one per item."""
+    enum = ", ".join(f"'{v}'" for v in store.STATUS_VALUES)
+    out = [
+        f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}",
+        f"CREATE TYPE {SCHEMA}.status AS ENUM ({enum})",
+        f"""CREATE TABLE {SCHEMA}.generations (
+            id text PRIMARY KEY,
+            seq bigserial NOT NULL UNIQUE,
+            written_at timestamptz NOT NULL DEFAULT clock_timestamp())""",
+        f"""CREATE TABLE {SCHEMA}.current_generation (
+            one boolean PRIMARY KEY DEFAULT true CHECK (one),
+            id text NOT NULL REFERENCES {SCHEMA}.generations (id) DEFERRABLE INITIALLY DEFERRED)""",
+    ]
+    for table, (schema, key) in TABLES.items():
+        cols = _columns(schema)
+        if table == "observations":
+            cols = [f"{c} NOT NULL" for c in cols]
+        out.append(
+            f"""CREATE TABLE {SCHEMA}.{table} (
+            generation text NOT NULL
+                REFERENCES {SCHEMA}.generations (id) ON DELETE CASCADE,
+            {", ".join(cols)},
+            PRIMARY KEY (generation, {", ".join(key)}))"""
+        )
+        out.append(
+            f"""CREATE VIEW {SCHEMA}.current_{table} AS
+            SELECT {", ".join(schema)} FROM {SCHEMA}.{table}
+            WHERE generation = (SELECT id FROM {SCHEMA}.current_generation)"""
+        )
+    return out
+
+
+def _has_schema(cur) -> bool:
+    cur.execute(f"SELECT to_regclass('{SCHEMA}.current_generation') IS NOT NULL")
+    return bool(cur.fetchone()[0])
+
+
+def create_schema(uri: str) -> None:
+    """Make the store's schema if it is missing (as its future owner); one transaction."""
+    with _connection(uri) as conn:
+        cur = conn.cursor()
+        cur.execute(f"SELECT pg_advisory_xact_lock({LOCK_KEY})")
+        cur.fetchall()
+        if not _has_schema(cur):
+            for sql in schema_sql():
+                cur.execute(sql)
+        conn.commit()
+
+
+_ROLE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
+def grant(uri: str, *, viewer: str, writer: str) -> None:
+    """Grant the viewer role read access and the writer role row changes (see the module's
+    docstring); run by the schema's owner. The roles must exist."""
+    for role in (viewer, writer):
+        if not _ROLE.fullmatch(role):
+            raise ValueError(f"role {role!r}: lower-case letters, digits and '_' only")
+    create_schema(uri)
+    with _connection(uri) as conn:
+        cur = conn.cursor()
+        for sql in (
+            f"GRANT USAGE ON SCHEMA {SCHEMA} TO {viewer}, {writer}",
+            f"GRANT SELECT ON ALL TABLES IN SCHEMA {SCHEMA} TO {viewer}",
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {SCHEMA} TO {writer}",
+            f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {SCHEMA} TO {writer}",
+        ):
+            cur.execute(sql)
+        conn.commit()
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _current_id(cur) -> str | None:
+    cur.execute(f"SELECT id FROM {SCHEMA}.current_generation")
+    row = cur.fetchone()
+    return row[0] if row else None
+
+
+def _read_table(cur, table: str, generation: str) -> pl.DataFrame:
+    schema, key = TABLES[table]
+    cols = ", ".join(f"{c}::text AS {c}" if t == store.STATUS else c for c, t in schema.items())
+    # the id is a store._NAME (letters, digits, '.', '_', '-'): safe as a literal
+    cur.execute(f"SELECT {cols} FROM {SCHEMA}.{table} WHERE generation = '{generation}'")
+    df = pl.from_arrow(cur.fetch_arrow_table())
+    assert isinstance(df, pl.DataFrame)
+    df = df.select(
+        pl.col(c).cast(pl.String if t == store.STATUS else t) for c, t in schema.items()
+    ).sort(list(key))  # status stays text here: store.assemble checks and casts it as for Parquet
+    # Polars flags the columns of a frame it sorted as sorted, and its sums over them then take
+    # another path, rounded differently in the last bit from the same frame read from Parquet:
+    # through Arrow (no copy) the flags are gone and the figures are the Parquet store's exactly
+    out = pl.from_arrow(df.rechunk().to_arrow())
+    assert isinstance(out, pl.DataFrame)
+    return out
+
+
+def load(uri: str, validate: bool = True) -> store.Store:
+    """The current generation, read in one REPEATABLE READ transaction. FileNotFoundError when
+    the database holds no store yet, StoreInvalid when it breaks a rule."""
+    with _connection(uri) as conn:
+        cur = conn.cursor()
+        cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        generation = _current_id(cur) if _has_schema(cur) else None
+        if generation is None:
+            conn.rollback()
+            raise FileNotFoundError(
+                f"{masked(uri)}: chưa có kho dữ liệu / holds no store yet (observations)"
+            )
+        frames = [_read_table(cur, t, generation) for t in TABLES]
+        conn.rollback()  # read only: nothing to keep
+    return store.assemble(*frames, masked(uri), generation, validate=validate)
+
+
+_TOKEN_CONNECTIONS: dict[str, dbapi.Connection] = {}
+_TOKEN_LOCK = threading.Lock()
+
+
+def token(uri: str) -> tuple:
+    """The current generation's id and its write's sequence number: changes with every write,
+    also one that rewrites the same id. () for a database with no store yet. Asked on every
+    page run, so it goes through one kept connection per URI (autocommit: one statement, never
+    idle in a transaction); a connection that failed is dropped and made again once."""
+    sql = (
+        f"SELECT c.id, g.seq FROM {SCHEMA}.current_generation c "
+        f"JOIN {SCHEMA}.generations g USING (id)"
+    )
+    with _TOKEN_LOCK:
+        for attempt in (1, 2):
+            conn = _TOKEN_CONNECTIONS.pop(uri, None)
+            try:
+                if conn is None:
+                    conn = dbapi.connect(uri, autocommit=True)
+                cur = conn.cursor()
+                if not _has_schema(cur):
+                    row = None
+                else:
+                    cur.execute(sql)
+                    row = cur.fetchone()
+                cur.close()
+            except dbapi.Error as e:
+                if conn is not None:
+                    with contextlib.suppress(dbapi.Error):
+                        conn.close()
+                if attempt == 2:
+                    message = f"{masked(uri)}: {_scrub(_first_line(e), uri)}"
+                    break
+                continue
+            _TOKEN_CONNECTIONS[uri] = conn
+            return tuple(row) if row else ()
+    raise StoreUnavailable(message)
+
+
+def generations(uri: str) -> list[str]:
+    """Every generation kept, oldest write first."""
+    with _connection(uri) as conn:
+        cur = conn.cursor()
+        cur.execute(f"SELECT id FROM {SCHEMA}.generations ORDER BY seq")
+        out = [r[0] for r in cur.fetchall()]
+        conn.rollback()
+    return out
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write(
+    uri: str,
+    observations: pl.DataFrame,
+    plans: pl.DataFrame,
+    sources: pl.DataFrame,
+    generation_id: str | None = None,
+    keep_previous: int = store.KEEP_PREVIOUS,
+) -> None:
+    """Validate as store.write does, then store the three tables as a new current generation in
+    one transaction under the store's advisory lock; nothing changes if anything fails."""
+    tables = dict(zip(TABLES, store.prepare(observations, plans, sources), strict=True))
+    name = store.generation_name(generation_id)
+    with _connection(uri) as conn:
+        cur = conn.cursor()
+        cur.execute(f"SELECT pg_advisory_xact_lock({LOCK_KEY})")
+        cur.fetchall()
+        if not _has_schema(cur):
+            for sql in schema_sql():
+                cur.execute(sql)
+        cur.execute(f"DELETE FROM {SCHEMA}.generations WHERE id = '{name}'")  # written again
+        cur.execute(f"INSERT INTO {SCHEMA}.generations (id) VALUES ('{name}')")
+        for table, df in tables.items():
+            rows = df.select(
+                pl.lit(name).alias("generation"),
+                *(pl.col(c).cast(pl.String) if c == "status" else pl.col(c) for c in df.columns),
+            )
+            if rows.height:
+                cur.adbc_ingest(table, rows.to_arrow(), mode="append", db_schema_name=SCHEMA)
+        cur.execute(
+            f"INSERT INTO {SCHEMA}.current_generation (one, id) VALUES (true, '{name}') "
+            "ON CONFLICT (one) DO UPDATE SET id = EXCLUDED.id"
+        )
+        cur.execute(
+            f"DELETE FROM {SCHEMA}.generations WHERE id <> '{name}' AND id NOT IN ("
+            f"SELECT id FROM {SCHEMA}.generations WHERE id <> '{name}' "
+            f"ORDER BY seq DESC LIMIT {int(keep_previous)})"
+        )
+        conn.commit()
