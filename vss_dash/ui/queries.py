@@ -20,7 +20,6 @@ import streamlit as st
 
 from vss_dash import briefing, charts, dataset, geo, i18n, metrics, projection, published, store
 from vss_dash import watch as watch_module
-from vss_dash.paths import store_dir
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -28,35 +27,31 @@ R = TypeVar("R")
 # ---------------------------------------------------------------- the store
 
 
-def _store_token(directory: Path) -> tuple:
-    """Changes whenever a store file is replaced, so a new import is picked up."""
-    return tuple(
-        (f, (directory / f).stat().st_mtime_ns)
-        for f in store.FILES.values()
-        if (directory / f).exists()
-    )
-
-
 def store_token() -> tuple:
-    """Stands for the current store's version in cache keys."""
-    return _store_token(store_dir())
+    """Stands for the current store's version in cache keys: the files' times of the Parquet
+    store, the current generation of the PostgreSQL one (store.token)."""
+    return store.token()
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _frames(directory: str, token: tuple) -> metrics.Frames:
+def _frames(where: str, token: tuple) -> metrics.Frames:
     # cache_resource, not cache_data: the frames are read-only and shared by every session,
-    # so one copy in memory serves all of them. `token` (file times) notices a new store;
-    # the frames' own `version` (the generation they were read from) keys what is computed
-    # from them.
-    fr = metrics.Frames.from_store(store.load(Path(directory)))
+    # so one copy in memory serves all of them. `token` notices a new store; the frames' own
+    # `version` (the generation they were read from) keys what is computed from them.
+    fr = metrics.Frames.from_store(store.load(_where(where)))
     return fr if fr.version else dataclasses.replace(fr, version=repr(token))
+
+
+def _where(where: str) -> Path | str:
+    """The cache key's text back to what store.load takes (a URI stays text)."""
+    return where if store.is_database(where) else Path(where)
 
 
 def frames(lang_: str) -> metrics.Frames:
     """The current store's data, or a bilingual error that stops the page."""
-    directory = store_dir()
+    where = store.location()
     try:
-        return _frames(str(directory), _store_token(directory))
+        return _frames(str(where), store.token(where))
     except store.StoreInvalid as e:
         st.error(i18n.t("store_invalid", lang_))
         st.dataframe(
@@ -76,20 +71,23 @@ def frames(lang_: str) -> metrics.Frames:
         )
         st.stop()
     except FileNotFoundError as e:
-        st.error(f"{i18n.t('store_missing', lang_)}\n\n`{e}`")
+        st.error(f"{i18n.t('store_missing', lang_)}\n\n{i18n.md_escape(str(e))}")
+        st.stop()
+    except OSError as e:  # the database cannot be reached (store_pg.StoreUnavailable, no password)
+        st.error(f"{i18n.t('store_unavailable', lang_)}\n\n{i18n.md_escape(str(e))}")
         st.stop()
     raise AssertionError("unreachable")
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _all_observations(directory: str, token: tuple) -> pl.DataFrame:
-    return store.load(Path(directory), validate=False).observations.collect()
+def _all_observations(where: str, token: tuple) -> pl.DataFrame:
+    return store.load(_where(where), validate=False).observations.collect()
 
 
 def all_observations() -> pl.DataFrame:
     """Every vintage of every observation (the Data page's vintage views), shared by sessions."""
-    directory = store_dir()
-    return _all_observations(str(directory), _store_token(directory))
+    where = store.location()
+    return _all_observations(str(where), store.token(where))
 
 
 @st.cache_resource(show_spinner=False)
