@@ -253,3 +253,43 @@ def test_the_setting_chooses_the_backend(monkeypatch, tmp_path):
     assert store.location() == tmp_path
     monkeypatch.setenv("VSS_STORE", "postgresql://vss@db/vss")
     assert store.location() == "postgresql://vss@db/vss" and store.is_database(store.location())
+
+
+def test_migrate_parquet_to_postgresql_and_back_gives_equal_frames(demo_store, pg_uri, tmp_path,
+                                                                   capsys):  # fmt: skip
+    from vss_dash import cli
+
+    back = tmp_path / "back"
+    assert cli.main(["migrate", str(demo_store.directory), pg_uri]) == 0
+    assert cli.main(["migrate", pg_uri, str(back)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("read back equal") == 2 and "password" not in out
+    s = store.load(back)
+    assert s.generation == demo_store.generation
+    assert s.observations.collect().equals(demo_store.observations.collect())
+    assert s.plans.equals(demo_store.plans) and s.sources.equals(demo_store.sources)
+    before, after = store.files(demo_store.directory), store.files(back)
+    for table in store.FILES:  # the same generation id, the same frames: the same bytes
+        assert before[table].read_bytes() == after[table].read_bytes(), table
+
+
+def test_cli_errors_name_the_database_without_its_password(pg_server, capsys):
+    from vss_dash import cli
+
+    uri = f"postgresql://vss:pw-not-shown@/nowhere?host={pg_server.directory}&port=1"
+    assert cli.main(["validate", "--store", uri]) == 1
+    err = capsys.readouterr().err
+    assert "pw-not-shown" not in err and "vss:***@" in err
+
+
+def test_demo_writes_to_postgresql(demo_store, pg_uri, monkeypatch, capsys):
+    """`vss-dash demo --store postgresql://…` (the demo's generation itself, seconds long, is
+    the Parquet test's in tests/test_cli.py: here it is the committed store's frames)."""
+    from vss_dash import cli, demo
+
+    frames = (demo_store.observations.collect(), demo_store.plans, demo_store.sources)
+    monkeypatch.setattr(demo, "generate", lambda: frames)
+    assert cli.main(["demo", "--store", pg_uri]) == 0
+    assert "259/264" in capsys.readouterr().out
+    assert store.load(pg_uri).generation == demo_store.generation
+    assert cli.main(["validate", "--store", pg_uri]) == 0

