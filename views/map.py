@@ -36,8 +36,18 @@ with side_col:
         map_page.province_panel(table, selected, measure, view.layout, national, lang)
 with map_col:
     geojson = boundaries.load_geojson(view.layout)
-    fig = charts.choropleth(table, geojson, measure, lang, national, labels, height=560,
-                            legend="below", region=region, highlight=selected)  # fmt: skip
+    fig = charts.choropleth(
+        table,
+        geojson,
+        measure,
+        lang,
+        national,
+        labels,
+        height=560,
+        legend="below",
+        region=region,
+        highlight=selected,
+    )
     map_page.map_chart(fig, key="map")
     st.caption(i18n.t("map_hint", lang))
 with side_col:

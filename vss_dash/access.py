@@ -132,9 +132,7 @@ def settings(secrets: Mapping[str, object], env: Mapping[str, str]) -> Settings:
     return Settings(
         profile=profile,
         auth_configured=isinstance(auth, Mapping)
-        and bool(
-            auth.get("client_id") or any(isinstance(v, Mapping) for v in auth.values())
-        ),  # fmt: skip
+        and bool(auth.get("client_id") or any(isinstance(v, Mapping) for v in auth.values())),
         role_claim=str(section.get("role_claim", "groups")),
         emails={r: _strings(v) for r, v in emails.items()},
         groups={r: _strings(v) for r, v in groups.items()},

@@ -16,14 +16,25 @@ import polars as pl
 from vss_dash import catalog, geo, i18n, metrics, projection, watch
 
 HEADLINE = [
-    "si_participants", "ui_participants", "hi_participants",
-    "si_coverage_rate", "ui_coverage_rate", "hi_coverage_rate",
-    "revenue_collected", "revenue_plan_completion", "late_payment_rate",
-]  # fmt: skip
+    "si_participants",
+    "ui_participants",
+    "hi_participants",
+    "si_coverage_rate",
+    "ui_coverage_rate",
+    "hi_coverage_rate",
+    "revenue_collected",
+    "revenue_plan_completion",
+    "late_payment_rate",
+]
 BENEFITS = [
-    "pension_monthly_allowance_cases", "si_one_time_benefit_persons", "short_term_benefit_cases",
-    "ui_benefit_persons", "ui_vocational_training_persons", "hi_medical_visits", "hi_medical_cost",
-]  # fmt: skip
+    "pension_monthly_allowance_cases",
+    "si_one_time_benefit_persons",
+    "short_term_benefit_cases",
+    "ui_benefit_persons",
+    "ui_vocational_training_persons",
+    "hi_medical_visits",
+    "hi_medical_cost",
+]
 MAP_MEASURE = "si_coverage_rate"
 KINDS = ("headline", "map", "plan_revenue", "plan_participants", "watch", "benefits", "closing")
 

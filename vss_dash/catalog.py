@@ -83,8 +83,13 @@ class Measure:
                     f"measure {self.id!r}: {field} {value!r} not in {get_args(allowed)}"
                 )
 
-        for field, allowed in (("unit", Unit), ("kind", Kind), ("geo_agg", GeoAgg),
-                               ("time_agg", TimeAgg), ("good", Good)):  # fmt: skip
+        for field, allowed in (
+            ("unit", Unit),
+            ("kind", Kind),
+            ("geo_agg", GeoAgg),
+            ("time_agg", TimeAgg),
+            ("good", Good),
+        ):
             one_of(field, allowed)
         problems = [
             (not re.fullmatch(r"[a-z][a-z0-9_]*", self.id), "id is not snake_case"),

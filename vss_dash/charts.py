@@ -238,9 +238,16 @@ def add_events(
     n = max(16, int((height - 90) / 6.0))  # characters that fit up the plot area
     for day, group in _event_groups(events, start, end, min_gap):
         fig.add_shape(
-            type="line", x0=day, x1=day, xref="x", y0=0, y1=1, yref="paper",
-            line=EVENT_LINE, layer="below",
-        )  # fmt: skip
+            type="line",
+            x0=day,
+            x1=day,
+            xref="x",
+            y0=0,
+            y1=1,
+            yref="paper",
+            line=EVENT_LINE,
+            layer="below",
+        )
         fig.add_annotation(
             x=day,
             y=1,
@@ -502,8 +509,16 @@ def choropleth(
     unit = i18n.t(i18n.UNIT_KEYS[m.unit], lang)
     bar = dict(len=0.8, thickness=16, title=dict(text=unit, side="top"))
     if legend == "below":
-        bar = dict(orientation="h", x=0.5, xanchor="center", y=0, yanchor="top", len=0.9,
-                   thickness=12, title=dict(text=unit, side="top"))  # fmt: skip
+        bar = dict(
+            orientation="h",
+            x=0.5,
+            xanchor="center",
+            y=0,
+            yanchor="top",
+            len=0.9,
+            thickness=12,
+            title=dict(text=unit, side="top"),
+        )
     fig = go.Figure(
         go.Choropleth(
             geojson=geojson,
@@ -599,70 +614,115 @@ def plan_chart(
         return [i18n.format_value(v, m.unit, lang) for v in values]
 
     place = Provenance(
-        prov.sources if prov else None, prov.alternatives if prov else None, None,
-        view.layout, view.geo_code,
-    )  # fmt: skip
+        prov.sources if prov else None,
+        prov.alternatives if prov else None,
+        None,
+        view.layout,
+        view.geo_code,
+    )
     legend: set = set()
     fig = go.Figure()
     ly = view.last_year.sort("period")
     # last year's points sit on this year's months; their hover names their own month
     back = ly.with_columns(pl.col("period").dt.offset_by("-1y").dt.month_end())
     texts, _ = _status_points(go.Figure(), back, view.measure, m.unit, lang, place, {"demo"})
-    fig.add_trace(go.Scatter(
-        x=ly.get_column("period").to_list(), y=ly.get_column("value").to_list(),
-        name=i18n.t("last_year", lang), mode="lines",
-        line=dict(color="#6B6B6B", dash="dash", width=2),
-        customdata=texts, hovertemplate="%{customdata}",
-    ))  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=ly.get_column("period").to_list(),
+            y=ly.get_column("value").to_list(),
+            name=i18n.t("last_year", lang),
+            mode="lines",
+            line=dict(color="#6B6B6B", dash="dash", width=2),
+            customdata=texts,
+            hovertemplate="%{customdata}",
+        )
+    )
     if view.path is not None:
-        fig.add_trace(go.Scatter(
-            x=view.path.get_column("period").to_list(), y=view.path.get_column("path").to_list(),
-            name=i18n.t("plan_path", lang), mode="lines+markers",
-            line=dict(color=PALETTE[1], dash="dot", width=2), marker=dict(size=5),
-            customdata=fmt(view.path.get_column("path")), hovertemplate="%{customdata}",
-        ))  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=view.path.get_column("period").to_list(),
+                y=view.path.get_column("path").to_list(),
+                name=i18n.t("plan_path", lang),
+                mode="lines+markers",
+                line=dict(color=PALETTE[1], dash="dot", width=2),
+                marker=dict(size=5),
+                customdata=fmt(view.path.get_column("path")),
+                hovertemplate="%{customdata}",
+            )
+        )
     elif view.plan is not None:
         fig.add_hline(
-            y=view.plan, line=dict(color=PALETTE[1], dash="dot", width=2),
-            annotation_text=i18n.t(i18n.PLAN_LINE_KEYS[view.plan_source], lang,
-                                   value=i18n.format_value(view.plan, m.unit, lang)),
+            y=view.plan,
+            line=dict(color=PALETTE[1], dash="dot", width=2),
+            annotation_text=i18n.t(
+                i18n.PLAN_LINE_KEYS[view.plan_source],
+                lang,
+                value=i18n.format_value(view.plan, m.unit, lang),
+            ),
             annotation_position="top left",
-        )  # fmt: skip
+        )
     act = view.actual
     idx = len(fig.data)
     texts, marker = _status_points(fig, act, view.measure, m.unit, lang, place, legend)
     if marker:
         marker = dict(marker, size=[s + 2 for s in marker["size"]])
-    fig.add_trace(go.Scatter(
-        x=act.get_column("period").to_list(), y=act.get_column("value").to_list(),
-        name=i18n.t("actual", lang), mode="lines+markers",
-        line=dict(color=PALETTE[0], width=3), marker={"size": 7, "color": PALETTE[0], **marker},
-        customdata=texts, hovertemplate="%{customdata}",
-    ))  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=act.get_column("period").to_list(),
+            y=act.get_column("value").to_list(),
+            name=i18n.t("actual", lang),
+            mode="lines+markers",
+            line=dict(color=PALETTE[0], width=3),
+            marker={"size": 7, "color": PALETTE[0], **marker},
+            customdata=texts,
+            hovertemplate="%{customdata}",
+        )
+    )
     _line_first(fig, idx)
     p = view.projection
     if p is not None:
         dec = date(view.period.year, 12, 31)
-        fig.add_trace(go.Scatter(
-            x=[dec], y=[p.year_end], name=i18n.t("projection", lang), mode="markers",
-            marker=dict(symbol="diamond", size=12, color=PALETTE[3]),
-            error_y=dict(type="data", symmetric=False, array=[p.high - p.year_end],
-                         arrayminus=[p.year_end - p.low], color=PALETTE[3], thickness=2),
-            customdata=[i18n.t("projection_hover", lang,
-                               value=i18n.format_value(p.year_end, m.unit, lang),
-                               low=i18n.format_value(p.low, m.unit, lang),
-                               high=i18n.format_value(p.high, m.unit, lang))],
-            hovertemplate="%{customdata}<extra></extra>",
-        ))  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=[dec],
+                y=[p.year_end],
+                name=i18n.t("projection", lang),
+                mode="markers",
+                marker=dict(symbol="diamond", size=12, color=PALETTE[3]),
+                error_y=dict(
+                    type="data",
+                    symmetric=False,
+                    array=[p.high - p.year_end],
+                    arrayminus=[p.year_end - p.low],
+                    color=PALETTE[3],
+                    thickness=2,
+                ),
+                customdata=[
+                    i18n.t(
+                        "projection_hover",
+                        lang,
+                        value=i18n.format_value(p.year_end, m.unit, lang),
+                        low=i18n.format_value(p.low, m.unit, lang),
+                        high=i18n.format_value(p.high, m.unit, lang),
+                    )
+                ],
+                hovertemplate="%{customdata}<extra></extra>",
+            )
+        )
     for row in view.targets.iter_rows(named=True):
         if row["year"] < view.period.year:
             continue
         fig.add_hline(
-            y=row["target"], line=dict(color="#444444", dash="longdash", width=1),
-            annotation_text=i18n.t("target_label", lang, year=row["year"],
-                                   value=i18n.format_value(row["target"], m.unit, lang)),
+            y=row["target"],
+            line=dict(color="#444444", dash="longdash", width=1),
+            annotation_text=i18n.t(
+                "target_label",
+                lang,
+                year=row["year"],
+                value=i18n.format_value(row["target"], m.unit, lang),
+            ),
             annotation_position="bottom right",
-        )  # fmt: skip
+        )
     year = view.period.year
     ends = [metrics.month_end(date(year, mo, 1)) for mo in range(1, 13)]
     _month_axis(fig, ends, lang, every=2)

@@ -79,8 +79,9 @@ def presence(frames: metrics.Frames) -> pl.DataFrame:
     with at least one stored value, and the stored province values by status (demo, reported,
     published) with the reported share."""
     obs = frames.obs.filter(pl.col("layout") != "VN")
-    expected = pl.DataFrame({"layout": list(geo.LAYOUTS), "expected": [len(geo.codes(x)) for x in
-                             geo.LAYOUTS]})  # fmt: skip
+    expected = pl.DataFrame(
+        {"layout": list(geo.LAYOUTS), "expected": [len(geo.codes(x)) for x in geo.LAYOUTS]}
+    )
     counts = obs.group_by("period", "layout").agg(
         provinces=pl.col("geo_code").n_unique(),
         values=pl.len(),
@@ -101,7 +102,7 @@ def presence(frames: metrics.Frames) -> pl.DataFrame:
             "reported",
             "published",
             "reported_share",
-        )  # fmt: skip
+        )
         .sort("period")
     )
 
@@ -189,9 +190,17 @@ def published_revisions() -> pl.DataFrame:
             }
         )
     schema = {
-        "period": pl.Date(), "layout": pl.String(), "geo_code": pl.String(), "geo": pl.String(),
-        "measure": pl.String(), "estimate": pl.Float64(), "estimate_publisher": pl.String(),
-        "estimate_published_on": pl.Date(), "final": pl.Float64(),
-        "final_publisher": pl.String(), "final_published_on": pl.Date(), "change": pl.Float64(),
-    }  # fmt: skip
+        "period": pl.Date(),
+        "layout": pl.String(),
+        "geo_code": pl.String(),
+        "geo": pl.String(),
+        "measure": pl.String(),
+        "estimate": pl.Float64(),
+        "estimate_publisher": pl.String(),
+        "estimate_published_on": pl.Date(),
+        "final": pl.Float64(),
+        "final_publisher": pl.String(),
+        "final_published_on": pl.Date(),
+        "change": pl.Float64(),
+    }
     return pl.DataFrame(rows, schema=schema).sort("period", "measure")

@@ -27,9 +27,14 @@ from vss_dash.paths import ROOT
 CHROMIUM = Path(settings.env("VSS_CHROMIUM") or "/usr/bin/chromium")
 # flags this kind of machine needs: no sandbox as root, and no calls home on a closed network
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SLIDE = {"width": 1920, "height": 1080}
 APP_CONNECTED = '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -69,13 +74,30 @@ def serve(
     base = f"http://127.0.0.1:{port}"
     streamlit = Path(sys.executable).parent / "streamlit"
     cmd = [
-        str(streamlit), "run", script, "--server.headless", "true",
-        "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *args,
-    ]  # fmt: skip
+        str(streamlit),
+        "run",
+        script,
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        *args,
+    ]
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
-                            start_new_session=True, env={**os.environ, **(env or {})})  # fmt: skip
+    proc = subprocess.Popen(
+        cmd,
+        cwd=cwd,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env={**os.environ, **(env or {})},
+    )
     try:
         deadline = time.monotonic() + timeout_s
         while not _healthy(f"{base}/_stcore/health"):
@@ -276,9 +298,18 @@ def export_deck(
     # caller's own Playwright session, say): a thread of its own always works.
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(
-            _export, base_url, quarter, lang, public, slides, out_dir, expected or {},
-            stem, timeout_s, token,
-        ).result()  # fmt: skip
+            _export,
+            base_url,
+            quarter,
+            lang,
+            public,
+            slides,
+            out_dir,
+            expected or {},
+            stem,
+            timeout_s,
+            token,
+        ).result()
 
 
 def _export(
@@ -301,8 +332,9 @@ def _export(
     if token:
         query["token"] = token
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                     args=CHROMIUM_ARGS)  # fmt: skip
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         try:
             page = browser.new_page(viewport=SLIDE)
             page.goto(f"{base_url}/briefing?{urlencode(query)}")

@@ -124,8 +124,9 @@ def with_alternatives(
         index.setdefault(key, []).append(
             (r["value"], r["publisher"], r["role"] == "earlier estimate")
         )
-    cols = {k: df.get_column(k).to_list() if k in df.columns else [fixed[k]] * df.height
-            for k in _KEY}  # fmt: skip
+    cols = {
+        k: df.get_column(k).to_list() if k in df.columns else [fixed[k]] * df.height for k in _KEY
+    }
     texts = []
     for key in zip(*(cols[k] for k in _KEY), strict=True):
         items = index.get(key, [])
@@ -183,13 +184,14 @@ def _plain_numbers(df: pl.DataFrame) -> pl.DataFrame:
     """Float columns as text a reader expects: 126347 rather than 126347.0, 92.22 as it is."""
     floats = [n for n, t in df.schema.items() if t.is_float()]
     return df.with_columns(
-        pl.when(pl.col(n).is_finite() & (pl.col(n) == pl.col(n).round(0))
-                & (pl.col(n).abs() < _WHOLE))
+        pl.when(
+            pl.col(n).is_finite() & (pl.col(n) == pl.col(n).round(0)) & (pl.col(n).abs() < _WHOLE)
+        )
         .then(pl.col(n).cast(pl.Int64).cast(pl.String))
         .otherwise(pl.col(n).cast(pl.String))
         .alias(n)
         for n in floats
-    )  # fmt: skip
+    )
 
 
 def to_csv(df: pl.DataFrame) -> bytes:

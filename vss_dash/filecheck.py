@@ -138,8 +138,13 @@ class _Part(ContentHandler):
             for letters, digits in _CELL_REF.findall(attrs.get("ref", "")):
                 huge = len(digits) > 7 or len(letters) > 3
                 if huge or _beyond(int(digits), column_index(letters)):
-                    raise Refusal("sheet_size", int(digits[:8]), letters[:3].upper(),
-                                  rows=MAX_ROWS, columns=MAX_COLUMNS)  # fmt: skip
+                    raise Refusal(
+                        "sheet_size",
+                        int(digits[:8]),
+                        letters[:3].upper(),
+                        rows=MAX_ROWS,
+                        columns=MAX_COLUMNS,
+                    )
         elif tag == "row":
             self.rows += 1
             r = attrs.get("r")
@@ -155,13 +160,23 @@ class _Part(ContentHandler):
             if m and len(m[1]) <= 3 and len(m[2]) <= 7:
                 self.row, self.col = int(m[2]), column_index(m[1])
             elif m:
-                raise Refusal("sheet_size", int(m[2][:8]), m[1][:3].upper(),
-                              rows=MAX_ROWS, columns=MAX_COLUMNS)  # fmt: skip
+                raise Refusal(
+                    "sheet_size",
+                    int(m[2][:8]),
+                    m[1][:3].upper(),
+                    rows=MAX_ROWS,
+                    columns=MAX_COLUMNS,
+                )
             else:
                 self.col += 1
             if _beyond(self.row, self.col):
-                raise Refusal("sheet_size", self.row, column_letters(self.col),
-                              rows=MAX_ROWS, columns=MAX_COLUMNS)  # fmt: skip
+                raise Refusal(
+                    "sheet_size",
+                    self.row,
+                    column_letters(self.col),
+                    rows=MAX_ROWS,
+                    columns=MAX_COLUMNS,
+                )
         elif tag in ("v", "is", "f"):  # the current cell holds a value
             self.last_row = max(self.last_row, self.row)
             self.last_col = max(self.last_col, self.col)
@@ -250,7 +265,8 @@ def check_xlsx(data: bytes) -> list[Sheet]:
                 raise
             cells = h.cells
         return [
-            Sheet(name, part, h.last_row, h.last_col) if (h := measured.get(part))
+            Sheet(name, part, h.last_row, h.last_col)
+            if (h := measured.get(part))
             else Sheet(name, part, 0, 0)
             for name, part in parts.items()
-        ]  # fmt: skip
+        ]

@@ -353,8 +353,14 @@ def match_province(text: str, layout: str) -> str:
         new = province_name(layout, heir, short=False)
         hint = _short(layout, heir)
         vi, en = i18n.both(
-            "geo.abolished", text=text, old=old, new=new, code=heir, hint=hint,
-            date_vi=_fmt_vi(when), date_en=when.isoformat(),
-        )  # fmt: skip
+            "geo.abolished",
+            text=text,
+            old=old,
+            new=new,
+            code=heir,
+            hint=hint,
+            date_vi=_fmt_vi(when),
+            date_en=when.isoformat(),
+        )
         raise UnknownProvince(text, layout, [hint], vi, en)
     raise _unknown(text, layout, _suggest(key, layout), i18n.key("geo.unknown_name"))

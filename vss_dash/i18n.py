@@ -395,9 +395,19 @@ def format_also_published(items: list[tuple[float, str, bool]], unit: str, lang:
 # --- dates -----------------------------------------------------------------------------------
 
 _MONTHS_EN = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def format_month(d: date | None, lang: str) -> str:

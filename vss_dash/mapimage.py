@@ -99,8 +99,13 @@ def render(
         x, y = xy(a["lon"], a["lat"])
         r = 5 * k
         draw.ellipse((x - r, y - r, x + r, y + r), outline=(31, 36, 48), width=2 * k)
-        draw.text((x + 2 * r, y), i18n.t(a["label_key"], lang), fill=(31, 36, 48),
-                  font=label_font, anchor="lm")  # fmt: skip
+        draw.text(
+            (x + 2 * r, y),
+            i18n.t(a["label_key"], lang),
+            fill=(31, 36, 48),
+            font=label_font,
+            anchor="lm",
+        )
     _legend(draw, colour, lo, hi, measure, lang, national, map_w, w, h, k)
     img = img.resize((width, height), Image.LANCZOS)
     buf = io.BytesIO()
@@ -113,8 +118,13 @@ def _legend(draw, colour, lo, hi, measure, lang, national, x_start, w, h, k) -> 
     font = _font(22 * k)
     bar_x, bar_w = x_start + 60 * k, 36 * k
     top, bottom = int(h * 0.12), int(h * 0.88)
-    draw.text((bar_x, top - 20 * k), i18n.t(i18n.UNIT_KEYS[m.unit], lang), fill=(31, 36, 48),
-              font=font, anchor="ls")  # fmt: skip
+    draw.text(
+        (bar_x, top - 20 * k),
+        i18n.t(i18n.UNIT_KEYS[m.unit], lang),
+        fill=(31, 36, 48),
+        font=font,
+        anchor="ls",
+    )
     for y in range(top, bottom):
         v = hi - (hi - lo) * (y - top) / (bottom - top)
         draw.line((bar_x, y, bar_x + bar_w, y), fill=colour(v))
@@ -129,8 +139,13 @@ def _legend(draw, colour, lo, hi, measure, lang, national, x_start, w, h, k) -> 
         if lo <= v <= hi:
             y = y_of(v)
             draw.line((bar_x + bar_w, y, bar_x + bar_w + 8 * k, y), fill=(31, 36, 48), width=k)
-            draw.text((bar_x + bar_w + 14 * k, y), i18n.format_number(v, lang, decimals),
-                      fill=(31, 36, 48), font=font, anchor="lm")  # fmt: skip
+            draw.text(
+                (bar_x + bar_w + 14 * k, y),
+                i18n.format_number(v, lang, decimals),
+                fill=(31, 36, 48),
+                font=font,
+                anchor="lm",
+            )
     if national is not None and lo <= national <= hi:
         y = y_of(national)
         tip = [(bar_x - 4 * k, y), (bar_x - 20 * k, y - 10 * k), (bar_x - 20 * k, y + 10 * k)]

@@ -139,11 +139,18 @@ def kpi_items(frames: metrics.Frames, measures: list[str], period: date, lang: s
         m = catalog.get(r["measure"])
         out.append(
             Kpi(
-                m.id, m.label(lang), r["value"], fv(m.id, r["value"], lang), r["change"],
-                r["change_kind"], i18n.format_change(r["change"], lang, r["change_kind"]),
-                r["status"], m.good, r["source_id"],
+                m.id,
+                m.label(lang),
+                r["value"],
+                fv(m.id, r["value"], lang),
+                r["change"],
+                r["change_kind"],
+                i18n.format_change(r["change"], lang, r["change_kind"]),
+                r["status"],
+                m.good,
+                r["source_id"],
             )
-        )  # fmt: skip
+        )
     return out
 
 
@@ -153,9 +160,13 @@ def kpi_sentence(k: Kpi, lang: str) -> str:
             "brief.kpi_line_nochange", lang, label=k.label, value=k.text, tag=tag(k.status, lang)
         )
     return i18n.t(
-        "brief.kpi_line", lang, label=k.label, value=k.text, change=k.change_text,
+        "brief.kpi_line",
+        lang,
+        label=k.label,
+        value=k.text,
+        change=k.change_text,
         tag=tag(k.status, lang),
-    )  # fmt: skip
+    )
 
 
 def target_for(frames: metrics.Frames, measure: str, year: int) -> dict | None:
@@ -182,10 +193,13 @@ def target_sentence(frames: metrics.Frames, k: Kpi, year: int, lang: str) -> str
     gap = k.value - t["target"]
     gap_text = i18n.format_change(abs(gap), lang, "pp").lstrip("+")
     return i18n.t(
-        "brief.target_gap", lang, year=t["year"], source=target_source(t["source_id"], lang),
+        "brief.target_gap",
+        lang,
+        year=t["year"],
+        source=target_source(t["source_id"], lang),
         target=fv(k.measure, t["target"], lang),
         gap=gap_words(gap, gap_text, lang),
-    )  # fmt: skip
+    )
 
 
 def gap_words(gap: float, gap_text: str, lang: str) -> str:
@@ -238,8 +252,17 @@ def build_deck(frames: metrics.Frames, quarter: briefing.Quarter, public: bool, 
             n, sl.kind, i18n.t(i18n.SLIDE_KEYS[sl.kind], lang), _subtitle(quarter, period, lang)
         )
         builder = _BUILDERS[sl.kind]
-        builder(slide, frames, sl, period, lang, watch_rows=watch_rows, status=status,
-                date_text=date_text, qlabel=qlabel)  # fmt: skip
+        builder(
+            slide,
+            frames,
+            sl,
+            period,
+            lang,
+            watch_rows=watch_rows,
+            status=status,
+            date_text=date_text,
+            qlabel=qlabel,
+        )
         slide.demo = deck_demo
         if deck_demo:
             slide.notes.append(i18n.t("brief.demo_warning", lang))
@@ -268,7 +291,7 @@ def _headline(slide: SlideData, frames, sl, period, lang, *, watch_rows, date_te
                     completion=by["revenue_plan_completion"].text,
                     plan=fv("revenue_collected", view.plan, lang),
                     gap=i18n.format_change(view.path_gap, lang, "pp"),
-                )  # fmt: skip
+                )
             )
     for reason in ("low_si_coverage", "low_hi_coverage", "low_ui_coverage", "high_late_payment"):
         rows = watch_rows.filter(pl.col("reason") == reason)
@@ -279,7 +302,7 @@ def _headline(slide: SlideData, frames, sl, period, lang, *, watch_rows, date_te
                     lang,
                     reason=lower_first(i18n.t(i18n.REASON_KEYS[reason], lang)),
                     places=watch_places(rows, lang),
-                )  # fmt: skip
+                )
             )
 
 
@@ -303,7 +326,7 @@ def _map(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
             value=k.text,
             change=k.change_text,
             tag=tag(k.status, lang),
-        )  # fmt: skip
+        )
     )
     gap = target_sentence(frames, k, period.year, lang)
     if gap:
@@ -392,7 +415,7 @@ def _plan(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
             year=period.year,
             ytd=i18n.t("brief.ytd_paren", lang) if catalog.get(measure).kind == "ytd_flow" else "",
             path=i18n.t("brief.shows_plan_path", lang) if view.path is not None else "",
-        )  # fmt: skip
+        )
     )
     slide.notes.append(
         i18n.t(
@@ -402,7 +425,7 @@ def _plan(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
             value=k.text,
             change=k.change_text,
             tag=tag(k.status, lang),
-        )  # fmt: skip
+        )
     )
     if view.plan is not None:
         completion = i18n.format_percent(view.completion, lang, 1)
@@ -413,7 +436,7 @@ def _plan(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
                 kind=i18n.t(i18n.PLAN_KPI_KEYS[view.plan_source], lang),
                 plan=fv(measure, view.plan, lang),
                 completion=completion,
-            )  # fmt: skip
+            )
         )
         slide.bullets.append(
             f"{i18n.t(i18n.PLAN_KPI_KEYS[view.plan_source], lang)}: {fv(measure, view.plan, lang)}"
@@ -434,7 +457,7 @@ def _plan(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
                 low=fv(measure, p.low, lang),
                 high=fv(measure, p.high, lang),
                 verdict=i18n.t(i18n.VERDICT_KEYS[view.verdict], lang).lower(),
-            )  # fmt: skip
+            )
         )
         slide.bullets.append(f"{i18n.t('projection', lang)}: {fv(measure, p.year_end, lang)}")
         slide.expected.append(fv(measure, p.year_end, lang))
@@ -443,12 +466,23 @@ def _plan(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
         lag = completion_laggards(frames, comp, period)
         if lag.height:
             slide.notes.append(
-                i18n.t("brief.completion_lag", lang, places=join([
-                    i18n.t("brief.place_value", lang, name=r["name"],
-                           value=fv(comp, r["value"], lang))
-                    for r in lag.iter_rows(named=True)
-                ], lang))
-            )  # fmt: skip
+                i18n.t(
+                    "brief.completion_lag",
+                    lang,
+                    places=join(
+                        [
+                            i18n.t(
+                                "brief.place_value",
+                                lang,
+                                name=r["name"],
+                                value=fv(comp, r["value"], lang),
+                            )
+                            for r in lag.iter_rows(named=True)
+                        ],
+                        lang,
+                    ),
+                )
+            )
 
 
 def completion_laggards(
@@ -464,16 +498,22 @@ def watch_table(rows: pl.DataFrame, lang: str) -> list[list[str]]:
     """The watch slide's table: header, then one row per province; the reason is written once,
     on its group's first row."""
     header = [
-        i18n.t("col_reason", lang), i18n.t("col_province", lang), i18n.t("col_value", lang),
+        i18n.t("col_reason", lang),
+        i18n.t("col_province", lang),
+        i18n.t("col_value", lang),
         i18n.t("national", lang),
-    ]  # fmt: skip
+    ]
     out, last = [header], None
     for r in rows.iter_rows(named=True):
         reason = i18n.t(i18n.REASON_KEYS[r["reason"]], lang)
-        out.append([
-            reason if reason != last else "", r["name"], _watch_value(r, lang),
-            _watch_national(r, lang),
-        ])  # fmt: skip
+        out.append(
+            [
+                reason if reason != last else "",
+                r["name"],
+                _watch_value(r, lang),
+                _watch_national(r, lang),
+            ]
+        )
         last = reason
     return out
 
@@ -494,7 +534,7 @@ def _watch(slide: SlideData, frames, sl, period, lang, *, watch_rows, date_text,
                 name=r["name"],
                 value=_watch_value(r, lang),
                 trend=i18n.format_change(r["trend"], lang, r["trend_kind"]),
-            )  # fmt: skip
+            )
             if r["trend"] is not None
             else i18n.t("brief.place_value", lang, name=r["name"], value=_watch_value(r, lang))
             for r in rows.iter_rows(named=True)
@@ -506,7 +546,7 @@ def _watch(slide: SlideData, frames, sl, period, lang, *, watch_rows, date_text,
                 reason=i18n.t(i18n.REASON_KEYS[reason], lang),
                 national=_watch_national(first, lang),
                 places=join(places, lang),
-            )  # fmt: skip
+            )
         )
 
 

@@ -51,9 +51,15 @@ PROFILE_CARDS: tuple[tuple[str, ...], ...] = (
     ("late_payment_rate", "hi_medical_cost_yoy", "si_voluntary_rate"),
 )
 PLAN_MEASURES = (
-    "revenue_collected", "si_participants", "hi_participants", "ui_participants",
-    "si_coverage_rate", "si_voluntary_rate", "ui_coverage_rate", "hi_coverage_rate",
-)  # fmt: skip
+    "revenue_collected",
+    "si_participants",
+    "hi_participants",
+    "ui_participants",
+    "si_coverage_rate",
+    "si_voluntary_rate",
+    "ui_coverage_rate",
+    "hi_coverage_rate",
+)
 COMPLETION = ("revenue_plan_completion", "si_plan_completion", "hi_plan_completion")
 
 

@@ -33,8 +33,20 @@ W, H = Inches(13.333), Inches(7.5)  # 16:9
 MARGIN = Inches(0.5)
 
 
-def _text(slide, left, top, width, height, text, size, *, bold=False, colour=INK,
-          align=PP_ALIGN.LEFT, name=None):  # fmt: skip
+def _text(
+    slide,
+    left,
+    top,
+    width,
+    height,
+    text,
+    size,
+    *,
+    bold=False,
+    colour=INK,
+    align=PP_ALIGN.LEFT,
+    name=None,
+):
     box = slide.shapes.add_textbox(left, top, width, height)
     if name:
         box.name = name
@@ -50,15 +62,37 @@ def _text(slide, left, top, width, height, text, size, *, bold=False, colour=INK
 
 
 def _header(slide, sd: narrative.SlideData, lang: str, total: int) -> None:
-    _text(slide, MARGIN, Inches(0.3), Inches(10), Inches(0.8), sd.title, 36, bold=True,
-          colour=BLACK, name="title")  # fmt: skip
-    _text(slide, MARGIN, Inches(1.0), Inches(10), Inches(0.4), sd.subtitle, 16, colour=GREY,
-          name="subtitle")  # fmt: skip
+    _text(
+        slide,
+        MARGIN,
+        Inches(0.3),
+        Inches(10),
+        Inches(0.8),
+        sd.title,
+        36,
+        bold=True,
+        colour=BLACK,
+        name="title",
+    )
+    _text(
+        slide,
+        MARGIN,
+        Inches(1.0),
+        Inches(10),
+        Inches(0.4),
+        sd.subtitle,
+        16,
+        colour=GREY,
+        name="subtitle",
+    )
     if sd.demo:
         badge = slide.shapes.add_shape(
-            MSO_SHAPE.ROUNDED_RECTANGLE, W - MARGIN - Inches(2.6), Inches(0.4), Inches(2.6),
+            MSO_SHAPE.ROUNDED_RECTANGLE,
+            W - MARGIN - Inches(2.6),
+            Inches(0.4),
+            Inches(2.6),
             Inches(0.5),
-        )  # fmt: skip
+        )
         badge.name = "status_badge"
         badge.fill.solid()
         badge.fill.fore_color.rgb = ORANGE
@@ -69,8 +103,18 @@ def _header(slide, sd: narrative.SlideData, lang: str, total: int) -> None:
         run.font.size, run.font.bold, run.font.name = Pt(16), True, FONT
         run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
         tf.paragraphs[0].alignment = PP_ALIGN.CENTER
-    _text(slide, W - MARGIN - Inches(1.2), H - Inches(0.5), Inches(1.2), Inches(0.3),
-          f"{sd.number}/{total}", 12, colour=GREY, align=PP_ALIGN.RIGHT, name="page")  # fmt: skip
+    _text(
+        slide,
+        W - MARGIN - Inches(1.2),
+        H - Inches(0.5),
+        Inches(1.2),
+        Inches(0.3),
+        f"{sd.number}/{total}",
+        12,
+        colour=GREY,
+        align=PP_ALIGN.RIGHT,
+        name="page",
+    )
 
 
 def _kpi_grid(slide, kpis: list[narrative.Kpi], lang: str, top, bottom, cols: int = 3) -> None:
@@ -89,12 +133,30 @@ def _kpi_grid(slide, kpis: list[narrative.Kpi], lang: str, top, bottom, cols: in
         card.line.fill.background()
         pad = Inches(0.15)
         _text(slide, left + pad, y + pad, cw - 2 * pad, Inches(0.4), k.label, 18, colour=INK)
-        _text(slide, left + pad, y + Inches(0.45), cw - 2 * pad, Inches(0.8), k.text, value_pt,
-              bold=True, colour=BLACK, name=f"kpi_{k.measure}")  # fmt: skip
+        _text(
+            slide,
+            left + pad,
+            y + Inches(0.45),
+            cw - 2 * pad,
+            Inches(0.8),
+            k.text,
+            value_pt,
+            bold=True,
+            colour=BLACK,
+            name=f"kpi_{k.measure}",
+        )
         colour = GREY if k.better is None else (BLUE if k.better else ORANGE)
         yoy = i18n.t("yoy", lang)
-        _text(slide, left + pad, y + ch - Inches(0.5), cw - 2 * pad, Inches(0.4),
-              f"{k.change_text} {yoy}", 16, colour=colour)  # fmt: skip
+        _text(
+            slide,
+            left + pad,
+            y + ch - Inches(0.5),
+            cw - 2 * pad,
+            Inches(0.4),
+            f"{k.change_text} {yoy}",
+            16,
+            colour=colour,
+        )
 
 
 def _chart(slide, chart: narrative.Chart, left, top, width, height, name: str):
@@ -188,9 +250,12 @@ def build(deck: narrative.Deck) -> bytes:
             _kpi_grid(slide, sd.kpis, deck.lang, body_top, body_bottom)
         elif sd.kind == "map":
             png = mapimage.render(
-                sd.map_table, geo.layout_for_period(deck.period), sd.kpis[0].measure,
-                deck.lang, sd.map_national,
-            )  # fmt: skip
+                sd.map_table,
+                geo.layout_for_period(deck.period),
+                sd.kpis[0].measure,
+                deck.lang,
+                sd.map_national,
+            )
             pic_h = body_bottom - body_top
             pic = slide.shapes.add_picture(io.BytesIO(png), MARGIN, body_top, height=pic_h)
             pic.name = "map_picture"
@@ -201,8 +266,15 @@ def build(deck: narrative.Deck) -> bytes:
             lines = [f"{k.label}: {k.text} ({k.change_text})", *sd.bullets]
             _bullets(slide, lines, MARGIN, body_top, Inches(4.6), body_bottom - body_top, 22)
             left = MARGIN + Inches(4.8)
-            _chart(slide, sd.chart, left, body_top, W - MARGIN - left,
-                   body_bottom - body_top, "plan_chart")  # fmt: skip
+            _chart(
+                slide,
+                sd.chart,
+                left,
+                body_top,
+                W - MARGIN - left,
+                body_bottom - body_top,
+                "plan_chart",
+            )
         elif sd.kind == "watch":
             _table(slide, sd.table, MARGIN, body_top, W - 2 * MARGIN, body_bottom - body_top)
         else:

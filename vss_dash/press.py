@@ -58,8 +58,9 @@ class Release:
         return "\n".join(out)
 
     def text(self) -> str:
-        return "\n".join([self.title, self.note, *self.paragraphs, self.tasks_intro, *self.tasks,
-                          self.data_note])  # fmt: skip
+        return "\n".join(
+            [self.title, self.note, *self.paragraphs, self.tasks_intro, *self.tasks, self.data_note]
+        )
 
     def docx(self) -> bytes:
         from docx import Document
@@ -87,9 +88,20 @@ def build(frames: metrics.Frames, quarter: briefing.Quarter, public: bool, lang:
     date_text = i18n.format_date(period, lang)
     qlabel = i18n.t("quarter_label", lang, q=quarter.q, year=quarter.year)
     measures = briefing.public_only(
-        ["si_participants", "ui_participants", "hi_participants", "si_voluntary",
-         "si_coverage_rate", "ui_coverage_rate", "hi_coverage_rate", "revenue_collected",
-         "revenue_plan_completion", "late_payment_rate"], public)  # fmt: skip
+        [
+            "si_participants",
+            "ui_participants",
+            "hi_participants",
+            "si_voluntary",
+            "si_coverage_rate",
+            "ui_coverage_rate",
+            "hi_coverage_rate",
+            "revenue_collected",
+            "revenue_plan_completion",
+            "late_payment_rate",
+        ],
+        public,
+    )
     k = {x.measure: x for x in narrative.kpi_items(frames, measures, period, lang)}
     rev, comp, si = k["revenue_collected"], k["revenue_plan_completion"], k["si_participants"]
     title = i18n.t("press.headline", lang, quarter=qlabel, completion=comp.text, si=si.text)
@@ -105,7 +117,7 @@ def build(frames: metrics.Frames, quarter: briefing.Quarter, public: bool, lang:
             si=si.text,
             stag=tag(si.status, lang),
             si_change=change_words(si, lang),
-        )  # fmt: skip
+        )
     ]
     items = [
         i18n.t(
@@ -115,7 +127,7 @@ def build(frames: metrics.Frames, quarter: briefing.Quarter, public: bool, lang:
             value=x.text,
             tag=tag(x.status, lang),
             change=change_words(x, lang),
-        )  # fmt: skip
+        )
         for m in ("si_participants", "si_voluntary", "ui_participants", "hi_participants")
         if (x := k.get(m)) is not None and x.value is not None
     ]
@@ -148,7 +160,7 @@ def build(frames: metrics.Frames, quarter: briefing.Quarter, public: bool, lang:
                 tag=tag(x.status, lang),
                 change=change_words(x, lang),
                 target=target,
-            )  # fmt: skip
+            )
         )
     paragraphs.append(i18n.t("press.coverage", lang, items="; ".join(cov)))
     view = briefing.plan(frames, "revenue_collected", period)
@@ -160,17 +172,25 @@ def build(frames: metrics.Frames, quarter: briefing.Quarter, public: bool, lang:
             "press.revenue_path_below" if below else "press.revenue_path_above", lang, gap=gap_text
         )
     revenue = i18n.t(
-        "press.revenue", lang, value=rev.text, tag=tag(rev.status, lang),
-        change=change_words(rev, lang), completion=comp.text,
-        plan=fv("revenue_collected", view.plan, lang), path=path,
-    )  # fmt: skip
+        "press.revenue",
+        lang,
+        value=rev.text,
+        tag=tag(rev.status, lang),
+        change=change_words(rev, lang),
+        completion=comp.text,
+        plan=fv("revenue_collected", view.plan, lang),
+        path=path,
+    )
     pr = view.projection
     if pr is not None and view.verdict:
         revenue += " " + i18n.t(
-            "press.projection", lang, value=fv("revenue_collected", pr.year_end, lang),
-            low=fv("revenue_collected", pr.low, lang), high=fv("revenue_collected", pr.high, lang),
+            "press.projection",
+            lang,
+            value=fv("revenue_collected", pr.year_end, lang),
+            low=fv("revenue_collected", pr.low, lang),
+            high=fv("revenue_collected", pr.high, lang),
             verdict=narrative.lower_first(i18n.t(i18n.VERDICT_KEYS[view.verdict], lang)),
-        )  # fmt: skip
+        )
     paragraphs.append(revenue)
     wl = briefing.watch_rows(frames, period, public)
     if "late_payment_rate" in k:
@@ -189,18 +209,29 @@ def build(frames: metrics.Frames, quarter: briefing.Quarter, public: bool, lang:
                 tag=tag(x.status, lang),
                 change=change_words(x, lang),
                 places=places,
-            )  # fmt: skip
+            )
         )
     benefits = narrative.kpi_items(
         frames, briefing.public_only(briefing.BENEFITS, public), period, lang
     )
     paragraphs.append(
-        i18n.t("press.benefits", lang, items="; ".join(
-            i18n.t("press.benefit_item", lang, label=narrative.lower_first(b.label) if lang == "vi"
-              else b.label, value=b.text, tag=tag(b.status, lang), change=change_words(b, lang))
-            for b in benefits if b.value is not None
-        ))
-    )  # fmt: skip
+        i18n.t(
+            "press.benefits",
+            lang,
+            items="; ".join(
+                i18n.t(
+                    "press.benefit_item",
+                    lang,
+                    label=narrative.lower_first(b.label) if lang == "vi" else b.label,
+                    value=b.text,
+                    tag=tag(b.status, lang),
+                    change=change_words(b, lang),
+                )
+                for b in benefits
+                if b.value is not None
+            ),
+        )
+    )
     tasks = []
     if view.plan is not None:
         tasks.append(
@@ -211,7 +242,7 @@ def build(frames: metrics.Frames, quarter: briefing.Quarter, public: bool, lang:
                 verdict=narrative.lower_first(i18n.t(i18n.VERDICT_KEYS[view.verdict], lang))
                 if view.verdict
                 else i18n.MISSING,
-            )  # fmt: skip
+            )
         )
 
     def names(reason: str) -> str:
@@ -225,7 +256,7 @@ def build(frames: metrics.Frames, quarter: briefing.Quarter, public: bool, lang:
                     lang,
                     places=names(reason),
                     reason=narrative.lower_first(i18n.t(i18n.REASON_KEYS[reason], lang)),
-                )  # fmt: skip
+                )
             )
     if wl.filter(pl.col("reason") == "high_late_payment").height:
         tasks.append(i18n.t("press.task_late", lang, places=names("high_late_payment")))
@@ -234,15 +265,26 @@ def build(frames: metrics.Frames, quarter: briefing.Quarter, public: bool, lang:
     used = {x.source_id for x in [*k.values(), *benefits] if x.status == "published"}
     sources = _published_sources(frames, used, lang)
     demo = any(x.status not in ("published", "reported") for x in [*k.values(), *benefits])
-    stem = f"vss_press_{quarter.key}_{lang}" + ("_public" if public else "") + (
-        "_demo" if demo else "")  # fmt: skip
+    stem = (
+        f"vss_press_{quarter.key}_{lang}"
+        + ("_public" if public else "")
+        + ("_demo" if demo else "")
+    )
     return Release(
-        lang, title, i18n.t("press.draft_note", lang, date=date_text), paragraphs,
-        i18n.t("press.tasks_intro", lang), [t[:1].upper() + t[1:] + "." for t in tasks],
-        i18n.t("press.data_note", lang,
-               sources=i18n.t("press.sources", lang, items=sources) if sources else ""),
-        demo, stem,
-    )  # fmt: skip
+        lang,
+        title,
+        i18n.t("press.draft_note", lang, date=date_text),
+        paragraphs,
+        i18n.t("press.tasks_intro", lang),
+        [t[:1].upper() + t[1:] + "." for t in tasks],
+        i18n.t(
+            "press.data_note",
+            lang,
+            sources=i18n.t("press.sources", lang, items=sources) if sources else "",
+        ),
+        demo,
+        stem,
+    )
 
 
 def _published_sources(frames: metrics.Frames, ids: set, lang: str) -> str:

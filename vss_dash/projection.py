@@ -155,8 +155,9 @@ def verdict(
     the plan with a projection above it read "at risk" because the interval's low end was
     below). `verdict_rule` states the rule that applied, with the numbers."""
     if good == "down":
-        mirrored = Projection(p.period, -p.year_end, -p.high, -p.low, p.half_width, p.backtest,
-                              p.years_used)  # fmt: skip
+        mirrored = Projection(
+            p.period, -p.year_end, -p.high, -p.low, p.half_width, p.backtest, p.years_used
+        )
         return verdict(mirrored, -plan, "up", None if current is None else -current, can_fall)
     if current is not None and not can_fall and current >= plan:
         return "achieved"
@@ -246,10 +247,20 @@ def plan_view(
         if at.height:
             path_gap = 100 * (value - float(at.item(0, "path"))) / plan
     return PlanView(
-        measure, layout, geo_code, period, actual, last_year, plan, source, path, proj,
+        measure,
+        layout,
+        geo_code,
+        period,
+        actual,
+        last_year,
+        plan,
+        source,
+        path,
+        proj,
         verdict(proj, plan, m.good, value, can_fall=m.kind not in ("ytd_flow", "cumulative"))
         if proj is not None and plan is not None
         else None,
-        completion, path_gap,
+        completion,
+        path_gap,
         targets if layout == "VN" and m.unit == "percent" else targets.clear(),
-    )  # fmt: skip
+    )

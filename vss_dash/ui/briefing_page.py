@@ -49,17 +49,28 @@ def briefing_controls(quarters: list, lang_: str, fr: metrics.Frames | None = No
         cols = st.columns([2, 2, 2, 2, 2], vertical_alignment="bottom")
         with cols[0]:
             choice = state.select(
-                i18n.t("quarter", lang_), keys, "quarter", lang_,
+                i18n.t("quarter", lang_),
+                keys,
+                "quarter",
+                lang_,
                 format_func=lambda k: i18n.t("quarter_label", lang_, q=k[-1], year=k[:4]),
                 container=st,
-            )  # fmt: skip
+            )
         with cols[1]:
             if auth.sees_internal():
-                public = state.select(
-                    i18n.t("audience", lang_), ["0", "1"], "public", lang_,
-                    format_func=lambda v: i18n.t("audience_0" if v == "0" else "audience_1", lang_),
-                    container=st,
-                ) == "1"  # fmt: skip
+                public = (
+                    state.select(
+                        i18n.t("audience", lang_),
+                        ["0", "1"],
+                        "public",
+                        lang_,
+                        format_func=lambda v: i18n.t(
+                            "audience_0" if v == "0" else "audience_1", lang_
+                        ),
+                        container=st,
+                    )
+                    == "1"
+                )
             else:  # a viewer's deck is always the press-safe one
                 public = True
                 st.caption(i18n.t("audience_1", lang_))
@@ -142,9 +153,16 @@ def export_deck_button(fr: metrics.Frames, quarter: str, public: bool, lang_: st
             try:
                 with _deck_server() as (base, token):
                     files = deck_export.export_deck(
-                        base, quarter, lang_, public, len(deck.slides), Path(tmp),
-                        expected=deck.expected_numbers(), stem=deck.stem, token=token,
-                    )  # fmt: skip
+                        base,
+                        quarter,
+                        lang_,
+                        public,
+                        len(deck.slides),
+                        Path(tmp),
+                        expected=deck.expected_numbers(),
+                        stem=deck.stem,
+                        token=token,
+                    )
             except deck_export.ExportIncomplete as e:
                 st.error(i18n.t("export_failed", lang_, error=e), icon=":material/error:")
                 files = None

@@ -214,7 +214,7 @@ def watch_slide_table(rows: pl.DataFrame, lang_: str) -> pl.DataFrame:
             i18n.t("col_province", lang_),
             i18n.t("col_value", lang_),
             i18n.t("national", lang_),
-        ],  # fmt: skip
+        ],
     )
 
 

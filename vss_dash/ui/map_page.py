@@ -104,9 +104,14 @@ def province_panel(
             delta_description=i18n.t("yoy", lang_) if delta else None,
         )
         st.caption(
-            i18n.t("map_panel_rank", lang_, rank=row["rank"], n=table.height,
-                   national=i18n.format_value(national, m.unit, lang_))
-        )  # fmt: skip
+            i18n.t(
+                "map_panel_rank",
+                lang_,
+                rank=row["rank"],
+                n=table.height,
+                national=i18n.format_value(national, m.unit, lang_),
+            )
+        )
         if st.button(i18n.t("open_profile", lang_), icon=":material/open_in_new:", key="open"):
             open_profile(layout, code)
 

@@ -48,8 +48,13 @@ def plan_summary(view: projection.PlanView, lang_: str) -> None:
                 f"{i18n.format_value(p.high, m.unit, lang_)}"
             )
             if view.verdict:
-                colour = {"achieved": "blue", "on_track": "blue", "likely": "blue",
-                          "at_risk": "orange", "off_track": "red"}  # fmt: skip
+                colour = {
+                    "achieved": "blue",
+                    "on_track": "blue",
+                    "likely": "blue",
+                    "at_risk": "orange",
+                    "off_track": "red",
+                }
                 st.badge(i18n.t(i18n.VERDICT_KEYS[view.verdict], lang_), color=colour[view.verdict])
                 st.caption(i18n.md_escape(verdict_rule(view, lang_)))
 
@@ -171,9 +176,12 @@ def projection_method(view: projection.PlanView, fr: metrics.Frames, lang_: str)
         data = backtest_frame(view)
         title = f"{i18n.t('backtest_table', lang_)}: {m.label(lang_)}"
         downloads(
-            data, plan_meta(fr, view, title, data, lang_), plan_stem("backtest", view), lang_,
+            data,
+            plan_meta(fr, view, title, data, lang_),
+            plan_stem("backtest", view),
+            lang_,
             "backtest",
-        )  # fmt: skip
+        )
 
 
 def completion_view(table: pl.DataFrame, measures: list[str], lang_: str) -> None:
@@ -183,8 +191,9 @@ def completion_view(table: pl.DataFrame, measures: list[str], lang_: str) -> Non
     national = {mid: table.item(0, mid) for mid in measures}
     labels = {mid: catalog.get(mid).label(lang_) for mid in measures}
     st.caption(i18n.t("completion_key", lang_))
-    table = pl.concat([table.head(1), table.slice(1).sort(measures[0], descending=True,
-                                                            nulls_last=True)])  # fmt: skip
+    table = pl.concat(
+        [table.head(1), table.slice(1).sort(measures[0], descending=True, nulls_last=True)]
+    )
     shown = (
         table.with_columns(pl.col("name").fill_null(i18n.t("national", lang_)))
         .select(

@@ -15,8 +15,11 @@ from vss_dash.ui.auth import sees_internal, visible
 from vss_dash.ui.tables import downloads
 
 ALL = "all"
-ROLES = {"current": published.CURRENT, "alternative": published.ALTERNATIVE,
-         "earlier": published.EARLIER}  # fmt: skip
+ROLES = {
+    "current": published.CURRENT,
+    "alternative": published.ALTERNATIVE,
+    "earlier": published.EARLIER,
+}
 # an expression of the files (a change, a year-on-year rate, a target) and the measure it is of
 _EXPRESSION = re.compile(r"(_change_vs_\d{4}-\d{2}|_change_in_month|_change_yoy|_yoy|_target)$")
 
@@ -74,19 +77,37 @@ def filters(table: pl.DataFrame, lang_: str) -> pl.DataFrame:
     everything = i18n.t("src_all", lang_)
     c1, c2, c3, c4 = st.columns(4)
     place = state.select(
-        i18n.t("src_place", lang_), places, "place", lang_, container=c1,
+        i18n.t("src_place", lang_),
+        places,
+        "place",
+        lang_,
+        container=c1,
         format_func=lambda g: everything if g == ALL else _place_label(g, lang_),
-    )  # fmt: skip
+    )
     base = state.select(
-        i18n.t("measure", lang_), bases, "fig_measure", lang_, container=c2,
+        i18n.t("measure", lang_),
+        bases,
+        "fig_measure",
+        lang_,
+        container=c2,
         format_func=lambda m: everything if m == ALL else catalog.get(m).label(lang_),
-    )  # fmt: skip
-    year = state.select(i18n.t("src_year", lang_), years, "year", lang_, container=c3,
-                        format_func=lambda y: everything if y == ALL else y)  # fmt: skip
+    )
+    year = state.select(
+        i18n.t("src_year", lang_),
+        years,
+        "year",
+        lang_,
+        container=c3,
+        format_func=lambda y: everything if y == ALL else y,
+    )
     role = state.select(
-        i18n.t("src_role", lang_), [ALL, *ROLES], "fig_role", lang_, container=c4,
+        i18n.t("src_role", lang_),
+        [ALL, *ROLES],
+        "fig_role",
+        lang_,
+        container=c4,
         format_func=lambda r: everything if r == ALL else role_label(ROLES[r], lang_),
-    )  # fmt: skip
+    )
     if "not_reproduced" not in st.session_state:
         st.session_state["not_reproduced"] = st.query_params.get("bad") == "1"
     bad = st.toggle(i18n.t("src_not_reproduced", lang_), key="not_reproduced")
@@ -146,9 +167,21 @@ def table_view(table: pl.DataFrame, lang_: str) -> pl.DataFrame:
 
 
 def _view_schema(lang_: str) -> dict:
-    names = ["col_period", "src_place", "col_measure", "col_published_value", "col_held",
-             "col_reproduced", "col_unit", "src_role", "col_publisher", "col_published_on",
-             "col_link", "col_quote", "col_source"]  # fmt: skip
+    names = [
+        "col_period",
+        "src_place",
+        "col_measure",
+        "col_published_value",
+        "col_held",
+        "col_reproduced",
+        "col_unit",
+        "src_role",
+        "col_publisher",
+        "col_published_on",
+        "col_link",
+        "col_quote",
+        "col_source",
+    ]
     return {i18n.t(n, lang_): pl.String for n in names}
 
 
@@ -159,10 +192,15 @@ def figures(fr: metrics.Frames, lang_: str) -> None:
     shown = filters(table, lang_).sort("period", descending=True, maintain_order=True)
     ok = shown.get_column("reproduced").sum()
     st.caption(
-        i18n.t("src_summary", lang_, shown=i18n.format_number(shown.height, lang_),
-               n=i18n.format_number(table.height, lang_), ok=i18n.format_number(ok, lang_),
-               bad=i18n.format_number(shown.height - ok, lang_))
-    )  # fmt: skip
+        i18n.t(
+            "src_summary",
+            lang_,
+            shown=i18n.format_number(shown.height, lang_),
+            n=i18n.format_number(table.height, lang_),
+            ok=i18n.format_number(ok, lang_),
+            bad=i18n.format_number(shown.height - ok, lang_),
+        )
+    )
     if not shown.height:
         st.info(i18n.t("src_none", lang_))
         return
@@ -191,8 +229,12 @@ def figures(fr: metrics.Frames, lang_: str) -> None:
 def _filters_text(lang_: str) -> dict[str, str]:
     """The filters in force, in words, for the export's header."""
     out = {}
-    for key, label in (("place", "src_place"), ("fig_measure", "measure"), ("year", "src_year"),
-                       ("fig_role", "src_role")):  # fmt: skip
+    for key, label in (
+        ("place", "src_place"),
+        ("fig_measure", "measure"),
+        ("year", "src_year"),
+        ("fig_role", "src_role"),
+    ):
         value = st.session_state.get(key, ALL)
         if value != ALL:
             if key == "place":

@@ -125,9 +125,11 @@ def sources_footer(
     for sid in sorted(used):
         r = info.get(sid, {})
         title = i18n.md_escape(r.get("title") or sid)
-        who = ", ".join(
-            x for x in (r.get("publisher"), i18n.format_date(r.get("date"), lang_)) if x
-        ) if r.get("publisher") else ""  # fmt: skip
+        who = (
+            ", ".join(x for x in (r.get("publisher"), i18n.format_date(r.get("date"), lang_)) if x)
+            if r.get("publisher")
+            else ""
+        )
         # the title is what a reader needs; the id stays in the downloads
         line = f"- {title}" + (f" ({i18n.md_escape(who)})" if who else "")
         if line not in lines:
@@ -150,11 +152,19 @@ def sources_footer(
 
 _DOWNLOADS = (  # extension, label key, help key, MIME type
     ("csv", i18n.key("download_csv"), i18n.key("download_csv_help"), "text/csv"),
-    ("xlsx", i18n.key("download_xlsx"), i18n.key("download_xlsx_help"),
-     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ("parquet", i18n.key("download_parquet"), i18n.key("download_parquet_help"),
-     "application/vnd.apache.parquet"),
-)  # fmt: skip
+    (
+        "xlsx",
+        i18n.key("download_xlsx"),
+        i18n.key("download_xlsx_help"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    (
+        "parquet",
+        i18n.key("download_parquet"),
+        i18n.key("download_parquet_help"),
+        "application/vnd.apache.parquet",
+    ),
+)
 
 
 def downloads(

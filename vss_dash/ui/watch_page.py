@@ -95,8 +95,9 @@ def watch_thresholds(lang_: str) -> watch.Thresholds:
     sidebar in sight), each kept in ?<field>= (e.g. ?cost_growth_z=2.5)."""
     defaults = watch.Thresholds()
     # thresholds of criteria the visitor may not see keep their defaults, unseen
-    shown = {r.threshold for r in watch_reasons()} | (set(watch.LIMITS) - {
-        r.threshold for r in watch.REASONS})  # fmt: skip
+    shown = {r.threshold for r in watch_reasons()} | (
+        set(watch.LIMITS) - {r.threshold for r in watch.REASONS}
+    )
     box = st.expander(i18n.t("watch_thresholds", lang_), icon=":material/tune:")
     cols = box.columns(3)
     values = {
