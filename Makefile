@@ -38,6 +38,7 @@ lint: setup ## ruff: lint and formatting
 bench: setup ## benchmarks: print figures (ratios against a baseline measured in the same run)
 	$(UV) run --locked python bench/data_layer.py $(if $(QUICK),--quick)
 	$(UV) run --locked python bench/page_ready.py $(if $(QUICK),--quick)
+	$(UV) run --locked python bench/redraw.py $(if $(QUICK),--quick)
 	$(UV) run --locked python bench/server_time.py $(if $(QUICK),--quick)
 	$(UV) run --locked python bench/cold_bytes.py
 	$(UV) run --locked python bench/deck_exports.py $(if $(QUICK),--quick)
