@@ -429,14 +429,13 @@ def alternatives() -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
-def _slug_title(url: str) -> str:
-    """A readable title from a page's address (the files keep no titles)."""
-    path = url.split("://", 1)[-1].split("?", 1)[0].rstrip("/")
-    host, _, rest = path.partition("/")
-    last = rest.rsplit("/", 1)[-1] if rest else host
-    words = re.sub(r"\.(html?|ldo|vnp|aspx|htm)$", "", last)
-    words = re.sub(r"-?(post)?\d{5,}$", "", words).replace("-", " ").strip()
-    return f"{host}: {words}" if words else host
+def _page_title(url: str, publisher: str, published_on: date) -> str:
+    """A page's title as the Data page shows it: who published it, where and when. The files keep
+    no article titles, and the words of an address have lost their diacritics, so they are not
+    used."""
+    host = url.split("://", 1)[-1].split("/", 1)[0].removeprefix("www.")
+    where = "" if host in publisher else f" · {host}"
+    return f"{publisher}{where} · {published_on:%d/%m/%Y}"
 
 
 def sources() -> list[dict]:
@@ -465,7 +464,7 @@ def sources() -> list[dict]:
     out += [
         {
             "source_id": web_source_id(url),
-            "title": _slug_title(url),
+            "title": _page_title(url, page["publisher"], date.fromisoformat(page["published_on"])),
             "publisher": page["publisher"],
             "date": date.fromisoformat(page["published_on"]),
             "reference": url,
