@@ -415,3 +415,15 @@ def test_the_month_and_layout_follow_the_visitor_to_the_next_page():
     assert not at.exception
     assert (at.selectbox(key="month").value, at.selectbox(key="layout").value) == ("2024-09", "P63")
     assert dict(at.query_params)["month"] == "2024-09"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.url_path for p in PAGES])
+def test_every_page_script_ends_by_writing_the_url_once(page):
+    """The filters' URL changes are held during a run and sent together by state.flush(), the
+    page's last statement (one history entry per click); a page without it never updates its
+    URL."""
+    import ast
+
+    tree = ast.parse((ROOT / page.script).read_text(encoding="utf-8"))
+    last = tree.body[-1]
+    assert isinstance(last, ast.Expr) and ast.unparse(last.value) == "state.flush()"

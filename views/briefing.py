@@ -24,3 +24,4 @@ if state.print_mode():
         briefing_slides.draw_slide(fr, slide, n, len(slides), quarter, public, lang)
 else:
     briefing_slides.slide_deck(fr, slides, quarter, public, lang)
+state.flush()  # the URL as this run left it, in one history entry

@@ -22,3 +22,4 @@ with quality_tab:
     data_quality.quality(fr, lang)
 with upload_tab:
     data_import.upload(fr, lang)
+state.flush()  # the URL as this run left it, in one history entry

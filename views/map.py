@@ -62,3 +62,4 @@ tables.table_expander(
     name_stem=export.stem(measure, view.layout, period),
     place={"measure": measure, "layout": view.layout, "period": period},
 )
+state.flush()  # the URL as this run left it, in one history entry

@@ -54,3 +54,4 @@ tables.chart(
     place=NATIONAL,
 )
 tables.sources_footer(snap, history, fr, lang, prov)
+state.flush()  # the URL as this run left it, in one history entry

@@ -52,3 +52,4 @@ tables.downloads(
     lang,
     "completion",
 )
+state.flush()  # the URL as this run left it, in one history entry

@@ -67,3 +67,4 @@ if layout == "P34" and len(geo.constituents(code)) > 1:
         place={"measure": measure},
     )
 tables.sources_footer(snap, history, fr, lang, prov)
+state.flush()  # the URL as this run left it, in one history entry

@@ -14,3 +14,4 @@ st.title(i18n.t("sources_title", lang))
 st.markdown(i18n.t("sources_intro", lang))
 sources_page.figures(fr, lang)
 sources_page.events_list(lang)
+state.flush()  # the URL as this run left it, in one history entry

@@ -41,3 +41,4 @@ tables.downloads(
 )
 if chosen:
     map_page.open_profile(view.layout, chosen)
+state.flush()  # the URL as this run left it, in one history entry

@@ -18,14 +18,11 @@ PAGE_HOME = "views/overview.py"
 
 def presenting() -> bool:
     """?present=1: presentation mode, nothing on screen but the slide."""
-    return st.query_params.get("present") == "1" and not state.print_mode()
+    return state.url("present") == "1" and not state.print_mode()
 
 
 def _set_presenting(on: bool) -> None:
-    if on:
-        st.query_params["present"] = "1"
-    else:
-        st.query_params.pop("present", None)
+    state.put("present", "1" if on else None)
 
 
 def exit_button(lang_: str) -> None:

@@ -77,6 +77,7 @@ def slide_deck(fr: metrics.Frames, deck: list, quarter, public: bool, lang_: str
             args=(1 if current < n else 1 - n, n),  # the last slide's click goes back to 1
         )
     state.write("slide", str(current), "1")
+    state.flush()  # a fragment's run ends here as far as the URL goes
     with st.container(key="brief_stage"):
         draw_slide(fr, deck[current - 1], current, n, quarter, public, lang_)
 

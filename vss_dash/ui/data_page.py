@@ -28,7 +28,7 @@ def url_multiselect(
     """A multiselect whose values live in ?key=a,b,c. Unknown values in the URL are dropped
     with a notice; an empty choice is written as ?key= (not the default)."""
     if key not in st.session_state:
-        raw = st.query_params.get(key)
+        raw = state.url(key)
         text = raw if raw is not None else state.remembered(key)
         if text is None:
             chosen = list(default)
@@ -90,7 +90,8 @@ def filters(
         st.info(
             i18n.t("measure_restricted", lang_, measure=", ".join(hidden)), icon=":material/lock:"
         )
-        st.query_params["measures"] = ",".join(m for m in raw.split(",") if m not in hidden)
+        raw = ",".join(m for m in raw.split(",") if m not in hidden)
+        state.put("measures", raw or None)
     measures = url_multiselect(
         i18n.t("f_measures", lang_),
         allowed,

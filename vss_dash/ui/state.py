@@ -57,7 +57,7 @@ def seed(key: str, options: list[str], default: str) -> None:
         # would start from its default instead (the month reset on navigation, issue 16)
         st.session_state[key] = st.session_state[key]
         return
-    raw = st.query_params.get(key)
+    raw = url(key)
     if raw is not None and raw not in options:
         note_bad(key, raw)
     last = remembered(key)
@@ -69,14 +69,38 @@ def seed(key: str, options: list[str], default: str) -> None:
         st.session_state[key] = default
 
 
+_WRITES = "_url_writes"  # this run's changes to the URL, sent by flush()
+
+
 def write(key: str, value: str, default: str) -> None:
     """After the widget is drawn: its value into ?key= (left out when it is the default)."""
     st.session_state[f"_last_{key}"] = value
-    if value == default:
-        if key in st.query_params:
-            del st.query_params[key]
-    elif st.query_params.get(key) != value:
-        st.query_params[key] = value
+    put(key, None if value == default else value)
+
+
+def url(key: str) -> str | None:
+    """?key= as this run has left it so far (its writes are held until `flush`)."""
+    writes = st.session_state.get(_WRITES, {})
+    return writes[key] if key in writes else st.query_params.get(key)
+
+
+def put(key: str, value: str | None) -> None:
+    """?key= as it should be when the run ends (None: left out). Held until `flush`, because
+    the browser makes a history entry of every change Streamlit sends: written one by one, a
+    click on a page with five filters made five, and Back needed five presses."""
+    st.session_state.setdefault(_WRITES, {})[key] = value
+
+
+def flush() -> None:
+    """Send this run's URL changes as one (one history entry). The last call of every page
+    script, and of a fragment that writes; a run stopped before it leaves the URL as it was."""
+    writes = st.session_state.pop(_WRITES, None)
+    if not writes:
+        return
+    now = st.query_params.to_dict()
+    new = {k: v for k, v in {**now, **writes}.items() if v is not None}
+    if new != now:
+        st.query_params.from_dict(new)
 
 
 def select(
@@ -173,7 +197,7 @@ def measure_picker(
     allowed = auth.visible(measures)
     raw = st.query_params.get("measure")
     if raw in measures and raw not in allowed:
-        st.query_params.pop("measure")
+        put("measure", None)
         st.info(i18n.t("measure_restricted", lang, measure=raw), icon=":material/lock:")
     if default not in allowed:
         default = None
