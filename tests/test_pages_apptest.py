@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from vss_dash import catalog, geo, i18n, metrics
+from vss_dash import catalog, geo, i18n, metrics, pages
 from vss_dash.pages import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,17 +38,7 @@ def test_app_entry_point_runs_the_first_page():
     assert at.title[0].value == PAGES[0].title("vi")
 
 
-OVERVIEW_CARDS = [
-    "si_participants",
-    "ui_participants",
-    "hi_participants",
-    "si_coverage_rate",
-    "ui_coverage_rate",
-    "hi_coverage_rate",
-    "revenue_collected",
-    "revenue_plan_completion",
-    "late_payment_rate",
-]
+OVERVIEW_CARDS = pages.flat(pages.OVERVIEW_CARDS)
 
 
 @pytest.mark.parametrize("lang", i18n.LANGS)

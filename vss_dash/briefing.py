@@ -13,19 +13,9 @@ from datetime import date
 
 import polars as pl
 
-from vss_dash import catalog, geo, i18n, metrics, projection, watch
+from vss_dash import catalog, geo, i18n, metrics, pages, projection, watch
 
-HEADLINE = [
-    "si_participants",
-    "ui_participants",
-    "hi_participants",
-    "si_coverage_rate",
-    "ui_coverage_rate",
-    "hi_coverage_rate",
-    "revenue_collected",
-    "revenue_plan_completion",
-    "late_payment_rate",
-]
+HEADLINE = pages.flat(pages.OVERVIEW_CARDS)  # the headline slide shows the overview's cards
 BENEFITS = [
     "pension_monthly_allowance_cases",
     "si_one_time_benefit_persons",
