@@ -14,11 +14,12 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 import pytest
+from defusedxml import ElementTree
 from polars.testing import assert_frame_equal
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from vss_dash import catalog, export, geo, i18n, metrics, pages, projection, watch
+from vss_dash import catalog, chart_svg, export, geo, i18n, metrics, pages, projection, watch
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 60
@@ -115,13 +116,19 @@ def xlsx_header(f: File) -> list[str]:
     return out
 
 
-def keys(*tables: str) -> set[str]:
-    return {f"{ext}_{t}" for t in tables for ext in FORMATS}
+def keys(*tables: str, charts: tuple[str, ...] = ()) -> set[str]:
+    """The buttons of `tables` (three files each) and of `charts` (the same and the SVG)."""
+    return {f"{ext}_{t}" for t in (*tables, *charts) for ext in FORMATS} | {
+        f"svg_{c}" for c in charts
+    }
 
 
 def check_names(found: dict[str, File], key: str, stem: str) -> None:
     for ext in FORMATS:
         assert found[f"{ext}_{key}"].name == f"{stem}.{ext}"
+    if f"svg_{key}" in found:  # a chart's picture: the PNG's stem (image_config), .svg
+        assert found[f"svg_{key}"].name == f"{stem}.svg"
+        assert found[f"svg_{key}"].mime == "image/svg+xml"
 
 
 def month_end(month: str) -> date:
@@ -135,10 +142,10 @@ def month_end(month: str) -> date:
 def test_overview_offers_the_kpis_and_the_coverage_chart(frames, deferred):
     at = run("views/overview.py", lang="en", month="2024-09")
     found = files(at, deferred)
-    assert set(found) == keys("kpi_table", "coverage")
-    assert [b.label for b in at.get("download_button")][:3] == [
+    assert set(found) == keys("kpi_table", charts=("coverage",))
+    assert [b.label for b in at.get("download_button")] == [
         "Download CSV", "Download Excel", "Download Parquet",
-    ]  # fmt: skip
+    ] * 2 + ["Download SVG"]  # fmt: skip
     # published participants beside demo rates: mixed, so demo in the name
     check_names(found, "kpi_table", "vss_kpis_VN_2024-09_demo")
     check_names(found, "coverage", "vss_coverage_trend_VN_2024-09_demo")
@@ -200,7 +207,7 @@ def test_profile_of_a_merged_province_offers_its_kpis_and_history(frames, deferr
     code = next(c for c in geo.provinces("P34").get_column("code") if len(geo.constituents(c)) > 1)
     at = run("views/province.py", lang="vi", layout="P34", province=code, month="2026-10")
     found = files(at, deferred)
-    assert set(found) == keys("profile_table", "constituents")
+    assert set(found) == keys("profile_table", charts=("constituents",))
     hist = metrics.constituent_history(frames, "si_coverage_rate", code)
     last = hist.get_column("period").max()  # the history's "when": its last month
     place = f"{code} {geo.province_name('P34', code)}"  # e.g. "08 Tuyên Quang" -> 08-Tuyen-Quang
@@ -230,7 +237,7 @@ def test_profile_of_an_unmerged_province_has_one_table(deferred):
 def test_plan_offers_the_chart_the_backtest_and_the_completion_table(frames, deferred):
     at = run("views/plan.py", lang="en", layout="P34", province="01", month="2026-09")
     found = files(at, deferred)
-    assert set(found) == keys("plan", "backtest", "completion")
+    assert set(found) == keys("backtest", "completion", charts=("plan",))
     check_names(found, "plan", "vss_plan_revenue_collected_P34_01-Ha-Noi_2026-09_demo")
     check_names(found, "backtest", "vss_backtest_revenue_collected_P34_01-Ha-Noi_2026-09_demo")
     check_names(found, "completion", "vss_plan_completion_P34_2026-09_demo")
@@ -277,16 +284,60 @@ def test_watch_list_offers_the_list_with_its_thresholds(frames, deferred):
 @pytest.mark.parametrize("lang", i18n.LANGS)
 def test_every_page_has_three_buttons_per_table(deferred, lang):
     expected = {
-        "views/overview.py": keys("kpi_table", "coverage"),
+        "views/overview.py": keys("kpi_table", charts=("coverage",)),
         "views/map.py": keys("map_table"),
         "views/province.py": keys("profile_table"),
-        "views/plan.py": keys("plan", "backtest", "completion"),
+        "views/plan.py": keys("backtest", "completion", charts=("plan",)),
         "views/watch.py": keys("watch"),
     }
+    three = [i18n.t(k, lang) for k in ("download_csv", "download_xlsx", "download_parquet")]
     for script, want in expected.items():
         at = run(script, lang=lang)
-        labels = [b.label for b in at.get("download_button")]
-        assert set(files(at, deferred)) == want, script
-        assert labels == [
-            i18n.t(k, lang) for k in ("download_csv", "download_xlsx", "download_parquet")
-        ] * (len(want) // 3), script
+        found = files(at, deferred)
+        assert set(found) == want, script
+        # each row: the table's three files, and after a chart's the chart as SVG
+        rows = [b.key.split("_", 1)[1] for b in at.get("download_button") if b.key[:4] == "csv_"]
+        assert [b.label for b in at.get("download_button")] == [
+            label
+            for row in rows
+            for label in three + ([i18n.t("download_svg", lang)] if f"svg_{row}" in want else [])
+        ], script
+        for key in want:
+            if key.startswith("svg_"):
+                assert found[key].name == found[f"csv_{key[4:]}"].name.removesuffix(".csv") + ".svg"
+
+
+def test_a_charts_svg_is_the_chart_drawn_on_click(deferred):
+    """#16: the SVG beside a chart's data files is built only on the click, and is the chart
+    (drawn in the server's Chromium) with its title and, on demo data, the demo mark."""
+    if not chart_svg.available():
+        pytest.skip("chromium not installed: SVG drawing skipped")
+    at = run("views/overview.py", lang="en", month="2024-09")
+    svg = files(at, deferred)["svg_coverage"]
+    assert svg.name == "vss_coverage_trend_VN_2024-09_demo.svg"
+    data = svg.data
+    chart_svg.check(data.decode())
+    root = ElementTree.fromstring(data)
+    shown = ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert any(t.startswith(i18n.t("coverage_trend", "en")) for t in shown)
+    assert any("Includes demo data, not real figures" in t for t in shown)
+
+
+def test_a_failed_svg_says_so_in_the_pages_language(deferred, monkeypatch):
+    def fail(*args, **kwargs):
+        raise chart_svg.SvgError("timed out")
+
+    monkeypatch.setattr(chart_svg, "available", lambda: True)
+    monkeypatch.setattr(chart_svg, "render", fail)
+    at = run("views/plan.py", lang="vi", month="2026-09")
+    svg = files(at, deferred)["svg_plan"]
+    root = ElementTree.fromstring(svg.data)
+    said = "".join(root.itertext())
+    assert said == i18n.t("svg_failed", "vi", reason="timed out")
+
+
+def test_without_chromium_the_svg_button_says_why(deferred, monkeypatch):
+    monkeypatch.setattr(chart_svg, "available", lambda: False)
+    at = run("views/overview.py", lang="en", month="2024-09")
+    (button,) = [b for b in at.get("download_button") if b.key == "svg_coverage"]
+    assert button.proto.disabled and button.proto.help == i18n.t("svg_unavailable", "en")

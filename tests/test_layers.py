@@ -38,6 +38,7 @@ LAYER = {
     "ingest": 5,
     "dataset": 5,
     "deck_export": 1,
+    "chart_svg": 2,  # a chart as SVG in deck_export's Chromium
     "cli": 6,
     "ui": 6,
     "hardening": 6,  # patches Streamlit's runtime (app.py imports it first)

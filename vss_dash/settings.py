@@ -73,7 +73,8 @@ SETTINGS = (
         name="VSS_CHROMIUM",
         read_by="vss_dash/deck_export.py",
         default="/usr/bin/chromium",
-        meaning="The Chromium the PDF/PNG export, the browser tests and the benchmarks drive.",
+        meaning="The Chromium the PDF/PNG export, the charts' SVG, the browser tests and the "
+        "benchmarks drive.",
     ),
     Setting(
         name="VSS_NGINX",

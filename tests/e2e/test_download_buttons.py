@@ -71,3 +71,34 @@ def test_a_chart_downloads_as_a_png_drawn_by_the_browser(
     assert download.suggested_filename == "vss_coverage_trend_VN_2026-09_demo.png"
     assert Path(download.path()).read_bytes().startswith(b"\x89PNG")
     assert all(u.startswith(server) or u.startswith(("data:", "blob:")) for u in requests)
+
+
+def test_a_chart_downloads_as_an_svg_drawn_on_the_server(
+    server: str, page: Page, open_page: Callable[[Page, str], None]
+) -> None:
+    """#16: beside a chart's data files, the chart as SVG, drawn on a click by plotly.js in the
+    server's own headless Chromium: the PNG's name with .svg, a file that stands alone."""
+    from defusedxml import ElementTree
+
+    from vss_dash import chart_svg
+
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    open_page(page, f"{server}/?lang=en&month=2026-09")
+    page.locator(".st-key-show_coverage").get_by_text("Show data table").click()
+    page.locator(".st-key-show_coverage [data-testid='stDataFrame']").wait_for(timeout=30_000)
+    wait_idle(page)
+    row = page.locator(".st-key-downloads_coverage")
+    assert row.get_by_test_id("stDownloadButton").count() == 4  # CSV, Excel, Parquet, SVG
+    row.scroll_into_view_if_needed()
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOT_DIR / "coverage_downloads_en.png")
+    button = row.get_by_role("button", name="Download SVG")
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename == "vss_coverage_trend_VN_2026-09_demo.svg"
+    data = Path(download.path()).read_bytes()
+    chart_svg.check(data.decode())
+    assert "Coverage" in "".join(ElementTree.fromstring(data).itertext())
+    assert all(u.startswith(server) or u.startswith(("data:", "blob:")) for u in requests)

@@ -4,13 +4,18 @@ sources footer of a page."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
 import polars as pl
 import streamlit as st
 
-from vss_dash import catalog, charts, export, geo, i18n, metrics
+from vss_dash import catalog, chart_svg, charts, export, geo, i18n, metrics
 from vss_dash.ui import auth, queries
 from vss_dash.ui.state import View
 from vss_dash.ui.widgets import status_label
+
+_LOG = logging.getLogger(__name__)
 
 
 def snapshot_table(
@@ -63,18 +68,20 @@ def table_expander(
     meta: export.ExportMeta,
     name_stem: str,
     place: dict | None = None,
+    picture: Callable[[], bytes] | None = None,
 ) -> None:
     """A table formatted for reading, in an expander, with `data` (the same rows, raw values)
-    as CSV, Excel and Parquet under it (`place`: see `downloads`). The table is drawn only once
-    the expander is opened (?show_<key> in session state): a closed one costs the page nothing,
-    where Streamlit would otherwise send its rows and make the browser load the data grid's
-    1.3 MB of scripts for a table nobody opened (issue 18). The downloads are always there."""
+    as CSV, Excel and Parquet under it (`place`, `picture`: see `downloads`). The table is
+    drawn only once the expander is opened (?show_<key> in session state): a closed one costs
+    the page nothing, where Streamlit would otherwise send its rows and make the browser load
+    the data grid's 1.3 MB of scripts for a table nobody opened (issue 18). The downloads are
+    always there."""
     with st.expander(
         i18n.t("show_table", lang_), icon=":material/table:", key=f"show_{key}", on_change="rerun"
     ) as box:
         if box.open:
             st.dataframe(table, hide_index=True, key=f"table_{key}")
-        downloads(data, meta, name_stem, lang_, key, place)
+        downloads(data, meta, name_stem, lang_, key, place, picture)
 
 
 def image_config(name_stem: str) -> dict:
@@ -99,10 +106,44 @@ def chart(
     place: dict | None = None,
 ) -> None:
     """A Plotly chart with its data one click away, and that data's downloads; the toolbar
-    keeps only the picture download (`image_config`)."""
+    keeps only the picture download (`image_config`), and the chart as SVG (`svg_builder`)
+    sits beside the data's files."""
     picture = f"{name_stem}_demo" if meta.is_demo else name_stem  # as the data files say
     st.plotly_chart(fig, key=f"chart_{key}", config=image_config(picture), width="stretch")
-    table_expander(table, lang_, key, data=data, meta=meta, name_stem=name_stem, place=place)
+    svg = svg_builder(fig, meta, lang_)
+    table_expander(
+        table, lang_, key, data=data, meta=meta, name_stem=name_stem, place=place, picture=svg
+    )
+
+
+def svg_title(meta: export.ExportMeta) -> tuple[str, str]:
+    """The title and subtitle of a chart's SVG: what the chart is (the export's title, and the
+    filters it does not name already), and, for demo data, the demo mark in both languages, as
+    the data files carry it."""
+    extra = [v for v in meta.filters.values() if v not in meta.title]
+    title = " · ".join([meta.title, *extra])
+    subtitle = ""
+    if meta.is_demo:
+        key = i18n.key("export_status_demo" if meta.status == "demo" else "chart_demo_mark")
+        subtitle = f"{i18n.t(key, 'vi')} / {i18n.t(key, 'en')}"
+    return title, subtitle
+
+
+def svg_builder(fig, meta: export.ExportMeta, lang_: str) -> Callable[[], bytes]:
+    """What the SVG button calls on a click (deferred: the page pays nothing for it): the
+    chart drawn by plotly.js in the server's headless Chromium (`chart_svg`). A failure gives
+    an SVG that says so in the page's language rather than an error the page cannot show (a
+    deferred download runs outside the script; Streamlit ignores st.* calls there)."""
+    title, subtitle = svg_title(meta)
+
+    def build() -> bytes:
+        try:
+            return chart_svg.render(fig, title=title, subtitle=subtitle)
+        except Exception as e:  # SvgError, or anything unforeseen: a file that says so
+            _LOG.warning("chart SVG failed: %s", e, exc_info=not isinstance(e, chart_svg.SvgError))
+            return chart_svg.error_svg(i18n.t("svg_failed", lang_, reason=str(e)))
+
+    return build
 
 
 def sources_footer(
@@ -174,8 +215,10 @@ def downloads(
     lang_: str,
     key: str,
     place: dict | None = None,
+    picture: Callable[[], bytes] | None = None,
 ) -> None:
-    """CSV, Excel and Parquet of `df` in one row (keys csv_<key>, xlsx_<key>, parquet_<key>).
+    """CSV, Excel and Parquet of `df` in one row (keys csv_<key>, xlsx_<key>, parquet_<key>),
+    and with `picture` (a chart's SVG builder) the chart as SVG after them (svg_<key>).
     Demo data says so in the file name too. Each file is built only when its button is clicked
     (a callable), so a page with many tables pays nothing for them on every run.
     Where each row's value has a key (period, layout, geo_code, measure: from its columns, the
@@ -203,6 +246,20 @@ def downloads(
                 help=i18n.t(help_key, lang_),
                 key=f"{ext}_{key}",
                 on_click="ignore",
+            )
+        if picture is not None:
+            # without Chromium on the server the button stays, greyed, saying why
+            ready = chart_svg.available()
+            st.download_button(
+                i18n.t("download_svg", lang_),
+                data=picture,
+                file_name=f"{stem}.svg",
+                mime="image/svg+xml",
+                icon=":material/image:",
+                help=i18n.t("download_svg_help" if ready else "svg_unavailable", lang_),
+                key=f"svg_{key}",
+                on_click="ignore",
+                disabled=not ready,
             )
 
 

@@ -1,0 +1,100 @@
+"""A chart as SVG (#16): drawn by plotly.js's own SVG export in the server's headless Chromium,
+with plotly.js from the installed plotly package and every request of the page refused. The file
+is well-formed SVG, holds the chart's title, axes and colours and the demo mark, and refers to
+nothing outside itself. The drawing tests are skipped where Chromium is missing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import plotly.graph_objects as go
+import pytest
+from defusedxml import ElementTree
+
+from vss_dash import chart_svg, charts, i18n, projection, published
+
+SVG = "{http://www.w3.org/2000/svg}"
+needs_chromium = pytest.mark.skipif(
+    not chart_svg.available(), reason="chromium not installed: SVG drawing skipped"
+)
+
+
+def texts(svg: bytes) -> list[str]:
+    root = ElementTree.fromstring(svg)
+    assert root.tag == f"{SVG}svg"
+    return ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+
+
+@needs_chromium
+def test_the_plan_chart_as_svg_is_the_chart_with_its_title(frames):
+    view = projection.plan_view(frames, "si_coverage_rate", "VN", "VN", date(2025, 12, 31))
+    prov = charts.Provenance(frames.sources, published.alternatives(), published.events())
+    fig = charts.plan_chart(view, "vi", prov=prov)
+    title = "Tỷ lệ bao phủ BHXH · Cả nước · Tháng 12/2025"
+    mark = "Dữ liệu minh họa, không phải số liệu thật / Demo data, not real figures"
+    svg, seconds = chart_svg.timed(fig, title=title, subtitle=mark)
+    found = texts(svg)
+    assert title in found and mark in found
+    # the legend, the axis ticks and the target lines as drawn on the page
+    assert i18n.t("actual", "vi") in found and i18n.t("last_year", "vi") in found
+    assert "12/2025" in found and any(t.endswith("%") for t in found)
+    assert any(t.startswith("Mục tiêu 2030") for t in found)
+    text = svg.decode()
+    assert "rgb(0, 114, 178)" in text  # the actual line in the palette's blue (#0072B2)
+    # the chart's 420 px and the title's room above it
+    assert 'width="960"' in text and f'height="{420 + chart_svg._TITLE_ROOM}"' in text
+    assert chart_svg.external_references(text) == []
+    assert "http://" not in text.replace("http://www.w3.org/", "")
+    assert "https://" not in text
+    assert seconds < 30
+
+
+@needs_chromium
+def test_streamlit_placeholder_colours_become_the_themes():
+    """A trace left to the colorway gets Streamlit's first chart colour, as on the page, not
+    the placeholder (#000001) Streamlit's Python side puts in the figure's template."""
+    import streamlit  # noqa: F401  (registers the "streamlit" template as plotly's default)
+
+    fig = go.Figure(go.Bar(x=["a", "b"], y=[1, 2]))
+    svg = chart_svg.render(fig).decode()
+    assert "rgb(0, 104, 201)" in svg  # #0068c9
+    assert "rgb(0, 0, 1)" not in svg
+
+
+def test_the_spec_takes_the_theme_under_the_figures_own_layout():
+    fig = go.Figure(go.Scatter(x=[1, 2], y=[3, 4], line=dict(color="#0072B2")))
+    fig.update_layout(height=300, margin=dict(t=36), font=dict(size=14))
+    layout = chart_svg.themed(fig)["layout"]
+    assert layout["template"] == {"layout": chart_svg.STREAMLIT_LIGHT}
+    assert layout["font"] == {"size": 14} and layout["margin"] == {"t": 36}
+    assert "title" not in layout
+    title = chart_svg.title_layout("T", "S")
+    assert title["text"] == "T" and title["subtitle"] == {"text": "S"}
+    assert chart_svg.title_layout("T")["subtitle"] is None
+
+
+def test_external_references_are_found():
+    local = '<svg><g clip-path="url(#clip1)"/><use xlink:href="#a"/></svg>'
+    assert chart_svg.external_references(local) == []
+    for bad in (
+        '<image href="http://example.com/a.png"/>',
+        "<image xlink:href='https://example.com/a.png'/>",
+        '<g style="fill: url(http://example.com/p.svg#x)"/>',
+        "<style>@import 'https://fonts.example/x.css';</style>",
+    ):
+        assert chart_svg.external_references(f"<svg>{bad}</svg>"), bad
+        with pytest.raises(chart_svg.SvgError):
+            chart_svg.check(f'<svg xmlns="http://www.w3.org/2000/svg">{bad}</svg>')
+
+
+def test_the_error_picture_is_svg_that_says_what_failed():
+    message = i18n.t("svg_failed", "vi", reason="<timeout> & more")
+    svg = chart_svg.error_svg(message)
+    chart_svg.check(svg.decode())
+    assert "".join(texts(svg)) == message
+
+
+def test_no_chromium_is_an_svg_error(monkeypatch):
+    monkeypatch.setattr(chart_svg, "available", lambda: False)
+    with pytest.raises(chart_svg.SvgError, match="no Chromium"):
+        chart_svg.render(go.Figure())
