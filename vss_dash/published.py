@@ -429,13 +429,12 @@ def alternatives() -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
-def _page_title(url: str, publisher: str, published_on: date) -> str:
-    """A page's title as the Data page shows it: who published it, where and when. The files keep
-    no article titles, and the words of an address have lost their diacritics, so they are not
-    used."""
+def _page_title(url: str, publisher: str) -> str:
+    """A page's title as the pages show it: who published it and on which site (its date is a
+    column of its own). The files keep no article titles, and the words of an address have lost
+    their diacritics, so they are not used."""
     host = url.split("://", 1)[-1].split("/", 1)[0].removeprefix("www.")
-    where = "" if host in publisher else f" · {host}"
-    return f"{publisher}{where} · {published_on:%d/%m/%Y}"
+    return publisher if host in publisher else f"{publisher} · {host}"
 
 
 def sources() -> list[dict]:
@@ -464,7 +463,7 @@ def sources() -> list[dict]:
     out += [
         {
             "source_id": web_source_id(url),
-            "title": _page_title(url, page["publisher"], date.fromisoformat(page["published_on"])),
+            "title": _page_title(url, page["publisher"]),
             "publisher": page["publisher"],
             "date": date.fromisoformat(page["published_on"]),
             "reference": url,

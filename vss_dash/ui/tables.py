@@ -165,12 +165,12 @@ def sources_footer(
     lines = []
     for sid in sorted(used):
         r = info.get(sid, {})
-        title = i18n.md_escape(r.get("title") or sid)
-        who = (
-            ", ".join(x for x in (r.get("publisher"), i18n.format_date(r.get("date"), lang_)) if x)
-            if r.get("publisher")
-            else ""
-        )
+        title = r.get("title") or sid
+        publisher = r.get("publisher")
+        if publisher and publisher in title:  # a public page's title already names it
+            publisher = None
+        who = ", ".join(x for x in (publisher, i18n.format_date(r.get("date"), lang_)) if x)
+        title = i18n.md_escape(title)
         # the title is what a reader needs; the id stays in the downloads
         line = f"- {title}" + (f" ({i18n.md_escape(who)})" if who else "")
         if line not in lines:
