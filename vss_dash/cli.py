@@ -325,16 +325,16 @@ def cmd_ingest(args, parser: argparse.ArgumentParser) -> int:
     if not args.file.is_file():
         parser.error(f"no such file: {args.file}")
     directory = args.store or store.location()
-    if store.is_database(directory):  # the import lock and log are files beside the store
-        print("ingest into a PostgreSQL store is not available yet (issue 19); import into a "
-              "Parquet store and copy it with `vss-dash migrate`", file=sys.stderr)  # fmt: skip
-        return 2
+    shown = store.shown(directory)  # a URI without its password
     try:
         frames = metrics.Frames.from_store(store.load(directory))
     except FileNotFoundError:
         frames = None  # a new store: nothing to compare with
     except store.StoreInvalid as e:
         print(e, file=sys.stderr)
+        return 1
+    except OSError as e:  # a database that cannot be reached (the URI masked)
+        print(ingest.printable(str(e)), file=sys.stderr)
         return 1
     try:
         report = ingest.read_path(
@@ -358,20 +358,23 @@ def cmd_ingest(args, parser: argparse.ArgumentParser) -> int:
     print(read)
     if not report.ok:
         if not args.dry_run:
-            ingest.log_refusal(report, directory, by=_user())
-        print(f"refused: nothing stored in {directory} / tệp bị từ chối, không lưu gì")
+            try:
+                ingest.log_refusal(report, directory, by=_user())
+            except OSError as e:  # a database that cannot be reached (the URI masked)
+                print(ingest.printable(str(e)), file=sys.stderr)
+        print(f"refused: nothing stored in {shown} / tệp bị từ chối, không lưu gì")
         return 1
     if args.dry_run:
-        print(f"dry run: would store {report.rows.height} values in {directory}")
+        print(f"dry run: would store {report.rows.height} values in {shown}")
         return 0
     try:
         stored = ingest.commit(report, directory, by=_user())
     except (store.StoreInvalid, OSError) as e:
         print(ingest.printable(str(e)), file=sys.stderr)
-        print(f"refused: nothing stored in {directory} / tệp bị từ chối, không lưu gì")
+        print(f"refused: nothing stored in {shown} / tệp bị từ chối, không lưu gì")
         return 1
     print(
-        f"stored {stored.rows} values in {directory} as vintage {stored.vintage.isoformat()} "
+        f"stored {stored.rows} values in {shown} as vintage {stored.vintage.isoformat()} "
         f"(source {stored.source_id}; {stored.revised} revise earlier values)"
     )
     return 0

@@ -1327,55 +1327,77 @@ def _locked(directory: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
-def commit(report: Report, directory: Path, *, by: str = "", now: datetime | None = None) -> Stored:
+def commit(report: Report, directory: Path | str, *, by: str = "",
+           now: datetime | None = None) -> Stored:  # fmt: skip
     """Store a clean report's values as a new vintage and log it. Raises ValueError for a
     report with errors, and store.StoreInvalid if the store would break a rule; either way
-    nothing is written to the store."""
+    nothing is written to the store. `directory` is the store's location: a Parquet directory
+    (the import lock and ingest_log.jsonl beside the store) or a `postgresql://` URI (the
+    database serialises imports; the entry goes to vss.ingest_log in the same transaction as
+    the values, a refusal in one of its own)."""
     if not report.ok:
         raise ValueError("a report with errors is never stored")
-    directory = Path(directory)
     vintage = (now or datetime.now(UTC)).astimezone(UTC)
     source_id = f"ingest_{vintage:%Y%m%dT%H%M%S%f}_{report.sha256[:8]}"
-    with _locked(directory), _log_file(directory) as log_fd:  # both checked before any write
-        try:
-            s = store.load(directory, validate=False)
-            obs, plans, sources = s.observations.collect(), s.plans, s.sources
-        except FileNotFoundError:
-            schemas = (store.OBS_SCHEMA, store.PLAN_SCHEMA, store.SOURCE_SCHEMA)
-            obs, plans, sources = (pl.DataFrame(schema=schema) for schema in schemas)
-        new = report.rows.select(
-            "period", "layout", "geo_code", "measure", "value",
-            status=pl.lit(STATUS), source_id=pl.lit(source_id),
-            vintage=pl.lit(vintage, dtype=store.OBS_SCHEMA["vintage"]),
-        )  # fmt: skip
+    new = report.rows.select(
+        "period", "layout", "geo_code", "measure", "value",
+        status=pl.lit(STATUS), source_id=pl.lit(source_id),
+        vintage=pl.lit(vintage, dtype=store.OBS_SCHEMA["vintage"]),
+    )  # fmt: skip
+    source = {
+        "source_id": source_id,
+        "title": f"Báo cáo tỉnh tải lên / Uploaded provincial report: {report.file_name}",
+        "publisher": "BHXH tỉnh / Provincial social security office",
+        "date": vintage.date(),
+        "reference": f"{report.file_name} sha256:{report.sha256}",
+        "note": f"{new.height} values for " + ", ".join(f"{p:%Y-%m}" for p in report.periods()),
+    }
+    done: list[Stored] = []
+
+    def change(obs: pl.DataFrame, plans: pl.DataFrame, sources: pl.DataFrame) -> store.Tables:
         keys = ["period", "layout", "geo_code", "measure"]
         revised = new.join(obs.select(keys).unique(), on=keys, how="semi").height
-        source = {
-            "source_id": source_id,
-            "title": f"Báo cáo tỉnh tải lên / Uploaded provincial report: {report.file_name}",
-            "publisher": "BHXH tỉnh / Provincial social security office",
-            "date": vintage.date(),
-            "reference": f"{report.file_name} sha256:{report.sha256}",
-            "note": f"{new.height} values for " + ", ".join(f"{p:%Y-%m}" for p in report.periods()),
-        }
+        done.append(Stored(vintage, source_id, new.height, revised))
         observations = pl.concat(
             [store.conform(obs, store.OBS_SCHEMA), new], how="vertical_relaxed"
         )
         sources = pl.concat([store.conform(sources, store.SOURCE_SCHEMA),
                              pl.DataFrame([source], schema=store.SOURCE_SCHEMA)])  # fmt: skip
+        return observations, plans, sources
+
+    if store.is_database(directory):
+        from vss_dash import store_pg
+
+        uri = str(directory)
         try:
-            store.write(directory, observations, plans, sources)
+            store_pg.update(uri, change, log_entry=lambda: _entry_for(
+                report, "stored", by, vintage, done[-1]))  # fmt: skip
+        except store.StoreInvalid:
+            store_pg.append_log(uri, _entry_for(report, "refused", by, vintage))
+            raise
+        return done[-1]
+    directory = Path(directory)
+    with _locked(directory), _log_file(directory) as log_fd:  # both checked before any write
+        try:
+            store.update(directory, change)
         except store.StoreInvalid:
             _log(log_fd, report, "refused", by, vintage)
             raise
-        stored = Stored(vintage, source_id, new.height, revised)
+        stored = done[-1]
         _log(log_fd, report, "stored", by, vintage, stored)
         return stored
 
 
-def log_refusal(report: Report, directory: Path, *, by: str = "") -> bool:
+def log_refusal(report: Report, directory: Path | str, *, by: str = "") -> bool:
     """Record a refused file in the log; the store itself is not touched. A log or lock that is
-    not a plain file is not written: a warning says so and the result is False."""
+    not a plain file is not written: a warning says so and the result is False. On a
+    `postgresql://` store the entry goes to vss.ingest_log (a database that cannot be reached
+    raises store_pg.StoreUnavailable, an OSError)."""
+    if store.is_database(directory):
+        from vss_dash import store_pg
+
+        store_pg.append_log(str(directory), _entry_for(report, "refused", by, datetime.now(UTC)))
+        return True
     directory = Path(directory)
     try:
         with _locked(directory), _log_file(directory) as log_fd:
@@ -1396,11 +1418,11 @@ def _log_file(directory: Path) -> Iterator[int]:
         os.close(fd)
 
 
-def _log(fd: int, report: Report, outcome: str, by: str, when: datetime,
-         stored: Stored | None = None) -> None:  # fmt: skip
-    """Append one JSON line. The log is only ever appended to, with one write a line; a last
-    line left without its end by a crash is ended first, so it cannot swallow this one."""
-    entry = {
+def _entry_for(report: Report, outcome: str, by: str, when: datetime,
+               stored: Stored | None = None) -> dict:  # fmt: skip
+    """The log's entry for an import (one JSON line beside a Parquet store, one row of
+    vss.ingest_log on PostgreSQL)."""
+    return {
         "time": when.isoformat(),
         "outcome": outcome,
         "by": by,
@@ -1412,6 +1434,13 @@ def _log(fd: int, report: Report, outcome: str, by: str, when: datetime,
         "first_errors": [str(f) for f in report.errors[:5]],
         "rules": {g.rule: g.count for g in report.groups()},
     }
+
+
+def _log(fd: int, report: Report, outcome: str, by: str, when: datetime,
+         stored: Stored | None = None) -> None:  # fmt: skip
+    """Append one JSON line. The log is only ever appended to, with one write a line; a last
+    line left without its end by a crash is ended first, so it cannot swallow this one."""
+    entry = _entry_for(report, outcome, by, when, stored)
     line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
     size = os.fstat(fd).st_size
     if size and os.pread(fd, 1, size - 1) != b"\n":
@@ -1443,19 +1472,33 @@ def _entry(line: bytes) -> dict | None:
         e = json.loads(line.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         return None
-    if not isinstance(e, dict):
-        return None
+    return e if isinstance(e, dict) and _valid(e) else None
+
+
+def _valid(e: dict) -> bool:
+    """An entry with the fields the Data page shows, of their types."""
     ok = all(
         isinstance(e.get(k), t) and not isinstance(e.get(k), bool) for k, t in LOG_FIELDS.items()
     )
-    return e if ok and e["outcome"] in ("stored", "refused") else None
+    return ok and e["outcome"] in ("stored", "refused")
 
 
-def log(directory: Path) -> LogEntries:
+def log(directory: Path | str) -> LogEntries:
     """The ingest log's entries, oldest first. Never raises for what is in the file: lines that
     are not whole entries are skipped and counted; a log that is a symbolic link or not a
-    regular file is not followed or read."""
+    regular file is not followed or read. On a `postgresql://` store: the rows of
+    vss.ingest_log (the newest store_pg.LOG_READ_MAX), checked as the file's lines are."""
     out = LogEntries()
+    if store.is_database(directory):
+        from vss_dash import store_pg
+
+        entries, out.truncated = store_pg.read_log(str(directory))
+        for e in entries:
+            if _valid(e):
+                out.append(e)
+            else:
+                out.skipped += 1
+        return out
     path = Path(directory) / LOG_FILE
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)

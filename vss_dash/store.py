@@ -33,7 +33,7 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -626,23 +626,73 @@ def write(
     name = generation_name(generation_id)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    tables = {"observations": observations, "plans": plans, "sources": sources}
     with _write_lock(directory):
-        _clean(directory)
-        gens = directory / GENERATIONS
-        gens.mkdir(exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=gens))
+        _write_locked(directory, (observations, plans, sources), name, keep_previous)
+
+
+Tables = tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]
+"""observations (every vintage), plans, sources"""
+
+
+def empty_tables() -> Tables:
+    """The three tables of a store that holds nothing yet, in the store's schemas."""
+    return (
+        pl.DataFrame(schema=OBS_SCHEMA),
+        pl.DataFrame(schema=PLAN_SCHEMA),
+        pl.DataFrame(schema=SOURCE_SCHEMA),
+    )
+
+
+def update(
+    where: Path | str,
+    change: Callable[[pl.DataFrame, pl.DataFrame, pl.DataFrame], Tables],
+    generation_id: str | None = None,
+    keep_previous: int = KEEP_PREVIOUS,
+) -> Tables:
+    """A read-modify-write as one step: the current tables (every vintage; empty tables for a
+    store that holds nothing yet) are read, `change(observations, plans, sources)` returns the
+    new three, which are validated and written as a new generation, with no other write
+    between the read and the write. Returns the tables written. If `change` raises or its
+    tables break a rule, nothing is written. Parquet: under the store's write lock (one writer
+    per directory, on this host); PostgreSQL: one transaction under the advisory lock
+    (store_pg.update), so writers on any host wait for each other."""
+    if is_database(where):
+        from vss_dash import store_pg
+
+        return store_pg.update(str(where), change, generation_id=generation_id,
+                               keep_previous=keep_previous)  # fmt: skip
+    name = generation_name(generation_id)
+    directory = Path(where)
+    directory.mkdir(parents=True, exist_ok=True)
+    with _write_lock(directory):
         try:
-            for table, df in tables.items():
-                path = staging / FILES[table]
-                df.write_parquet(path, statistics=True, metadata={GENERATION_KEY: name})
-                os.chmod(path, 0o644)  # replicas may run as other users
-                _fsync_path(path)
-            os.chmod(staging, 0o755)  # mkdtemp makes 0700
-            _fsync_path(staging, directory=True)
-        except Exception:
-            shutil.rmtree(staging, ignore_errors=True)  # a kill leaves it to the next write
-            raise
-        _install(directory, staging, name)
-        _link_top_level(directory, name)
-        _prune(directory, keep_previous)
+            s = load(directory, validate=False)
+            before = (s.observations.collect(), s.plans, s.sources)
+        except FileNotFoundError:
+            before = empty_tables()
+        tables = prepare(*change(*before))
+        _write_locked(directory, tables, name, keep_previous)
+    return tables
+
+
+def _write_locked(directory: Path, tables_: Tables, name: str, keep_previous: int) -> None:
+    """Write prepared tables as generation `name` (the caller holds the write lock)."""
+    tables = dict(zip(FILES, tables_, strict=True))
+    _clean(directory)
+    gens = directory / GENERATIONS
+    gens.mkdir(exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=gens))
+    try:
+        for table, df in tables.items():
+            path = staging / FILES[table]
+            df.write_parquet(path, statistics=True, metadata={GENERATION_KEY: name})
+            os.chmod(path, 0o644)  # replicas may run as other users
+            _fsync_path(path)
+        os.chmod(staging, 0o755)  # mkdtemp makes 0700
+        _fsync_path(staging, directory=True)
+    except Exception:
+        shutil.rmtree(staging, ignore_errors=True)  # a kill leaves it to the next write
+        raise
+    _install(directory, staging, name)
+    _link_top_level(directory, name)
+    _prune(directory, keep_previous)

@@ -17,6 +17,8 @@ Schema `vss` (made by the first write, or `create_schema`):
     vss.sources                 generation + store.SOURCE_SCHEMA, key (generation, source_id)
     vss.current_observations, vss.current_plans, vss.current_sources
                                 views of the current generation, for analysts' SQL
+    vss.ingest_log              the import log (ingest.py): one row an import, stored or refused,
+                                the fields of ingest_log.jsonl's entries as columns
 
 Periods and source dates are `date`, vintages `timestamptz`, plan years `integer`, values
 `double precision`; every observation column is NOT NULL (store rule not_null). A generation's
@@ -28,6 +30,12 @@ new generation's row, its three tables, `current_generation` pointed at it, and 
 beyond the current one and the `keep_previous` before it deleted. A failure or a killed writer
 rolls the whole transaction back: the database is as before. A generation id written again (the
 demo's fixed id) replaces that generation whole.
+
+An import (`update`, through store.update and ingest.commit) is a read-modify-write in ONE
+transaction: the advisory lock first, then the current generation read (READ COMMITTED, so it is
+what the writer before committed), changed, validated and written, with its vss.ingest_log row;
+two imports from any hosts therefore never lose each other's rows. A refusal's log row is a
+transaction of its own.
 
 A read (`load`) runs in one `REPEATABLE READ, READ ONLY` transaction: the current generation's id
 and its three tables come from one snapshot, so no page is built from two writes, and a write that
@@ -56,9 +64,10 @@ raises, and the Store's `directory` is the masked URI.
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import adbc_driver_postgresql.dbapi as dbapi
@@ -201,6 +210,7 @@ def schema_sql() -> list[str]:
             SELECT {", ".join(schema)} FROM {SCHEMA}.{table}
             WHERE generation = (SELECT id FROM {SCHEMA}.current_generation)"""
         )
+    out.append(LOG_SQL)
     return out
 
 
@@ -349,31 +359,183 @@ def write(
 ) -> None:
     """Validate as store.write does, then store the three tables as a new current generation in
     one transaction under the store's advisory lock; nothing changes if anything fails."""
-    tables = dict(zip(TABLES, store.prepare(observations, plans, sources), strict=True))
+    tables = store.prepare(observations, plans, sources)
     name = store.generation_name(generation_id)
     with _connection(uri) as conn:
         cur = conn.cursor()
-        cur.execute(f"SELECT pg_advisory_xact_lock({LOCK_KEY})")
-        cur.fetchall()
-        if not _has_schema(cur):
-            for sql in schema_sql():
-                cur.execute(sql)
-        cur.execute(f"DELETE FROM {SCHEMA}.generations WHERE id = '{name}'")  # written again
-        cur.execute(f"INSERT INTO {SCHEMA}.generations (id) VALUES ('{name}')")
-        for table, df in tables.items():
-            rows = df.select(
-                pl.lit(name).alias("generation"),
-                *(pl.col(c).cast(pl.String) if c == "status" else pl.col(c) for c in df.columns),
-            )
-            if rows.height:
-                cur.adbc_ingest(table, rows.to_arrow(), mode="append", db_schema_name=SCHEMA)
-        cur.execute(
-            f"INSERT INTO {SCHEMA}.current_generation (one, id) VALUES (true, '{name}') "
-            "ON CONFLICT (one) DO UPDATE SET id = EXCLUDED.id"
-        )
-        cur.execute(
-            f"DELETE FROM {SCHEMA}.generations WHERE id <> '{name}' AND id NOT IN ("
-            f"SELECT id FROM {SCHEMA}.generations WHERE id <> '{name}' "
-            f"ORDER BY seq DESC LIMIT {int(keep_previous)})"
-        )
+        _lock(cur)
+        _insert(cur, tables, name, keep_previous)
         conn.commit()
+
+
+def update(
+    uri: str,
+    change: Callable[[pl.DataFrame, pl.DataFrame, pl.DataFrame], store.Tables],
+    generation_id: str | None = None,
+    keep_previous: int = store.KEEP_PREVIOUS,
+    log_entry: Callable[[], dict] | None = None,
+) -> store.Tables:
+    """store.update on PostgreSQL, in ONE transaction: the advisory lock first (a writer on any
+    host waits here until the one before it has committed), then the current generation's
+    tables read (READ COMMITTED: each statement sees what was committed before it, so what the
+    writer before wrote), `change` applied, its tables validated and written as a new
+    generation, and `log_entry()` (if given; called after `change`) added to vss.ingest_log.
+    Anything that raises rolls the whole transaction back: nothing is written."""
+    name = store.generation_name(generation_id)
+    with _connection(uri) as conn:
+        cur = conn.cursor()
+        _lock(cur)  # before any read: the rows read are the last writer's
+        generation = _current_id(cur)
+        if generation is None:
+            before = store.empty_tables()
+        else:
+            frames = [_read_table(cur, t, generation) for t in TABLES]
+            s = store.assemble(*frames, masked(uri), generation, validate=False)
+            before = (s.observations.collect(), s.plans, s.sources)
+        tables = store.prepare(*change(*before))
+        _insert(cur, tables, name, keep_previous)
+        if log_entry is not None:
+            _append_log(cur, log_entry())
+        conn.commit()
+    return tables
+
+
+def _lock(cur) -> None:
+    """The store's advisory lock, held to the end of the transaction; the schema made (under
+    it) if missing, and the import log if the schema predates it."""
+    cur.execute(f"SELECT pg_advisory_xact_lock({LOCK_KEY})")
+    cur.fetchall()
+    if not _has_schema(cur):
+        for sql in schema_sql():
+            cur.execute(sql)
+    elif not _has_log(cur):
+        cur.execute(LOG_SQL)
+
+
+def _insert(cur, tables: store.Tables, name: str, keep_previous: int) -> None:
+    """Write prepared tables as the new current generation `name` (inside the caller's
+    transaction, under the advisory lock) and delete the generations no longer kept."""
+    cur.execute(f"DELETE FROM {SCHEMA}.generations WHERE id = '{name}'")  # written again
+    cur.execute(f"INSERT INTO {SCHEMA}.generations (id) VALUES ('{name}')")
+    for table, df in zip(TABLES, tables, strict=True):
+        rows = df.select(
+            pl.lit(name).alias("generation"),
+            *(pl.col(c).cast(pl.String) if c == "status" else pl.col(c) for c in df.columns),
+        )
+        if rows.height:
+            cur.adbc_ingest(table, rows.to_arrow(), mode="append", db_schema_name=SCHEMA)
+    cur.execute(
+        f"INSERT INTO {SCHEMA}.current_generation (one, id) VALUES (true, '{name}') "
+        "ON CONFLICT (one) DO UPDATE SET id = EXCLUDED.id"
+    )
+    cur.execute(
+        f"DELETE FROM {SCHEMA}.generations WHERE id <> '{name}' AND id NOT IN ("
+        f"SELECT id FROM {SCHEMA}.generations WHERE id <> '{name}' "
+        f"ORDER BY seq DESC LIMIT {int(keep_previous)})"
+    )
+
+
+# ---------------------------------------------------------------- the import log
+#
+# vss.ingest_log holds what ingest_log.jsonl holds beside a Parquet store: one row an import,
+# stored or refused, with the JSONL entry's fields as columns (the lists and the rules' counts
+# as jsonb). A stored import's row is written in the transaction that stores its values, a
+# refusal's in one of its own. Not tied to generations: pruning keeps every entry.
+
+LOG_COLUMNS: dict[str, str] = {
+    "time": "text NOT NULL",  # ISO 8601, as in the JSONL entry
+    "outcome": "text NOT NULL CHECK (outcome IN ('stored', 'refused'))",
+    "by": "text NOT NULL",
+    "file": "text NOT NULL",
+    "sha256": "text NOT NULL",
+    "bytes": "bigint",
+    "shape": "text",
+    "encoding": "text",
+    "sheet": "text",
+    "periods": "jsonb",
+    "layouts": "jsonb",
+    "provinces": "integer",
+    "measures": "jsonb",
+    "values": "integer",
+    "errors": "integer",
+    "warnings": "integer",
+    "vintage": "text",
+    "source_id": "text",
+    "stored": "integer NOT NULL",
+    "revised": "integer NOT NULL",
+    "first_errors": "jsonb",
+    "rules": "jsonb",
+}
+LOG_SQL = (
+    f"CREATE TABLE IF NOT EXISTS {SCHEMA}.ingest_log (seq bigserial PRIMARY KEY, "
+    + ", ".join(f'"{c}" {t}' for c, t in LOG_COLUMNS.items())
+    + ")"
+)
+LOG_READ_MAX = 50_000  # the newest entries read back (ingest.log's LOG_READ_MAX, in rows)
+
+
+def _has_log(cur) -> bool:
+    cur.execute(f"SELECT to_regclass('{SCHEMA}.ingest_log') IS NOT NULL")
+    return bool(cur.fetchone()[0])
+
+
+def _append_log(cur, entry: dict) -> None:
+    """One entry (fields not in LOG_COLUMNS are not stored), bound as one JSON parameter."""
+    names = ", ".join(f'"{c}"' for c in LOG_COLUMNS)
+    cur.execute(
+        f"INSERT INTO {SCHEMA}.ingest_log ({names}) SELECT {names} "
+        f"FROM jsonb_populate_record(NULL::{SCHEMA}.ingest_log, $1::jsonb)",
+        (json.dumps(_no_nul(entry), ensure_ascii=False),),
+    )
+
+
+def _no_nul(v):
+    """`v` without NUL characters in its strings (PostgreSQL's text and jsonb hold none)."""
+    if isinstance(v, str):
+        return v.replace("\x00", "")
+    if isinstance(v, dict):
+        return {_no_nul(k): _no_nul(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_no_nul(x) for x in v]
+    return v
+
+
+def append_log(uri: str, entry: dict) -> None:
+    """Add one entry to the import log in a transaction of its own (a refused file: the store's
+    tables are not touched, nor is the store's lock taken)."""
+    with _connection(uri) as conn:
+        cur = conn.cursor()
+        if not _has_log(cur):
+            _lock(cur)  # makes the schema or the log table, under the store's lock
+        _append_log(cur, entry)
+        conn.commit()
+
+
+def read_log(uri: str, limit: int = LOG_READ_MAX) -> tuple[list[dict], bool]:
+    """The newest `limit` entries, oldest first, as the JSONL entries they mirror (every
+    field, None where the entry had none), and whether older ones were left out. ([], False) for a
+    database without the log."""
+    with _connection(uri) as conn:
+        cur = conn.cursor()
+        if not _has_log(cur):
+            conn.rollback()
+            return [], False
+        names = ", ".join(
+            f'"{c}"::text' if LOG_COLUMNS[c] == "jsonb" else f'"{c}"' for c in LOG_COLUMNS
+        )
+        cur.execute(
+            f"SELECT * FROM (SELECT seq, {names} FROM {SCHEMA}.ingest_log "
+            f"ORDER BY seq DESC LIMIT {int(limit) + 1}) newest ORDER BY seq"
+        )
+        rows = cur.fetchall()
+        conn.rollback()
+    truncated = len(rows) > limit
+    out = []
+    for row in rows[1:] if truncated else rows:
+        entry = {}
+        for c, v in zip(LOG_COLUMNS, row[1:], strict=True):
+            if v is not None and LOG_COLUMNS[c] == "jsonb":
+                v = json.loads(v)
+            entry[c] = v
+        out.append(entry)
+    return out, truncated

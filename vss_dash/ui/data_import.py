@@ -26,7 +26,6 @@ from vss_dash import (
     settings,
     store,
 )
-from vss_dash.paths import store_dir
 from vss_dash.ui import auth, queries
 from vss_dash.ui.data_page import MAX_SHOWN_ROWS
 from vss_dash.ui.data_quality import when
@@ -173,17 +172,25 @@ def upload(fr: metrics.Frames, lang_: str) -> None:
         with st.spinner(i18n.t("up_reading", lang_, file=i18n.md_escape(ingest.echo(file.name)))):
             report = ingest.read(data, file.name, period=period, frames=fr)
         if not report.ok:  # once per file: a rerun reuses the report below
-            ingest.log_refusal(report, store_dir(), by=_who())
+            try:
+                ingest.log_refusal(report, store.location(), by=_who())
+            except OSError as e:  # a database that cannot be reached (the URI masked)
+                error = i18n.md_escape(ingest.printable(str(e)))
+                st.warning(i18n.t("up_log_unavailable", lang_, error=error))
         st.session_state["_up_report"] = (token, report)
     report = st.session_state["_up_report"][1]
     report_section(report, lang_)
     if report.ok and st.button(i18n.t("up_store", lang_), type="primary", key="up_store",
                                icon=":material/save:"):  # fmt: skip
         try:
-            stored = ingest.commit(report, store_dir(), by=_who())
+            stored = ingest.commit(report, store.location(), by=_who())
         except store.StoreInvalid as e:
             st.error(i18n.t("up_store_failed", lang_))
             st.code(str(e))
+            return
+        except OSError as e:  # a database that cannot be reached (its password never shown)
+            st.error(i18n.t("up_store_unavailable", lang_))
+            st.code(ingest.printable(str(e)))
             return
         st.session_state["_up_stored"] = {
             "n": i18n.format_number(stored.rows, lang_),

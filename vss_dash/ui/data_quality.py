@@ -9,8 +9,18 @@ import dataclasses
 import polars as pl
 import streamlit as st
 
-from vss_dash import catalog, charts, dataset, export, geo, i18n, ingest, metrics, published
-from vss_dash.paths import store_dir
+from vss_dash import (
+    catalog,
+    charts,
+    dataset,
+    export,
+    geo,
+    i18n,
+    ingest,
+    metrics,
+    published,
+    store,
+)
 from vss_dash.ui import auth, queries
 from vss_dash.ui.state import View
 from vss_dash.ui.tables import chart, downloads, export_meta
@@ -85,7 +95,12 @@ def quality(fr: metrics.Frames, lang_: str) -> None:
     revisions(all_obs, lang_)
 
     st.subheader(i18n.t("q_log", lang_))
-    entries = ingest.log(store_dir())
+    try:
+        entries = ingest.log(store.location())
+    except OSError as e:  # a database that cannot be reached (the URI masked)
+        error = i18n.md_escape(ingest.printable(str(e)))
+        st.warning(i18n.t("q_log_unavailable", lang_, error=error))
+        return
     if not entries:
         st.caption(i18n.t("q_log_empty", lang_))
     else:
