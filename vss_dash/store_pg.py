@@ -220,14 +220,11 @@ def _has_schema(cur) -> bool:
 
 
 def create_schema(uri: str) -> None:
-    """Make the store's schema if it is missing (as its future owner); one transaction."""
+    """Make the store's schema if it is missing (as its future owner), and the import log if
+    the schema predates it; one transaction."""
     with _connection(uri) as conn:
         cur = conn.cursor()
-        cur.execute(f"SELECT pg_advisory_xact_lock({LOCK_KEY})")
-        cur.fetchall()
-        if not _has_schema(cur):
-            for sql in schema_sql():
-                cur.execute(sql)
+        _lock(cur)
         conn.commit()
 
 
