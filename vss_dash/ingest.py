@@ -80,7 +80,8 @@ class Finding:
         return self.message_vi if lang == "vi" else self.message_en
 
     def __str__(self) -> str:
-        label = {"error": "LỖI/ERROR", "warning": "CẢNH BÁO/WARNING"}[self.severity]
+        key = i18n.key("finding_error" if self.severity == "error" else "finding_warning")
+        label = "/".join(i18n.both(key))
         where = f" {self.where}" if self.where else ""
         return f"{label}{where} [{self.rule}] {self.message_vi} / {self.message_en}"
 

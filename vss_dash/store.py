@@ -112,12 +112,9 @@ class StoreInvalid(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         head = "\n".join(str(p) for p in problems[:20])
-        more = (
-            f"\n… và {len(problems) - 20} lỗi khác / and {len(problems) - 20} more"
-            if len(problems) > 20
-            else ""
-        )
-        super().__init__(f"{len(problems)} problem(s) in the data store:\n{head}{more}")
+        more = " / ".join(i18n.both("store.more", n=len(problems) - 20))
+        title = " / ".join(i18n.both("store.problems", n=len(problems)))
+        super().__init__(f"{title}:\n{head}" + (f"\n… {more}" if len(problems) > 20 else ""))
 
 
 # ---------------------------------------------------------------- validation
