@@ -303,9 +303,16 @@ def cmd_briefing(args, parser: argparse.ArgumentParser) -> int:
     try:
         with deck_export.print_server() as server:
             files = deck_export.export_deck(
-                server.base_url, args.quarter, args.lang, args.public, len(deck.slides),
-                args.out, expected=deck.expected_numbers(), stem=deck.stem, token=server.token,
-            )  # fmt: skip
+                server.base_url,
+                args.quarter,
+                args.lang,
+                args.public,
+                len(deck.slides),
+                args.out,
+                expected=deck.expected_numbers(),
+                stem=deck.stem,
+                token=server.token,
+            )
     except deck_export.ExportIncomplete as e:  # never a half-drawn deck
         print(f"export failed: {e}", file=sys.stderr)
         return 1

@@ -105,8 +105,15 @@ def echo(text: str, limit: int = ECHO_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def finding(severity: Severity, rule: str, sheet: str = "", row: int | None = None,
-            column: str = "", header: str = "", **fmt: object) -> Finding:  # fmt: skip
+def finding(
+    severity: Severity,
+    rule: str,
+    sheet: str = "",
+    row: int | None = None,
+    column: str = "",
+    header: str = "",
+    **fmt: object,
+) -> Finding:
     """A finding of `rule`; the text that comes from the file is escaped and shortened."""
     fields = {
         k: (echo(v) if k in _ECHOED else printable(v)) if isinstance(v, str) else v
@@ -193,7 +200,7 @@ class Report:
                 len(fs) + self.omitted.get((sev, rule), 0),
                 fs[:examples],
                 [f.where for f in fs[examples:] if f.where],
-            )  # fmt: skip
+            )
             for (sev, rule), fs in by_rule.items()
         ]
 
@@ -234,7 +241,7 @@ class Report:
                 f.rule,
                 f.message(lang),
                 f.message(other),
-            )  # fmt: skip
+            )
             for f in self.findings
         ]
         schema = {
@@ -352,8 +359,9 @@ def _grid(reader: _Reader, raw: Iterable[Sequence[object]]) -> list[list[Cell]]:
                 row.append(_clean(v))
                 continue
             if len(v) > MAX_CELL_CHARS:
-                reader.add("error", "long_text", i, _Column(j, ""), n=len(v),
-                           limit=MAX_CELL_CHARS, text=v)  # fmt: skip
+                reader.add(
+                    "error", "long_text", i, _Column(j, ""), n=len(v), limit=MAX_CELL_CHARS, text=v
+                )
             if v not in texts:
                 texts[v] = echo(v) if len(v) > MAX_CELL_CHARS else _clean(v)
             row.append(texts[v])
@@ -378,8 +386,11 @@ def _csv_rows(text: str) -> Iterator[list[str]]:
             while width and not row[width - 1].strip():
                 width -= 1
             if width > filecheck.MAX_COLUMNS:
-                raise _Refused(finding("error", "too_many_columns", row=i, n=width,
-                                       limit=filecheck.MAX_COLUMNS))  # fmt: skip
+                raise _Refused(
+                    finding(
+                        "error", "too_many_columns", row=i, n=width, limit=filecheck.MAX_COLUMNS
+                    )
+                )
             yield row[:width]
     except csv.Error as e:
         raise _Refused(finding("error", "csv_error", row=reader.line_num, detail=str(e))) from None
@@ -421,8 +432,11 @@ def _sheets(data: bytes, file_name: str) -> tuple[Iterator[Sheet], list[str], st
     (CSV only). The file is judged first: its size, that its name and content agree, and for a
     workbook the whole package (filecheck). Raises _Refused."""
     if len(data) > filecheck.MAX_FILE_BYTES:
-        raise _Refused(finding("error", "too_large", mb=len(data) // 2**20,
-                               limit=filecheck.MAX_FILE_BYTES // 2**20))  # fmt: skip
+        raise _Refused(
+            finding(
+                "error", "too_large", mb=len(data) // 2**20, limit=filecheck.MAX_FILE_BYTES // 2**20
+            )
+        )
     suffix = Path(file_name).suffix.lower()
     is_zip = data.startswith((b"PK\x03\x04", b"PK\x05\x06"))
     if suffix == ".xlsm":
@@ -627,16 +641,28 @@ class _Reader:
         """Whether the month has ended (its last day is before today); if not, an error."""
         if period < self.today:
             return True
-        self.add("error", "future_period", row, col, period=f"{period:%m/%Y}",
-                 today=f"{self.today:%d/%m/%Y}")  # fmt: skip
+        self.add(
+            "error",
+            "future_period",
+            row,
+            col,
+            period=f"{period:%m/%Y}",
+            today=f"{self.today:%d/%m/%Y}",
+        )
         return False
 
     def keep(self, f: Finding) -> None:
         if not self._full(f.severity, f.rule):
             self.findings.append(f)
 
-    def add(self, severity: Severity, rule: str, row: int | None = None,
-            col: _Column | None = None, **fmt: object) -> None:  # fmt: skip
+    def add(
+        self,
+        severity: Severity,
+        rule: str,
+        row: int | None = None,
+        col: _Column | None = None,
+        **fmt: object,
+    ) -> None:
         if self._full(severity, rule):
             return
         letter, header = (col.letter, col.header) if col else ("", "")
@@ -691,12 +717,21 @@ class _Reader:
                     row,
                     col.letter,
                     echo(col.header),
-                )  # fmt: skip
+                )
             )
             return None
 
-    def value(self, period: date, layout: str, code: str, measure: str, value: float,
-              file_value: float, row: int, col: _Column) -> None:  # fmt: skip
+    def value(
+        self,
+        period: date,
+        layout: str,
+        code: str,
+        measure: str,
+        value: float,
+        file_value: float,
+        row: int,
+        col: _Column,
+    ) -> None:
         self.rows.append(
             {
                 "period": period,
@@ -738,8 +773,18 @@ _WIDE_COLUMNS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
     ("ui_participants", (("bhtn",), ("that nghiep",))),
     ("hi_participants", (("bhyt",), ("y te",))),
 )
-_PROVINCE_HEADERS = {"tinh", "tinh thanh", "tinh thanh pho", "ten tinh", "ten tinh thanh pho",
-                     "don vi", "ten don vi", "dia phuong", "bhxh tinh", "province"}  # fmt: skip
+_PROVINCE_HEADERS = {
+    "tinh",
+    "tinh thanh",
+    "tinh thanh pho",
+    "ten tinh",
+    "ten tinh thanh pho",
+    "don vi",
+    "ten don vi",
+    "dia phuong",
+    "bhxh tinh",
+    "province",
+}
 _ORDINAL_HEADERS = {"stt", "so tt", "so thu tu", "tt"}
 _IGNORED_HEADERS = ("ghi chu", "note", "ma tinh")
 _TOTAL_LABELS = {"tong cong", "cong", "tong", "tong so", "toan quoc", "ca nuoc", "total"}
@@ -837,16 +882,31 @@ def _check_columns(reader: _Reader, columns: list[_Column], skip: set[int], row:
                 reader.add("warning", "column_ignored", row, c, title=c.header)
             continue
         if c.measure in first:
-            reader.add("error", "duplicate_column", row, c, first=first[c.measure].letter,
-                       second=c.letter, **_label(c.measure))  # fmt: skip
+            reader.add(
+                "error",
+                "duplicate_column",
+                row,
+                c,
+                first=first[c.measure].letter,
+                second=c.letter,
+                **_label(c.measure),
+            )
         first.setdefault(c.measure, c)
         m = catalog.get(c.measure)
         if c.unit is None and _default_unit(c.measure) is None:
             reader.add("error", "unit_missing", row, c, title=c.header)
         elif c.unit is not None and c.unit.kind != m.unit:
             vi, en = UNIT_NAMES[m.unit]
-            reader.add("error", "unit_mismatch", row, c, unit=c.unit.text, needs_vi=vi,
-                       needs_en=en, **_label(c.measure))  # fmt: skip
+            reader.add(
+                "error",
+                "unit_mismatch",
+                row,
+                c,
+                unit=c.unit.text,
+                needs_vi=vi,
+                needs_en=en,
+                **_label(c.measure),
+            )
 
 
 def _read_wide(reader: _Reader, rows: list[list[Cell]], h: int, given: date | None) -> None:
@@ -888,8 +948,9 @@ def _read_wide(reader: _Reader, rows: list[list[Cell]], h: int, given: date | No
         code = reader.province(text, period, excel_row, prov_col) if text else None
         if code in seen:
             name = geo.province_name(layout, code)
-            reader.add("error", "duplicate_province", excel_row, prov_col, name=name,
-                       first=seen[code])  # fmt: skip
+            reader.add(
+                "error", "duplicate_province", excel_row, prov_col, name=name, first=seen[code]
+            )
             code = None
         elif code is not None:
             seen[code] = excel_row
@@ -911,8 +972,9 @@ def _read_wide(reader: _Reader, rows: list[list[Cell]], h: int, given: date | No
     _check_totals(reader, totals, measures)
 
 
-def _check_totals(reader: _Reader, totals: list[tuple[int, list[Cell]]],
-                  measures: list[_Column]) -> None:  # fmt: skip
+def _check_totals(
+    reader: _Reader, totals: list[tuple[int, list[Cell]]], measures: list[_Column]
+) -> None:
     """The total row must equal the sum of the province rows; it is never stored. Persons are
     whole and must add up exactly; an amount written as text may have been rounded, so each
     province row may be off by half a unit of the total's last digit. A column with a refused
@@ -939,8 +1001,13 @@ def _check_totals(reader: _Reader, totals: list[tuple[int, list[Cell]]],
             tolerance += 0.5 * len(by_col[c.letter]) * last_digit
         if abs(summed - total) > tolerance:
             diff = summed - total
-            reader.add("error", "total_mismatch", excel_row, c,
-                       **_numbers(total=total, sum=summed, diff=diff))  # fmt: skip
+            reader.add(
+                "error",
+                "total_mismatch",
+                excel_row,
+                c,
+                **_numbers(total=total, sum=summed, diff=diff),
+            )
 
 
 # ---------------------------------------------------------------- the canonical long table
@@ -983,9 +1050,17 @@ def _long_measure(reader: _Reader, text: str | None, row: int, col: _Column):
     if m is None:
         close = difflib.get_close_matches((text or "").strip(), catalog.STORED_IDS, n=3)
         hint = ", ".join(close)
-        reader.add("error", "unknown_measure", row, col, text=text or "",
-                   **{f"hint_{x}": i18n.t("geo.did_you_mean", x, names=hint) if close else ""
-                      for x in i18n.LANGS})  # fmt: skip
+        reader.add(
+            "error",
+            "unknown_measure",
+            row,
+            col,
+            text=text or "",
+            **{
+                f"hint_{x}": i18n.t("geo.did_you_mean", x, names=hint) if close else ""
+                for x in i18n.LANGS
+            },
+        )
         return None
     if m.derived:
         reader.add("error", "derived_measure", row, col, text=m.id, args=", ".join(m.formula.args))
@@ -993,8 +1068,9 @@ def _long_measure(reader: _Reader, text: str | None, row: int, col: _Column):
     return m
 
 
-def _read_long(reader: _Reader, rows: list[list[Cell]], h: int, cols: dict[str, int],
-               given: date | None) -> None:  # fmt: skip
+def _read_long(
+    reader: _Reader, rows: list[list[Cell]], h: int, cols: dict[str, int], given: date | None
+) -> None:
     width = max(len(r) for r in rows)
     grid = [r + [None] * (width - len(r)) for r in rows]
     col = {name: _Column(j, _text(grid[h][j])) for name, j in cols.items()}
@@ -1009,13 +1085,23 @@ def _read_long(reader: _Reader, rows: list[list[Cell]], h: int, cols: dict[str, 
             reader.add("error", "bad_period", excel_row, col["period"], text=_text(cell["period"]))
             continue
         if given is not None and period != given:
-            reader.add("error", "period_differs", excel_row, col["period"],
-                       period=f"{period:%Y-%m}", given=f"{given:%Y-%m}")  # fmt: skip
+            reader.add(
+                "error",
+                "period_differs",
+                excel_row,
+                col["period"],
+                period=f"{period:%Y-%m}",
+                given=f"{given:%Y-%m}",
+            )
             continue
         if not reader.ended(period, excel_row, col["period"]):
             continue
-        m = _long_measure(reader, reader.text(cell["measure"], excel_row, col["measure"]),
-                          excel_row, col["measure"])  # fmt: skip
+        m = _long_measure(
+            reader,
+            reader.text(cell["measure"], excel_row, col["measure"]),
+            excel_row,
+            col["measure"],
+        )
         text = reader.text(cell["province"], excel_row, col["province"])
         if not text:
             if text == "":
@@ -1042,8 +1128,16 @@ def _read_long(reader: _Reader, rows: list[list[Cell]], h: int, cols: dict[str, 
                 continue
             if m is not None and unit.kind != m.unit:
                 vi, en = UNIT_NAMES[m.unit]
-                reader.add("error", "unit_mismatch", excel_row, col["unit"], unit=unit.text,
-                           needs_vi=vi, needs_en=en, **_label(m.id))  # fmt: skip
+                reader.add(
+                    "error",
+                    "unit_mismatch",
+                    excel_row,
+                    col["unit"],
+                    unit=unit.text,
+                    needs_vi=vi,
+                    needs_en=en,
+                    **_label(m.id),
+                )
                 continue
         v = reader.number(cell["value"], excel_row, col["value"], vietnamese=False)
         if v is None and cell["value"] is None:
@@ -1053,8 +1147,14 @@ def _read_long(reader: _Reader, rows: list[list[Cell]], h: int, cols: dict[str, 
         key = (period, code, m.id)
         if key in seen:
             name = code if layout == "VN" else geo.province_name(layout, code)
-            reader.add("error", "duplicate_province", excel_row, col["province"],
-                       name=f"{name}, {m.id}, {period:%Y-%m}", first=seen[key])  # fmt: skip
+            reader.add(
+                "error",
+                "duplicate_province",
+                excel_row,
+                col["province"],
+                name=f"{name}, {m.id}, {period:%Y-%m}",
+                first=seen[key],
+            )
             continue
         seen[key] = excel_row
         factor = unit.factor if unit else 1.0
@@ -1072,8 +1172,9 @@ _DENOMINATORS = (
 )
 
 
-def _stored(frames: metrics.Frames | None, measure: str, layout: str, period: date,
-            latest: bool = False) -> dict[str, float]:  # fmt: skip
+def _stored(
+    frames: metrics.Frames | None, measure: str, layout: str, period: date, latest: bool = False
+) -> dict[str, float]:
     """The store's values of a month by province; with `latest`, of the last month up to it
     (denominators are estimated once a year)."""
     if frames is None or not frames.obs.height:
@@ -1086,8 +1187,7 @@ def _stored(frames: metrics.Frames | None, measure: str, layout: str, period: da
     return dict(df.select("geo_code", "value").iter_rows())
 
 
-def _check_denominators(reader: _Reader, rows: pl.DataFrame,
-                        frames: metrics.Frames | None) -> None:  # fmt: skip
+def _check_denominators(reader: _Reader, rows: pl.DataFrame, frames: metrics.Frames | None) -> None:
     for (period, layout), part in rows.group_by(["period", "layout"], maintain_order=True):
         if layout == "VN":
             continue
@@ -1116,7 +1216,7 @@ def _check_denominators(reader: _Reader, rows: pl.DataFrame,
                         denom_vi=catalog.get(denom).label("vi"),
                         denom_en=catalog.get(denom).label("en"),
                         **_numbers(total=total, d=d),
-                    )  # fmt: skip
+                    )
                 )
 
 
@@ -1125,8 +1225,9 @@ def _check_plausible(reader: _Reader, rows: pl.DataFrame, frames: metrics.Frames
     province's count of persons is above its population (the file's, else the store's latest)."""
     for (period, layout), part in rows.group_by(["period", "layout"], maintain_order=True):
         population = {} if layout == "VN" else _stored(frames, "population", layout, period, True)
-        population |= dict(part.filter(pl.col("measure") == "population")
-                           .select("geo_code", "value").iter_rows())  # fmt: skip
+        population |= dict(
+            part.filter(pl.col("measure") == "population").select("geo_code", "value").iter_rows()
+        )
         for r in part.iter_rows(named=True):
             m, code = catalog.get(r["measure"]), r["geo_code"]
             against_population = m.unit == "persons" and m.id not in _CHECKED_AGAINST_POPULATION
@@ -1142,9 +1243,18 @@ def _check_plausible(reader: _Reader, rows: pl.DataFrame, frames: metrics.Frames
                 for lang in i18n.LANGS
             }
             name = code if layout == "VN" else geo.province_name(layout, code)
-            reader.keep(finding("error", "above_population" if by_population else "implausible",
-                                r["sheet"], r["row"], r["column"], name=name, **shown,
-                                **_label(r["measure"])))  # fmt: skip
+            reader.keep(
+                finding(
+                    "error",
+                    "above_population" if by_population else "implausible",
+                    r["sheet"],
+                    r["row"],
+                    r["column"],
+                    name=name,
+                    **shown,
+                    **_label(r["measure"]),
+                )
+            )
 
 
 # the population itself, and HI participants (checked against it by _check_denominators)
@@ -1158,12 +1268,19 @@ def _check_missing(reader: _Reader, rows: pl.DataFrame) -> None:
         missing = sorted(set(geo.codes(layout)) - set(part.get_column("geo_code")))
         if missing:
             names = ", ".join(geo.province_name(layout, c) for c in missing)
-            reader.add("warning", "missing_provinces", period=f"{period:%Y-%m}", n=len(missing),
-                       of=len(geo.codes(layout)), names=names)  # fmt: skip
+            reader.add(
+                "warning",
+                "missing_provinces",
+                period=f"{period:%Y-%m}",
+                n=len(missing),
+                of=len(geo.codes(layout)),
+                names=names,
+            )
 
 
-def _check_jumps(reader: _Reader, rows: pl.DataFrame, frames: metrics.Frames | None,
-                 limit: float) -> None:  # fmt: skip
+def _check_jumps(
+    reader: _Reader, rows: pl.DataFrame, frames: metrics.Frames | None, limit: float
+) -> None:
     """A warning where a value moves more than `limit` % from the store's previous month (in
     the same layout: across the merger the 63 provinces are summed into the 34). Year-to-date
     flows restart in January, so January is not compared."""
@@ -1191,7 +1308,7 @@ def _check_jumps(reader: _Reader, rows: pl.DataFrame, frames: metrics.Frames | N
                         change_en=i18n.format_change(change, "en", "percent"),
                         **_numbers(limit=limit),
                         **_label(measure),
-                    )  # fmt: skip
+                    )
                 )
 
 
@@ -1214,8 +1331,7 @@ def read(
     report = Report(echo(Path(file_name).name, 200), hashlib.sha256(data).hexdigest(), len(data))
     try:
         sheets, nonempty, report.encoding = _sheets(data, file_name)
-        _read_sheets(report, sheets, nonempty, period, frames, max_jump_pct,
-                     today or date.today())  # fmt: skip
+        _read_sheets(report, sheets, nonempty, period, frames, max_jump_pct, today or date.today())
     except _Refused as e:
         report.findings.append(e.finding)
         report.rows = pl.DataFrame(schema=ROW_SCHEMA)
@@ -1232,14 +1348,22 @@ def read_path(path: Path, **kw) -> Report:
     size = path.stat().st_size
     if size > filecheck.MAX_FILE_BYTES:
         report = Report(echo(path.name, 200), "", size)
-        report.findings.append(finding("error", "too_large", mb=size // 2**20,
-                                       limit=filecheck.MAX_FILE_BYTES // 2**20))  # fmt: skip
+        report.findings.append(
+            finding("error", "too_large", mb=size // 2**20, limit=filecheck.MAX_FILE_BYTES // 2**20)
+        )
         return report
     return read(path.read_bytes(), path.name, **kw)
 
 
-def _read_sheets(report: Report, sheets: Iterator[Sheet], nonempty: list[str], period, frames,
-                 max_jump_pct, today: date) -> None:  # fmt: skip
+def _read_sheets(
+    report: Report,
+    sheets: Iterator[Sheet],
+    nonempty: list[str],
+    period,
+    frames,
+    max_jump_pct,
+    today: date,
+) -> None:
     """Read the first sheet that holds a table; the others are named in a warning."""
     for name, raw in sheets:
         reader = _Reader(name, today)
@@ -1291,10 +1415,16 @@ class UnsafeFile(store.StoreInvalid, OSError):
 
     def __init__(self, path: Path, what: str):
         super().__init__(
-            [store.Problem(path.name, str(path), "unsafe_file",
-                           f"{path.name} không phải tệp thường ({what}): không ghi gì",
-                           f"{path.name} is not a plain file ({what}): nothing written")]
-        )  # fmt: skip
+            [
+                store.Problem(
+                    path.name,
+                    str(path),
+                    "unsafe_file",
+                    f"{path.name} không phải tệp thường ({what}): không ghi gì",
+                    f"{path.name} is not a plain file ({what}): nothing written",
+                )
+            ]
+        )
 
 
 def _open_plain(path: Path, flags: int) -> int:
@@ -1328,8 +1458,9 @@ def _locked(directory: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
-def commit(report: Report, directory: Path | str, *, by: str = "",
-           now: datetime | None = None) -> Stored:  # fmt: skip
+def commit(
+    report: Report, directory: Path | str, *, by: str = "", now: datetime | None = None
+) -> Stored:
     """Store a clean report's values as a new vintage and log it. Raises ValueError for a
     report with errors, and store.StoreInvalid if the store would break a rule; either way
     nothing is written to the store. `directory` is the store's location: a Parquet directory
@@ -1341,10 +1472,15 @@ def commit(report: Report, directory: Path | str, *, by: str = "",
     vintage = (now or datetime.now(UTC)).astimezone(UTC)
     source_id = f"ingest_{vintage:%Y%m%dT%H%M%S%f}_{report.sha256[:8]}"
     new = report.rows.select(
-        "period", "layout", "geo_code", "measure", "value",
-        status=pl.lit(STATUS), source_id=pl.lit(source_id),
+        "period",
+        "layout",
+        "geo_code",
+        "measure",
+        "value",
+        status=pl.lit(STATUS),
+        source_id=pl.lit(source_id),
         vintage=pl.lit(vintage, dtype=store.OBS_SCHEMA["vintage"]),
-    )  # fmt: skip
+    )
     source = {
         "source_id": source_id,
         "title": f"Báo cáo tỉnh tải lên / Uploaded provincial report: {report.file_name}",
@@ -1362,8 +1498,12 @@ def commit(report: Report, directory: Path | str, *, by: str = "",
         observations = pl.concat(
             [store.conform(obs, store.OBS_SCHEMA), new], how="vertical_relaxed"
         )
-        sources = pl.concat([store.conform(sources, store.SOURCE_SCHEMA),
-                             pl.DataFrame([source], schema=store.SOURCE_SCHEMA)])  # fmt: skip
+        sources = pl.concat(
+            [
+                store.conform(sources, store.SOURCE_SCHEMA),
+                pl.DataFrame([source], schema=store.SOURCE_SCHEMA),
+            ]
+        )
         return observations, plans, sources
 
     if store.is_database(directory):
@@ -1371,8 +1511,9 @@ def commit(report: Report, directory: Path | str, *, by: str = "",
 
         uri = str(directory)
         try:
-            store_pg.update(uri, change, log_entry=lambda: _entry_for(
-                report, "stored", by, vintage, done[-1]))  # fmt: skip
+            store_pg.update(
+                uri, change, log_entry=lambda: _entry_for(report, "stored", by, vintage, done[-1])
+            )
         except store.StoreInvalid:
             store_pg.append_log(uri, _entry_for(report, "refused", by, vintage))
             raise
@@ -1419,8 +1560,9 @@ def _log_file(directory: Path) -> Iterator[int]:
         os.close(fd)
 
 
-def _entry_for(report: Report, outcome: str, by: str, when: datetime,
-               stored: Stored | None = None) -> dict:  # fmt: skip
+def _entry_for(
+    report: Report, outcome: str, by: str, when: datetime, stored: Stored | None = None
+) -> dict:
     """The log's entry for an import (one JSON line beside a Parquet store, one row of
     vss.ingest_log on PostgreSQL)."""
     return {
@@ -1437,8 +1579,9 @@ def _entry_for(report: Report, outcome: str, by: str, when: datetime,
     }
 
 
-def _log(fd: int, report: Report, outcome: str, by: str, when: datetime,
-         stored: Stored | None = None) -> None:  # fmt: skip
+def _log(
+    fd: int, report: Report, outcome: str, by: str, when: datetime, stored: Stored | None = None
+) -> None:
     """Append one JSON line. The log is only ever appended to, with one write a line; a last
     line left without its end by a crash is ended first, so it cannot swallow this one."""
     entry = _entry_for(report, outcome, by, when, stored)
@@ -1452,8 +1595,13 @@ def _log(fd: int, report: Report, outcome: str, by: str, when: datetime,
 
 # what the Data page shows of an entry: key -> type
 LOG_FIELDS: dict[str, type | tuple[type, ...]] = {
-    "time": str, "outcome": str, "by": str, "file": str, "sha256": str, "stored": int,
-}  # fmt: skip
+    "time": str,
+    "outcome": str,
+    "by": str,
+    "file": str,
+    "sha256": str,
+    "stored": int,
+}
 LOG_READ_MAX = 8 * 1024 * 1024  # the newest 8 MB of the log are read (tens of thousands of lines)
 
 
@@ -1548,8 +1696,9 @@ def vintages(observations: pl.DataFrame, period: date) -> pl.DataFrame:
     )
 
 
-def compare_vintages(observations: pl.DataFrame, period: date, old: datetime,
-                     new: datetime) -> pl.DataFrame:  # fmt: skip
+def compare_vintages(
+    observations: pl.DataFrame, period: date, old: datetime, new: datetime
+) -> pl.DataFrame:
     """A month's values in two vintages side by side: layout, geo_code, measure, old, new,
     change (null where one vintage lacks the key)."""
     keys = ["layout", "geo_code", "measure"]

@@ -281,8 +281,14 @@ def load(directory: Path | str | None = None, validate: bool = True) -> Store:
     return assemble(obs_df, plans, sources, d, generation, validate=validate)
 
 
-def assemble(obs_df: pl.DataFrame, plans: pl.DataFrame, sources: pl.DataFrame,
-             where: Path | str, generation: str, validate: bool = True) -> Store:  # fmt: skip
+def assemble(
+    obs_df: pl.DataFrame,
+    plans: pl.DataFrame,
+    sources: pl.DataFrame,
+    where: Path | str,
+    generation: str,
+    validate: bool = True,
+) -> Store:
     """The Store of three frames read from one generation (by either backend): validated unless
     `validate` is false, status as STATUS."""
     if validate:
@@ -377,7 +383,7 @@ def _current_name(d: Path) -> str | None:
     if not _POINTER.fullmatch(name):
         raise StoreInvalid(
             [Problem(CURRENT, name[:40] or "-", "pointer", *i18n.both("store.pointer"))]
-        )  # fmt: skip
+        )
     return name
 
 
@@ -424,9 +430,7 @@ def _read_consistent(d: Path) -> tuple[str, tuple[pl.DataFrame, ...]]:
     if not all(p.exists() for p in paths.values()):
         raise FileNotFoundError(f"{paths['observations'].parent}: không đủ tệp / files missing")
     ids = ", ".join(f"{n}={generation(paths[n]) or '-'}" for n in order)
-    raise StoreInvalid(
-        [Problem("*", ids, "one_generation", *i18n.both("store.one_generation"))]
-    )  # fmt: skip
+    raise StoreInvalid([Problem("*", ids, "one_generation", *i18n.both("store.one_generation"))])
 
 
 def _fsync_path(path: Path, directory: bool = False) -> None:
@@ -572,8 +576,9 @@ def with_status(df: pl.DataFrame, file: str = FILES["observations"]) -> pl.DataF
     return df.with_columns(pl.col("status").cast(STATUS))
 
 
-def prepare(observations: pl.DataFrame, plans: pl.DataFrame,
-            sources: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:  # fmt: skip
+def prepare(
+    observations: pl.DataFrame, plans: pl.DataFrame, sources: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The three tables conformed, sorted by their keys and validated, as either backend writes
     them; StoreInvalid with every problem if any table breaks a rule."""
     observations = conform(observations, OBS_SCHEMA).sort(list(OBS_KEY))
@@ -616,8 +621,14 @@ def write(
     if is_database(directory):
         from vss_dash import store_pg
 
-        store_pg.write(str(directory), observations, plans, sources,
-                       generation_id=generation_id, keep_previous=keep_previous)  # fmt: skip
+        store_pg.write(
+            str(directory),
+            observations,
+            plans,
+            sources,
+            generation_id=generation_id,
+            keep_previous=keep_previous,
+        )
         return
     observations, plans, sources = prepare(observations, plans, sources)
     name = generation_name(generation_id)
@@ -656,8 +667,9 @@ def update(
     if is_database(where):
         from vss_dash import store_pg
 
-        return store_pg.update(str(where), change, generation_id=generation_id,
-                               keep_previous=keep_previous)  # fmt: skip
+        return store_pg.update(
+            str(where), change, generation_id=generation_id, keep_previous=keep_previous
+        )
     name = generation_name(generation_id)
     directory = Path(where)
     directory.mkdir(parents=True, exist_ok=True)

@@ -101,8 +101,10 @@ def upload_allowed(lang_: str) -> bool:
 def findings_view(report: ingest.Report, lang_: str) -> pl.DataFrame:
     df = report.findings_frame(lang_)
     return df.select(
-        pl.col("severity").replace_strict({"error": i18n.t("sev_error", lang_),
-                                           "warning": i18n.t("sev_warning", lang_)})
+        pl.col("severity")
+        .replace_strict(
+            {"error": i18n.t("sev_error", lang_), "warning": i18n.t("sev_warning", lang_)}
+        )
         .alias(i18n.t("col_severity", lang_)),
         pl.col("sheet").alias(i18n.t("col_sheet", lang_)),
         pl.col("row").alias(i18n.t("col_row", lang_)),
@@ -111,7 +113,7 @@ def findings_view(report: ingest.Report, lang_: str) -> pl.DataFrame:
         pl.col("message").alias(i18n.t("col_message", lang_)),
         pl.col("message_other").alias(i18n.t("col_message_other", lang_)),
         pl.col("rule").alias(i18n.t("col_rule", lang_)),
-    )  # fmt: skip
+    )
 
 
 def preview_view(report: ingest.Report, lang_: str) -> pl.DataFrame:
@@ -145,10 +147,11 @@ def _period_choice(fr: metrics.Frames, lang_: str) -> date | None:
     choice = st.selectbox(
         i18n.t("up_period", lang_),
         [None, *months],
-        format_func=lambda p: i18n.t("up_period_title", lang_) if p is None
-        else i18n.format_month(p, lang_),
+        format_func=lambda p: (
+            i18n.t("up_period_title", lang_) if p is None else i18n.format_month(p, lang_)
+        ),
         key="up_period",
-    )  # fmt: skip
+    )
     return choice
 
 
@@ -161,8 +164,11 @@ def upload(fr: metrics.Frames, lang_: str) -> None:
     period = _period_choice(fr, lang_)
     hardening.allow_uploads()  # the server keeps uploads only from sessions shown the uploader
     # a new key after each import empties the file chooser, so a file is not stored twice
-    file = st.file_uploader(i18n.t("up_file", lang_), type=["csv", "xlsx"],
-                            key=f"up_file_{st.session_state.get('_up_count', 0)}")  # fmt: skip
+    file = st.file_uploader(
+        i18n.t("up_file", lang_),
+        type=["csv", "xlsx"],
+        key=f"up_file_{st.session_state.get('_up_count', 0)}",
+    )
     if file is None:
         return
     data = file.getvalue()
@@ -180,8 +186,9 @@ def upload(fr: metrics.Frames, lang_: str) -> None:
         st.session_state["_up_report"] = (token, report)
     report = st.session_state["_up_report"][1]
     report_section(report, lang_)
-    if report.ok and st.button(i18n.t("up_store", lang_), type="primary", key="up_store",
-                               icon=":material/save:"):  # fmt: skip
+    if report.ok and st.button(
+        i18n.t("up_store", lang_), type="primary", key="up_store", icon=":material/save:"
+    ):
         try:
             stored = ingest.commit(report, store.location(), by=_who())
         except store.StoreInvalid as e:
@@ -208,9 +215,16 @@ def report_section(report: ingest.Report, lang_: str) -> None:
     periods = ", ".join(i18n.format_month(p, lang_) for p in report.periods()) or "–"
     values = i18n.format_number(s["values"], lang_)
     st.markdown(
-        i18n.t("up_summary", lang_, file=i18n.md_escape(report.file_name), values=values,
-               provinces=s["provinces"], measures=len(s["measures"]), periods=periods)
-    )  # fmt: skip
+        i18n.t(
+            "up_summary",
+            lang_,
+            file=i18n.md_escape(report.file_name),
+            values=values,
+            provinces=s["provinces"],
+            measures=len(s["measures"]),
+            periods=periods,
+        )
+    )
     if report.errors:
         st.error(i18n.t("up_refused", lang_, n=len(report.errors)), icon=":material/block:")
     else:
@@ -219,8 +233,14 @@ def report_section(report: ingest.Report, lang_: str) -> None:
         st.markdown(f"**{i18n.t('up_findings', lang_)}**")
         findings = report.findings_frame(lang_)
         st.dataframe(findings_view(report, lang_), hide_index=True, key="up_findings")
-        meta = export.ExportMeta(i18n.t("up_findings", lang_), {"file": report.file_name}, None,
-                                 "reported", [f"sha256:{report.sha256}"], lang_)  # fmt: skip
+        meta = export.ExportMeta(
+            i18n.t("up_findings", lang_),
+            {"file": report.file_name},
+            None,
+            "reported",
+            [f"sha256:{report.sha256}"],
+            lang_,
+        )
         downloads(findings, meta, export.stem("validation_report"), lang_, "findings")
     if report.rows.height:
         with st.expander(i18n.t("up_preview", lang_), expanded=not report.errors):

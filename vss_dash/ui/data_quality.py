@@ -170,14 +170,28 @@ def revisions(all_obs: pl.DataFrame, lang_: str) -> None:
     if not months:
         st.caption(i18n.t("q_revisions_none", lang_))
         return
-    month = st.selectbox(i18n.t("month", lang_), months, key="revision_month",
-                         format_func=lambda p: i18n.format_month(p, lang_))  # fmt: skip
+    month = st.selectbox(
+        i18n.t("month", lang_),
+        months,
+        key="revision_month",
+        format_func=lambda p: i18n.format_month(p, lang_),
+    )
     versions = ingest.vintages(all_obs, month).get_column("vintage").unique().sort().to_list()
     c1, c2 = st.columns(2)
-    old = c1.selectbox(i18n.t("q_old", lang_), versions, index=len(versions) - 2,
-                       format_func=when, key="revision_old")  # fmt: skip
-    new = c2.selectbox(i18n.t("q_new", lang_), versions, index=len(versions) - 1,
-                       format_func=when, key="revision_new")  # fmt: skip
+    old = c1.selectbox(
+        i18n.t("q_old", lang_),
+        versions,
+        index=len(versions) - 2,
+        format_func=when,
+        key="revision_old",
+    )
+    new = c2.selectbox(
+        i18n.t("q_new", lang_),
+        versions,
+        index=len(versions) - 1,
+        format_func=when,
+        key="revision_new",
+    )
     diff = ingest.compare_vintages(all_obs, month, old, new)
     layout = geo.layout_for_period(month)
     names = dataset.names(layout, lang_)
