@@ -11,6 +11,7 @@ from vss_dash.ui import auth, state, widgets
 # a local icon file: a ":material/…:" icon would make the browser fetch the favicon from Google
 st.set_page_config(page_title="VSS", page_icon=str(ROOT / "assets" / "favicon.png"), layout="wide")
 widgets.page_style()
+state.begin()  # the URL is written once, by the page's last statement (state.flush)
 lang = state.language_switch()
 st.set_page_config(page_title=i18n.t("app_title", lang))
 # the open demo's banner (not in the deck's print layout), or sign-in (production profile)

@@ -22,7 +22,11 @@ def presenting() -> bool:
 
 
 def _set_presenting(on: bool) -> None:
-    state.put("present", "1" if on else None)
+    # a button's callback, before the run (and so before state.begin): written at once
+    if on:
+        st.query_params["present"] = "1"
+    else:
+        st.query_params.pop("present", None)
 
 
 def exit_button(lang_: str) -> None:

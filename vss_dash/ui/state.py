@@ -48,6 +48,40 @@ def remembered(key: str) -> str | None:
     return st.session_state.get(f"_last_{key}")
 
 
+_WRITES = "_url_writes"  # this run's changes to the URL, sent by flush()
+
+
+def url(key: str) -> str | None:
+    """?key= as this run has left it so far (its writes are held until `flush`)."""
+    writes = st.session_state.get(_WRITES, {})
+    return writes[key] if key in writes else st.query_params.get(key)
+
+
+def put(key: str, value: str | None) -> None:
+    """?key= as it should be when the run ends (None: left out). Held until `flush`, because
+    the browser makes a history entry of every change Streamlit sends: written one by one, a
+    click on a page with five filters made five, and Back needed five presses."""
+    st.session_state.setdefault(_WRITES, {})[key] = value
+
+
+def begin() -> None:
+    """Forget what a run cut short left to write (app.py, first): its filters were another
+    page's, or the same ones the new run writes again."""
+    st.session_state.pop(_WRITES, None)
+
+
+def flush() -> None:
+    """Send this run's URL changes as one (one history entry). The last call of every page
+    script, and of a fragment that writes; a run stopped before it leaves the URL as it was."""
+    writes = st.session_state.pop(_WRITES, None)
+    if not writes:
+        return
+    now = st.query_params.to_dict()
+    new = {k: v for k, v in {**now, **writes}.items() if v is not None}
+    if new != now:
+        st.query_params.from_dict(new)
+
+
 def seed(key: str, options: list[str], default: str) -> None:
     """Before the widget is drawn: its state from ?key=, else the last value chosen on any page,
     else the default. A value not among `options` in the URL is noted for `notices`."""
@@ -69,38 +103,10 @@ def seed(key: str, options: list[str], default: str) -> None:
         st.session_state[key] = default
 
 
-_WRITES = "_url_writes"  # this run's changes to the URL, sent by flush()
-
-
 def write(key: str, value: str, default: str) -> None:
     """After the widget is drawn: its value into ?key= (left out when it is the default)."""
     st.session_state[f"_last_{key}"] = value
     put(key, None if value == default else value)
-
-
-def url(key: str) -> str | None:
-    """?key= as this run has left it so far (its writes are held until `flush`)."""
-    writes = st.session_state.get(_WRITES, {})
-    return writes[key] if key in writes else st.query_params.get(key)
-
-
-def put(key: str, value: str | None) -> None:
-    """?key= as it should be when the run ends (None: left out). Held until `flush`, because
-    the browser makes a history entry of every change Streamlit sends: written one by one, a
-    click on a page with five filters made five, and Back needed five presses."""
-    st.session_state.setdefault(_WRITES, {})[key] = value
-
-
-def flush() -> None:
-    """Send this run's URL changes as one (one history entry). The last call of every page
-    script, and of a fragment that writes; a run stopped before it leaves the URL as it was."""
-    writes = st.session_state.pop(_WRITES, None)
-    if not writes:
-        return
-    now = st.query_params.to_dict()
-    new = {k: v for k, v in {**now, **writes}.items() if v is not None}
-    if new != now:
-        st.query_params.from_dict(new)
 
 
 def select(
