@@ -47,5 +47,5 @@ bench: setup ## benchmarks: print figures (ratios against a baseline measured in
 serve: setup ## nginx (apt-get install nginx) in front of REPLICAS Streamlit replicas (default 2) on :$(PORT); Ctrl-C stops
 	$(UV) run --locked python deploy/serve.py --replicas $(or $(REPLICAS),2) --port $(PORT)
 
-loadtest: setup ## load and fault test of deploy/: 1/5/20 sessions, a replica killed, imports while reading; prints figures
-	$(UV) run --locked python deploy/loadtest.py $(if $(QUICK),--quick)
+loadtest: setup ## load and fault test of deploy/: 1/5/20 sessions, a replica killed, imports while reading; prints figures (STORE=postgresql: also on PostgreSQL)
+	$(UV) run --locked python deploy/loadtest.py $(if $(QUICK),--quick) $(if $(STORE),--store $(STORE))

@@ -2,6 +2,7 @@
 replicas). Prints figures; asserts nothing.
 
     uv run --locked python deploy/loadtest.py [--quick] [--visits N] [--sessions 1,5,20]
+                                              [--store parquet|postgresql|URI] [--only ...]
 
 Every deployment runs on a copy of the store (VSS_DATA_DIR), so the imports below never touch
 data/store. Two kinds of client, and every figure says which one it comes from:
@@ -30,6 +31,16 @@ replica i mod N), as nginx's random first assignment would do on average.
 5. The same question at the data layer, many times a second: threads load the store the way
    the app does (store.load, then metrics.Frames.from_store) while another process rewrites it
    with store.write, alternating two vintages; every load is classified.
+6. With --store postgresql (the default when VSS_STORE names a database; `make loadtest
+   STORE=postgresql`): scenario 4's question and a kill, on a Parquet store and on PostgreSQL in
+   the same run, 2 replicas each, in rounds Parquet, PostgreSQL, PostgreSQL, Parquet (one round
+   with --quick). A throwaway server (vss_harness.postgres, never the database VSS_STORE names)
+   gets the demo; writer processes store.write new vintages while protocol and browser sessions
+   reload the overview; one writer is killed (SIGKILL) as soon as its write is seen under way
+   (it holds the store's write lock: PostgreSQL's advisory lock, i.e. inside its transaction;
+   Parquet's lock file), and one more write follows. Reported per backend: pages, mixed, errors,
+   page times (median, p95) and the ratio PostgreSQL / Parquet (goal <= 1.2x). `--store URI`
+   runs it on that database instead: a scratch one, since its store is overwritten.
 """
 
 from __future__ import annotations
@@ -37,6 +48,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import fcntl
 import multiprocessing
 import os
 import re
@@ -49,6 +61,7 @@ import tempfile
 import threading
 import time
 import uuid
+from argparse import SUPPRESS
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -56,6 +69,7 @@ from pathlib import Path
 import httpx
 import polars as pl
 import websockets
+from adbc_driver_postgresql import dbapi as pg_dbapi
 from playwright.async_api import Browser, BrowserContext, async_playwright
 from playwright.async_api import Error as PlaywrightError
 from polars.exceptions import PanicException
@@ -65,7 +79,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from vss_dash import i18n, metrics, store
 from vss_dash.pages import PAGES
 from vss_dash.paths import store_dir
-from vss_harness import serve
+from vss_harness import postgres, serve
 from vss_harness.browser import (
     APP_CONNECTED,
     APP_IDLE,
@@ -83,7 +97,7 @@ TIMEOUT_MS = 120_000
 # from one address) would count them all as one client, so they do not apply to it here
 LOCAL = ("127.0.0.1",)
 GOAL_P95_RATIO, GOAL_COLD_MB = 3.0, 2.5
-SCENARIOS = ("bytes", "load", "kill", "import", "store")
+SCENARIOS = ("bytes", "load", "kill", "import", "store", "backends")
 RERUN = ForwardMsg.FINISHED_EARLY_FOR_RERUN  # a script stopped for a rerun: wait for that one
 STORE_ERRORS = [i18n.t(k, lang) for k in ("store_invalid", "store_missing") for lang in i18n.LANGS]
 
@@ -777,6 +791,15 @@ async def scenario_import(browser: Browser, data_dir: Path, args) -> dict:
         f"each) while {args.readers} browser and {args.readers} protocol sessions reloaded the "
         "overview; each page's KPI figures compared with each vintage's"
     )
+    out = classify(visits, vintages)
+    if len(set(vintages)) < len(vintages):
+        print("  note: two vintages showed the same figures, so the check above is weaker")
+    return out
+
+
+def classify(visits: dict[str, list[Visit]], vintages: list[tuple[str, ...]]) -> dict:
+    """Print, per kind of client, the pages by the vintage they showed, the mixed, incomplete
+    and failed ones; return the totals (pages, mixed, errors)."""
     out = {"pages": 0, "mixed": 0, "errors": 0}
     index = {sig: k for k, sig in enumerate(vintages)}
     for kind, vs in visits.items():
@@ -804,8 +827,6 @@ async def scenario_import(browser: Browser, data_dir: Path, args) -> dict:
         out["pages"] += len(vs)
         out["mixed"] += len(mixed)
         out["errors"] += len(errors)
-    if len(set(vintages)) < len(vintages):
-        print("  note: two vintages showed the same figures, so the check above is weaker")
     return out
 
 
@@ -924,10 +945,368 @@ def scenario_store(data_dir: Path, report: Path, args) -> dict:
     return out
 
 
+# ---------------------------------------------------------------- 6. Parquet and PostgreSQL
+
+GOAL_STORE_RATIO = 1.2  # page times on PostgreSQL at most this many times Parquet's, same run
+WRITE_VINTAGE = "--write-vintage"  # this script as the writer process: WHERE DEMO_DIR K
+DEMO_DB = "vss_loadtest"  # the throwaway server's database
+
+
+def vintage(demo: store.Store, k: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The demo with every value of its newest month lowered by 3 % k times (k = 0: the demo
+    itself), so that each vintage shows other KPI figures on the overview."""
+    obs = demo.observations.collect()
+    latest = metrics.Frames.from_store(demo).latest_period()
+    value = pl.col("value")
+    lowered = pl.when(pl.col("period") == latest).then(value * (1 - 0.03 * k)).otherwise(value)
+    return obs.with_columns(lowered.alias("value")), demo.plans, demo.sources
+
+
+def _place(where: str) -> Path | str:
+    """store.write and store.load take a URI as text and a directory as a Path."""
+    return where if store.is_database(where) else Path(where)
+
+
+def write_vintage(where: str, demo_dir: str, k: int) -> None:
+    """The writer process (`loadtest.py --write-vintage WHERE DEMO_DIR K`): one store.write of
+    vintage k as generation loadtest-k, as an import would; prints `writing` as the write starts
+    (after the demo is read and the vintage made), and `done SECONDS` after it."""
+    tables = vintage(store.load(Path(demo_dir)), k)
+    if store.is_database(where):  # its driver loaded first: the kill is to hit the write itself
+        from vss_dash import store_pg  # noqa: F401
+    print("writing", flush=True)
+    t0 = time.monotonic()
+    store.write(_place(where), *tables, generation_id=f"loadtest-{k}")
+    print(f"done {time.monotonic() - t0:.3f}", flush=True)
+
+
+class WriteWatch:
+    """Whether a write holds the store's write lock right now, asked from outside the writer:
+    on PostgreSQL, a session holds an advisory lock (the store's, taken first in a write's
+    transaction and held to its end; through one kept connection); in a Parquet directory, the
+    lock file `store.WRITE_LOCK` is locked (taken before a write's first file, released after
+    the switch; tested with a non-blocking flock, released at once when it was free)."""
+
+    def __init__(self, where: str):
+        self.where = where
+        self.conn = pg_dbapi.connect(where, autocommit=True) if store.is_database(where) else None
+
+    def __call__(self) -> bool:
+        if self.conn is not None:
+            cur = self.conn.cursor()
+            cur.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")
+            row = cur.fetchone()
+            cur.close()
+            return bool(row and row[0])
+        fd = os.open(Path(self.where) / store.WRITE_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)  # releases the lock if this took it
+        return False
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+
+
+def _kill_when_writing(pid: int, where: str, finished: threading.Event) -> bool:
+    """In a thread (the event loop is busy with the readers): poll every millisecond until the
+    writer holds the write lock, then SIGKILL it. True when it was killed so."""
+    watch = WriteWatch(where)
+    try:
+        deadline = time.monotonic() + 60
+        while not finished.is_set() and time.monotonic() < deadline:
+            if watch():
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                return True
+            time.sleep(0.001)
+        return False
+    finally:
+        watch.close()
+
+
+async def run_writer(where: str, demo_dir: Path, k: int, kill: bool = False) -> dict:
+    """Write vintage k from a separate process; with `kill`, SIGKILL it as soon as it holds the
+    store's write lock (WriteWatch): inside its transaction, or with its files half written.
+    Returns its exit code, the write's seconds (None: it did not finish), whether the kill hit
+    a write under way, the process's start and end (monotonic) and the end of its error output."""
+    started = time.monotonic()
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, str(Path(__file__).resolve()), WRITE_VINTAGE, where, str(demo_dir), str(k),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    first = await proc.stdout.readline()
+    hit = False
+    if kill and first.startswith(b"writing"):
+        finished = threading.Event()
+        killer = asyncio.create_task(
+            asyncio.to_thread(_kill_when_writing, proc.pid, where, finished)
+        )
+        out, err = await proc.communicate()
+        finished.set()
+        hit = await killer
+    else:
+        out, err = await proc.communicate()
+    done = re.search(rb"done ([\d.]+)", first + out)
+    return {
+        "code": proc.returncode,
+        "seconds": float(done[1]) if done else None,
+        "hit": hit,
+        "window": (started, time.monotonic()),
+        "error": err.decode(errors="replace")[-300:] if proc.returncode and not hit else "",
+    }
+
+
+LOST = ("unexpected EOF on client connection with an open transaction", "connection to client lost")
+
+
+def _connections_lost(log: Path | None) -> int | None:
+    """How many clients the PostgreSQL server lost in the middle of something, by its log: a
+    killed writer in a COPY, or between statements of its transaction."""
+    if log is None or not log.exists():
+        return None
+    text = log.read_text(errors="replace")
+    return sum(text.count(line) for line in LOST)
+
+
+async def backend_run(
+    label: str,
+    where: str,
+    demo_dir: Path,
+    run_dir: Path,
+    browser: Browser | None,
+    readers: int,
+    browsers: int,
+    writes: int,
+    gap: float,
+    server_log: Path | None = None,
+) -> dict:
+    """One backend: the demo written as vintage 0 into `where` (a Parquet directory or a
+    PostgreSQL URI), two replicas on it, `readers` protocol and `browsers` browser sessions
+    reloading the overview while `writes` writer processes each store.write the next vintage;
+    then a writer killed (SIGKILL) half-way through its write, and one more write. Each page's
+    KPI figures must be one vintage's (read by a protocol session after each write). Returns
+    pages, mixed, errors, the page seconds by client, the writes' seconds and what the kill did."""
+    print(f"  {label}: {store.shown(where)}")
+    demo = store.load(demo_dir)
+    store.write(_place(where), *vintage(demo, 0), generation_id="loadtest-0")
+    overview = [PAGES[0]]
+    with serve.deployment(limit_exempt=LOCAL, replicas=2, run_dir=run_dir, store=where) as dep:
+        for route in ("r0", "r1"):  # each replica's first page imports the app and loads
+            warm = ProtocolSession(dep.url, route)
+            await warm.visit(PAGES[0])
+            await warm.close()
+        calibrator = ProtocolSession(dep.url, "r0")
+
+        async def calibrate() -> tuple[str, ...]:
+            return (await calibrator.visit(PAGES[0])).figures
+
+        vintages = [await calibrate()]
+        stop = asyncio.Event()
+        tasks = {
+            "protocol": [
+                asyncio.create_task(
+                    protocol_session(dep.url, f"r{i % 2}", 0, 0, stop, pages=overview)
+                )
+                for i in range(readers)
+            ]
+        }
+        if browser is not None and browsers:
+            tasks["browser"] = [
+                asyncio.create_task(
+                    browser_session(
+                        browser,
+                        dep.url,
+                        f"r{i % 2}",
+                        0,
+                        0,
+                        stop,
+                        pages=overview,
+                        expected=len(vintages[0]),
+                    )
+                )  # fmt: skip
+                for i in range(browsers)
+            ]
+        done = []
+        for k in range(1, writes + 1):
+            await asyncio.sleep(gap)
+            done.append(await run_writer(where, demo_dir, k))
+            vintages.append(await calibrate())
+        # the kill: a writer killed in the middle of its write
+        await asyncio.sleep(gap)
+        lost = _connections_lost(server_log)
+        killed = await run_writer(where, demo_dir, writes + 1, kill=True)
+        after = (await asyncio.to_thread(store.load, _place(where))).generation
+        lost_after = _connections_lost(server_log)
+        left = (
+            len(list((Path(where) / store.GENERATIONS).glob(store.TMP_PREFIX + "*")))
+            if not store.is_database(where)
+            else None
+        )
+        if (figures := await calibrate()) != vintages[-1]:  # the killed write had landed
+            vintages.append(figures)
+        # the next write after the kill: nothing left locked
+        await asyncio.sleep(gap)
+        done.append(await run_writer(where, demo_dir, writes + 2))
+        vintages.append(await calibrate())
+        await asyncio.sleep(gap)
+        stop.set()
+        visits = {kind: [v for t in ts for v in await t] for kind, ts in tasks.items()}
+        await calibrator.close()
+        final = (await asyncio.to_thread(store.load, _place(where))).generation
+    for w in [*done, killed]:
+        if w["error"] and w is not killed:
+            print(f"    a write failed (exit {w['code']}): {w['error']}")
+    mid = killed["hit"] and killed["code"] == -signal.SIGKILL and killed["seconds"] is None
+    kill = {
+        "mid": mid,
+        "as_before": after == f"loadtest-{writes}",
+        "after": after,
+        "next_write": final == f"loadtest-{writes + 2}",
+        "lost": None if lost is None or lost_after is None else lost_after - lost,
+        "left": left,
+    }
+    out = classify(visits, vintages)
+    out["times"] = {
+        kind: [v.seconds for v in vs if v.seconds is not None and not v.error]
+        for kind, vs in visits.items()
+    }
+    # the pages no writer process overlapped: the read path alone, without the writer's CPU
+    windows = [w["window"] for w in [*done, killed]]
+    out["quiet"] = {
+        kind: [
+            v.seconds
+            for v in vs
+            if v.seconds is not None
+            and not v.error
+            and not any(v.started < t1 and v.ended > t0 for t0, t1 in windows)
+        ]
+        for kind, vs in visits.items()
+    }
+    out["writes"] = [w["seconds"] for w in done if w["seconds"] is not None]
+    out["kill"] = kill
+    print(
+        f"    writes: {len(out['writes'])} of {len(done)} finished, "
+        f"{statistics.mean(out['writes']) if out['writes'] else float('nan'):.2f} s each "
+        "(store.write in the writer process)"
+    )
+    print(
+        "    writer killed during its write: "
+        + ("yes" if mid else f"NO, not seen writing (exit {killed['code']})")
+        + f"; the store then: {after} ("
+        + ("as before" if kill["as_before"] else "CHANGED")
+        + ")"
+        + (
+            ""
+            if kill["lost"] is None
+            else f"; server log: {kill['lost']} connection lost mid-write"
+        )
+        + ("" if left is None else f"; {left} temporary directory left for the next write")
+        + f"; the next write {'landed' if kill['next_write'] else 'DID NOT LAND'}"
+    )
+    return out
+
+
+def merge(runs: list[dict]) -> dict:
+    """The rounds of one backend as one: counts added, times and writes pooled, kills listed."""
+    out = {key: sum(r[key] for r in runs) for key in ("pages", "mixed", "errors")}
+    for key in ("times", "quiet"):
+        out[key] = {k: [t for r in runs for t in r[key].get(k, [])] for k in runs[0][key]}
+    out["writes"] = [w for r in runs for w in r["writes"]]
+    out["kills"] = [r["kill"] for r in runs]
+    return out
+
+
+def _ms(times: list[float], q: float) -> str:
+    return f"{pct(times, q) * 1000:.0f}" if times else "-"
+
+
+async def scenario_backends(
+    browser: Browser | None, demo_dir: Path, tmp: Path, where: str, args
+) -> dict[str, dict]:
+    """The same import-while-reading and kill scenario on a Parquet store and on PostgreSQL
+    (`where`: "postgresql" for a throwaway server, or the URI of a scratch database), one after
+    the other in this run, and the ratio of their page times."""
+    print(
+        "\n6. Parquet and PostgreSQL in the same run: imports (store.write of a new vintage by a "
+        "separate process) while sessions read the overview, then a writer killed mid-write; "
+        "2 replicas on each"
+    )
+    runs: dict[str, list[dict]] = {"parquet": [], "postgresql": []}
+    with contextlib.ExitStack() as stack:
+        log = None
+        if where == "postgresql":
+            server = stack.enter_context(postgres.server())
+            where, log = server.create_database(DEMO_DB), server.directory / "log"
+        # rounds in the order Parquet, PostgreSQL, PostgreSQL, Parquet, ...: a machine that gets
+        # busier or quieter during the run weighs on both alike
+        order = [("parquet", "postgresql"), ("postgresql", "parquet")]
+        for n in range(args.rounds):
+            for label in order[n % 2]:
+                at, server_log = (
+                    (where, log) if label == "postgresql" else (str(tmp / f"parquet-{n}"), None)
+                )
+                runs[label].append(
+                    await backend_run(
+                        label,
+                        at,
+                        demo_dir,
+                        tmp / f"backend-{label}-{n}",
+                        browser,
+                        readers=args.readers,
+                        browsers=args.backend_browsers,
+                        writes=args.imports,
+                        gap=args.gap,
+                        server_log=server_log,
+                    )  # fmt: skip
+                )
+    results: dict[str, dict] = {label: merge(rs) for label, rs in runs.items()}
+    kinds = [k for k in ("protocol", "browser") if k in results["parquet"]["times"]]
+    print(
+        f"  {'backend':<11} {'pages':>5} {'mixed':>5} {'errors':>6} "
+        + " ".join(f"{k + ' median / p95 ms':>26}" for k in kinds)
+        + f" {'write s':>7} {'kills mid-write, store as before':>33}"
+    )
+    for label, r in results.items():
+        print(
+            f"  {label:<11} {r['pages']:5d} {r['mixed']:5d} {r['errors']:6d} "
+            + " ".join(
+                f"{_ms(r['times'][k], 0.5) + ' / ' + _ms(r['times'][k], 0.95):>26}" for k in kinds
+            )
+            + f" {statistics.median(r['writes']) if r['writes'] else float('nan'):7.2f}"
+            + f" {sum(k['mid'] and k['as_before'] for k in r['kills']):>27} of {len(r['kills'])}"
+        )
+    for k in kinds:
+        pq, pg = results["parquet"]["times"][k], results["postgresql"]["times"][k]
+        if pq and pg:
+            r50, r95 = pct(pg, 0.5) / pct(pq, 0.5), pct(pg, 0.95) / pct(pq, 0.95)
+            results.setdefault("ratio", {})[k] = (r50, r95)
+            print(
+                f"  PostgreSQL / Parquet page time ({k} client): median {r50:.2f}x, p95 {r95:.2f}x"
+            )
+    # the same for the pages that overlapped no writer process: a PostgreSQL write costs its
+    # writer and the server far more CPU than a Parquet one, which the readers share
+    pq, pg = results["parquet"]["quiet"]["protocol"], results["postgresql"]["quiet"]["protocol"]
+    if pq and pg:
+        r50, r95 = pct(pg, 0.5) / pct(pq, 0.5), pct(pg, 0.95) / pct(pq, 0.95)
+        results["quiet_ratio"] = (r50, r95)
+        print(
+            f"  pages no write overlapped (protocol client): Parquet {len(pq)}, "
+            f"{_ms(pq, 0.5)} / {_ms(pq, 0.95)} ms; PostgreSQL {len(pg)}, {_ms(pg, 0.5)} / "
+            f"{_ms(pg, 0.95)} ms; ratio median {r50:.2f}x, p95 {r95:.2f}x"
+        )
+    return results
+
+
 # ---------------------------------------------------------------- summary
 
 
-def summary(bytes_: dict, phases: list[Phase], kill: dict, imp: dict) -> None:
+def summary(bytes_: dict, phases: list[Phase], kill: dict, imp: dict, backends: dict) -> None:
     print(
         f"\nGoals ({date.today()}, this machine: {CORES} cores shared with the clients and "
         "other work; timings are noisy, compare ratios)"
@@ -969,12 +1348,29 @@ def summary(bytes_: dict, phases: list[Phase], kill: dict, imp: dict) -> None:
             f"visits around it; {len(moved)} open pages reconnected to the other replica after "
             + ", ".join(_s(h["back"] and h["back"][0]) for h in moved)
         )
+    for label in ("parquet", "postgresql") if backends else ():
+        r = backends[label]
+        good = sum(k["mid"] and k["as_before"] and k["next_write"] for k in r["kills"])
+        print(
+            f"- {label}, imports while reading: {r['mixed']} mixed, {r['errors']} errors in "
+            f"{r['pages']} pages; writers killed mid-write: {good} of {len(r['kills'])} left the "
+            "store as before and the next write landed"
+        )
+    for client, (r50, r95) in backends.get("ratio", {}).items():
+        met = max(r50, r95) <= GOAL_STORE_RATIO
+        print(
+            f"- page times on PostgreSQL <= {GOAL_STORE_RATIO:g}x Parquet ({client} client): "
+            f"median {r50:.2f}x, p95 {r95:.2f}x -> {'met' if met else 'missed'}"
+        )
+    if "quiet_ratio" in backends:
+        r50, r95 = backends["quiet_ratio"]
+        print(f"  (pages no write overlapped, protocol client: median {r50:.2f}x, p95 {r95:.2f}x)")
 
 
 async def main_async(args) -> None:
     data_dir = args.tmp / "store"
     shutil.copytree(store_dir(), data_dir, ignore=shutil.ignore_patterns("ingest_log.jsonl", ".*"))
-    bytes_, phases, kill, imp = {}, [], {}, {}
+    bytes_, phases, kill, imp, backends = {}, [], {}, {}, {}
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
@@ -990,10 +1386,18 @@ async def main_async(args) -> None:
             kill = await scenario_kill(browser, data_dir, args)
         if "import" in args.only:
             imp = await scenario_import(browser, data_dir, args)
+        if "backends" in args.only:
+            backends = await scenario_backends(browser, data_dir, args.tmp, args.store, args)
         await browser.close()
     if "store" in args.only:
         scenario_store(store_dir(), make_reports(store_dir(), args.tmp, 1)[0], args)
-    summary(bytes_, phases, kill, imp)
+    summary(bytes_, phases, kill, imp, backends)
+
+
+def _store_choice(value: str) -> str:
+    if value in ("parquet", "postgresql") or store.is_database(value):
+        return value
+    raise argparse.ArgumentTypeError("parquet, postgresql or a postgresql:// URI")
 
 
 def main() -> None:
@@ -1003,13 +1407,44 @@ def main() -> None:
     parser.add_argument("--imports", type=int, default=4, help="imports while reading")
     parser.add_argument("--readers", type=int, default=6, help="sessions reading during imports")
     parser.add_argument("--probe-s", type=float, default=20.0, help="data-layer probe seconds")
-    parser.add_argument("--only", default=",".join(SCENARIOS), help="scenarios to run")
-    parser.add_argument("--quick", action="store_true", help="fewer visits, imports, seconds")
+    parser.add_argument(
+        "--only",
+        help=f"scenarios to run, of {','.join(SCENARIOS)} (default: all; backends only with "
+        "--store postgresql or a URI)",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer visits, imports, seconds (about 8 minutes)"
+    )
+    default_store = "postgresql" if store.is_database(store.location()) else "parquet"
+    parser.add_argument(
+        "--store",
+        type=_store_choice,
+        default=default_store,
+        help="parquet: scenarios 1-5 on the Parquet store (about 35 minutes, --quick 8); "
+        "postgresql: also scenario 6, the import and kill scenario on Parquet and on a "
+        "throwaway PostgreSQL server in the same run, with the ratio of their page times "
+        "(about 3 more minutes, --quick 2; `--only backends` runs it alone); a postgresql:// "
+        "URI: scenario 6 on that database, whose store it overwrites "
+        f"(default here: {default_store}, from VSS_STORE)",
+    )
+    parser.add_argument(WRITE_VINTAGE, nargs=3, metavar=("WHERE", "DEMO", "K"), help=SUPPRESS)
     args = parser.parse_args()
+    if args.write_vintage:  # the writer process of scenario 6
+        where, demo, k = args.write_vintage
+        write_vintage(where, demo, int(k))
+        return
+    # scenario 6: seconds between writes, browser readers, rounds of both backends
+    args.gap, args.backend_browsers, args.rounds = 3.0, 2, 2
     if args.quick:
         args.visits, args.imports, args.readers, args.probe_s = 2, 2, 3, 8.0
+        args.gap, args.backend_browsers, args.rounds = 2.0, 1, 1
     args.sessions = [int(n) for n in args.sessions.split(",")]
-    args.only = set(args.only.split(","))
+    scenarios = SCENARIOS if args.store != "parquet" else SCENARIOS[:-1]
+    args.only = set(args.only.split(",")) if args.only else set(scenarios)
+    if args.only - set(SCENARIOS):
+        parser.error(f"unknown scenarios {sorted(args.only - set(SCENARIOS))}")
+    if "backends" in args.only and args.store == "parquet":
+        parser.error("the backends scenario needs --store postgresql (or a URI)")
     print(f"load test of deploy/ on {date.today()}, {CORES} cores; nginx {serve.nginx_binary()}")
     with tempfile.TemporaryDirectory(prefix="vss-loadtest-") as tmp:
         args.tmp = Path(tmp)

@@ -1,17 +1,18 @@
 """Run the dashboard scaled out on one machine: N Streamlit replicas on loopback ports behind nginx.
 
     uv run --locked python deploy/serve.py [--replicas 2] [--port 8080] [--host 0.0.0.0]
-                                           [--run-dir DIR] [--data-dir DIR]
+                                           [--run-dir DIR] [--data-dir DIR] [--store S]
 
 `make serve REPLICAS=2 PORT=8080` does the same. Every replica runs `streamlit run app.py` on
-127.0.0.1 (headless, no file watcher) over the same Parquet store (VSS_DATA_DIR, else
-data/store), with one cookie secret for all (Streamlit signs its auth cookies with it, so a
-browser moved to another replica stays signed in). nginx is rendered from nginx.conf.template
-and runs in the foreground as the current user, with pid, logs and temp files in the run
-directory (default deploy/run/port-PORT). nginx's own health checking is passive only (open-
-source nginx has no active checks), so this launcher polls every replica's /_stcore/health and
-restarts one whose process died or that stopped answering. Ctrl-C (or SIGTERM) stops nginx
-first, then the replicas.
+127.0.0.1 (headless, no file watcher) with the launcher's environment, over the same store:
+`--store`, else the Parquet directory `--data-dir`, else VSS_STORE (a `postgresql://` URI puts
+every replica on that database), else VSS_DATA_DIR or data/store. One cookie secret for all
+(Streamlit signs its auth cookies with it, so a browser moved to another replica stays signed
+in). nginx is rendered from nginx.conf.template and runs in the foreground as the current user,
+with pid, logs and temp files in the run directory (default deploy/run/port-PORT). nginx's own
+health checking is passive only (open-source nginx has no active checks), so this launcher polls
+every replica's /_stcore/health and restarts one whose process died or that stopped answering.
+Ctrl-C (or SIGTERM) stops nginx first, then the replicas.
 
 The load test, the deploy test and the cold-bytes benchmark use `deployment()` as a context
 manager; deploy/serve.py is the command.
@@ -41,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vss_dash import paths, settings
+from vss_dash import store as vss_store
 from vss_dash.filecheck import MAX_FILE_BYTES
 
 ROOT = paths.ROOT
@@ -338,8 +340,12 @@ def deployment(
     extra_env: dict[str, str] | None = None,
     https: bool = False,
     limit_exempt: tuple[str, ...] = (),
+    store: Path | str | None = None,
 ) -> Iterator[Deployment]:
-    """Start the replicas and nginx for the block; stop them all after it."""
+    """Start the replicas and nginx for the block; stop them all after it. The replicas get this
+    process's environment (VSS_STORE included), with `data_dir` as their Parquet store
+    (VSS_DATA_DIR, and VSS_STORE removed: the directory named here wins) or `store` as VSS_STORE
+    (a Path: a Parquet directory; a text: a directory or a `postgresql://` URI, as it is)."""
     nginx = nginx_binary()
     if nginx is None:
         raise RuntimeError("nginx not found: apt-get install -y nginx (binary /usr/sbin/nginx)")
@@ -349,6 +355,9 @@ def deployment(
     env = dict(os.environ)
     if data_dir is not None:
         env["VSS_DATA_DIR"] = str(Path(data_dir).resolve())
+        env.pop("VSS_STORE", None)
+    if store is not None:
+        env["VSS_STORE"] = str(Path(store).resolve()) if isinstance(store, Path) else store
     # one secret for every replica: Streamlit signs its cookies with it
     env.setdefault("STREAMLIT_SERVER_COOKIE_SECRET", secrets.token_hex(32))
     env.update(extra_env or {})
@@ -401,6 +410,10 @@ def main() -> None:
     parser.add_argument("--host", default="0.0.0.0", help="the proxy's address (0.0.0.0: all)")
     parser.add_argument("--run-dir", type=Path, help="default: deploy/run/port-PORT")
     parser.add_argument("--data-dir", type=Path, help="the Parquet store (default: VSS_DATA_DIR)")
+    parser.add_argument(
+        "--store",
+        help="the store: a directory or a postgresql:// URI (default: --data-dir, else VSS_STORE)",
+    )
     parser.add_argument("--no-restart", action="store_true", help="report dead replicas only")
     parser.add_argument(
         "--https",
@@ -424,7 +437,10 @@ def main() -> None:
             args.data_dir,
             restart=not args.no_restart,
             https=args.https,
+            store=args.store,
         ) as dep:
+            where = args.store or (args.data_dir and str(args.data_dir)) or vss_store.location()
+            dep.report(f"store: {vss_store.shown(where)}")
             for rep in dep.replicas:
                 dep.report(f"replica {rep.name}: {rep.url} (pid {rep.pid}), log {rep.log}")
             dep.report(
