@@ -98,3 +98,10 @@ def test_no_chromium_is_an_svg_error(monkeypatch):
     monkeypatch.setattr(chart_svg, "available", lambda: False)
     with pytest.raises(chart_svg.SvgError, match="no Chromium"):
         chart_svg.render(go.Figure())
+
+
+def test_a_title_is_text_never_markup():
+    """plotly.js draws <a href>, <b> and <br> in text: a title's tags reach it escaped."""
+    layout = chart_svg.title_layout('Hà Nội <a href="http://x">&</a>', "<b>demo</b>")
+    assert layout["text"] == 'Hà Nội &lt;a href="http://x"&gt;&amp;&lt;/a&gt;'
+    assert layout["subtitle"]["text"] == "&lt;b&gt;demo&lt;/b&gt;"

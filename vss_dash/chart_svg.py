@@ -11,6 +11,7 @@ its demo mark) on top so the file says what it shows on its own.
 from __future__ import annotations
 
 import copy
+import html
 import re
 import threading
 import time
@@ -115,10 +116,11 @@ def themed(fig: go.Figure) -> dict:
 
 
 def title_layout(title: str, subtitle: str = "") -> dict:
-    """The file's title (and subtitle, e.g. the demo mark) at the top left, above the legend."""
+    """The file's title (and subtitle, e.g. the demo mark) at the top left, above the legend.
+    Escaped: plotly.js reads tags in text (<a href>, <br>), and a title is never markup."""
     return {
-        "text": title,
-        "subtitle": {"text": subtitle} if subtitle else None,
+        "text": html.escape(title, quote=False),
+        "subtitle": {"text": html.escape(subtitle, quote=False)} if subtitle else None,
         "x": 0,
         "xref": "paper",
         "xanchor": "left",
