@@ -19,6 +19,7 @@ LAYER = {
     "i18n": 1,
     "pages": 1,
     "geo": 2,
+    "figure": 2,  # a value of a measure with its status and source, and its one text
     "boundaries": 3,
     "store": 3,
     "store_pg": 3,  # the store on PostgreSQL; store dispatches to it, it reuses store's rules

@@ -132,5 +132,5 @@ def source_line(frames: metrics.Frames, source_id: str, lang: str) -> str:
     r = rows.row(0, named=True)
     used = frames.obs.filter(pl.col("source_id") == source_id).get_column("status")
     if used.len() and used[0] == "demo":
-        return f"{i18n.t('demo_badge', lang)} (vss-dash demo)"
+        return f"{i18n.status_word('demo', lang)} (vss-dash demo)"
     return f"{r['publisher']}, {i18n.format_date(r['date'], lang)}"

@@ -37,6 +37,9 @@ class Formula:
     args: tuple[str, ...]
 
 
+# The decimals at which each unit is published: i18n owns it, since it formats by unit.
+PUBLISHED_DECIMALS: dict[str, int] = i18n.PUBLISHED_DECIMALS
+
 # The largest value of a unit that any place can hold (a province or the whole country), far
 # above what is real and far below a typo's extra digits: Vietnam has about 101 million people,
 # its SI, HI and UI funds collect about 500,000 billion đồng a year and see about 180 million
@@ -108,6 +111,11 @@ class Measure:
     @property
     def derived(self) -> bool:
         return self.formula is not None
+
+    @property
+    def decimals(self) -> int:
+        """The decimals, in the measure's unit, it is published at (PUBLISHED_DECIMALS)."""
+        return PUBLISHED_DECIMALS[self.unit]
 
     @property
     def plausible_max(self) -> float:

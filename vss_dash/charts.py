@@ -142,10 +142,7 @@ def _status_points(
     ):
         text = i18n.format_value(value, unit, lang)
         if status is not None:
-            label = {"published": "published_badge", "reported": "reported_badge"}.get(
-                status, "demo_badge"
-            )
-            text += f" · {i18n.t(label, lang)}"
+            text += f" · {i18n.status_word(status, lang)}"
         also = prov.also(measure, period, lang, lay, code) if measure else ""
         if status == "published":
             pub_x.append(period)
@@ -161,7 +158,7 @@ def _status_points(
             size=[POINT_MARKER.get(s, POINT_MARKER["demo"])[1] for s in statuses],
         )
     if pub_x:
-        name = i18n.t("published_badge", lang)
+        name = i18n.status_word("published", lang)
         fig.add_trace(
             go.Scatter(
                 x=pub_x,
@@ -759,7 +756,6 @@ def status_bars(
     the dated `events` (published.events) on the time axis."""
     fig = go.Figure()
     periods = presence.get_column("period").to_list()
-    badge = i18n.STATUS_BADGE_KEYS
     for status, (colour, pattern) in STATUS_STYLE.items():
         values = presence.get_column(status).to_list()
         texts = [i18n.format_number(v, lang) for v in values]
@@ -767,13 +763,13 @@ def status_bars(
             go.Bar(
                 x=periods,
                 y=values,
-                name=i18n.t(badge[status], lang),
+                name=i18n.status_word(status, lang),
                 marker=dict(
                     color=colour,
                     pattern=dict(shape=pattern, fgcolor="white", fillmode="overlay"),
                 ),
                 customdata=texts,
-                hovertemplate="%{customdata}<extra>" + i18n.t(badge[status], lang) + "</extra>",
+                hovertemplate="%{customdata}<extra>" + i18n.status_word(status, lang) + "</extra>",
             )
         )
     _base_layout(fig, height)

@@ -67,9 +67,9 @@ def status_text(meta: ExportMeta) -> str:
     """The status in words; with any demo row, "demo data, not real figures" in both languages
     whatever the export's language."""
     if meta.is_demo:
-        key = i18n.key("export_status_demo" if meta.status == "demo" else "export_status_mixed")
-        return f"{i18n.t(key, 'vi')} / {i18n.t(key, 'en')}"
-    return i18n.t("reported_badge" if meta.status == "reported" else "published_badge", meta.lang)
+        vi, en = (i18n.status_word(meta.status, lang, "notice") for lang in i18n.LANGS)
+        return f"{vi} / {en}"
+    return i18n.status_word(meta.status, meta.lang, "notice")
 
 
 def header_lines(meta: ExportMeta) -> list[str]:

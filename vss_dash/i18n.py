@@ -159,11 +159,37 @@ WATCH_RULE_KEYS = {  # watch.Rule
     "robust_z": key("rule_robust_z"),
     "fall": key("rule_fall"),
 }
-STATUS_BADGE_KEYS = {
+STATUS_BADGE_KEYS = {  # store.STATUS, and "mixed" for a table of demo rows beside real ones
     "published": key("published_badge"),
     "reported": key("reported_badge"),
     "demo": key("demo_badge"),
+    "mixed": key("mixed_badge"),
 }
+STATUS_TAG_KEYS = {  # the marker that follows a figure in running text: " [minh họa]"
+    "published": key("brief.tag_published"),
+    "reported": key("brief.tag_reported"),
+    "demo": key("brief.tag_demo"),
+    "mixed": key("brief.tag_demo"),
+}
+
+STATUS_NOTICE_KEYS = {  # a whole file's or deck's status, said once at its top
+    "published": key("published_badge"),
+    "reported": key("reported_badge"),
+    "demo": key("export_status_demo"),
+    "mixed": key("export_status_mixed"),
+}
+
+StatusForm = Literal["label", "tag", "notice"]
+
+
+def status_word(status: str | None, lang: str, form: StatusForm = "label") -> str:
+    """A value's status in words, the one place a status becomes text: "label" is a badge, a
+    table cell or a file's column ("Số liệu công bố"), "tag" the marker after a figure in a
+    sentence (" [số liệu công bố]"), "notice" a whole file's status in its header ("Dữ liệu minh
+    họa, không phải số liệu thật"). No status, or one not known, reads as demo: a figure is
+    real only when it says so."""
+    keys = {"label": STATUS_BADGE_KEYS, "tag": STATUS_TAG_KEYS, "notice": STATUS_NOTICE_KEYS}[form]
+    return t(keys.get(status or "", keys["demo"]), lang)
 
 
 _MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:")
@@ -366,9 +392,35 @@ def format_change(value: object, lang: str, kind: ChangeKind) -> str:
 
 UNITS: tuple[str, ...] = ("persons", "visits", "cases", "count", "percent", "billion_vnd")
 
+# The decimals, in each unit, at which VSS publishes a value: rates to two decimals ("95,16%",
+# "65,45% kế hoạch"), money to a tenth of a billion đồng (a province's "3,4 tỷ"; large sums read
+# in trillions, "472,3 nghìn tỷ"), people, visits, cases and counts whole. A file holds a value
+# at this precision, and `format_value` rounds to it first, so a page, a slide or a sentence shows
+# exactly the file's value or a coarser form of it (millions, trillions): 65.4549 billion is
+# 65.5 in the file and "66 tỷ đồng" on the page, never "65". The catalogue's `Measure.decimals`.
+PUBLISHED_DECIMALS: dict[str, int] = {
+    "persons": 0,
+    "visits": 0,
+    "cases": 0,
+    "count": 0,
+    "percent": 2,
+    "billion_vnd": 1,
+}
+
+
+def round_published(value: object, unit: str) -> float | None:
+    """`value` rounded half-up as written (2.675 -> 2.68) to the decimals `unit` is published at
+    (PUBLISHED_DECIMALS); None for a missing or non-finite value."""
+    dec = _to_decimal(value)
+    return None if dec is None else float(_round(dec, PUBLISHED_DECIMALS[unit]))
+
 
 def format_value(value: object, unit: str, lang: str) -> str:
-    """Format `value` for a catalogue unit id (see `UNITS`); an unknown unit raises ValueError."""
+    """Format `value` for a catalogue unit id (see `UNITS`), from its published value
+    (`round_published`); an unknown unit raises ValueError."""
+    if unit not in PUBLISHED_DECIMALS:
+        raise ValueError(f"unknown unit: {unit!r}")
+    value = round_published(value, unit)
     if unit in ("persons", "visits", "cases"):
         return format_count(value, lang)
     if unit == "count":

@@ -22,6 +22,7 @@ from datetime import date
 import polars as pl
 
 from vss_dash import catalog, geo, store
+from vss_dash.figure import Change, Figure
 from vss_dash.store import Store
 
 COLS = ["period", "geo_code", "value", "status", "source_id"]
@@ -316,6 +317,24 @@ def snapshot(
             "change_kind": pl.String,
         },
     )
+
+
+def figures(
+    frames: Frames,
+    measures: list[str],
+    period: date,
+    layout: str = "VN",
+    geo_code: str = geo.NATIONAL,
+) -> list[tuple[Figure, Change]]:
+    """`snapshot` as typed figures: each measure's figure at `period` and its change over a
+    year, in the order asked."""
+    return [
+        (
+            Figure(r["measure"], r["value"], r["status"], r["source_id"]),
+            Change(r["change"], r["change_kind"]),
+        )
+        for r in snapshot(frames, measures, period, layout, geo_code).iter_rows(named=True)
+    ]
 
 
 def kpis(

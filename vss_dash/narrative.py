@@ -16,7 +16,8 @@ from datetime import date
 
 import polars as pl
 
-from vss_dash import briefing, catalog, charts, geo, i18n, metrics, projection
+from vss_dash import briefing, catalog, charts, geo, i18n, metrics, projection, store
+from vss_dash.figure import Change, Figure
 
 # resolution targets are named by their source; other plan rows are "the assigned target"
 TARGET_NAMES = {
@@ -29,11 +30,7 @@ COVERAGE = ("si_coverage_rate", "hi_coverage_rate", "ui_coverage_rate")
 
 def tag(status: str | None, lang: str) -> str:
     """The status marker that follows a figure in text: published, reported or demo."""
-    if status == "published":
-        return i18n.t("brief.tag_published", lang)
-    if status == "reported":
-        return i18n.t("brief.tag_reported", lang)
-    return i18n.t("brief.tag_demo", lang)
+    return i18n.status_word(status, lang, "tag")
 
 
 def lower_first(text: str) -> str:
@@ -56,16 +53,26 @@ def join(items: list[str], lang: str) -> str:
 
 @dataclass(frozen=True)
 class Kpi:
-    measure: str
+    """A headline number of a slide: the figure, its change, and both as the slide shows them
+    (made once, from the figure, so that every renderer of the deck writes the same text)."""
+
+    figure: Figure
+    delta: Change
     label: str
-    value: float | None
-    text: str  # formatted as on the slide
-    change: float | None
-    change_kind: str
-    change_text: str  # "+5,84%", "+2,24 điểm %"
-    status: str | None
-    good: str | None  # catalogue direction: "up", "down" or None
-    source_id: str | None = None
+    text: str  # figure.text(lang)
+    change_text: str  # delta.text(lang): "+5,84%", "+2,24 điểm %"
+
+    @classmethod
+    def of(cls, figure: Figure, delta: Change, lang: str) -> Kpi:
+        return cls(figure, delta, figure.spec.label(lang), figure.text(lang), delta.text(lang))
+
+    measure = property(lambda self: self.figure.measure)
+    value = property(lambda self: self.figure.value)
+    status = property(lambda self: self.figure.status)
+    source_id = property(lambda self: self.figure.source_id)
+    good = property(lambda self: self.figure.spec.good)  # "up", "down" or None
+    change = property(lambda self: self.delta.value)
+    change_kind = property(lambda self: self.delta.kind)
 
     @property
     def better(self) -> bool | None:
@@ -103,6 +110,7 @@ class SlideData:
     map_table: pl.DataFrame | None = None  # metrics.province_table, for the map picture
     map_national: float | None = None
     bullets: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # the closing slide's, as briefing names them
     notes: list[str] = field(default_factory=list)
     demo: bool = False
     expected: list[str] = field(default_factory=list)  # numbers the page must show, as drawn
@@ -133,25 +141,9 @@ class Deck:
 
 
 def kpi_items(frames: metrics.Frames, measures: list[str], period: date, lang: str) -> list[Kpi]:
-    snap = metrics.snapshot(frames, measures, period)
-    out = []
-    for r in snap.iter_rows(named=True):
-        m = catalog.get(r["measure"])
-        out.append(
-            Kpi(
-                m.id,
-                m.label(lang),
-                r["value"],
-                fv(m.id, r["value"], lang),
-                r["change"],
-                r["change_kind"],
-                i18n.format_change(r["change"], lang, r["change_kind"]),
-                r["status"],
-                m.good,
-                r["source_id"],
-            )
-        )
-    return out
+    return [
+        Kpi.of(fig, delta, lang) for fig, delta in metrics.figures(frames, measures, period)
+    ]
 
 
 def kpi_sentence(k: Kpi, lang: str) -> str:
@@ -387,6 +379,9 @@ def plan_chart_data(view: projection.PlanView, lang: str) -> Chart:
         series.append(
             Series(i18n.t("plan_path", lang), by_month(view.path, "path"), charts.PALETTE[1], True)
         )
+    elif view.plan is not None:  # a stock's plan or target: the level to reach, every month
+        line = i18n.t(i18n.PLAN_KPI_KEYS[view.plan_source], lang)
+        series.append(Series(line, [round(view.plan / factor, 3)] * 12, charts.PALETTE[1], True))
     vi = i18n.normalize_lang(lang) == "vi"
     cats = [
         i18n.t("brief.month_short", lang, month=p.month if vi else _MONTHS_EN[p.month - 1])
@@ -428,7 +423,7 @@ def _plan(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
         )
     )
     if view.plan is not None:
-        completion = i18n.format_percent(view.completion, lang, 1)
+        completion = i18n.format_value(view.completion, "percent", lang)
         slide.notes.append(
             i18n.t(
                 "brief.plan_completion",
@@ -559,15 +554,18 @@ def _benefits(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
 
 def _closing(slide: SlideData, frames, sl, period, lang, *, status, date_text, **_):
     slide.notes.append(i18n.t("brief.shows_closing", lang, year=period.year, date=date_text))
-    for st in ("published", "reported", "demo"):
+    for st in reversed(store.STATUS_VALUES):  # the strongest first
         if st in status:
-            label = i18n.t(i18n.STATUS_BADGE_KEYS[st], lang)
+            label = i18n.status_word(st, lang)
             share = i18n.format_percent(100 * status[st], lang, 1)
             slide.notes.append(i18n.t("brief.status_share", lang, status=label, share=share))
             slide.bullets.append(f"{label}: {share}")
             slide.expected.append(share)
     if status.get("demo"):
         slide.bullets.append(i18n.t("demo_notice", lang))
+    slide.sources = [
+        briefing.source_line(frames, sid, lang) for sid in briefing.sources_used(frames, period)
+    ]
 
 
 _BUILDERS = {

@@ -8,7 +8,7 @@ import html
 import polars as pl
 import streamlit as st
 
-from vss_dash import boundaries, briefing, catalog, charts, geo, i18n, metrics, narrative
+from vss_dash import boundaries, briefing, catalog, charts, geo, i18n, metrics, narrative, store
 from vss_dash.ui import queries, state
 from vss_dash.ui.briefing_page import presenting
 from vss_dash.ui.briefing_style import KEYS_STYLE, SLIDE_W, WATCH_STYLE
@@ -222,7 +222,7 @@ def watch_slide_table(rows: pl.DataFrame, lang_: str) -> pl.DataFrame:
 def closing_slide(fr: metrics.Frames, period, lang_: str) -> None:
     shares = queries.brief_data_status(fr, period)
     st.subheader(i18n.t("data_status", lang_))
-    for status in ("published", "reported", "demo"):
+    for status in reversed(store.STATUS_VALUES):  # the strongest first
         if status in shares:
             st.markdown(
                 f"- {status_label(status, lang_)}: "

@@ -30,7 +30,7 @@ def plan_summary(view: projection.PlanView, lang_: str) -> None:
                 delta = None
         st.metric(
             i18n.t("completion_kpi", lang_),
-            i18n.format_percent(view.completion, lang_, 1) if view.completion else i18n.MISSING,
+            i18n.format_value(view.completion, "percent", lang_),
             delta,
             delta_color="off" if delta is None else ("blue" if view.path_gap >= 0 else "orange"),
             delta_arrow="off" if delta is None else ("up" if view.path_gap >= 0 else "down"),
@@ -117,7 +117,7 @@ def plan_table(view: projection.PlanView, lang_: str) -> pl.DataFrame:
                 i18n.t("actual", lang_): i18n.format_value(r["actual"], m.unit, lang_),
                 i18n.t("last_year", lang_): i18n.format_value(r["last_year"], m.unit, lang_),
                 i18n.t("plan_path", lang_): i18n.format_value(r["plan_path"], m.unit, lang_),
-                i18n.t("of_plan", lang_): i18n.format_percent(r["of_plan"], lang_, 1),
+                i18n.t("of_plan", lang_): i18n.format_value(r["of_plan"], "percent", lang_),
             }
             for r in plan_frame(view).iter_rows(named=True)
         ]
@@ -211,7 +211,7 @@ def completion_view(table: pl.DataFrame, measures: list[str], lang_: str) -> Non
         return "background-color: #F8E3D3; color: #1F2430"
 
     styler = shown.style.format(
-        lambda v: i18n.format_percent(v, lang_, 1), subset=list(labels.values())
+        lambda v: i18n.format_value(v, "percent", lang_), subset=list(labels.values())
     )
     for mid in measures:
         styler = styler.map(lambda v, mid=mid: colour(v, mid), subset=[labels[mid]])

@@ -68,22 +68,19 @@ def formatted(snap: pl.DataFrame, measure: str, lang_: str) -> str:
 
 
 def status_label(status: str | None, lang_: str) -> str:
-    key = {"published": "published_badge", "reported": "reported_badge"}.get(
-        status or "", "demo_badge"
-    )
-    return i18n.t(key, lang_)
+    return i18n.status_word(status, lang_)
 
 
 def status_badge(status: str | None, source_title: str | None, lang_: str) -> None:
     """Demo or published marker with the source, under every number."""
     if status == "published":
-        st.badge(i18n.t("published_badge", lang_), icon=":material/verified:", color="blue")
+        st.badge(i18n.status_word(status, lang_), icon=":material/verified:", color="blue")
         if source_title:
             st.caption(f"{i18n.t('source', lang_)}: {source_title}")
     elif status == "reported":
-        st.badge(i18n.t("reported_badge", lang_), icon=":material/description:", color="gray")
+        st.badge(i18n.status_word(status, lang_), icon=":material/description:", color="gray")
     else:
-        st.badge(i18n.t("demo_badge", lang_), icon=":material/science:", color="orange")
+        st.badge(i18n.status_word("demo", lang_), icon=":material/science:", color="orange")
 
 
 def change_style(
