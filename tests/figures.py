@@ -68,7 +68,7 @@ def allowed(frames, kind: str, measures, period: date, public: bool, lang: str) 
                         ("si_participants", "si_plan_completion")):  # fmt: skip
             v = projection.plan_view(frames, m, "VN", geo.NATIONAL, period)
             unit = catalog.get(m).unit
-            out |= {fmt(v.plan, unit, lang), i18n.format_percent(v.completion, lang, 1),
+            out |= {fmt(v.plan, unit, lang), i18n.format_value(v.completion, "percent", lang),
                     i18n.format_change(v.path_gap, lang, "pp")}  # fmt: skip
             p = v.projection
             out |= {fmt(x, unit, lang) for x in (p.year_end, p.low, p.high)}

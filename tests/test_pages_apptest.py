@@ -343,7 +343,7 @@ def test_plan_page_shows_plan_completion_and_projection(
     unit = catalog.get(measure).unit
     shown = [(c.label, c.value) for c in at.metric]
     assert shown[0][1] == i18n.format_value(view.plan, unit, lang)
-    assert shown[1][1] == i18n.format_percent(view.completion, lang, 1)
+    assert shown[1][1] == i18n.format_value(view.completion, "percent", lang)
     assert shown[2][1] == i18n.format_value(view.projection.year_end, unit, lang)
     badges = [b.value for b in at.markdown if "-badge[" in b.value]
     assert any(i18n.t(f"verdict_{view.verdict}", lang) in b for b in badges)

@@ -18,10 +18,10 @@ else:
     briefing_style.stage_style()
 quarters = briefing.quarters(fr.periods())
 quarter, public = briefing_page.briefing_controls(quarters, lang, fr)
-slides = briefing.slides(public)
+deck = briefing_page.deck_data(fr, quarter.key, public, lang)
 if state.print_mode():
-    for n, slide in enumerate(slides, start=1):
-        briefing_slides.draw_slide(fr, slide, n, len(slides), quarter, public, lang)
+    for slide in deck.slides:
+        briefing_slides.draw_slide(fr, slide, lang)
 else:
-    briefing_slides.slide_deck(fr, slides, quarter, public, lang)
+    briefing_slides.slide_deck(fr, deck, lang)
 state.flush()  # the URL as this run left it, in one history entry

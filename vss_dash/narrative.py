@@ -108,7 +108,9 @@ class SlideData:
     chart: Chart | None = None
     table: list[list[str]] | None = None  # header row first
     map_table: pl.DataFrame | None = None  # metrics.province_table, for the map picture
+    map_layout: str | None = None  # the provinces of map_table: "P63" or "P34"
     map_national: float | None = None
+    plan: projection.PlanView | None = None  # a plan slide's view, for its chart and cards
     bullets: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # the closing slide's, as briefing names them
     notes: list[str] = field(default_factory=list)
@@ -141,9 +143,7 @@ class Deck:
 
 
 def kpi_items(frames: metrics.Frames, measures: list[str], period: date, lang: str) -> list[Kpi]:
-    return [
-        Kpi.of(fig, delta, lang) for fig, delta in metrics.figures(frames, measures, period)
-    ]
+    return [Kpi.of(fig, delta, lang) for fig, delta in metrics.figures(frames, measures, period)]
 
 
 def kpi_sentence(k: Kpi, lang: str) -> str:
@@ -303,7 +303,7 @@ def _map(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
     layout = geo.layout_for_period(period)
     table = metrics.province_table(frames, measure, layout, period)
     national = metrics.value_at(frames, measure, "VN", geo.NATIONAL, period)
-    slide.map_table, slide.map_national = table, national
+    slide.map_table, slide.map_layout, slide.map_national = table, layout, national
     k = kpi_items(frames, [measure], period, lang)[0]
     slide.kpis = [k]
     slide.expected = [k.text]  # on the legend
@@ -401,6 +401,7 @@ def _plan(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
     view = briefing.plan(frames, measure, period)
     k = kpi_items(frames, [measure], period, lang)[0]
     slide.kpis = [k]
+    slide.plan = view
     slide.chart = plan_chart_data(view, lang)
     slide.notes.append(
         i18n.t(
@@ -546,6 +547,8 @@ def _watch(slide: SlideData, frames, sl, period, lang, *, watch_rows, date_text,
 
 
 def _benefits(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
+    # every number on it is year to date: said once, on the date line
+    slide.subtitle += f" · {i18n.t('ytd', lang).capitalize()}"
     slide.kpis = kpi_items(frames, list(sl.measures), period, lang)
     slide.expected = [x for k in slide.kpis for x in (k.text, k.change_text) if x != i18n.MISSING]
     slide.notes.append(i18n.t("brief.shows_benefits", lang, date=date_text))

@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from vss_dash import briefing, deck_export, i18n, metrics, narrative, pptx_deck, press
-from vss_dash.ui import auth, state
+from vss_dash.ui import auth, queries, state
 
 PAGE_HOME = "views/overview.py"
 
@@ -99,14 +99,9 @@ def briefing_controls(quarters: list, lang_: str, fr: metrics.Frames | None = No
 
 
 def deck_data(fr: metrics.Frames, quarter: str, public: bool, lang_: str) -> narrative.Deck:
-    """The deck as data and text (narrative.build_deck), kept per store version in the
-    session: the PowerPoint, the press release and the export's checks read it."""
-    key = ("deck_data", fr.version, quarter, public, lang_)
-    if key not in st.session_state:
-        st.session_state[key] = narrative.build_deck(
-            fr, briefing.Quarter.parse(quarter), public, lang_
-        )
-    return st.session_state[key]
+    """The deck as data and text (narrative.build_deck), cached per store version: the slides
+    draw it, and the PowerPoint, the press release and the export's checks read it."""
+    return queries.brief_deck(fr, briefing.Quarter.parse(quarter), public, lang_)
 
 
 def export_deck_button(fr: metrics.Frames, quarter: str, public: bool, lang_: str) -> None:

@@ -8,13 +8,13 @@ import html
 import polars as pl
 import streamlit as st
 
-from vss_dash import boundaries, briefing, catalog, charts, geo, i18n, metrics, narrative, store
+from vss_dash import boundaries, charts, i18n, metrics, narrative
 from vss_dash.ui import queries, state
 from vss_dash.ui.briefing_page import presenting
 from vss_dash.ui.briefing_style import KEYS_STYLE, SLIDE_W, WATCH_STYLE
 from vss_dash.ui.map_page import TOPOJSON_URL
 from vss_dash.ui.plan_page import plan_summary
-from vss_dash.ui.widgets import demo_notice, kpi_grid, status_badge, status_label
+from vss_dash.ui.widgets import kpi_grid, status_badge
 
 SOURCES_ON_SLIDE = 6  # more would not fit a slide at 1080 px
 MAP_H = 860  # what the title, date line and badge leave of 1080 px
@@ -32,12 +32,12 @@ def _go_to(number: int) -> None:
 
 
 @st.fragment
-def slide_deck(fr: metrics.Frames, deck: list, quarter, public: bool, lang_: str) -> None:
+def slide_deck(fr: metrics.Frames, deck: narrative.Deck, lang_: str) -> None:
     """One slide at a time, kept in ?slide=N. A fragment: changing slides redraws the slide only,
     so the rest of the screen does not flash. Keys: ← → (the arrows' buttons), Home, End and a
     slide's digit (hidden buttons' shortcuts, no script of our own); in presentation mode a
     click or tap anywhere is the next slide."""
-    n = len(deck)
+    n = len(deck.slides)
     options = [str(i) for i in range(1, n + 1)]
     state.seed("slide", options, "1")
     state.notices(lang_)
@@ -79,42 +79,36 @@ def slide_deck(fr: metrics.Frames, deck: list, quarter, public: bool, lang_: str
     state.write("slide", str(current), "1")
     state.flush()  # a fragment's run ends here as far as the URL goes
     with st.container(key="brief_stage"):
-        draw_slide(fr, deck[current - 1], current, n, quarter, public, lang_)
+        draw_slide(fr, deck.slides[current - 1], lang_)
 
 
-def draw_slide(
-    fr: metrics.Frames, slide, number: int, total: int, quarter, public: bool, lang_: str
-) -> None:
-    period = quarter.end
-    qlabel = i18n.t("quarter_label", lang_, q=quarter.q, year=quarter.year)
-    with st.container(key=f"slide_{number}"):
-        st.title(i18n.t(i18n.SLIDE_KEYS[slide.kind], lang_))
+def draw_slide(fr: metrics.Frames, slide: narrative.SlideData, lang_: str) -> None:
+    """A slide of the deck (narrative.build_deck) as it is: the renderer draws what the deck
+    holds and queries nothing, so the page, the PDF printed from it, the PowerPoint and the
+    notes show the same figures. `fr` only names sources and events."""
+    with st.container(key=f"slide_{slide.number}"):
+        st.title(slide.title)
         # no page counter on the slide: the operator's "n/7" lives in the presenter bar
-        subtitle = f"{qlabel} · {i18n.t('as_of', lang_, date=i18n.format_date(period, lang_))}"
-        if slide.kind == "benefits":  # every number on it is year to date: said once
-            subtitle += f" · {i18n.t('ytd', lang_).capitalize()}"
-        st.caption(subtitle)
-        if queries.brief_data_status(fr, period).get("demo"):
+        st.caption(slide.subtitle)
+        if slide.demo:
             status_badge("demo", None, lang_)
-        if slide.kind == "headline":
-            snap, _ = queries.kpis(fr, list(slide.measures), period)
-            rows = [list(slide.measures[i : i + 3]) for i in range(0, len(slide.measures), 3)]
+        if slide.kind in ("headline", "benefits"):
+            per_row = 3 if slide.kind == "headline" else 4
+            measures = [k.measure for k in slide.kpis]
+            rows = [measures[i : i + per_row] for i in range(0, len(measures), per_row)]
             # no sparklines on a slide: the numbers must fit one screen, readable from the back
-            kpi_grid(rows, snap, _NO_HISTORY, lang_, fr.source_titles())
+            kpi_grid(rows, _snapshot(slide.kpis), _NO_HISTORY, lang_, fr.source_titles())
         elif slide.kind == "map":
-            layout = geo.layout_for_period(period)
-            table = queries.province_table(fr, briefing.MAP_MEASURE, layout, period)
-            national = queries.value_at(fr, briefing.MAP_MEASURE, "VN", geo.NATIONAL, period)
             labels = [
                 {"lon": a["lon"], "lat": a["lat"], "text": i18n.t(a["label_key"], lang_)}
                 for a in boundaries.archipelagos()
             ]
             fig = charts.choropleth(
-                table,
-                boundaries.load_geojson(layout),
-                briefing.MAP_MEASURE,
+                slide.map_table,
+                boundaries.load_geojson(slide.map_layout),
+                slide.kpis[0].measure,
                 lang_,
-                national,
+                slide.map_national,
                 labels,
                 height=MAP_H,
             )
@@ -122,34 +116,55 @@ def draw_slide(
             st.plotly_chart(
                 fig,
                 config={"displayModeBar": False, "topojsonURL": TOPOJSON_URL, "staticPlot": True},
-                key=f"brief_map_{number}",
+                key=f"brief_map_{slide.number}",
                 width="content",
             )
-        elif slide.kind in ("plan_revenue", "plan_participants"):
-            view = queries.brief_plan(fr, slide.measures[0], period)
-            plan_summary(view, lang_)
+        elif slide.plan is not None:
+            plan_summary(slide.plan, lang_)
             st.plotly_chart(
                 _projector_type(
                     charts.plan_chart(
-                        view,
+                        slide.plan,
                         lang_,
                         height=PLAN_CHART_H,
                         prov=queries.provenance(fr),
                     )
                 ),
                 config={"displayModeBar": False, "staticPlot": True},
-                key=f"brief_plan_{number}",
+                key=f"brief_plan_{slide.number}",
                 width="content",  # the figure's own size, in the slide's pixels (see below)
             )
         elif slide.kind == "watch":
-            rows = queries.brief_watch_rows(fr, period, public)
-            st.html(WATCH_STYLE + watch_html(narrative.watch_table(rows, lang_)))
-        elif slide.kind == "benefits":
-            snap, _ = queries.kpis(fr, list(slide.measures), period)
-            rows = [list(slide.measures[i : i + 4]) for i in range(0, len(slide.measures), 4)]
-            kpi_grid(rows, snap, _NO_HISTORY, lang_, fr.source_titles())
+            st.html(WATCH_STYLE + watch_html(slide.table))
         else:
-            closing_slide(fr, period, lang_)
+            closing_slide(slide, lang_)
+
+
+def _snapshot(kpis: list[narrative.Kpi]) -> pl.DataFrame:
+    """The deck's KPIs as the rows the KPI cards take (metrics.snapshot's columns)."""
+    return pl.DataFrame(
+        [
+            {
+                "measure": k.measure,
+                "period": None,
+                "value": k.value,
+                "status": k.status,
+                "source_id": k.source_id,
+                "change": k.change,
+                "change_kind": k.change_kind,
+            }
+            for k in kpis
+        ],
+        schema={
+            "measure": pl.String,
+            "period": pl.Date,
+            "value": pl.Float64,
+            "status": pl.String,
+            "source_id": pl.String,
+            "change": pl.Float64,
+            "change_kind": pl.String,
+        },
+    )
 
 
 def _projector_type(fig):
@@ -191,48 +206,13 @@ def watch_html(table: list[list[str]]) -> str:
     return f'<table class="vss-watch"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def watch_slide_table(rows: pl.DataFrame, lang_: str) -> pl.DataFrame:
-    return pl.DataFrame(
-        [
-            {
-                i18n.t("col_reason", lang_): i18n.t(i18n.REASON_KEYS[r["reason"]], lang_),
-                i18n.t("col_province", lang_): r["name"],
-                i18n.t("col_value", lang_): (
-                    i18n.format_change(r["value"], lang_, "percent")
-                    if r["value_kind"] == "mom_pct"
-                    else i18n.format_value(r["value"], catalog.get(r["measure"]).unit, lang_)
-                ),
-                i18n.t("national", lang_): (
-                    i18n.format_change(r["national"], lang_, "percent")
-                    if r["value_kind"] == "mom_pct"
-                    else i18n.format_value(r["national"], catalog.get(r["measure"]).unit, lang_)
-                ),
-            }
-            for r in rows.iter_rows(named=True)
-        ],
-        schema=[
-            i18n.t("col_reason", lang_),
-            i18n.t("col_province", lang_),
-            i18n.t("col_value", lang_),
-            i18n.t("national", lang_),
-        ],
-    )
-
-
-def closing_slide(fr: metrics.Frames, period, lang_: str) -> None:
-    shares = queries.brief_data_status(fr, period)
+def closing_slide(slide: narrative.SlideData, lang_: str) -> None:
+    """The data's status by share, and the sources the deck's figures come from."""
     st.subheader(i18n.t("data_status", lang_))
-    for status in reversed(store.STATUS_VALUES):  # the strongest first
-        if status in shares:
-            st.markdown(
-                f"- {status_label(status, lang_)}: "
-                f"{i18n.format_percent(100 * shares[status], lang_, 1)}"
-            )
-    if shares.get("demo"):
-        demo_notice(lang_)
+    for line in slide.bullets:
+        st.markdown(f"- {i18n.md_escape(line)}")
     st.subheader(i18n.t("sources", lang_))
-    used = queries.brief_sources_used(fr, period)
-    for sid in used[:SOURCES_ON_SLIDE]:
-        st.markdown(f"- {i18n.md_escape(briefing.source_line(fr, sid, lang_))}")
-    if len(used) > SOURCES_ON_SLIDE:
-        st.caption(i18n.t("sources_more", lang_, n=len(used) - SOURCES_ON_SLIDE))
+    for line in slide.sources[:SOURCES_ON_SLIDE]:
+        st.markdown(f"- {i18n.md_escape(line)}")
+    if len(slide.sources) > SOURCES_ON_SLIDE:
+        st.caption(i18n.t("sources_more", lang_, n=len(slide.sources) - SOURCES_ON_SLIDE))

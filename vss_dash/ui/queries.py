@@ -18,7 +18,7 @@ from typing import ParamSpec, TypeVar
 import polars as pl
 import streamlit as st
 
-from vss_dash import briefing, charts, dataset, geo, i18n, metrics, projection, published, store
+from vss_dash import charts, dataset, geo, i18n, metrics, narrative, projection, published, store
 from vss_dash import watch as watch_module
 
 P = ParamSpec("P")
@@ -148,10 +148,7 @@ table = by_store(dataset.table, max_entries=16)
 presence = by_store(dataset.presence)
 disagreements = by_store(dataset.disagreements)
 # the press briefing
-brief_plan = by_store(briefing.plan)
-brief_data_status = by_store(briefing.data_status)
-brief_watch_rows = by_store(briefing.watch_rows)
-brief_sources_used = by_store(briefing.sources_used)
+brief_deck = by_store(narrative.build_deck, max_entries=16)
 
 
 def targets(fr: metrics.Frames, measures: list[str], history: pl.DataFrame) -> pl.DataFrame:
