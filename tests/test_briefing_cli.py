@@ -27,5 +27,5 @@ def test_press_release_from_the_command_line(tmp_path: Path, capsys) -> None:
     assert code == 0
     md, docx = (Path(line) for line in capsys.readouterr().out.split())
     assert md.name == "vss_press_2024-Q3_vi_demo.md"
-    assert "19,02 triệu [số liệu công bố]" in md.read_text(encoding="utf-8")
+    assert "19,02 triệu người [số liệu công bố]" in md.read_text(encoding="utf-8")
     assert Document(docx).paragraphs[0].text == md.read_text(encoding="utf-8").splitlines()[0][2:]

@@ -162,16 +162,26 @@ def kpi_sentence(k: Kpi, lang: str) -> str:
 
 
 def target_for(frames: metrics.Frames, measure: str, year: int) -> dict | None:
-    """The national target of `measure` for `year`, else the next later one, else the latest:
-    year, target, source_id."""
+    """The national target of `measure` for `year`, else the next later one, else None: never a
+    past year's (a 2026 deck does not measure itself against 2024's target). year, target,
+    status, source_id, and `later` when the year is a later one."""
     rows = frames.plans.filter(
-        (pl.col("measure") == measure) & (pl.col("layout") == "VN") & pl.col("target").is_not_null()
+        (pl.col("measure") == measure)
+        & (pl.col("layout") == "VN")
+        & pl.col("target").is_not_null()
+        & (pl.col("year") >= year)
     ).sort("year")
     if not rows.height:
         return None
-    later = rows.filter(pl.col("year") >= year)
-    pick = later.row(0, named=True) if later.height else rows.row(-1, named=True)
-    return {"year": pick["year"], "target": pick["target"], "source_id": pick["source_id"]}
+    r = rows.row(0, named=True)
+    status = str(r["status"]) if r.get("status") is not None else None
+    return {
+        "year": r["year"],
+        "target": r["target"],
+        "status": status,
+        "source_id": r["source_id"],
+        "later": r["year"] > year,
+    }
 
 
 def target_source(source_id: str | None, lang: str) -> str:

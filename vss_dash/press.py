@@ -1,9 +1,26 @@
-"""A press-release draft for the quarter, in the order VSS's own articles take (shared/seeds):
-the headline result, participants, coverage against the resolution targets, revenue against the
-plan, late payment, benefits, then the tasks ahead. Every sentence is generated from the data
-layer (via narrative.py, so numbers read exactly as on the slides); each figure is followed by
-its status ([published figure] or [demo]); nothing in the text is a fixed number. Its texts are
-the `press.*` entries of i18n's table (texts.toml).
+"""A press-release draft for the quarter, written the way VSS writes a thông cáo báo chí (see
+shared/seeds and the Vietnamese quotes of reference/published_more.csv): the period as the agency
+names it ("9 tháng năm 2026", "tính đến hết tháng 9/2026"), the headline result, participants
+with the compulsory/voluntary split, coverage with its base and the year's target, revenue
+against the plan, late payment, benefits ("giải quyết cho … người hưởng …"), then the tasks
+ahead. Its texts are the `press.*` entries of i18n's table (texts.toml).
+
+Numbers: every figure is the slide's text (`narrative.Kpi.text`, `narrative.fv`) with the trailing
+zeros of its decimal part dropped (`prose`: "45,10%" -> "45,1%", "610,0 nghìn tỷ đồng" -> "610
+nghìn tỷ đồng"), so the release and the slides show the same number. Each figure is followed by
+the tag of its status (`i18n.status_word(status, lang, "tag")`): the headline numbers, the plan
+(its stored status), the projection and the province rates too; a change ("tăng 5,84%") or a gap
+to a target follows the figure it belongs to and shares its tag. A derived number (the projection)
+is tagged demo when any figure it is made of is demo, and is otherwise called an estimate ("ước
+đạt") rather than a published figure.
+
+Targets: a coverage rate is compared with the target of the release's own year; where that year
+has none, a later target is named with its year and no gap ("mục tiêu đến năm 2030 tại Nghị quyết
+28-NQ/TW là 60%"); a past year's target is never used (narrative.target_for, the slides' rule too).
+
+Public (`public=True`): press-safe measures only, no assessment of the plan, no plan path, no
+projection, no named province; the tasks are the agency's own forms. The internal version keeps
+them and says so in its title and note.
 
 Output: Markdown (`markdown`) and Word (`docx`, python-docx).
 """
@@ -11,29 +28,232 @@ Output: Markdown (`markdown`) and Word (`docx`, python-docx).
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
+from datetime import date
 
 import polars as pl
 
-from vss_dash import briefing, i18n, metrics, narrative
-from vss_dash.narrative import fv, join, tag
+from vss_dash import briefing, i18n, metrics, narrative, store
+from vss_dash.narrative import fv, join
+
+PARTICIPANTS = (
+    "si_participants",
+    "si_compulsory",
+    "si_voluntary",
+    "ui_participants",
+    "hi_participants",
+)
+HEADLINE = ("revenue_collected", "revenue_plan_completion", "late_payment_rate")
+# a measure's clause, its figure first: "số người tham gia BHYT đạt 97,02 triệu người"
+CLAUSE_KEYS = {
+    "si_participants": i18n.key("press.si_participants"),
+    "ui_participants": i18n.key("press.ui_participants"),
+    "hi_participants": i18n.key("press.hi_participants"),
+    "si_coverage_rate": i18n.key("press.si_coverage_rate"),
+    "hi_coverage_rate": i18n.key("press.hi_coverage_rate"),
+    "ui_coverage_rate": i18n.key("press.ui_coverage_rate"),
+    "pension_monthly_allowance_cases": i18n.key("press.pension_monthly_allowance_cases"),
+    "si_one_time_benefit_persons": i18n.key("press.si_one_time_benefit_persons"),
+    "short_term_benefit_cases": i18n.key("press.short_term_benefit_cases"),
+    "ui_benefit_persons": i18n.key("press.ui_benefit_persons"),
+    "ui_vocational_training_persons": i18n.key("press.ui_vocational_training_persons"),
+    "hi_medical_visits": i18n.key("press.hi_medical_visits"),
+    "hi_medical_cost": i18n.key("press.hi_medical_cost"),
+}
+HEALTH = ("hi_medical_visits", "hi_medical_cost")
+COVERAGE_TASK_KEYS = {
+    "low_si_coverage": i18n.key("press.task_cov_si"),
+    "low_hi_coverage": i18n.key("press.task_cov_hi"),
+    "low_ui_coverage": i18n.key("press.task_cov_ui"),
+}
+# province names that read as something else alone: "Hồ Chí Minh" is the person, the city is
+# "TP. Hồ Chí Minh" (the registry, geo.py, has no such field; the code is the same in both layouts)
+PLACE_KEYS = {"79": i18n.key("press.place_hcmc")}
+ROMAN = ("I", "II", "III", "IV")
 
 
-def _mid(label: str, lang: str) -> str:
-    """A catalogue label in the middle of a Vietnamese sentence starts lower case."""
-    return narrative.lower_first(label) if lang == "vi" else label
+# --- numbers and words ------------------------------------------------------------------------
+
+
+def _point(lang: str) -> str:
+    """The decimal point of `lang`, as i18n writes it."""
+    return i18n.format_number(0.5, lang, 1)[1]
+
+
+def prose(text: str, lang: str) -> str:
+    """A formatted figure as VSS writes it in prose: the trailing zeros of a decimal part
+    dropped ("45,10%" -> "45,1%", "60,00%" -> "60%", "610,0 nghìn tỷ đồng" -> "610 nghìn tỷ
+    đồng", en "VND 610.0 trillion" -> "VND 610 trillion"); thousands ("50.488", "50,488") and
+    everything else kept, so that the number is the slide's number."""
+    point = re.escape(_point(lang))
+    return re.sub(
+        rf"(?<=\d){point}(\d*?)0+(?!\d)",
+        lambda m: (_point(lang) + m[1]) if m[1] else "",
+        text,
+    )
+
+
+def _pp(value: float, lang: str) -> str:
+    """A size in percentage points, in words: "2,24 điểm phần trăm"."""
+    return i18n.t("press.pp", lang, x=prose(i18n.format_number(abs(value), lang, 2), lang))
 
 
 def change_words(k: narrative.Kpi, lang: str) -> str:
-    """ "tăng 5,84%" / "down 0.04 pp": the slide's change, its sign as a word."""
-    if k.change is None:
+    """ "tăng 5,84%" / "giảm 0,04 điểm phần trăm" / "up 5.84%": the slide's change (its text,
+    without trailing zeros), its sign as a word; a change in points says so in full."""
+    if k.change is None or k.change_text == i18n.MISSING:
         return i18n.MISSING
-    text = k.change_text.lstrip("+").lstrip(i18n.MINUS)
-    if k.change_text[:1] == "+":
-        return i18n.t("press.increase", lang, x=text)
-    if k.change_text[:1] == i18n.MINUS:
-        return i18n.t("press.decrease", lang, x=text)
-    return i18n.t("press.unchanged", lang)
+    sign, body = k.change_text[:1], k.change_text[1:]
+    if sign not in ("+", i18n.MINUS):
+        return i18n.t("press.unchanged", lang)
+    size = prose(body, lang)
+    if k.change_kind == "pp":
+        size = i18n.t("press.pp", lang, x=prose(body.split(" ")[0], lang))
+    return i18n.t("press.increase" if sign == "+" else "press.decrease", lang, x=size)
+
+
+CHANGE_FORMS = {
+    "vs": i18n.key("press.change_vs"),  # ", tăng 5,84% so với cùng kỳ năm trước"
+    "short": i18n.key("press.change_short"),  # ", tăng 5,84%" (after a first "so với cùng kỳ")
+    "paren_vs": i18n.key("press.change_paren_vs"),
+    "paren": i18n.key("press.change_paren"),
+}
+
+
+def change_clause(k: narrative.Kpi, lang: str, form: str) -> str:
+    """The change of a figure as the clause that follows it, or nothing where there is no
+    figure a year earlier to compare with."""
+    words = change_words(k, lang)
+    return "" if words == i18n.MISSING else i18n.t(CHANGE_FORMS[form], lang, change=words)
+
+
+def tag(status: str | None, lang: str) -> str:
+    return i18n.status_word(status, lang, "tag")
+
+
+def derived_tag(statuses: list[str | None], lang: str) -> str:
+    """The tag of a number made from others (a projection): demo when any of them is demo;
+    else none, the sentence calls it an estimate (it is not a published figure)."""
+    known = [s for s in statuses if s]
+    weakest = store.weakest(known) if known else None
+    return tag("demo", lang) if weakest in (None, "demo") else ""
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def place(row: dict, lang: str) -> str:
+    """A province's name as the release writes it ("TP. Hồ Chí Minh", never the bare name)."""
+    key = PLACE_KEYS.get(row["geo_code"])
+    return i18n.t(key, lang) if key else row["name"]
+
+
+def _places(rows: pl.DataFrame, lang: str, values: bool) -> str:
+    items = []
+    for r in rows.iter_rows(named=True):
+        name = place(r, lang)
+        if values:
+            value = prose(fv(r["measure"], r["value"], lang), lang)
+            name = i18n.t(
+                "press.place_value", lang, name=name, value=value, tag=tag(r["status"], lang)
+            )
+        items.append(name)
+    return join(items, lang)
+
+
+# --- the period -------------------------------------------------------------------------------
+
+
+def period_words(quarter: briefing.Quarter, lang: str) -> str:
+    """The months to date as VSS names them: "6 tháng đầu năm 2026", "9 tháng năm 2026",
+    "năm 2026" (en "the first 9 months of 2026", "2026")."""
+    months = 3 * quarter.q
+    if quarter.q == 4:
+        return i18n.t("press.period_year", lang, year=quarter.year)
+    return i18n.t(
+        "press.period_nine" if quarter.q == 3 else "press.period_first",
+        lang,
+        months=months,
+        year=quarter.year,
+    )
+
+
+def quarter_words(quarter: briefing.Quarter, lang: str) -> str:
+    """ "quý III/2026" (Roman numerals, as VSS writes it) / "Q3 2026"."""
+    q = ROMAN[quarter.q - 1] if i18n.normalize_lang(lang) == "vi" else str(quarter.q)
+    return i18n.t("press.quarter", lang, q=q, year=quarter.year)
+
+
+def month_words(period: date, lang: str) -> str:
+    """ "tháng 9/2026" / "September 2026", after "tính đến hết" / "by the end of"."""
+    month = (
+        period.month
+        if i18n.normalize_lang(lang) == "vi"
+        else i18n.format_month(period, lang).split()[0]
+    )
+    return i18n.t("press.end_of", lang, month=month, year=period.year)
+
+
+# --- targets ----------------------------------------------------------------------------------
+
+
+def target_words(frames: metrics.Frames, k: narrative.Kpi, year: int, lang: str) -> str:
+    t = narrative.target_for(frames, k.measure, year)
+    if t is None or k.value is None:
+        return ""
+    named = t["source_id"] in narrative.TARGET_SOURCES
+    fields = {
+        "year": t["year"],
+        "target": prose(fv(k.measure, t["target"], lang), lang),
+        "tag": tag(t["status"], lang),
+    }
+    if t["later"]:
+        if named:
+            return i18n.t(
+                "press.target_later",
+                lang,
+                source=narrative.target_source(t["source_id"], lang),
+                **fields,
+            )
+        return i18n.t("press.target_plan_later", lang, **fields)
+    gap = k.value - t["target"]
+    gap_text = i18n.t(
+        "press.gap_above" if gap >= 0 else "press.gap_below", lang, gap=_pp(gap, lang)
+    )
+    if named:
+        return i18n.t(
+            "press.target_now",
+            lang,
+            gap=gap_text,
+            source=narrative.target_source(t["source_id"], lang),
+            **fields,
+        )
+    return i18n.t("press.target_plan_now", lang, gap=gap_text, **fields)
+
+
+def plan_status(frames: metrics.Frames, view) -> str | None:
+    """The status of the year's plan the view compares with (a sum of provinces' plans is as
+    weak as its weakest)."""
+    if view.plan is None:
+        return None
+    if view.plan_source == "plan":
+        rows = metrics.plan_table(frames, view.measure, view.layout)
+        rows = rows.filter(
+            (pl.col("year") == view.period.year) & (pl.col("geo_code") == view.geo_code)
+        )
+    else:
+        rows = frames.plans.filter(
+            (pl.col("measure") == view.measure)
+            & (pl.col("layout") == "VN")
+            & (pl.col("year") == view.period.year)
+        )
+    statuses = [str(s) for s in rows.get_column("status").drop_nulls()]
+    return store.weakest(statuses) if statuses else None
+
+
+# --- the release ------------------------------------------------------------------------------
 
 
 @dataclass
@@ -69,6 +289,7 @@ class Release:
         doc = Document()
         style = doc.styles["Normal"]
         style.font.name, style.font.size = "Times New Roman", Pt(13)
+        doc.core_properties.title = self.title
         doc.add_heading(self.title, level=1)
         doc.add_paragraph().add_run(self.note).italic = True
         for para in self.paragraphs:
@@ -85,198 +306,262 @@ class Release:
 def build(frames: metrics.Frames, quarter: briefing.Quarter, public: bool, lang: str) -> Release:
     lang = i18n.normalize_lang(lang)
     period = quarter.end
-    date_text = i18n.format_date(period, lang)
-    qlabel = i18n.t("quarter_label", lang, q=quarter.q, year=quarter.year)
-    measures = briefing.public_only(
-        [
-            "si_participants",
-            "ui_participants",
-            "hi_participants",
-            "si_voluntary",
-            "si_coverage_rate",
-            "ui_coverage_rate",
-            "hi_coverage_rate",
-            "revenue_collected",
-            "revenue_plan_completion",
-            "late_payment_rate",
-        ],
-        public,
+    months = period_words(quarter, lang)
+    month = month_words(period, lang)
+    measures = briefing.public_only([*PARTICIPANTS, *narrative.COVERAGE, *HEADLINE], public)
+    benefit_measures = briefing.public_only(briefing.BENEFITS, public)
+    shown = narrative.kpi_items(frames, measures, period, lang)
+    benefits = narrative.kpi_items(frames, benefit_measures, period, lang)
+    k = {x.measure: x for x in shown if x.value is not None}
+
+    def text(m: str) -> str:
+        return prose(k[m].text, lang)
+
+    def status_tag(m: str) -> str:
+        return tag(k[m].status, lang)
+
+    view = briefing.plan(frames, "revenue_collected", period)
+    ptag = tag(plan_status(frames, view), lang)
+    wl = briefing.watch_rows(frames, period, public)
+
+    # the title and the lead: the year's result to date
+    comp = k.get("revenue_plan_completion")
+    result = (
+        i18n.t(
+            "press.headline_completion",
+            lang,
+            completion=text(comp.measure),
+            tag=status_tag(comp.measure),
+        )
+        if comp is not None
+        else text("revenue_collected") + status_tag("revenue_collected")
     )
-    k = {x.measure: x for x in narrative.kpi_items(frames, measures, period, lang)}
-    rev, comp, si = k["revenue_collected"], k["revenue_plan_completion"], k["si_participants"]
-    title = i18n.t("press.headline", lang, quarter=qlabel, completion=comp.text, si=si.text)
+    title = _upper_first(
+        i18n.t(
+            "press.headline",
+            lang,
+            period=months,
+            result=result,
+            si=text("si_participants"),
+            stag=status_tag("si_participants"),
+        )
+    )
+    if not public:
+        title = i18n.t("press.internal_title", lang, title=title)
+    completion = (
+        i18n.t(
+            "press.lead_completion",
+            lang,
+            completion=text(comp.measure),
+            tag=status_tag(comp.measure),
+        )
+        if comp is not None
+        else ""
+    )
     paragraphs = [
         i18n.t(
             "press.lead",
             lang,
-            date=date_text,
-            revenue=rev.text,
-            rtag=tag(rev.status, lang),
-            completion=comp.text,
-            ctag=tag(comp.status, lang),
-            si=si.text,
-            stag=tag(si.status, lang),
-            si_change=change_words(si, lang),
+            month=month,
+            revenue=text("revenue_collected"),
+            rtag=status_tag("revenue_collected"),
+            completion=completion,
+            si=text("si_participants"),
+            stag=status_tag("si_participants"),
+            si_change=change_clause(k["si_participants"], lang, "vs"),
         )
     ]
-    items = [
-        i18n.t(
-            "press.participant_item",
+
+    # participants: social insurance with its compulsory/voluntary split, then UI and HI
+    def clause(m: str, form: str, **extra: str) -> str:
+        return i18n.t(
+            CLAUSE_KEYS[m],
             lang,
-            label=_mid(x.label, lang),
-            value=x.text,
-            tag=tag(x.status, lang),
-            change=change_words(x, lang),
+            value=text(m),
+            tag=status_tag(m),
+            change=change_clause(k[m], lang, form),
+            **extra,
         )
-        for m in ("si_participants", "si_voluntary", "ui_participants", "hi_participants")
-        if (x := k.get(m)) is not None and x.value is not None
+
+    items = []
+    if "si_participants" in k:
+        items.append(clause("si_participants", "vs"))
+        if "si_compulsory" in k and "si_voluntary" in k:
+            items[-1] += i18n.t(
+                "press.si_split",
+                lang,
+                compulsory=text("si_compulsory"),
+                ctag=status_tag("si_compulsory"),
+                voluntary=text("si_voluntary"),
+                vtag=status_tag("si_voluntary"),
+                vchange=change_clause(k["si_voluntary"], lang, "paren"),
+            )
+        elif "si_voluntary" in k:
+            items[-1] += i18n.t(
+                "press.si_voluntary",
+                lang,
+                value=text("si_voluntary"),
+                tag=status_tag("si_voluntary"),
+                change=change_clause(k["si_voluntary"], lang, "paren"),
+            )
+    others = "; ".join(clause(m, "short") for m in ("ui_participants", "hi_participants") if m in k)
+    if items and others:  # social insurance and its split first, UI and HI a sentence of their own
+        items.append(_upper_first(others))
+    elif others:
+        items.append(others)
+    paragraphs.append(i18n.t("press.participants", lang, items=". ".join(items)))
+
+    # coverage: with its base, against this year's target (or a later one, named so)
+    cov = [
+        clause(m, "short" if i else "vs", target=target_words(frames, k[m], period.year, lang))
+        for i, m in enumerate(x for x in narrative.COVERAGE if x in k)
     ]
-    paragraphs.append(i18n.t("press.participants", lang, items="; ".join(items)))
-    cov = []
-    for m in narrative.COVERAGE:
-        x = k.get(m)
-        if x is None or x.value is None:
-            continue
-        t = narrative.target_for(frames, m, period.year)
-        target = ""
-        if t is not None:
-            gap = x.value - t["target"]
-            gap_text = i18n.format_change(abs(gap), lang, "pp").lstrip("+")
-            named = t["source_id"] in narrative.TARGET_SOURCES
-            target = i18n.t(
-                "press.coverage_target" if named else "press.coverage_target_plan",
-                lang,
-                target=fv(m, t["target"], lang),
-                year=t["year"],
-                source=narrative.target_source(t["source_id"], lang),
-                gap=narrative.gap_words(gap, gap_text, lang),
-            )
-        cov.append(
-            i18n.t(
-                "press.coverage_item",
-                lang,
-                label=_mid(x.label, lang),
-                value=x.text,
-                tag=tag(x.status, lang),
-                change=change_words(x, lang),
-                target=target,
-            )
-        )
     paragraphs.append(i18n.t("press.coverage", lang, items="; ".join(cov)))
-    view = briefing.plan(frames, "revenue_collected", period)
+
+    # revenue: against the plan; internally also the plan's pace and the projection
+    plan = ""
+    if view.plan is not None and comp is not None:
+        plan = i18n.t(
+            "press.revenue_plan",
+            lang,
+            completion=text(comp.measure),
+            ctag=status_tag(comp.measure),
+            plan=prose(fv("revenue_collected", view.plan, lang), lang),
+            ptag=ptag,
+        )
     path = ""
-    if view.path_gap is not None:
-        gap_text = i18n.format_change(abs(view.path_gap), lang, "pp").lstrip("+")
-        below = i18n.format_change(view.path_gap, lang, "pp")[:1] == i18n.MINUS
+    if not public and view.path_gap is not None:
+        below = view.path_gap < 0
         path = i18n.t(
-            "press.revenue_path_below" if below else "press.revenue_path_above", lang, gap=gap_text
+            "press.revenue_path_below" if below else "press.revenue_path_above",
+            lang,
+            gap=_pp(view.path_gap, lang),
         )
     revenue = i18n.t(
         "press.revenue",
         lang,
-        value=rev.text,
-        tag=tag(rev.status, lang),
-        change=change_words(rev, lang),
-        completion=comp.text,
-        plan=fv("revenue_collected", view.plan, lang),
+        value=text("revenue_collected"),
+        tag=status_tag("revenue_collected"),
+        change=change_clause(k["revenue_collected"], lang, "vs"),
+        plan=plan,
         path=path,
     )
     pr = view.projection
-    if pr is not None and view.verdict:
+    if not public and pr is not None and view.verdict:
+        statuses = [str(s) for s in view.actual.get_column("status").drop_nulls()]
+        statuses += [str(s) for s in view.last_year.get_column("status").drop_nulls()]
         revenue += " " + i18n.t(
             "press.projection",
             lang,
-            value=fv("revenue_collected", pr.year_end, lang),
-            low=fv("revenue_collected", pr.low, lang),
-            high=fv("revenue_collected", pr.high, lang),
+            value=prose(fv("revenue_collected", pr.year_end, lang), lang),
+            low=prose(fv("revenue_collected", pr.low, lang), lang),
+            high=prose(fv("revenue_collected", pr.high, lang), lang),
+            tag=derived_tag(statuses, lang),
             verdict=narrative.lower_first(i18n.t(i18n.VERDICT_KEYS[view.verdict], lang)),
         )
     paragraphs.append(revenue)
-    wl = briefing.watch_rows(frames, period, public)
+
+    # late payment (an internal measure): its share of the amount receivable
     if "late_payment_rate" in k:
-        x = k["late_payment_rate"]
         rows = wl.filter(pl.col("reason") == "high_late_payment")
         places = (
-            i18n.t("press.late_places", lang, places=narrative.watch_places(rows, lang))
-            if rows.height
+            i18n.t("press.late_places", lang, places=_places(rows, lang, values=True))
+            if rows.height and not public
             else ""
         )
         paragraphs.append(
             i18n.t(
                 "press.late",
                 lang,
-                value=x.text,
-                tag=tag(x.status, lang),
-                change=change_words(x, lang),
+                value=text("late_payment_rate"),
+                tag=status_tag("late_payment_rate"),
+                change=change_clause(k["late_payment_rate"], lang, "vs"),
                 places=places,
             )
         )
-    benefits = narrative.kpi_items(
-        frames, briefing.public_only(briefing.BENEFITS, public), period, lang
-    )
-    paragraphs.append(
-        i18n.t(
-            "press.benefits",
-            lang,
-            items="; ".join(
-                i18n.t(
-                    "press.benefit_item",
-                    lang,
-                    label=narrative.lower_first(b.label) if lang == "vi" else b.label,
-                    value=b.text,
-                    tag=tag(b.status, lang),
-                    change=change_words(b, lang),
-                )
-                for b in benefits
-                if b.value is not None
-            ),
-        )
-    )
-    tasks = []
-    if view.plan is not None:
-        tasks.append(
+
+    # benefits: year-to-date sums, compared with the same period of last year
+    b = {x.measure: x for x in benefits if x.value is not None}
+    granted = []
+    for m in [m for m in benefit_measures if m in b and m not in HEALTH]:
+        # "so với cùng kỳ năm trước" said once, for the first: the others are read the same way
+        change = change_clause(b[m], lang, "paren" if granted else "paren_vs")
+        granted.append(
             i18n.t(
-                "press.task_revenue",
+                CLAUSE_KEYS[m],
                 lang,
-                plan=fv("revenue_collected", view.plan, lang),
-                verdict=narrative.lower_first(i18n.t(i18n.VERDICT_KEYS[view.verdict], lang))
-                if view.verdict
-                else i18n.MISSING,
+                value=prose(b[m].text, lang),
+                tag=tag(b[m].status, lang),
+                change=change,
             )
         )
+    if granted:
+        paragraphs.append(i18n.t("press.benefits", lang, period=months, items="; ".join(granted)))
+    health = [
+        i18n.t(
+            CLAUSE_KEYS[m],
+            lang,
+            value=prose(b[m].text, lang),
+            tag=tag(b[m].status, lang),
+            change=change_clause(b[m], lang, "vs" if m == HEALTH[0] else "paren"),
+        )
+        for m in HEALTH
+        if m in b
+    ]
+    if health:
+        paragraphs.append(i18n.t("press.health", lang, items=", ".join(health)))
 
-    def names(reason: str) -> str:
-        return join(wl.filter(pl.col("reason") == reason).get_column("name").to_list(), lang)
-
-    for reason in ("low_si_coverage", "low_hi_coverage", "low_ui_coverage"):
-        if wl.filter(pl.col("reason") == reason).height:
+    # the tasks ahead: the agency's own forms in public, the provinces by name internally
+    tasks = []
+    if public:
+        tasks.append(i18n.t("press.task_collect", lang))
+        tasks.append(i18n.t("press.task_coverage_public", lang))
+    else:
+        if view.plan is not None:
             tasks.append(
                 i18n.t(
-                    "press.task_coverage",
+                    "press.task_revenue",
                     lang,
-                    places=names(reason),
-                    reason=narrative.lower_first(i18n.t(i18n.REASON_KEYS[reason], lang)),
+                    plan=prose(fv("revenue_collected", view.plan, lang), lang),
+                    tag=ptag,
+                    verdict=narrative.lower_first(i18n.t(i18n.VERDICT_KEYS[view.verdict], lang))
+                    if view.verdict
+                    else i18n.MISSING,
                 )
             )
-    if wl.filter(pl.col("reason") == "high_late_payment").height:
-        tasks.append(i18n.t("press.task_late", lang, places=names("high_late_payment")))
-    if wl.filter(pl.col("reason") == "hi_cost_growth").height:
-        tasks.append(i18n.t("press.task_cost", lang, places=names("hi_cost_growth")))
-    used = {x.source_id for x in [*k.values(), *benefits] if x.status == "published"}
+        for reason, key in COVERAGE_TASK_KEYS.items():
+            rows = wl.filter(pl.col("reason") == reason)
+            if rows.height:
+                tasks.append(i18n.t(key, lang, places=_places(rows, lang, values=False)))
+        rows = wl.filter(pl.col("reason") == "high_late_payment")
+        if rows.height:
+            tasks.append(i18n.t("press.task_late", lang, places=_places(rows, lang, values=False)))
+        rows = wl.filter(pl.col("reason") == "hi_cost_growth")
+        if rows.height:
+            tasks.append(i18n.t("press.task_cost", lang, places=_places(rows, lang, values=False)))
+
+    figures = [*k.values(), *b.values()]
+    used = {x.source_id for x in figures if x.status == "published"}
     sources = _published_sources(frames, used, lang)
-    demo = any(x.status not in ("published", "reported") for x in [*k.values(), *benefits])
+    demo = any(x.status not in ("published", "reported") for x in figures)
     stem = (
         f"vss_press_{quarter.key}_{lang}"
         + ("_public" if public else "")
         + ("_demo" if demo else "")
     )
+    quarter_text = quarter_words(quarter, lang)
+    note = (
+        i18n.t("press.draft_note", lang, quarter=quarter_text, month=month)
+        if public
+        else i18n.t("press.draft_note_internal", lang, quarter=quarter_text, month=month)
+    )
     return Release(
         lang,
         title,
-        i18n.t("press.draft_note", lang, date=date_text),
+        note,
         paragraphs,
-        i18n.t("press.tasks_intro", lang),
-        [t[:1].upper() + t[1:] + "." for t in tasks],
+        i18n.t("press.tasks_intro" if quarter.q == 3 else "press.tasks_intro_year", lang),
+        [_upper_first(t) + "." for t in tasks],
         i18n.t(
             "press.data_note",
             lang,
@@ -292,7 +577,8 @@ def _published_sources(frames: metrics.Frames, ids: set, lang: str) -> str:
     if frames.sources is None or not ids:
         return ""
     rows = frames.sources.filter(pl.col("source_id").is_in(sorted(i for i in ids if i)))
-    return "; ".join(
+    items = [
         f"{r['publisher']}, {i18n.format_date(r['date'], lang)}"
         for r in rows.sort("date").iter_rows(named=True)
-    )
+    ]
+    return "; ".join(dict.fromkeys(items))  # two sources of one publisher and day: once
