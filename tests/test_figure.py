@@ -68,3 +68,18 @@ def test_status_words_cover_the_enum_and_unknown_reads_as_demo(lang):
         assert i18n.status_word(None, lang, form) == demo
         assert i18n.status_word("made-up", lang, form) == demo
     assert i18n.status_word("published", lang) != i18n.status_word("demo", lang)
+
+
+def test_status_words_are_made_in_one_place():
+    """No module but i18n names a status badge's or tag's text key: every other place asks
+    i18n.status_word."""
+    keys = {*i18n.STATUS_BADGE_KEYS.values(), *i18n.STATUS_TAG_KEYS.values()}
+    keys |= set(i18n.STATUS_NOTICE_KEYS.values())
+    offenders = []
+    for path in [*ROOT.glob("vss_dash/**/*.py"), *ROOT.glob("views/*.py"), ROOT / "app.py"]:
+        if path.name == "i18n.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and node.value in keys:
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.value}")
+    assert not offenders, offenders

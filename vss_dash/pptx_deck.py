@@ -279,7 +279,7 @@ def _header(slide, sd: narrative.SlideData, lang: str, total: int, size: float) 
         badge.fill.fore_color.rgb = ORANGE
         badge.line.fill.background()
         badge.shadow.inherit = False
-        text = i18n.t("demo_badge", lang)
+        text = i18n.status_word("demo", lang)
         size, _ = fit([text], BADGE_W, height, 16, bold=True, max_lines=1)
         tf = badge.text_frame
         _frame(tf, MSO_ANCHOR.MIDDLE)
