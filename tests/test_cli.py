@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -9,6 +11,7 @@ import sys
 import pytest
 
 from vss_dash import cli, published
+from vss_dash.figure import round_published
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -56,11 +59,14 @@ def test_export_csv_by_province_equals_metrics(capsys, frames):
         )
         == 0
     )
-    lines = capsys.readouterr().out.strip().splitlines()
+    out = capsys.readouterr().out
+    assert out.startswith("\ufeff")  # a byte-order mark, as every CSV the dashboard writes
+    lines = out[1:].strip().splitlines()
     assert lines[0] == "period,layout,geo_code,measure,value,status,source_id,also_published"
     assert len(lines) == 35
     code, value = lines[1].split(",")[2], float(lines[1].split(",")[4])
-    assert value == metrics.value_at(frames, "hi_coverage_rate", "P34", code, date(2025, 9, 30))
+    held = metrics.value_at(frames, "hi_coverage_rate", "P34", code, date(2025, 9, 30))
+    assert value == round_published(held, "percent")  # as the pages show it
 
 
 @pytest.mark.parametrize(
@@ -126,3 +132,33 @@ def test_export_shows_what_else_was_published(capsys):
     row = capsys.readouterr().out.splitlines()[1]
     assert row.startswith("2022-12,VN,VN,si_coverage_rate,38.08,published,")
     assert "38.01 (Sài Gòn Giải Phóng (SGGP), 2023-09-01, alternative)" in row
+
+
+@pytest.mark.parametrize(
+    ("measure", "decimals"), [("revenue_collected", 1), ("si_coverage_rate", 2)]
+)
+def test_export_csv_holds_values_as_published(measure, decimals):
+    """#24: 119897.00200000001 and 92.29971345677994 in the file, and no byte-order mark."""
+    r = subprocess.run(
+        [sys.executable, "-m", "vss_dash.cli", "export", "--measure", measure],
+        capture_output=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(r.stdout[3:].decode())))
+    assert len(rows) > 60
+    for row in rows:
+        value = row["value"]
+        if row["status"] != "published":
+            assert len(value.partition(".")[2]) <= decimals, row
+        assert float(value) == round(float(value), 6), row  # no float noise
+
+
+def test_export_keeps_a_published_figure_exactly(capsys):
+    """882.15 billion đồng was published with two decimals; money is published to one."""
+    args = ["export", "--measure", "late_payment_amount", "--layout", "P63", "--period", "2025-03"]
+    assert cli.main(args) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out.lstrip("\ufeff"))))
+    (row,) = [r for r in rows if r["status"] == "published"]
+    assert row["value"] == "882.15"

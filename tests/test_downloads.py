@@ -19,7 +19,7 @@ from polars.testing import assert_frame_equal
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from vss_dash import catalog, chart_svg, export, geo, i18n, metrics, pages, projection, watch
+from vss_dash import chart_svg, export, geo, i18n, metrics, pages, projection, watch
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 60
@@ -72,34 +72,23 @@ def files(at: AppTest, deferred: dict[str, File]) -> dict[str, File]:
     return {b.key: deferred[b.proto.deferred_file_id] for b in at.get("download_button")}
 
 
-def read_csv(f: File, schema: pl.Schema, also: bool = False, lang: str = "en") -> pl.DataFrame:
-    """The CSV read back with `schema` (a data-layer frame's: the file holds it as
-    export.tidy makes it, rounded and with measure labels, which is checked and undone);
-    also=True: the file carries what else was published for each row (`also_published`,
-    checked present and dropped)."""
+def read_csv(f: File, also: bool = False, lang: str = "en") -> pl.DataFrame:
+    """The CSV's cells as text, under its headers (in `lang`); also=True: the file carries what
+    else was published for each row (`also_published`, its last column, checked and dropped)."""
     assert f.name.endswith(".csv") and f.mime == "text/csv"
     data = f.data
     assert data.startswith(b"\xef\xbb\xbf")
-    tidy = export.tidy(pl.DataFrame(schema=schema), lang).schema
-    back = pl.read_csv(io.BytesIO(data[3:]), schema={**tidy, **({ALSO: pl.String} if also else {})})
+    back = pl.read_csv(io.BytesIO(data[3:]), infer_schema=False)
     if also:
-        back = back.drop(ALSO)
-    if "measure_label" in back.columns and "measure_label" not in schema:
-        labels = {m.id: m.label(lang) for m in catalog.MEASURES}
-        expected = back.get_column("measure").replace_strict(labels, default=None)
-        assert back.get_column("measure_label").to_list() == expected.to_list()
-        back = back.drop("measure_label")
+        assert back.columns[-1] == export.header_label(ALSO, lang)
+        back = back.drop(back.columns[-1])
     return back
 
 
-def tidied(df: pl.DataFrame, lang: str = "en") -> pl.DataFrame:
-    """A data-layer frame as the CSV holds it (rounded), without the label column."""
-    out = export.tidy(df, lang)
-    return (
-        out.drop("measure_label")
-        if "measure_label" not in df.columns and "measure_label" in out.columns
-        else out
-    )
+def tidied(df: pl.DataFrame, lang: str = "en", unit: str | None = None) -> pl.DataFrame:
+    """A data-layer frame as the page's CSV holds it (export.tidy, export.csv_frame): rounded
+    as published, labels beside measure ids, headers and words in `lang`, months as months."""
+    return export.csv_frame(export.tidy(df, lang, unit), lang)
 
 
 ALSO = export.ALSO_PUBLISHED
@@ -153,10 +142,8 @@ def test_overview_offers_the_kpis_and_the_coverage_chart(frames, deferred):
     period = month_end("2024-09")
     snap, _ = metrics.kpis(frames, OVERVIEW, period)
     _, coverage = metrics.kpis(frames, COVERAGE, period)
-    assert_frame_equal(read_csv(found["csv_kpi_table"], snap.schema, also=True), tidied(snap))
-    assert_frame_equal(
-        read_csv(found["csv_coverage"], coverage.schema, also=True), tidied(coverage)
-    )
+    assert_frame_equal(read_csv(found["csv_kpi_table"], also=True), tidied(snap))
+    assert_frame_equal(read_csv(found["csv_coverage"], also=True), tidied(coverage))
     assert_frame_equal(
         pl.read_parquet(io.BytesIO(found["parquet_kpi_table"].data)).drop(ALSO), snap
     )
@@ -188,11 +175,12 @@ def test_map_offers_the_province_table_shown(frames, deferred):
     check_names(found, "map_table", "vss_si_coverage_rate_P34_2026-09_demo")
 
     expected = metrics.province_table(frames, "si_coverage_rate", "P34", month_end("2026-09"))
-    back = read_csv(found["csv_map_table"], expected.schema, also=True)
-    assert_frame_equal(back, tidied(expected))
+    back = read_csv(found["csv_map_table"], also=True)
+    assert_frame_equal(back, tidied(expected, unit="percent"))  # the view's measure's unit
     at.session_state["show_map_table"] = True  # open the expander: its table is drawn
     shown = at.run().dataframe[-1].value  # the same provinces, in the same order
-    assert list(shown[i18n.t("col_province", "en")]) == back.get_column("name").to_list()
+    province = i18n.t("col_province", "en")
+    assert list(shown[province]) == back.get_column(province).to_list()
 
     meta = pl.read_parquet_metadata(io.BytesIO(found["parquet_map_table"].data))
     assert json.loads(meta["vss:filters"]) == {
@@ -218,12 +206,12 @@ def test_profile_of_a_merged_province_offers_its_kpis_and_history(frames, deferr
 
     snap, _ = metrics.kpis(frames, PROFILE, month_end("2026-10"), 24, "P34", code)
     assert_frame_equal(
-        read_csv(found["csv_profile_table"], snap.schema, also=True, lang="vi"), tidied(snap)
+        read_csv(found["csv_profile_table"], also=True, lang="vi"), tidied(snap, "vi")
     )
 
-    back = read_csv(found["csv_constituents"], hist.schema, also=True, lang="vi")
-    assert_frame_equal(back.select(hist.columns), tidied(hist))  # status and source: the store's
-    assert set(back.get_column("status")) == {"demo"}
+    back = read_csv(found["csv_constituents"], also=True, lang="vi")
+    assert_frame_equal(back, tidied(hist, "vi", "percent"))  # status and source: the store's
+    assert set(back.get_column("Trạng thái")) == {i18n.status_word("demo", "vi")}
     head = xlsx_header(found["xlsx_constituents"])
     assert i18n.t("as_of", "vi", date=i18n.format_date(last, "vi")) in head
 
@@ -253,15 +241,15 @@ def test_plan_offers_the_chart_the_backtest_and_the_completion_table(frames, def
     assert plan.get_column("plan").unique().to_list() == [view.plan]
     at.session_state["show_plan"] = True  # open the chart's table
     assert len(at.run().dataframe[0].value) == plan.height  # the same months
-    assert_frame_equal(read_csv(found["csv_plan"], plan.schema), tidied(plan))
+    assert_frame_equal(read_csv(found["csv_plan"]), tidied(plan, unit="billion_vnd"))
 
     backtest = pl.read_parquet(io.BytesIO(found["parquet_backtest"].data))
     assert_frame_equal(backtest.select(view.projection.backtest.columns), view.projection.backtest)
 
     table = metrics.completion_table(frames, COMPLETION, period).drop("source_id")
-    back = read_csv(found["csv_completion"], table.schema)
+    back = read_csv(found["csv_completion"])
     assert_frame_equal(back, tidied(table))  # each row's status is the data layer's
-    assert back.get_column("status").drop_nulls().unique().to_list() == ["demo"]
+    assert back.get_column("Status").drop_nulls().unique().to_list() == ["Demo data"]
 
 
 def test_watch_list_offers_the_list_with_its_thresholds(frames, deferred):
@@ -271,7 +259,7 @@ def test_watch_list_offers_the_list_with_its_thresholds(frames, deferred):
     check_names(found, "watch", "vss_watch_list_P34_2026-10_demo")
 
     expected = watch.watch_list(frames, month_end("2026-10"), watch.Thresholds(cost_growth_z=2.5))
-    assert_frame_equal(read_csv(found["csv_watch"], expected.schema, also=True), tidied(expected))
+    assert_frame_equal(read_csv(found["csv_watch"], also=True), tidied(expected))
     assert_frame_equal(
         pl.read_parquet(io.BytesIO(found["parquet_watch"].data)).drop(ALSO), expected
     )
@@ -341,3 +329,51 @@ def test_without_chromium_the_svg_button_says_why(deferred, monkeypatch):
     at = run("views/overview.py", lang="en", month="2024-09")
     (button,) = [b for b in at.get("download_button") if b.key == "svg_coverage"]
     assert button.proto.disabled and button.proto.help == i18n.t("svg_unavailable", "en")
+
+
+def xlsx_table(f: File) -> tuple[list[str], list[tuple]]:
+    """(header row, body rows) of an Excel export: the rows under the header block."""
+    rows = list(openpyxl.load_workbook(io.BytesIO(f.data)).active.iter_rows(values_only=True))
+    n = next(i for i, r in enumerate(rows) if all(v is None for v in r)) + 1
+    return list(rows[n]), rows[n + 1 :]
+
+
+def test_sources_export_holds_each_figure_as_published(deferred):
+    """#24: the Sources page showed 95,16 / 45,2 / 38,01 / 1,69 and its files held 95 / 45 / 38 /
+    2; its Excel was half translated (as_of, geo_text, role, held, "earlier estimate") and
+    named pension_new_monthly by its id."""
+    from vss_dash import published
+
+    found = files(run("views/sources.py", lang="vi"), deferred)
+    back = read_csv(found["csv_sources"], also=True, lang="vi")
+    header, body = xlsx_table(found["xlsx_sources"])
+    assert back.columns == header[:-1]  # the CSV and the Excel say the same, in Vietnamese
+    assert not {"as_of", "geo_text", "role", "held", "decimals"} & set(header)
+    values = {
+        str(int(f.value)) if f.value.is_integer() else repr(f.value) for f in published.figures()
+    }
+    assert set(back.get_column("Giá trị")) <= values  # every value exactly as published
+    assert {"95.16", "45.2", "38.01", "1.69"} <= set(back.get_column("Giá trị"))
+    cells = {v for r in body for v in r} | set(back.get_column("Vai trò"))
+    assert "earlier estimate" not in cells and "Ước tính trước" in cells
+    labels = back.filter(pl.col("Mã chỉ tiêu") == "pension_new_monthly").get_column("Chỉ tiêu")
+    assert labels.len() and "pension_new_monthly" not in labels.to_list()
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_data_page_files_speak_the_pages_language(deferred, lang):
+    """#24: the Data page's Vietnamese CSV had English ids for headers while its Excel was
+    Vietnamese; both held billion_vnd and demo; revenue had 3 decimals; months were days."""
+    at = run("views/data.py", lang=lang, measures="revenue_collected,si_coverage_rate")
+    found = files(at, deferred)
+    back = read_csv(found["csv_data"], also=True, lang=lang)
+    header, body = xlsx_table(found["xlsx_data"])
+    assert back.columns == header[:-1]
+    assert back.columns[:2] == [i18n.t("col_period", lang), i18n.t("col_layout", lang)]
+    assert back.get_column(back.columns[0]).str.contains(r"^\d{4}-\d{2}$").all()
+    assert body[0][0].__class__.__name__ == "datetime"  # a date cell, shown as a month
+    unit = back.get_column(i18n.t("col_unit", lang)).unique().to_list()
+    assert "billion_vnd" not in unit and i18n.t("unit_billion_vnd", lang) in unit
+    assert "demo" not in set(back.get_column(i18n.t("col_status", lang)))
+    money = back.filter(pl.col(i18n.t("col_measure_id", lang)) == "revenue_collected")
+    assert money.get_column(i18n.t("col_value", lang)).str.contains(r"\.\d\d").sum() == 0

@@ -3,9 +3,10 @@ formula."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 import openpyxl
 import polars as pl
@@ -13,7 +14,7 @@ import pytest
 from openpyxl.utils.escape import unescape
 from polars.testing import assert_frame_equal
 
-from vss_dash import export, i18n
+from vss_dash import catalog, export, i18n
 
 
 @pytest.mark.parametrize(
@@ -117,7 +118,8 @@ def read_xlsx(data: bytes, meta: export.ExportMeta, schema: pl.Schema) -> tuple[
 def test_xlsx_reads_back_equal_under_its_header_block():
     head, table = read_xlsx(export.to_xlsx(FRAME, META), META, FRAME.schema)
     assert head == export.header_lines(META)
-    assert_frame_equal(table, export.safe_frame(FRAME))  # the same defusing as the CSV
+    # the same defusing as the CSV, statuses in words
+    assert_frame_equal(table, export.safe_frame(export.words(FRAME, META.lang)))
     assert table.item(1, "value") == -2.5  # a negative number stays a number
 
 
@@ -233,7 +235,7 @@ def test_tidy_rounds_each_value_as_its_unit_is_published_and_names_the_measure()
     })  # fmt: skip
     out = export.tidy(df, "vi")
     assert out.columns == ["measure", "measure_label", "value", "change", "si_participants"]
-    assert out.get_column("value").to_list() == [92.22, 126347.0, 4321.123, 1.2346]
+    assert out.get_column("value").to_list() == [92.22, 126347.0, 4321.1, 1.2346]
     assert out.get_column("change").to_list() == [0.1235] * 4
     assert out.get_column("si_participants").to_list() == [2.0] * 4
     assert out.item(0, "measure_label") == "Tỷ lệ bao phủ BHXH"
@@ -255,4 +257,153 @@ def test_xlsx_speaks_the_files_language_with_number_formats():
     ws = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(df, meta))).active
     n = len(export.header_lines(meta)) + 2
     assert [c.value for c in ws[n]] == ["Mã chỉ tiêu", "Chỉ tiêu", "Giá trị"]
-    assert [ws.cell(n + i, 3).number_format for i in (1, 2, 3)] == ["0.00", "#,##0", "#,##0.000"]
+    formats = [ws.cell(n + i, 3).number_format for i in (1, 2, 3)]
+    assert formats == ["#,##0.00", "#,##0", "#,##0.0"]  # catalog.PUBLISHED_DECIMALS
+
+
+# ---------------------------------------------------------------- files in the page's language
+
+DATA = pl.DataFrame(
+    {
+        "period": [date(2025, 1, 31), date(2025, 1, 31), date(2025, 8, 31)],
+        "layout": ["P63", "P63", "P34"],
+        "geo_code": ["01", "01", "79"],
+        "province": ["Hà Nội", "Hà Nội", "Thành phố Hồ Chí Minh"],
+        "measure": ["hi_medical_cost", "hi_coverage_rate", "si_participants"],
+        "value": [119897.00200000001, 92.29971345677994, 2748449.0],
+        "unit": ["billion_vnd", "percent", "persons"],
+        "status": ["demo", "demo", "published"],
+        "source_id": ["demo_v1", "demo_v1", "web_1"],
+    }
+)
+
+
+def csv_rows(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(data[3:].decode())))
+
+
+def sheet_rows(data: bytes, meta: export.ExportMeta) -> tuple[list, list]:
+    """(header row cells, body row cells) of an Excel export."""
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    rows = list(ws.iter_rows())
+    n = len(export.header_lines(meta)) + 1
+    return ws, rows[n], rows[n + 1 :]
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_csv_and_excel_speak_the_pages_language_alike(lang):
+    """#24: the Vietnamese CSV had English ids for headers while the Excel was Vietnamese; both
+    held billion_vnd, percent, persons, demo and P34; in English the layout column was headed
+    "Provinces"."""
+    sheet = export.tidy(DATA, lang)
+    header, *body = csv_rows(export.to_csv(sheet, lang))
+    meta = export.ExportMeta("t", status="mixed", lang=lang)
+    _, cells, _ = sheet_rows(export.to_xlsx(sheet, meta), meta)
+    assert header == [c.value for c in cells]  # one header row for both files
+    assert header == export.headers(sheet.columns, lang)
+    assert header[:2] == [i18n.t("col_period", lang), i18n.t("col_layout", lang)]
+    assert "Provinces" not in header and not set(header) & set(DATA.columns)
+    assert body[0][1] == i18n.t("layout_P63", lang) and body[2][1] == i18n.t("layout_P34", lang)
+    units = [r[header.index(i18n.t("col_unit", lang))] for r in body]
+    assert units == [i18n.t(i18n.UNIT_KEYS[u], lang) for u in DATA.get_column("unit")]
+    statuses = [r[header.index(i18n.t("col_status", lang))] for r in body]
+    assert statuses == [i18n.status_word(s, lang) for s in DATA.get_column("status")]
+    ids = {"billion_vnd", "percent", "persons", "demo", "published", "P34", "P63"}
+    ids -= {i18n.t(k, lang) for k in i18n.UNIT_KEYS.values()}  # "persons" is English
+    assert not ids & {cell for row in body for cell in row}
+
+
+def test_csv_has_no_float_noise_and_rounds_as_published():
+    """#24: 119897.00200000001 and 92.29971345677994 in the files."""
+    header, *body = csv_rows(export.to_csv(export.tidy(DATA, "vi"), "vi"))
+    values = [r[header.index("Giá trị")] for r in body]
+    assert values == ["119897", "92.3", "2748449"]  # billions to 1 decimal, rates to 2
+    assert [r[0] for r in body] == ["2025-01", "2025-01", "2025-08"]  # months, not days
+    assert [r[header.index("Mã")] for r in body] == ["01", "01", "79"]
+    half = pl.DataFrame({"measure": ["si_coverage_rate"], "value": [2.675]})
+    assert export.tidy(half, "en").item(0, "value") == 2.68  # half-up as written
+
+
+def test_a_published_value_is_exported_exactly_as_published():
+    """882.15 billion was published with two decimals; money is published to a tenth as a rule."""
+    df = pl.DataFrame(
+        {"measure": ["late_payment_amount"] * 2, "value": [882.15, 882.15],
+         "status": ["published", "demo"]}
+    )  # fmt: skip
+    assert export.tidy(df, "en").get_column("value").to_list() == [882.15, 882.2]
+    meta = export.ExportMeta("t", lang="en")
+    _, cells, body = sheet_rows(export.to_xlsx(export.tidy(df, "en"), meta), meta)
+    value = [c.value for c in cells].index("Value")
+    assert [r[value].number_format for r in body] == ["#,##0.00", "#,##0.0"]
+
+
+def test_published_figures_keep_their_own_decimals():
+    """#24: the Sources page's export held 95 / 45 / 38 / 2 where it shows 95,16 / 45,2 / 38,01 /
+    1,69 (its unit column holds the sources' words, no catalogue unit)."""
+    figs = pl.DataFrame(
+        {
+            "measure": ["hi_coverage_rate", "si_coverage_rate", "si_coverage_rate", "x_rate"],
+            "value": [95.16, 45.2, 38.01, 1.69],
+            "unit": ["percent of population", "percent", "percent", "percent of receivables"],
+            "held": [95.1612, 45.0961, 38.0799, 1.6871],
+            "role": ["current", "earlier estimate", "alternative", "current"],
+            "decimals": [2, 1, 2, 2],
+            "status": ["published"] * 4,
+        }
+    )
+    sheet = export.tidy(figs, "vi")
+    header, *body = csv_rows(export.to_csv(sheet, "vi"))
+    assert "decimals" not in header and len(header) == len(figs.columns)  # + label - decimals
+    assert [r[header.index("Giá trị")] for r in body] == ["95.16", "45.2", "38.01", "1.69"]
+    assert [r[header.index("Đang hiển thị")] for r in body] == ["95.16", "45.1", "38.08", "1.69"]
+    roles = [r[header.index("Vai trò")] for r in body]
+    assert roles == ["Hiện hành", "Ước tính trước", "Nguồn khác", "Hiện hành"]
+    assert body[0][header.index("Đơn vị")] == "percent of population"  # the source's own words
+    meta = export.ExportMeta("t", status="published", lang="vi")
+    _, cells, rows = sheet_rows(export.to_xlsx(sheet, meta), meta)
+    col = [c.value for c in cells].index("Giá trị")
+    assert [r[col].value for r in rows] == [95.16, 45.2, 38.01, 1.69]
+    assert [r[col].number_format for r in rows] == ["#,##0.00", "#,##0.0", "#,##0.00", "#,##0.00"]
+
+
+@pytest.mark.parametrize(("lang", "month"), [("vi", "mm/yyyy"), ("en", "mmm yyyy")])
+def test_excel_months_codes_and_widths(lang, month):
+    """#24: the month column was a full date (2025-01-31), widths cut "Chi phí khám c…"."""
+    meta = export.ExportMeta("t", status="mixed", lang=lang)
+    ws, cells, body = sheet_rows(export.to_xlsx(export.tidy(DATA, lang), meta), meta)
+    assert body[0][0].is_date and body[0][0].number_format == month
+    code = [c.value for c in cells].index(i18n.t("col_code", lang))
+    assert [r[code].value for r in body] == ["01", "01", "79"]
+    assert all(r[code].data_type == "s" for r in body)
+    widths = {i: d.width for d in ws.column_dimensions.values() for i in range(d.min, d.max + 1)}
+    for i, cell in enumerate(cells):
+        longest = max((len(str(r[i].value)) for r in body if not r[i].is_date), default=7)
+        assert widths[i + 1] >= min(max(len(cell.value), longest), export._MAX_WIDTH), cell.value
+    label = [c.value for c in cells].index(i18n.t("col_measure", lang))
+    assert body[0][label].value == catalog.get("hi_medical_cost").label(lang)
+
+
+def test_excel_takes_moments_with_a_time_zone():
+    """The data-quality panel's vintages (UTC moments) made the Excel file raise."""
+    df = pl.DataFrame({"latest_vintage": [datetime(2026, 11, 1, 8, tzinfo=UTC)]})
+    meta = export.ExportMeta("t", lang="vi")
+    _, cells, body = sheet_rows(export.to_xlsx(df, meta), meta)
+    assert cells[0].value == "Phiên bản mới nhất"
+    assert body[0][0].value == datetime(2026, 11, 1, 8)
+    assert export.csv_frame(df, "vi").item(0, 0) == "2026-11-01 08:00:00"
+
+
+@pytest.mark.parametrize(
+    ("column", "lang", "expected"),
+    [
+        ("last_year_status", "vi", "Trạng thái (Cùng kỳ năm trước)"),
+        ("change_kind", "en", "Unit (Change)"),
+        ("demo", "vi", "Dữ liệu minh họa"),
+        ("layout", "en", "Administrative layout"),
+        ("si_coverage_rate", "en", "SI coverage"),
+        ("no_such_column", "vi", "no_such_column"),
+    ],
+)
+def test_header_label(column, lang, expected):
+    assert export.header_label(column, lang) == expected

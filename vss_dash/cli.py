@@ -16,7 +16,6 @@ file fail a check (with a report), 2 bad usage (with the valid choices).
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from datetime import date
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import polars as pl
 
-from vss_dash import catalog, demo, geo, ingest, metrics, published, store
+from vss_dash import catalog, demo, export, geo, ingest, metrics, published, store
 
 
 def _store_arg(text: str) -> Path | str:
@@ -107,7 +106,9 @@ def _month_end(text: str) -> date:
 
 
 def _plain(value: float):
-    """Whole numbers print without a decimal point (19020000, not 19020000.0)."""
+    """Whole numbers print without a decimal point (19020000, not 19020000.0); None stays."""
+    if value is None:
+        return None
     return int(value) if float(value).is_integer() else value
 
 
@@ -120,23 +121,39 @@ def cmd_demo(args) -> int:
         print(e, file=sys.stderr)
         return 1
     checks = published.check(metrics.Frames.from_store(s))
-    failed, contradicted = _unreproduced(checks)
+    failed, _, _ = _unreproduced(checks)
     print(f"wrote {obs.height:,} observations to {store.shown(directory)}")
-    print(
-        "published figures reproduced from province data: "
-        f"{len(checks) - len(failed) - len(contradicted)}/{len(checks)} "
-        f"({len(contradicted)} contradict more trusted figures: see README)"
-    )
+    print(_reproduced_line(checks) + ": see README")
     return 1 if failed else 0
 
 
-def _unreproduced(checks) -> tuple[list, list]:
-    """(figures not reproduced, the ones of those the published record itself contradicts:
-    the demo's fit names them, and no store can hold them with the rest)."""
+def _unreproduced(checks) -> tuple[list, list, list]:
+    """`published.check`'s figures not reproduced, in three: current figures that fail,
+    current figures the published record itself contradicts (the demo's fit names them, and no
+    store can hold them with the rest), and alternatives and earlier estimates (superseded by
+    the current figure of their key)."""
     known = {(f.ym, f.geo_text, f.measure) for f in demo.left_out()}
     bad = [c for c in checks if not c.ok]
-    contradicted = [c for c in bad if (c.figure.ym, c.figure.geo_text, c.figure.measure) in known]
-    return [c for c in bad if c not in contradicted], contradicted
+    superseded = [c for c in bad if c.superseded]
+    contradicted = [
+        c
+        for c in bad
+        if not c.superseded and (c.figure.ym, c.figure.geo_text, c.figure.measure) in known
+    ]
+    failed = [c for c in bad if c not in contradicted and c not in superseded]
+    return failed, contradicted, superseded
+
+
+def _reproduced_line(checks) -> str:
+    """What validate and demo say of `published.check`, in the counts the pages show."""
+    n = published.tally(checks)
+    failed, contradicted, superseded = _unreproduced(checks)
+    return (
+        f"published figures reproduced: {n.reproduced}/{n.figures} "
+        f"(current {n.current - n.current_not_reproduced}/{n.current}, "
+        f"{len(contradicted)} contradicted by more trusted figures; "
+        f"{len(superseded)} alternatives and earlier estimates differ from the current figure)"
+    )
 
 
 def cmd_validate(args) -> int:
@@ -150,23 +167,23 @@ def cmd_validate(args) -> int:
         print(e, file=sys.stderr)
         return 1
     checks = published.check(metrics.Frames.from_store(s))
-    failed, contradicted = _unreproduced(checks)
+    failed, contradicted, superseded = _unreproduced(checks)
     for label, group in (
         ("NOT REPRODUCED", failed),
         ("CONTRADICTED (kept as published)", contradicted),
+        ("SUPERSEDED (not the current figure)", superseded),
     ):
         for c in group:
             f = c.figure
             print(
-                f"{label} {f.ym} {f.geo_text} {f.measure}: published {f.value}, "
+                f"{label} {f.ym} {f.geo_text} {f.measure} ({f.role}): published {f.value}, "
                 f"data gives {c.computed}",
                 file=sys.stderr,
             )
     n = s.observations.select(pl.len()).collect().item()
     print(
         f"store ok: {n:,} observations, {s.plans.height:,} plans, {s.sources.height} sources; "
-        f"published figures reproduced: {len(checks) - len(failed) - len(contradicted)}"
-        f"/{len(checks)}, {len(contradicted)} contradicted by more trusted figures"
+        + _reproduced_line(checks)
     )
     return 1 if failed else 0
 
@@ -237,13 +254,16 @@ def cmd_export(args, parser: argparse.ArgumentParser) -> int:
             )
         df = df.filter(pl.col("period") == period)
     also = _also_published(args.measure, args.layout)
+    # values as the pages show them: at the precision VSS publishes them, a published figure
+    # exactly as published
+    unit = catalog.get(args.measure.removesuffix(published.TARGET_SUFFIX)).unit
     records = [
         {
             "period": f"{r['period']:%Y-%m}",
             "layout": args.layout,
             "geo_code": r["geo_code"],
             "measure": args.measure,
-            "value": _plain(r["value"]),
+            "value": _plain(export.as_published(r["value"], unit, r["status"])),
             "status": r["status"],
             "source_id": r["source_id"],
             "also_published": also.get((r["period"], r["geo_code"]), ""),
@@ -253,13 +273,11 @@ def cmd_export(args, parser: argparse.ArgumentParser) -> int:
     if args.format == "json":
         json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
         print()
-    else:
-        w = csv.DictWriter(
-            sys.stdout,
-            fieldnames=EXPORT_FIELDS,
-        )
-        w.writeheader()
-        w.writerows(records)
+    else:  # with a byte-order mark, as every CSV the dashboard writes: Excel reads UTF-8 then
+        schema = {f: pl.Float64 if f == "value" else pl.String for f in EXPORT_FIELDS}
+        sys.stdout.flush()
+        sys.stdout.buffer.write(export.to_csv(pl.DataFrame(records, schema, strict=False)))
+        sys.stdout.buffer.flush()
     return 0
 
 

@@ -5,6 +5,7 @@ estimates a final figure replaced, vintages compared, and the import log."""
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 
 import polars as pl
 import streamlit as st
@@ -21,10 +22,9 @@ from vss_dash import (
     published,
     store,
 )
-from vss_dash.ui import auth, queries
+from vss_dash.ui import auth, queries, sources_page
 from vss_dash.ui.state import View
 from vss_dash.ui.tables import chart, downloads, export_meta
-from vss_dash.ui.widgets import status_label
 
 
 def quality(fr: metrics.Frames, lang_: str) -> None:
@@ -48,12 +48,12 @@ def quality(fr: metrics.Frames, lang_: str) -> None:
         [
             {
                 i18n.t("month", lang_): i18n.format_month(r["period"], lang_),
-                i18n.t("geography", lang_): r["layout"],
-                i18n.t("col_expected", lang_): r["expected"],
-                i18n.t("col_present", lang_): r["provinces"],
-                i18n.t("demo_badge", lang_): r["demo"],
-                i18n.t("reported_badge", lang_): r["reported"],
-                i18n.t("published_badge", lang_): r["published"],
+                i18n.t("geography", lang_): i18n.t(i18n.LAYOUT_KEYS[r["layout"]], lang_),
+                i18n.t("col_expected", lang_): i18n.format_number(r["expected"], lang_),
+                i18n.t("col_present", lang_): i18n.format_number(r["provinces"], lang_),
+                i18n.status_word("demo", lang_): i18n.format_number(r["demo"], lang_),
+                i18n.status_word("reported", lang_): i18n.format_number(r["reported"], lang_),
+                i18n.status_word("published", lang_): i18n.format_number(r["published"], lang_),
                 i18n.t("col_reported_share", lang_): i18n.format_percent(
                     r["reported_share"], lang_, 1
                 ),
@@ -75,18 +75,14 @@ def quality(fr: metrics.Frames, lang_: str) -> None:
     st.subheader(i18n.t("q_vintages", lang_))
     all_obs = queries.all_observations()
     latest = dataset.latest_vintages(all_obs)
-    st.dataframe(vintage_view(latest, lang_), hide_index=True, key="vintages", height=280)
+    st.dataframe(
+        vintage_view(latest, lang_, fr.source_titles()), hide_index=True, key="vintages", height=280
+    )
     meta = export_meta(fr, i18n.t("q_vintages", lang_), latest, View(lang_))
     downloads(latest, meta, export.stem("data_vintages"), lang_, "vintages")
 
     st.subheader(i18n.t("q_disagree", lang_))
-    bad = queries.disagreements(fr)
-    n = len(published.figures())
-    if not bad.height:
-        st.success(i18n.t("q_disagree_none", lang_, n=n), icon=":material/check_circle:")
-    else:
-        st.warning(i18n.t("q_disagree_some", lang_, k=bad.height, n=n), icon=":material/warning:")
-        st.dataframe(bad, hide_index=True, key="disagreements")
+    disagreements(fr, lang_)
 
     st.subheader(i18n.t("q_published_revisions", lang_))
     published_revisions(fr, lang_)
@@ -107,19 +103,59 @@ def quality(fr: metrics.Frames, lang_: str) -> None:
         st.dataframe(log_view(entries, lang_), hide_index=True, key="ingest_log")
 
 
-def when(v) -> str:
-    return f"{v:%Y-%m-%d %H:%M:%S} UTC" if v is not None else ""
+def disagreements(fr: metrics.Frames, lang_: str) -> None:
+    """The published figures the data does not reproduce: `published.check`'s answer, the rows
+    the sources page marks ✗, in the same words and columns."""
+    table = sources_page.check_table(fr)
+    bad = table.filter(~pl.col("reproduced"))
+    n = i18n.format_number(table.height, lang_)
+    if not bad.height:
+        st.success(i18n.t("q_disagree_none", lang_, n=n), icon=":material/check_circle:")
+        return
+    superseded = bad.filter(pl.col("role") != published.CURRENT).height
+    st.warning(
+        i18n.t(
+            "q_disagree_some",
+            lang_,
+            k=i18n.format_number(bad.height, lang_),
+            n=n,
+            current=i18n.format_number(bad.height - superseded, lang_),
+            superseded=i18n.format_number(superseded, lang_),
+        ),
+        icon=":material/warning:",
+    )
+    link = i18n.t("col_link", lang_)
+    st.dataframe(
+        sources_page.table_view(bad, lang_),
+        hide_index=True,
+        key="disagreements",
+        column_config={
+            link: st.column_config.LinkColumn(link, display_text=r"https?://(?:www\.)?([^/]+)")
+        },
+    )
 
 
-def vintage_view(latest: pl.DataFrame, lang_: str) -> pl.DataFrame:
+def when(v, lang_: str | None = None) -> str:
+    """A vintage (a UTC timestamp) in the page's language: its day as the locale writes it and
+    the time of day (without a language, as ISO 8601 writes it: data_import's message)."""
+    if v is None:
+        return ""
+    day = f"{v:%Y-%m-%d}" if lang_ is None else i18n.format_date(v, lang_)
+    return f"{day} {v:%H:%M:%S} UTC"
+
+
+def vintage_view(latest: pl.DataFrame, lang_: str, titles: dict[str, str]) -> pl.DataFrame:
+    """The latest vintage of each month; each source by its title in the page's language."""
     return pl.DataFrame(
         [
             {
                 i18n.t("month", lang_): i18n.format_month(r["period"], lang_),
-                i18n.t("col_vintages", lang_): r["vintages"],
-                i18n.t("col_vintage", lang_): when(r["latest_vintage"]),
-                i18n.t("col_status", lang_): status_label(r["status"], lang_),
-                i18n.t("col_source", lang_): r["source_id"],
+                i18n.t("col_vintages", lang_): i18n.format_number(r["vintages"], lang_),
+                i18n.t("col_vintage", lang_): when(r["latest_vintage"], lang_),
+                i18n.t("col_status", lang_): i18n.status_word(r["status"], lang_),
+                i18n.t("col_source", lang_): published.source_title(
+                    titles.get(r["source_id"], r["source_id"]), lang_
+                ),
                 i18n.t("col_values", lang_): i18n.format_number(r["values"], lang_),
             }
             for r in latest.iter_rows(named=True)
@@ -135,7 +171,7 @@ def published_revisions(fr: metrics.Frames, lang_: str) -> None:
         return
 
     def who(name: str, day) -> str:
-        return f"{name}, {i18n.format_date(day, lang_)}"
+        return f"{published.in_language(name, lang_)}, {i18n.format_date(day, lang_)}"
 
     rows = []
     for r in revised.iter_rows(named=True):
@@ -182,14 +218,14 @@ def revisions(all_obs: pl.DataFrame, lang_: str) -> None:
         i18n.t("q_old", lang_),
         versions,
         index=len(versions) - 2,
-        format_func=when,
+        format_func=lambda v: when(v, lang_),
         key="revision_old",
     )
     new = c2.selectbox(
         i18n.t("q_new", lang_),
         versions,
         index=len(versions) - 1,
-        format_func=when,
+        format_func=lambda v: when(v, lang_),
         key="revision_new",
     )
     diff = ingest.compare_vintages(all_obs, month, old, new)
@@ -215,13 +251,13 @@ def log_view(entries: list[dict], lang_: str) -> pl.DataFrame:
     return pl.DataFrame(
         [
             {
-                i18n.t("col_time", lang_): e["time"][:19].replace("T", " "),
+                i18n.t("col_time", lang_): when(datetime.fromisoformat(e["time"]), lang_),
                 i18n.t("col_outcome", lang_): i18n.t(
                     "outcome_stored" if e["outcome"] == "stored" else "outcome_refused", lang_
                 ),
                 i18n.t("col_file", lang_): e["file"],
                 "sha256": e["sha256"][:12],
-                i18n.t("col_values", lang_): e["stored"],
+                i18n.t("col_values", lang_): i18n.format_number(e["stored"], lang_),
                 i18n.t("col_by", lang_): e["by"],
             }
             for e in reversed(entries[-50:])

@@ -4,8 +4,6 @@ exportable; and the dated events drawn on the time axes."""
 
 from __future__ import annotations
 
-import re
-
 import polars as pl
 import streamlit as st
 
@@ -20,17 +18,12 @@ ROLES = {
     "alternative": published.ALTERNATIVE,
     "earlier": published.EARLIER,
 }
-# an expression of the files (a change, a year-on-year rate, a target) and the measure it is of
-_EXPRESSION = re.compile(r"(_change_vs_\d{4}-\d{2}|_change_in_month|_change_yoy|_yoy|_target)$")
 
 
 def base_measure(expr: str) -> str | None:
     """The catalogue measure a published figure is about ("si_participants_yoy" ->
     "si_participants"), or None when it names none."""
-    for candidate in (expr, _EXPRESSION.sub("", expr)):
-        if catalog.has(candidate):
-            return catalog.canonical_id(candidate)
-    return None
+    return published.expression(expr).base
 
 
 def _figures_table(fr: metrics.Frames) -> pl.DataFrame:
@@ -60,12 +53,36 @@ def _place_label(geo_text: str, lang_: str) -> str:
     return i18n.t("national", lang_) if geo_text == "VN" else geo_text
 
 
+_EXPRESSION_KEYS = {  # published.Expression.kind -> the words around the measure's label
+    "target": i18n.key("src_expr_target"),
+    "yoy": i18n.key("src_expr_yoy"),
+    "change_yoy": i18n.key("src_expr_change_yoy"),
+    "change_in_month": i18n.key("src_expr_change_in_month"),
+    "change_vs": i18n.key("src_expr_change_vs"),
+}
+
+
 def measure_label(expr: str, base: str | None, lang_: str) -> str:
-    """A catalogue measure's label; an expression's label with the expression beside it."""
-    if base is None:
+    """What a published figure measures, in words: a catalogue measure's label, or an
+    expression of one (a target, a change, a year-on-year rate) said around its label. Only a
+    name of the files that is no expression of the catalogue is shown as written."""
+    e = published.expression(expr)
+    if e.kind == "provinces_above":
+        return i18n.t("src_expr_provinces_above", lang_)
+    if e.base is None:
         return expr
-    label = catalog.get(base).label(lang_)
-    return label if catalog.has(expr) else f"{label} ({expr})"
+    label = catalog.get(e.base).label(lang_)
+    if e.kind == "level":
+        return label
+    month = i18n.format_month(e.since, lang_) if e.since else ""
+    return i18n.t(_EXPRESSION_KEYS[e.kind], lang_, label=label, month=month)
+
+
+def unit_label(unit: str, lang_: str) -> str:
+    """A unit of the files in the page's language: a catalogue unit's words, else the files'
+    words in `lang_` (published.in_language)."""
+    uid = published.unit_id(unit)
+    return i18n.t(i18n.UNIT_KEYS[uid], lang_) if uid else published.in_language(unit, lang_)
 
 
 def filters(table: pl.DataFrame, lang_: str) -> pl.DataFrame:
@@ -127,22 +144,23 @@ def filters(table: pl.DataFrame, lang_: str) -> pl.DataFrame:
 
 
 def role_label(role: str, lang_: str) -> str:
-    return i18n.t(_ROLE_KEYS[role], lang_)
+    return i18n.t(export.ROLE_KEYS[role], lang_)
 
 
-_ROLE_KEYS = {
-    "current": i18n.key("figrole_current"),
-    "alternative": i18n.key("figrole_alternative"),
-    "earlier estimate": i18n.key("figrole_earlier_estimate"),
-}
+def _link(reference: str) -> str:
+    """An address to open, or "" (a table shows a missing value as the word "None")."""
+    return reference if reference.startswith(("https://", "http://")) else ""
 
 
-def _link(reference: str) -> str | None:
-    return reference if reference.startswith(("https://", "http://")) else None
+def _reference(reference: str, lang_: str) -> str:
+    """A reference that is no address (a file of the project, a law), in the page's language."""
+    return "" if _link(reference) else published.in_language(reference, lang_)
 
 
 def table_view(table: pl.DataFrame, lang_: str) -> pl.DataFrame:
-    """The figures formatted for reading: numbers at the precision published, ✓/✗, role."""
+    """The figures formatted for reading, every word in the page's language: numbers at the
+    precision published, the value the dashboard shows, the value the data gives and whether
+    it reproduces the figure (published.check), ✓/✗, unit, role, publisher."""
     rows = []
     for r in table.iter_rows(named=True):
         d = r["decimals"]
@@ -153,14 +171,15 @@ def table_view(table: pl.DataFrame, lang_: str) -> pl.DataFrame:
                 i18n.t("col_measure", lang_): measure_label(r["measure"], r["base"], lang_),
                 i18n.t("col_published_value", lang_): i18n.format_number(r["value"], lang_, d),
                 i18n.t("col_held", lang_): i18n.format_number(r["held"], lang_, d),
+                i18n.t("col_computed", lang_): i18n.format_number(r["computed"], lang_, d),
                 i18n.t("col_reproduced", lang_): "✓" if r["reproduced"] else "✗",
-                i18n.t("col_unit", lang_): r["unit"],
+                i18n.t("col_unit", lang_): unit_label(r["unit"], lang_),
                 i18n.t("src_role", lang_): role_label(r["role"], lang_),
-                i18n.t("col_publisher", lang_): r["publisher"],
+                i18n.t("col_publisher", lang_): published.in_language(r["publisher"], lang_),
                 i18n.t("col_published_on", lang_): i18n.format_date(r["published_on"], lang_),
                 i18n.t("col_link", lang_): _link(r["reference"]),
                 i18n.t("col_quote", lang_): r["quote"],
-                i18n.t("col_source", lang_): r["reference"] if not _link(r["reference"]) else "",
+                i18n.t("col_source", lang_): _reference(r["reference"], lang_),
             }
         )
     return pl.DataFrame(rows, schema=_view_schema(lang_))
@@ -173,6 +192,7 @@ def _view_schema(lang_: str) -> dict:
         "col_measure",
         "col_published_value",
         "col_held",
+        "col_computed",
         "col_reproduced",
         "col_unit",
         "src_role",
@@ -214,7 +234,7 @@ def figures(fr: metrics.Frames, lang_: str) -> None:
             i18n.t("col_quote", lang_): st.column_config.TextColumn(width="large"),
         },
     )
-    data = shown.drop("base", "decimals").with_columns(status=pl.lit("published"))
+    data = download_frame(shown, lang_)
     meta = export.ExportMeta(
         i18n.t("sources_title", lang_),
         _filters_text(lang_),
@@ -224,6 +244,32 @@ def figures(fr: metrics.Frames, lang_: str) -> None:
         lang_,
     )
     downloads(data, meta, export.stem("published_figures"), lang_, "sources")
+
+
+def download_frame(shown: pl.DataFrame, lang_: str) -> pl.DataFrame:
+    """The figures as the files hold them: beside each id its words in the page's language
+    (the measure's label, the place, the unit, the publisher; export.words says the roles and
+    statuses), and each figure's decimals, so that the files write its value exactly as
+    published (export.tidy)."""
+
+    def words(column: str, say) -> pl.Expr:
+        texts = {v: say(v) for v in shown.get_column(column).unique().to_list() if v is not None}
+        return pl.col(column).replace(texts)
+
+    labels = [
+        measure_label(m, b, lang_)
+        for m, b in zip(shown.get_column("measure"), shown.get_column("base"), strict=True)
+    ]
+    out = shown.drop("base").with_columns(
+        words("geo_text", lambda g: _place_label(g, lang_)),
+        words("unit", lambda u: unit_label(u, lang_)),
+        words("publisher", lambda p: published.in_language(p, lang_)),
+        measure_label=pl.Series(labels, dtype=pl.String),
+        status=pl.lit("published"),
+    )
+    order = [c for c in out.columns if c != "measure_label"]
+    order.insert(order.index("measure") + 1, "measure_label")
+    return out.select(order)
 
 
 def _filters_text(lang_: str) -> dict[str, str]:
@@ -260,9 +306,9 @@ def events_list(lang_: str) -> None:
             {
                 i18n.t("col_date", lang_): i18n.format_date(r["date"], lang_),
                 i18n.t("col_event", lang_): r[col],
-                i18n.t("col_publisher", lang_): r["source"],
+                i18n.t("col_publisher", lang_): published.in_language(r["source"], lang_),
                 link: _link(r["reference"]),
-                i18n.t("col_source", lang_): r["reference"] if not _link(r["reference"]) else "",
+                i18n.t("col_source", lang_): _reference(r["reference"], lang_),
             }
             for r in queries.events().sort("date").iter_rows(named=True)
         ]

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import polars as pl
 import streamlit as st
 
-from vss_dash import catalog, chart_svg, charts, export, geo, i18n, metrics
+from vss_dash import catalog, chart_svg, charts, export, geo, i18n, metrics, published
 from vss_dash.ui import auth, queries
 from vss_dash.ui.state import View
 from vss_dash.ui.widgets import status_label
@@ -124,8 +124,13 @@ def svg_title(meta: export.ExportMeta) -> tuple[str, str]:
     title = " · ".join([meta.title, *extra])
     subtitle = ""
     if meta.is_demo:
-        key = i18n.key("export_status_demo" if meta.status == "demo" else "chart_demo_mark")
-        subtitle = f"{i18n.t(key, 'vi')} / {i18n.t(key, 'en')}"
+        vi, en = (
+            i18n.status_word("demo", lang, "notice")
+            if meta.status == "demo"
+            else i18n.t("chart_demo_mark", lang)
+            for lang in i18n.LANGS
+        )
+        subtitle = f"{vi} / {en}"
     return title, subtitle
 
 
@@ -165,8 +170,8 @@ def sources_footer(
     lines = []
     for sid in sorted(used):
         r = info.get(sid, {})
-        title = r.get("title") or sid
-        publisher = r.get("publisher")
+        title = published.source_title(r.get("title") or sid, lang_)
+        publisher = published.in_language(r["publisher"], lang_) if r.get("publisher") else None
         if publisher and publisher in title:  # a public page's title already names it
             publisher = None
         who = ", ".join(x for x in (publisher, i18n.format_date(r.get("date"), lang_)) if x)
@@ -226,13 +231,12 @@ def downloads(
     if not auth.can_export():
         return
     df = export.with_alternatives(df, queries.alternatives(), lang_, **(place or {}))
-    # spreadsheets get values rounded as published and each measure's label beside its id;
-    # Parquet, read by programs, every digit
-    sheet = export.tidy(df, lang_)
+    # spreadsheets get values rounded as published, each measure's label beside its id, and
+    # headers and words in the page's language; Parquet, read by programs, ids and every digit
     stem = f"{name_stem}_demo" if meta.is_demo else name_stem
     build = {
-        "csv": lambda: export.to_csv(sheet),
-        "xlsx": lambda: export.to_xlsx(sheet, meta),
+        "csv": lambda: export.to_csv(export.tidy(df, lang_, meta.unit), lang_),
+        "xlsx": lambda: export.to_xlsx(export.tidy(df, lang_, meta.unit), meta),
         "parquet": lambda: export.to_parquet(df, meta),
     }
     with st.container(horizontal=True, gap="small", key=f"downloads_{key}"):
@@ -279,7 +283,8 @@ def export_meta(
     """What an exported frame is, from the page's view: the filters in words (month, measure,
     geography, province, then `extra`), as of the view's month (else the data's last month),
     the status of its rows and the sources its rows name (a frame without source ids but with
-    demo rows names the demo data's source)."""
+    demo rows names the demo data's source), and the view's measure's unit (a value column of
+    a frame that names no measure is in it)."""
     lang_, period, layout = view.lang, view.period, view.layout
     filters: dict[str, str] = {}
     if period is not None:
@@ -305,7 +310,8 @@ def export_meta(
         ids = _demo_sources(fr)
     titles = fr.source_titles()
     sources = [f"{i}: {titles[i]}" if i in titles else i for i in ids]
-    return export.ExportMeta(title, filters, as_of_, status, sources, lang_)
+    unit = catalog.get(view.measure).unit if view.measure is not None else None
+    return export.ExportMeta(title, filters, as_of_, status, sources, lang_, unit)
 
 
 def province_slug(layout: str, code: str) -> str:
