@@ -53,7 +53,7 @@ def test_the_slide_page_draws_the_decks_figures(decks, lang):
             assert value == k.text, (kind, k.measure)
             if k.change is not None:
                 assert delta == k.change_text, (kind, k.measure)
-        if sl.plan is not None:  # the plan, completion and projection cards = the bullets
+        if isinstance(sl, narrative.PlanSlide):  # the plan, completion, projection cards
             cards = [m.value for m in at.metric]
             for bullet in sl.bullets:
                 assert bullet.rsplit(": ", 1)[1] in cards, (kind, bullet)
@@ -97,9 +97,9 @@ def test_the_powerpoint_writes_the_decks_figures(decks, lang):
         text = " ".join(sh.text_frame.text for sh in page.shapes if sh.has_text_frame) + " ".join(
             page.notes_slide.notes_text_frame.text.split("\n")
         )
-        for k in sl.kpis:
+        for k in getattr(sl, "kpis", []):
             assert k.text in text, (sl.number, k.measure)
-        for bullet in sl.bullets:
+        for bullet in getattr(sl, "bullets", []):
             assert bullet.rsplit(": ", 1)[-1] in text, (sl.number, bullet)
 
 

@@ -65,7 +65,7 @@ def test_charts_are_native_and_kpis_are_text_formatted_as_on_the_slide(frames, d
         if sd.kind == "map":
             assert any(s.shape_type == MSO_SHAPE_TYPE.PICTURE for s in shapes)
         notes = slide.notes_slide.notes_text_frame.text
-        for k in sd.kpis:
+        for k in getattr(sd, "kpis", []):
             box = [s for s in shapes if s.name == f"kpi_{k.measure}"]
             value = metrics.value_at(frames, k.measure, "VN", geo.NATIONAL, period)
             text = i18n.format_value(value, catalog.get(k.measure).unit, lang)
@@ -262,22 +262,26 @@ def _longest(deck: narrative.Deck) -> narrative.Deck:
     """The deck with every KPI at the longest text its unit can show (the catalogue's plausible
     maximum, a four-digit change) and the longest label of the deck on every card."""
     lang = deck.lang
-    labels = [k.label for sd in deck.slides for k in sd.kpis]
+    labels = [k.label for sd in deck.slides for k in getattr(sd, "kpis", [])]
     label = max(labels, key=len) if labels else ""
     slides = []
+
+    def longest(k: narrative.Kpi) -> narrative.Kpi:
+        return dataclasses.replace(
+            k,
+            label=label,
+            text=i18n.format_value(
+                catalog.get(k.measure).plausible_max, catalog.get(k.measure).unit, lang
+            ),
+            change_text=i18n.format_change(-1234.56, lang, k.change_kind or "percent"),
+        )
+
     for sd in deck.slides:
-        kpis = [
-            dataclasses.replace(
-                k,
-                label=label,
-                text=i18n.format_value(
-                    catalog.get(k.measure).plausible_max, catalog.get(k.measure).unit, lang
-                ),
-                change_text=i18n.format_change(-1234.56, lang, k.change_kind or "percent"),
-            )
-            for k in sd.kpis
-        ]
-        slides.append(dataclasses.replace(sd, kpis=kpis))
+        if isinstance(sd, narrative.KpiSlide):
+            sd = dataclasses.replace(sd, kpis=[longest(k) for k in sd.kpis])
+        elif isinstance(sd, narrative.MapSlide | narrative.PlanSlide):
+            sd = dataclasses.replace(sd, kpi=longest(sd.kpi))
+        slides.append(sd)
     return dataclasses.replace(deck, slides=slides)
 
 

@@ -98,24 +98,86 @@ class Chart:
     decimals: int
 
 
-@dataclass
-class SlideData:
+@dataclass(kw_only=True)
+class Slide:
+    """What every slide has: its place, title and date line, the speaker's notes, whether it
+    shows demo data, and the numbers a printed page must show (as drawn)."""
+
     number: int
-    kind: str
+    kind: str  # briefing.KINDS
+    lang: str
     title: str
     subtitle: str
-    kpis: list[Kpi] = field(default_factory=list)
-    chart: Chart | None = None
-    table: list[list[str]] | None = None  # header row first
-    map_table: pl.DataFrame | None = None  # metrics.province_table, for the map picture
-    map_layout: str | None = None  # the provinces of map_table: "P63" or "P34"
-    map_national: float | None = None
-    plan: projection.PlanView | None = None  # a plan slide's view, for its chart and cards
-    bullets: list[str] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)  # the closing slide's, as briefing names them
     notes: list[str] = field(default_factory=list)
     demo: bool = False
-    expected: list[str] = field(default_factory=list)  # numbers the page must show, as drawn
+    expected: list[str] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class KpiSlide(Slide):
+    """Headline results and benefits: a grid of KPI cards."""
+
+    kpis: list[Kpi]
+
+
+@dataclass(kw_only=True)
+class MapSlide(Slide):
+    """The provinces' values of one measure on a map, and the lowest ten as bars."""
+
+    kpi: Kpi  # the national figure (on the legend)
+    table: pl.DataFrame  # metrics.province_table
+    layout: str  # the provinces of `table`: "P63" or "P34"
+    national: float | None
+    chart: Chart  # the lowest provinces
+
+    @property
+    def kpis(self) -> list[Kpi]:
+        return [self.kpi]
+
+
+@dataclass(kw_only=True)
+class PlanSlide(Slide):
+    """A measure against its plan: the year so far, the plan, completion and projection."""
+
+    kpi: Kpi
+    view: projection.PlanView
+    chart: Chart
+    facts: list[tuple[str, Figure]]  # (label, figure): the plan, completion, projection
+
+    @property
+    def kpis(self) -> list[Kpi]:
+        return [self.kpi]
+
+    @property
+    def bullets(self) -> list[str]:
+        """The facts as lines, "Kế hoạch năm: 610,0 nghìn tỷ đồng"."""
+        return [f"{label}: {fig.text(self.lang)}" for label, fig in self.facts]
+
+
+@dataclass(kw_only=True)
+class WatchSlide(Slide):
+    """The provinces that lag, a few per reason."""
+
+    table: list[list[str]]  # header row first; the reason once per group
+
+
+@dataclass(kw_only=True)
+class ClosingSlide(Slide):
+    """The data's status by share and the sources the figures come from."""
+
+    shares: list[tuple[str, float]]  # (status, share 0-1), strongest status first
+    sources: list[str]  # as briefing.source_line names them
+
+    @property
+    def bullets(self) -> list[str]:
+        lines = [
+            f"{i18n.status_word(st, self.lang)}: {i18n.format_percent(100 * x, self.lang, 1)}"
+            for st, x in self.shares
+        ]
+        return lines + ([i18n.t("demo_notice", self.lang)] if self.demo else [])
+
+
+SlideData = KpiSlide | MapSlide | PlanSlide | WatchSlide | ClosingSlide
 
 
 @dataclass
@@ -238,46 +300,72 @@ def _subtitle(quarter: briefing.Quarter, period: date, lang: str) -> str:
     return f"{qlabel} · {i18n.t('as_of', lang, date=i18n.format_date(period, lang))}"
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What every slide of a deck is built from."""
+
+    frames: metrics.Frames
+    quarter: briefing.Quarter
+    public: bool
+    lang: str
+    watch_rows: pl.DataFrame  # briefing.watch_rows
+    status: dict[str, float]  # briefing.data_status
+
+    @property
+    def period(self) -> date:
+        return self.quarter.end
+
+    @property
+    def date_text(self) -> str:
+        return i18n.format_date(self.period, self.lang)
+
+    @property
+    def qlabel(self) -> str:
+        return i18n.t("quarter_label", self.lang, q=self.quarter.q, year=self.quarter.year)
+
+    def head(self, number: int, kind: str) -> dict:
+        """The fields every slide has, notes empty."""
+        demo = bool(self.status.get("demo"))
+        return {
+            "number": number,
+            "kind": kind,
+            "lang": self.lang,
+            "title": i18n.t(i18n.SLIDE_KEYS[kind], self.lang),
+            "subtitle": _subtitle(self.quarter, self.period, self.lang),
+            "demo": demo,
+        }
+
+
 def build_deck(frames: metrics.Frames, quarter: briefing.Quarter, public: bool, lang: str) -> Deck:
-    """The deck of `quarter` as data and text: the same slides, in the same order, as the
-    briefing page (briefing.slides)."""
+    """The deck of `quarter` as one typed model, a slide per briefing.slides entry, in that
+    order: what the slide page, the PDF printed from it and the PowerPoint draw."""
+    lang = i18n.normalize_lang(lang)
     period = quarter.end
-    date_text = i18n.format_date(period, lang)
-    qlabel = i18n.t("quarter_label", lang, q=quarter.q, year=quarter.year)
-    watch_rows = briefing.watch_rows(frames, period, public)
-    status = briefing.data_status(frames, period)
-    deck_demo = bool(status.get("demo"))
-    out = []
-    spec = briefing.slides(public)
-    for n, sl in enumerate(spec, start=1):
-        slide = SlideData(
-            n, sl.kind, i18n.t(i18n.SLIDE_KEYS[sl.kind], lang), _subtitle(quarter, period, lang)
-        )
-        builder = _BUILDERS[sl.kind]
-        builder(
-            slide,
-            frames,
-            sl,
-            period,
-            lang,
-            watch_rows=watch_rows,
-            status=status,
-            date_text=date_text,
-            qlabel=qlabel,
-        )
-        slide.demo = deck_demo
-        if deck_demo:
+    ctx = _Context(
+        frames,
+        quarter,
+        public,
+        lang,
+        briefing.watch_rows(frames, period, public),
+        briefing.data_status(frames, period),
+    )
+    out: list[SlideData] = []
+    for n, sl in enumerate(briefing.slides(public), start=1):
+        slide = _BUILDERS[sl.kind](ctx, ctx.head(n, sl.kind), sl.measures)
+        if slide.demo:
             slide.notes.append(i18n.t("brief.demo_warning", lang))
         out.append(slide)
-    return Deck(quarter, i18n.normalize_lang(lang), public, period, deck_demo, out)
+    return Deck(quarter, lang, public, period, bool(ctx.status.get("demo")), out)
 
 
-def _headline(slide: SlideData, frames, sl, period, lang, *, watch_rows, date_text, qlabel, **_):
-    slide.kpis = kpi_items(frames, list(sl.measures), period, lang)
-    slide.expected = [x for k in slide.kpis for x in (k.text, k.change_text) if x != i18n.MISSING]
-    slide.notes.append(i18n.t("brief.shows_headline", lang, date=date_text, quarter=qlabel))
-    by = {k.measure: k for k in slide.kpis}
-    for k in slide.kpis:
+def _headline(ctx: _Context, head: dict, measures: tuple[str, ...]) -> KpiSlide:
+    frames, period, lang = ctx.frames, ctx.period, ctx.lang
+    kpis = kpi_items(frames, list(measures), period, lang)
+    slide = KpiSlide(**head, kpis=kpis)
+    slide.expected = [x for k in kpis for x in (k.text, k.change_text) if x != i18n.MISSING]
+    slide.notes.append(i18n.t("brief.shows_headline", lang, date=ctx.date_text, quarter=ctx.qlabel))
+    by = {k.measure: k for k in kpis}
+    for k in kpis:
         line = kpi_sentence(k, lang)
         if k.measure in COVERAGE:
             gap = target_sentence(frames, k, period.year, lang)
@@ -296,7 +384,7 @@ def _headline(slide: SlideData, frames, sl, period, lang, *, watch_rows, date_te
                 )
             )
     for reason in ("low_si_coverage", "low_hi_coverage", "low_ui_coverage", "high_late_payment"):
-        rows = watch_rows.filter(pl.col("reason") == reason)
+        rows = ctx.watch_rows.filter(pl.col("reason") == reason)
         if rows.height:
             slide.notes.append(
                 i18n.t(
@@ -306,35 +394,17 @@ def _headline(slide: SlideData, frames, sl, period, lang, *, watch_rows, date_te
                     places=watch_places(rows, lang),
                 )
             )
+    return slide
 
 
-def _map(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
-    measure = briefing.MAP_MEASURE
+def _map(ctx: _Context, head: dict, measures: tuple[str, ...]) -> MapSlide:
+    frames, period, lang = ctx.frames, ctx.period, ctx.lang
+    measure = measures[0]
     layout = geo.layout_for_period(period)
     table = metrics.province_table(frames, measure, layout, period)
     national = metrics.value_at(frames, measure, "VN", geo.NATIONAL, period)
-    slide.map_table, slide.map_layout, slide.map_national = table, layout, national
     k = kpi_items(frames, [measure], period, lang)[0]
-    slide.kpis = [k]
-    slide.expected = [k.text]  # on the legend
     n = table.height
-    slide.notes.append(
-        i18n.t(
-            "brief.shows_map",
-            lang,
-            label=lower_first(k.label) if lang == "vi" else k.label,
-            n=n,
-            date=date_text,
-            value=k.text,
-            change=k.change_text,
-            tag=tag(k.status, lang),
-        )
-    )
-    gap = target_sentence(frames, k, period.year, lang)
-    if gap:
-        slide.notes.append(gap)
-    above = metrics.count_above_national(frames, measure, period)
-    slide.notes.append(i18n.t("brief.map_above", lang, k=above, n=n))
 
     def places(rows: pl.DataFrame) -> str:
         return join(
@@ -348,16 +418,36 @@ def _map(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
         )
 
     ranked = table.filter(pl.col("value").is_not_null()).sort("value", descending=True)
-    slide.notes.append(i18n.t("brief.map_best", lang, places=places(ranked.head(3))))
     lowest = ranked.tail(10).reverse()
-    slide.notes.append(i18n.t("brief.map_worst", lang, places=places(lowest.head(3))))
-    slide.chart = Chart(
+    chart = Chart(
         "bar",
         lowest.get_column("name").to_list(),
         [Series(k.label, [round(v, 2) for v in lowest.get_column("value")], charts.PALETTE[0])],
         i18n.t("brief.lowest_chart", lang, n=lowest.height),
         2,
     )
+    slide = MapSlide(**head, kpi=k, table=table, layout=layout, national=national, chart=chart)
+    slide.expected = [k.text]  # on the legend
+    slide.notes.append(
+        i18n.t(
+            "brief.shows_map",
+            lang,
+            label=lower_first(k.label) if lang == "vi" else k.label,
+            n=n,
+            date=ctx.date_text,
+            value=k.text,
+            change=k.change_text,
+            tag=tag(k.status, lang),
+        )
+    )
+    gap = target_sentence(frames, k, period.year, lang)
+    if gap:
+        slide.notes.append(gap)
+    above = metrics.count_above_national(frames, measure, period)
+    slide.notes.append(i18n.t("brief.map_above", lang, k=above, n=n))
+    slide.notes.append(i18n.t("brief.map_best", lang, places=places(ranked.head(3))))
+    slide.notes.append(i18n.t("brief.map_worst", lang, places=places(lowest.head(3))))
+    return slide
 
 
 _SCALE = {
@@ -406,13 +496,14 @@ _COMPLETION = {
 }
 
 
-def _plan(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
-    measure = sl.measures[0]
+def _plan(ctx: _Context, head: dict, measures: tuple[str, ...]) -> PlanSlide:
+    frames, period, lang = ctx.frames, ctx.period, ctx.lang
+    measure = measures[0]
     view = briefing.plan(frames, measure, period)
     k = kpi_items(frames, [measure], period, lang)[0]
-    slide.kpis = [k]
-    slide.plan = view
-    slide.chart = plan_chart_data(view, lang)
+    facts = plan_facts(view, k, lang)
+    slide = PlanSlide(**head, kpi=k, view=view, chart=plan_chart_data(view, lang), facts=facts)
+    slide.expected = [fig.text(lang) for _, fig in facts]
     slide.notes.append(
         i18n.t(
             "brief.shows_plan",
@@ -427,28 +518,22 @@ def _plan(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
         i18n.t(
             "brief.plan_value",
             lang,
-            date=date_text,
+            date=ctx.date_text,
             value=k.text,
             change=k.change_text,
             tag=tag(k.status, lang),
         )
     )
     if view.plan is not None:
-        completion = i18n.format_value(view.completion, "percent", lang)
         slide.notes.append(
             i18n.t(
                 "brief.plan_completion",
                 lang,
                 kind=i18n.t(i18n.PLAN_KPI_KEYS[view.plan_source], lang),
                 plan=fv(measure, view.plan, lang),
-                completion=completion,
+                completion=fv(_COMPLETION[measure], view.completion, lang),
             )
         )
-        slide.bullets.append(
-            f"{i18n.t(i18n.PLAN_KPI_KEYS[view.plan_source], lang)}: {fv(measure, view.plan, lang)}"
-        )
-        slide.bullets.append(f"{i18n.t('completion_kpi', lang)}: {completion}")
-        slide.expected += [fv(measure, view.plan, lang), completion]
     if view.path_gap is not None:
         slide.notes.append(
             i18n.t("brief.plan_path_gap", lang, gap=i18n.format_change(view.path_gap, lang, "pp"))
@@ -465,30 +550,60 @@ def _plan(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
                 verdict=i18n.t(i18n.VERDICT_KEYS[view.verdict], lang).lower(),
             )
         )
-        slide.bullets.append(f"{i18n.t('projection', lang)}: {fv(measure, p.year_end, lang)}")
-        slide.expected.append(fv(measure, p.year_end, lang))
-    comp = _COMPLETION.get(measure)
-    if comp:
-        lag = completion_laggards(frames, comp, period)
-        if lag.height:
-            slide.notes.append(
-                i18n.t(
-                    "brief.completion_lag",
+    comp = _COMPLETION[measure]
+    lag = completion_laggards(frames, comp, period)
+    if lag.height:
+        slide.notes.append(
+            i18n.t(
+                "brief.completion_lag",
+                lang,
+                places=join(
+                    [
+                        i18n.t(
+                            "brief.place_value",
+                            lang,
+                            name=r["name"],
+                            value=fv(comp, r["value"], lang),
+                        )
+                        for r in lag.iter_rows(named=True)
+                    ],
                     lang,
-                    places=join(
-                        [
-                            i18n.t(
-                                "brief.place_value",
-                                lang,
-                                name=r["name"],
-                                value=fv(comp, r["value"], lang),
-                            )
-                            for r in lag.iter_rows(named=True)
-                        ],
-                        lang,
-                    ),
-                )
+                ),
             )
+        )
+    return slide
+
+
+def plan_facts(view: projection.PlanView, k: Kpi, lang: str) -> list[tuple[str, Figure]]:
+    """A plan slide's facts as figures: the year's plan or target, completion so far and the
+    projected year end (the last only with a verdict). Completion is as strong as its weaker
+    part, a projection as the values it extends."""
+    if view.plan is None:
+        return []
+    facts = [
+        (
+            i18n.t(i18n.PLAN_KPI_KEYS[view.plan_source], lang),
+            Figure(view.measure, view.plan, view.plan_status, None),
+        ),
+        (
+            i18n.t("completion_kpi", lang),
+            Figure(
+                _COMPLETION[view.measure],
+                view.completion,
+                store.weakest([s for s in (k.status, view.plan_status) if s]) or None,
+            ),
+        ),
+    ]
+    p = view.projection
+    if p is not None and view.verdict:
+        statuses = [str(x) for x in view.actual.get_column("status").drop_nulls()]
+        facts.append(
+            (
+                i18n.t("projection", lang),
+                Figure(view.measure, p.year_end, store.weakest(statuses) if statuses else None),
+            )
+        )
+    return facts
 
 
 def completion_laggards(
@@ -524,10 +639,11 @@ def watch_table(rows: pl.DataFrame, lang: str) -> list[list[str]]:
     return out
 
 
-def _watch(slide: SlideData, frames, sl, period, lang, *, watch_rows, date_text, **_):
-    slide.table = watch_table(watch_rows, lang)
+def _watch(ctx: _Context, head: dict, measures: tuple[str, ...]) -> WatchSlide:
+    lang, watch_rows = ctx.lang, ctx.watch_rows
+    slide = WatchSlide(**head, table=watch_table(watch_rows, lang))
     slide.expected = sorted({x for row in slide.table[1:] for x in row[2:]})
-    slide.notes.append(i18n.t("brief.shows_watch", lang, date=date_text, k=3))
+    slide.notes.append(i18n.t("brief.shows_watch", lang, date=ctx.date_text, k=3))
     if not watch_rows.height:
         slide.notes.append(i18n.t("brief.watch_none", lang))
     for reason in watch_rows.get_column("reason").unique(maintain_order=True):
@@ -554,31 +670,37 @@ def _watch(slide: SlideData, frames, sl, period, lang, *, watch_rows, date_text,
                 places=join(places, lang),
             )
         )
+    return slide
 
 
-def _benefits(slide: SlideData, frames, sl, period, lang, *, date_text, **_):
+def _benefits(ctx: _Context, head: dict, measures: tuple[str, ...]) -> KpiSlide:
+    lang = ctx.lang
+    kpis = kpi_items(ctx.frames, list(measures), ctx.period, lang)
+    slide = KpiSlide(**head, kpis=kpis)
     # every number on it is year to date: said once, on the date line
     slide.subtitle += f" · {i18n.t('ytd', lang).capitalize()}"
-    slide.kpis = kpi_items(frames, list(sl.measures), period, lang)
-    slide.expected = [x for k in slide.kpis for x in (k.text, k.change_text) if x != i18n.MISSING]
-    slide.notes.append(i18n.t("brief.shows_benefits", lang, date=date_text))
-    slide.notes.extend(kpi_sentence(k, lang) for k in slide.kpis)
+    slide.expected = [x for k in kpis for x in (k.text, k.change_text) if x != i18n.MISSING]
+    slide.notes.append(i18n.t("brief.shows_benefits", lang, date=ctx.date_text))
+    slide.notes.extend(kpi_sentence(k, lang) for k in kpis)
+    return slide
 
 
-def _closing(slide: SlideData, frames, sl, period, lang, *, status, date_text, **_):
-    slide.notes.append(i18n.t("brief.shows_closing", lang, year=period.year, date=date_text))
-    for st in reversed(store.STATUS_VALUES):  # the strongest first
-        if st in status:
-            label = i18n.status_word(st, lang)
-            share = i18n.format_percent(100 * status[st], lang, 1)
-            slide.notes.append(i18n.t("brief.status_share", lang, status=label, share=share))
-            slide.bullets.append(f"{label}: {share}")
-            slide.expected.append(share)
-    if status.get("demo"):
-        slide.bullets.append(i18n.t("demo_notice", lang))
-    slide.sources = [
-        briefing.source_line(frames, sid, lang) for sid in briefing.sources_used(frames, period)
+def _closing(ctx: _Context, head: dict, measures: tuple[str, ...]) -> ClosingSlide:
+    lang, period = ctx.lang, ctx.period
+    shares = [(st, ctx.status[st]) for st in reversed(store.STATUS_VALUES) if st in ctx.status]
+    sources = [
+        briefing.source_line(ctx.frames, sid, lang)
+        for sid in briefing.sources_used(ctx.frames, period)
     ]
+    slide = ClosingSlide(**head, shares=shares, sources=sources)
+    slide.notes.append(i18n.t("brief.shows_closing", lang, year=period.year, date=ctx.date_text))
+    for st, x in shares:
+        share = i18n.format_percent(100 * x, lang, 1)
+        slide.notes.append(
+            i18n.t("brief.status_share", lang, status=i18n.status_word(st, lang), share=share)
+        )
+        slide.expected.append(share)
+    return slide
 
 
 _BUILDERS = {

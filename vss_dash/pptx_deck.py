@@ -35,7 +35,7 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu, Inches, Pt
 
-from vss_dash import catalog, charts, geo, i18n, mapimage, narrative
+from vss_dash import catalog, charts, i18n, mapimage, narrative
 
 INK = RGBColor(0x1F, 0x24, 0x30)
 BLACK = RGBColor(0, 0, 0)
@@ -491,10 +491,10 @@ def _table(slide, rows: list[list[str]], left, top, width, height, lang: str) ->
                 _run(para.add_run(), text, size, lang, bold=bold, colour=colour)
 
 
-def _closing(slide, sd: narrative.SlideData, lang: str, top, bottom) -> None:
+def _closing(slide, sd: narrative.ClosingSlide, lang: str, top, bottom) -> None:
     """The status of the data, then the sources under a heading, each in its own band."""
     width = W - 2 * MARGIN
-    sources = list(getattr(sd, "sources", []) or [])
+    sources = sd.sources
     half = (bottom - top) // 2
     status_h = bottom - top if not sources else half
     size, n = fit(sd.bullets, width, status_h, 24, 14, space_after=10)
@@ -555,66 +555,50 @@ def build(deck: narrative.Deck) -> bytes:
     for sd in deck.slides:
         slide = prs.slides.add_slide(blank)
         _header(slide, sd, lang, total, title_pt)
-        if sd.kind in ("headline", "benefits"):
-            _kpi_grid(slide, sd.kpis, lang, top, bottom)
-        elif sd.kind == "map":
-            png = mapimage.render(
-                sd.map_table,
-                geo.layout_for_period(deck.period),
-                sd.kpis[0].measure,
-                lang,
-                sd.map_national,
-            )
-            pic = slide.shapes.add_picture(io.BytesIO(png), MARGIN, top, height=bottom - top)
-            pic.name = "map_picture"
-            left = MARGIN + pic.width + GAP
-            unit = catalog.get(sd.kpis[0].measure).unit
-            _chart(
-                slide,
-                sd.chart,
-                left,
-                top,
-                W - MARGIN - left,
-                bottom - top,
-                "lowest_chart",
-                lang,
-                "%" if unit == "percent" else "",
-            )
-        elif sd.kind in ("plan_revenue", "plan_participants"):
-            k = sd.kpis[0]
-            lines = [f"{k.label}: {k.text} ({k.change_text})", *sd.bullets]
-            width = Inches(4.6)
-            _fitted(
-                slide,
-                MARGIN,
-                top,
-                width,
-                bottom - top,
-                lines,
-                22,
-                lang,
-                space_after=10,
-                name="bullets",
-            )
-            left = MARGIN + width + GAP
-            _chart(slide, sd.chart, left, top, W - MARGIN - left, bottom - top, "plan_chart", lang)
-        elif sd.kind == "watch":
-            _table(slide, sd.table, MARGIN, top, W - 2 * MARGIN, bottom - top, lang)
-        elif sd.kind == "closing":
-            _closing(slide, sd, lang, top, bottom)
-        else:
-            _fitted(
-                slide,
-                MARGIN,
-                top,
-                W - 2 * MARGIN,
-                bottom - top,
-                sd.bullets,
-                24,
-                lang,
-                space_after=10,
-                name="bullets",
-            )
+        match sd:
+            case narrative.KpiSlide():
+                _kpi_grid(slide, sd.kpis, lang, top, bottom)
+            case narrative.MapSlide():
+                png = mapimage.render(sd.table, sd.layout, sd.kpi.measure, lang, sd.national)
+                pic = slide.shapes.add_picture(io.BytesIO(png), MARGIN, top, height=bottom - top)
+                pic.name = "map_picture"
+                left = MARGIN + pic.width + GAP
+                unit = catalog.get(sd.kpi.measure).unit
+                _chart(
+                    slide,
+                    sd.chart,
+                    left,
+                    top,
+                    W - MARGIN - left,
+                    bottom - top,
+                    "lowest_chart",
+                    lang,
+                    "%" if unit == "percent" else "",
+                )
+            case narrative.PlanSlide():
+                k = sd.kpi
+                lines = [f"{k.label}: {k.text} ({k.change_text})", *sd.bullets]
+                width = Inches(4.6)
+                _fitted(
+                    slide,
+                    MARGIN,
+                    top,
+                    width,
+                    bottom - top,
+                    lines,
+                    22,
+                    lang,
+                    space_after=10,
+                    name="bullets",
+                )
+                left = MARGIN + width + GAP
+                _chart(
+                    slide, sd.chart, left, top, W - MARGIN - left, bottom - top, "plan_chart", lang
+                )
+            case narrative.WatchSlide():
+                _table(slide, sd.table, MARGIN, top, W - 2 * MARGIN, bottom - top, lang)
+            case narrative.ClosingSlide():
+                _closing(slide, sd, lang, top, bottom)
         notes = slide.notes_slide.notes_text_frame
         notes.text = "\n".join(sd.notes)
         for p in notes.paragraphs:

@@ -233,26 +233,6 @@ def target_words(frames: metrics.Frames, k: narrative.Kpi, year: int, lang: str)
     return i18n.t("press.target_plan_now", lang, gap=gap_text, **fields)
 
 
-def plan_status(frames: metrics.Frames, view) -> str | None:
-    """The status of the year's plan the view compares with (a sum of provinces' plans is as
-    weak as its weakest)."""
-    if view.plan is None:
-        return None
-    if view.plan_source == "plan":
-        rows = metrics.plan_table(frames, view.measure, view.layout)
-        rows = rows.filter(
-            (pl.col("year") == view.period.year) & (pl.col("geo_code") == view.geo_code)
-        )
-    else:
-        rows = frames.plans.filter(
-            (pl.col("measure") == view.measure)
-            & (pl.col("layout") == "VN")
-            & (pl.col("year") == view.period.year)
-        )
-    statuses = [str(s) for s in rows.get_column("status").drop_nulls()]
-    return store.weakest(statuses) if statuses else None
-
-
 # --- the release ------------------------------------------------------------------------------
 
 
@@ -321,7 +301,7 @@ def build(frames: metrics.Frames, quarter: briefing.Quarter, public: bool, lang:
         return tag(k[m].status, lang)
 
     view = briefing.plan(frames, "revenue_collected", period)
-    ptag = tag(plan_status(frames, view), lang)
+    ptag = tag(view.plan_status, lang)
     wl = briefing.watch_rows(frames, period, public)
 
     # the title and the lead: the year's result to date

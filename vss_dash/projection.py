@@ -211,6 +211,7 @@ class PlanView:
     completion: float | None  # value at the period as % of the plan
     path_gap: float | None  # value minus the plan path at the period, as % of the plan
     targets: pl.DataFrame  # resolution targets of the measure: year, target (national only)
+    plan_status: str | None = None  # the plan's status (a sum of provinces' plans: the weakest)
 
 
 def plan_view(
@@ -223,7 +224,7 @@ def plan_view(
     last_year = series.filter(pl.col("period").dt.year() == year - 1).with_columns(
         pl.col("period").dt.offset_by("1y").dt.month_end()
     )
-    plan, source = None, None
+    plan, source, plan_status = None, None, None
     planned = frames.plans.filter(pl.col("measure") == measure)
     if planned.filter(pl.col("layout") != "VN").height:
         rows = metrics.plan_table(frames, measure, layout).filter(
@@ -231,11 +232,13 @@ def plan_view(
         )
         if rows.height:
             plan, source = float(rows.item(0, "target")), "plan"
+            plan_status = _weakest(rows)
     targets = planned.filter(pl.col("layout") == "VN").select("year", "target").sort("year")
     if plan is None and layout == "VN":
-        this_year = targets.filter(pl.col("year") == year)
+        this_year = planned.filter((pl.col("layout") == "VN") & (pl.col("year") == year))
         if this_year.height:
             plan, source = float(this_year.item(0, "target")), "target"
+            plan_status = _weakest(this_year)
     proj = project(series, period)
     path = plan_path(series, year, plan) if plan is not None and m.kind == "ytd_flow" else None
     now = actual.filter(pl.col("period") == period)
@@ -263,4 +266,13 @@ def plan_view(
         completion,
         path_gap,
         targets if layout == "VN" and m.unit == "percent" else targets.clear(),
+        plan_status,
     )
+
+
+def _weakest(rows: pl.DataFrame) -> str | None:
+    """The weakest status of plan rows (store.weakest), None when they carry none."""
+    if "status" not in rows.columns:
+        return None
+    statuses = [str(x) for x in rows.get_column("status").drop_nulls()]
+    return store.weakest(statuses) if statuses else None

@@ -92,52 +92,53 @@ def draw_slide(fr: metrics.Frames, slide: narrative.SlideData, lang_: str) -> No
         st.caption(slide.subtitle)
         if slide.demo:
             status_badge("demo", None, lang_)
-        if slide.kind in ("headline", "benefits"):
-            per_row = 3 if slide.kind == "headline" else 4
-            measures = [k.measure for k in slide.kpis]
-            rows = [measures[i : i + per_row] for i in range(0, len(measures), per_row)]
-            # no sparklines on a slide: the numbers must fit one screen, readable from the back
-            kpi_grid(rows, _snapshot(slide.kpis), _NO_HISTORY, lang_, fr.source_titles())
-        elif slide.kind == "map":
-            labels = [
-                {"lon": a["lon"], "lat": a["lat"], "text": i18n.t(a["label_key"], lang_)}
-                for a in boundaries.archipelagos()
-            ]
-            fig = charts.choropleth(
-                slide.map_table,
-                boundaries.load_geojson(slide.map_layout),
-                slide.kpis[0].measure,
-                lang_,
-                slide.map_national,
-                labels,
-                height=MAP_H,
-            )
-            _projector_type(fig)
-            st.plotly_chart(
-                fig,
-                config={"displayModeBar": False, "topojsonURL": TOPOJSON_URL, "staticPlot": True},
-                key=f"brief_map_{slide.number}",
-                width="content",
-            )
-        elif slide.plan is not None:
-            plan_summary(slide.plan, lang_)
-            st.plotly_chart(
-                _projector_type(
-                    charts.plan_chart(
-                        slide.plan,
-                        lang_,
-                        height=PLAN_CHART_H,
-                        prov=queries.provenance(fr),
-                    )
-                ),
-                config={"displayModeBar": False, "staticPlot": True},
-                key=f"brief_plan_{slide.number}",
-                width="content",  # the figure's own size, in the slide's pixels (see below)
-            )
-        elif slide.kind == "watch":
-            st.html(WATCH_STYLE + watch_html(slide.table))
-        else:
-            closing_slide(slide, lang_)
+        match slide:
+            case narrative.KpiSlide():
+                per_row = 3 if slide.kind == "headline" else 4
+                measures = [k.measure for k in slide.kpis]
+                rows = [measures[i : i + per_row] for i in range(0, len(measures), per_row)]
+                # no sparklines on a slide: the numbers must fit one screen, readable from afar
+                kpi_grid(rows, _snapshot(slide.kpis), _NO_HISTORY, lang_, fr.source_titles())
+            case narrative.MapSlide():
+                labels = [
+                    {"lon": a["lon"], "lat": a["lat"], "text": i18n.t(a["label_key"], lang_)}
+                    for a in boundaries.archipelagos()
+                ]
+                fig = charts.choropleth(
+                    slide.table,
+                    boundaries.load_geojson(slide.layout),
+                    slide.kpi.measure,
+                    lang_,
+                    slide.national,
+                    labels,
+                    height=MAP_H,
+                )
+                _projector_type(fig)
+                st.plotly_chart(
+                    fig,
+                    config={
+                        "displayModeBar": False,
+                        "topojsonURL": TOPOJSON_URL,
+                        "staticPlot": True,
+                    },
+                    key=f"brief_map_{slide.number}",
+                    width="content",
+                )
+            case narrative.PlanSlide():
+                plan_summary(slide.view, lang_)
+                chart = charts.plan_chart(
+                    slide.view, lang_, height=PLAN_CHART_H, prov=queries.provenance(fr)
+                )
+                st.plotly_chart(
+                    _projector_type(chart),
+                    config={"displayModeBar": False, "staticPlot": True},
+                    key=f"brief_plan_{slide.number}",
+                    width="content",  # the figure's own size, in the slide's pixels (see below)
+                )
+            case narrative.WatchSlide():
+                st.html(WATCH_STYLE + watch_html(slide.table))
+            case narrative.ClosingSlide():
+                closing_slide(slide, lang_)
 
 
 def _snapshot(kpis: list[narrative.Kpi]) -> pl.DataFrame:
@@ -206,7 +207,7 @@ def watch_html(table: list[list[str]]) -> str:
     return f'<table class="vss-watch"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def closing_slide(slide: narrative.SlideData, lang_: str) -> None:
+def closing_slide(slide: narrative.ClosingSlide, lang_: str) -> None:
     """The data's status by share, and the sources the deck's figures come from."""
     st.subheader(i18n.t("data_status", lang_))
     for line in slide.bullets:
