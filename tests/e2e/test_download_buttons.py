@@ -11,6 +11,7 @@ import openpyxl
 import polars as pl
 from playwright.sync_api import Page
 
+from vss_dash import i18n
 from vss_harness.browser import wait_idle
 
 SCREENSHOT_DIR = Path(__file__).resolve().parent / "screenshots"  # git-ignored
@@ -44,10 +45,14 @@ def test_map_table_downloads_csv_excel_and_parquet(
 
     csv = got[f"{STEM}.csv"]
     assert csv.startswith(b"\xef\xbb\xbf")
+    # the CSV speaks the page's language (issue 24); the Parquet, read by programs, keeps ids
     table = pl.read_csv(io.BytesIO(csv[3:]))
-    assert table.height == 34 and set(table.get_column("status")) == {"demo"}
+    status = table.get_column(i18n.t("col_status", "en"))
+    assert table.height == 34 and set(status) == {i18n.status_word("demo", "en")}
     parquet = pl.read_parquet(io.BytesIO(got[f"{STEM}.parquet"]))
-    assert parquet.get_column("name").to_list() == table.get_column("name").to_list()
+    assert set(parquet.get_column("status")) == {"demo"}
+    names = table.get_column(i18n.t("col_province", "en")).to_list()
+    assert parquet.get_column("name").to_list() == names
     sheet = openpyxl.load_workbook(io.BytesIO(got[f"{STEM}.xlsx"])).active
     assert sheet["A1"].value == "SI coverage · September 2026"
     assert any("Demo data, not real figures" in (c.value or "") for c in sheet["A"])
