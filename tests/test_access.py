@@ -5,8 +5,11 @@ visitors and a server without sign-in configured."""
 
 from __future__ import annotations
 
+import contextlib
+import time
 from pathlib import Path
 
+import app_run
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -53,14 +56,58 @@ def test_the_environment_chooses_the_profile():
 PRINT_TOKEN = "t" * access.PRINT_TOKEN_MIN
 
 
+def print_env(token: str = PRINT_TOKEN, seconds: float = 60) -> dict[str, str]:
+    return {
+        "VSS_PROFILE": "print",
+        "VSS_PRINT_TOKEN": token,
+        "VSS_PRINT_TOKEN_EXPIRES": str(time.time() + seconds),
+    }
+
+
 def test_the_print_profile_lets_in_only_its_token():
-    s = access.settings({}, {"VSS_PROFILE": "print", "VSS_PRINT_TOKEN": PRINT_TOKEN})
+    s = access.settings({}, print_env())
     assert not s.open and PRINT_TOKEN not in repr(s)
     assert access.print_role(s, PRINT_TOKEN) == "analyst"
     for wrong in ("", PRINT_TOKEN[:-1], PRINT_TOKEN + "x", None, ["x"], "T" * len(PRINT_TOKEN)):
         assert access.print_role(s, wrong) is None
     production = access.settings({}, {"VSS_PROFILE": "production", "VSS_PRINT_TOKEN": PRINT_TOKEN})
     assert access.print_role(production, PRINT_TOKEN) is None  # only the print profile reads it
+
+
+def test_the_print_token_serves_one_export_and_is_then_spent():
+    """Before (#27): accepted for as long as the print server ran. Now only until the end of the
+    one export's time that deck_export.print_server sets, and never without that time."""
+    s = access.settings({}, print_env(seconds=30))
+    assert access.print_role(s, PRINT_TOKEN) == "analyst"
+    assert access.print_role(s, PRINT_TOKEN, now=time.time() + 29) == "analyst"
+    assert access.print_role(s, PRINT_TOKEN, now=time.time() + 31) is None
+    assert access.print_role(access.settings({}, print_env(seconds=-1)), PRINT_TOKEN) is None
+    for expires in (None, "", "soon"):
+        env = print_env()
+        if expires is None:
+            del env["VSS_PRINT_TOKEN_EXPIRES"]
+        else:
+            env["VSS_PRINT_TOKEN_EXPIRES"] = expires
+        with pytest.raises(access.BadSettings, match="VSS_PRINT_TOKEN_EXPIRES"):
+            access.settings({}, env)
+
+
+def test_the_print_server_gives_its_token_one_export_s_time(monkeypatch):
+    from vss_dash import deck_export
+
+    seen = {}
+
+    @contextlib.contextmanager
+    def fake_serve(env, log, timeout_s):
+        seen.update(env)
+        yield "http://127.0.0.1:1"
+
+    monkeypatch.setattr(deck_export, "serve", fake_serve)
+    with deck_export.print_server(seconds=45) as server:
+        s = access.settings({}, seen)
+        assert access.print_role(s, server.token) == "analyst"
+    assert time.time() + 40 < float(seen["VSS_PRINT_TOKEN_EXPIRES"]) <= time.time() + 45.01
+    assert access.print_role(s, server.token, now=time.time() + 46) is None
 
 
 @pytest.mark.parametrize("token", [None, "", "short"])
@@ -151,6 +198,47 @@ def test_the_expected_issuers_can_be_configured_and_every_provider_counts():
     assert s.issuers == {"https://a.vn", "https://b.vn/x"}
 
 
+# a provider's metadata somewhere other than the discovery path (#27): it names no issuer
+ODD_METADATA = {**AUTH, "server_metadata_url": "https://sso.vss.gov.vn/oidc/metadata.json"}
+
+
+def test_a_metadata_url_that_names_no_issuer_never_turns_the_check_off():
+    """Before: the expected issuers were empty, the check was skipped and a token from
+    https://evil got analyst. Now production refuses the settings, saying what to set, and a
+    token is never accepted with no issuer expected."""
+    evil = {**USERS["analyst"], "groups": ["vss-analysts"], "iss": "https://evil"}
+    with pytest.raises(access.BadSettings, match=r"\[access\] issuer") as e:
+        access.settings({"auth": ODD_METADATA, "access": ACCESS}, {})
+    assert "[auth]" in str(e.value) and "server_metadata_url" in str(e.value)
+    several = {"cookie_secret": "x", "a": AUTH, "b": ODD_METADATA}  # one provider is enough
+    with pytest.raises(access.BadSettings, match=r"\[auth\.b\]"):
+        access.settings({"auth": several, "access": ACCESS}, {})
+    # with the issuer set, that issuer and no other
+    s = access.settings(
+        {"auth": ODD_METADATA, "access": {**ACCESS, "issuer": "https://sso.vss.gov.vn"}}, {}
+    )
+    assert access.role_for(evil, s) is None
+    assert access.role_for({**evil, "iss": "https://sso.vss.gov.vn"}, s) == "analyst"
+    # settings built with no issuer at all (another profile, or by hand): every token refused
+    for s in (
+        access.Settings(profile="production", auth_configured=True),
+        access.settings({"auth": ODD_METADATA, "access": ACCESS}, {"VSS_PROFILE": "demo"}),
+    ):
+        assert not s.issuers and access.role_for(evil, s) is None  # fmt: skip
+
+
+def test_the_sign_in_page_refuses_to_start_when_no_issuer_is_known(production):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.secrets["access"] = ACCESS
+    at.secrets["auth"] = ODD_METADATA
+    at.user = {**USERS["analyst"], "iss": "https://evil"}
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    (error,) = [e.value for e in at.error]
+    assert "[access] issuer" in error and not at.metric and not at.button
+
+
 @pytest.mark.parametrize(
     ("section", "message"),
     [({"issuer": 5}, "issuer"), ({"require_verified_email": "no"}, "require_verified_email")],
@@ -174,7 +262,7 @@ def test_what_each_role_may_do():
 
 
 def app(script: str, user: dict | None, auth: bool = True, **params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / script), default_timeout=60)
+    at = app_run.page(script, 60)
     at.secrets["access"] = ACCESS
     if auth:
         at.secrets["auth"] = AUTH

@@ -105,3 +105,65 @@ def test_a_title_is_text_never_markup():
     layout = chart_svg.title_layout('Hà Nội <a href="http://x">&</a>', "<b>demo</b>")
     assert layout["text"] == 'Hà Nội &lt;a href="http://x"&gt;&amp;&lt;/a&gt;'
     assert layout["subtitle"]["text"] == "&lt;b&gt;demo&lt;/b&gt;"
+
+
+# ---------------------------------------------------------------- a per-session limit (#27)
+
+
+def test_one_svg_at_a_time_and_a_few_a_minute_per_session():
+    limit = chart_svg.SessionLimit(per_minute=3, window=60)
+    with limit.slot("a", now=0):
+        with pytest.raises(chart_svg.TooMany) as e, limit.slot("a", now=1):
+            pass
+        assert e.value.reason == "busy"
+        with limit.slot("b", now=1):  # another session is not held back
+            pass
+    for t in (2, 3):
+        with limit.slot("a", now=t):
+            pass
+    with pytest.raises(chart_svg.TooMany) as e, limit.slot("a", now=30):
+        pass
+    assert e.value.reason == "rate"
+    with limit.slot("a", now=60.5):  # the first left the window
+        pass
+
+
+def test_the_svg_button_says_so_when_its_session_asks_too_much(monkeypatch):
+    """Before: every click of every session queued behind one process-wide lock, 7 s each.
+    Now a second click while the first is drawn, and clicks beyond the minute's share, get a
+    small SVG that says why (in the page's language) and never reach Chromium."""
+    import threading
+
+    import plotly.graph_objects as go
+
+    from vss_dash import export
+    from vss_dash.ui import tables
+
+    monkeypatch.setattr(chart_svg, "SESSIONS", chart_svg.SessionLimit(per_minute=2))
+    monkeypatch.setattr(chart_svg, "available", lambda: True)
+    drawing, go_on, drawn = threading.Event(), threading.Event(), []
+
+    def fake_draw(spec_json, size, top):
+        drawn.append(1)
+        drawing.set()
+        go_on.wait(10)
+        return '<svg xmlns="http://www.w3.org/2000/svg"/>'
+
+    monkeypatch.setattr(chart_svg, "_draw", fake_draw)
+    monkeypatch.setattr(tables, "_session_id", lambda: "session-1")
+    meta = export.ExportMeta(title="T", status="reported")
+    build = tables.svg_builder(go.Figure(), meta, "en")
+    first = []
+    t = threading.Thread(target=lambda: first.append(build()))
+    t.start()
+    assert drawing.wait(10)
+    busy = build().decode()
+    assert "Another SVG is being drawn" in busy and len(drawn) == 1
+    go_on.set()
+    t.join(10)
+    assert first[0].startswith(b"<svg") and b"Another" not in first[0]
+    assert b"Another" not in build()  # the second of the minute
+    rate = tables.svg_builder(go.Figure(), meta, "vi")().decode()
+    assert "tối đa 2 biểu đồ SVG mỗi phút" in rate and len(drawn) == 2
+    monkeypatch.setattr(tables, "_session_id", lambda: "session-2")
+    assert b"SVG" not in tables.svg_builder(go.Figure(), meta, "en")()  # another session draws

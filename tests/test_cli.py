@@ -100,6 +100,20 @@ def test_validate_fails_on_a_broken_store(tmp_path):
     assert r.returncode == 1 and "observations" in r.stderr
 
 
+@pytest.mark.parametrize(
+    "where",
+    ["postgresql://vss:pw-not-shown@/nowhere?host=/nonexistent-vss-socket&port=1", "empty"],
+)
+def test_export_of_a_store_out_of_reach_says_so_without_a_traceback(where, tmp_path):
+    """As validate, ingest and migrate: a database that cannot be reached (or a directory with
+    no store) is one line on stderr and exit 1, never a StoreUnavailable traceback."""
+    where = str(tmp_path) if where == "empty" else where
+    r = run("export", "--measure", "si_participants", "--store", where)
+    assert r.returncode == 1, r.stderr
+    assert "Traceback" not in r.stderr and "pw-not-shown" not in r.stderr
+    assert r.stderr.strip() and len(r.stderr.strip().splitlines()) <= 2
+
+
 def test_demo_writes_a_store_that_validates(tmp_path):
     r = run("demo", "--store", str(tmp_path))
     assert r.returncode == 0, r.stderr

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import app_run
 import openpyxl
 import polars as pl
 import pytest
@@ -59,7 +60,7 @@ def deferred(monkeypatch: pytest.MonkeyPatch) -> dict[str, File]:
 
 
 def run(script: str, **params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / script), default_timeout=TIMEOUT)
+    at = app_run.page(script, TIMEOUT)
     for k, v in params.items():
         at.query_params[k] = v
     at.run()

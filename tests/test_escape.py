@@ -36,3 +36,20 @@ def test_every_markdown_construct_is_neutralised(text):
 
 def test_plain_vietnamese_text_is_unchanged():
     assert i18n.md_escape("Báo cáo tháng 9 năm 2024 Hà Nội") == "Báo cáo tháng 9 năm 2024 Hà Nội"
+
+
+def test_the_status_badge_shows_a_source_title_as_text():
+    """widgets.status_badge: a source's title (an uploaded file's name is part of it) in the
+    caption under a number is escaped, no link, image or emphasis (#27)."""
+    from streamlit.testing.v1 import AppTest
+
+    def badge():
+        from vss_dash.ui import widgets
+
+        widgets.status_badge("published", "r.xlsx [Sign in](https://evil) **x** www.evil.io", "en")
+
+    at = AppTest.from_function(badge).run()
+    assert not at.exception
+    (caption,) = [c.value for c in at.caption]
+    assert "[Sign in](" not in caption and "**x**" not in caption and "https://" not in caption
+    assert caption.endswith(i18n.md_escape("r.xlsx [Sign in](https://evil) **x** www.evil.io"))

@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import app_run
 import polars as pl
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from vss_dash import catalog, charts, geo, i18n, ingest, metrics, store
 from vss_dash.pages import PAGES
@@ -104,7 +104,7 @@ def partial_month(tmp_path, monkeypatch, demo_store) -> date:
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.url_path for p in PAGES])
 def test_every_page_survives_a_month_that_has_only_begun(partial_month, page):
-    at = AppTest.from_file(str(ROOT / page.script), default_timeout=60)
+    at = app_run.page(page.script, 60)
     at.query_params["lang"] = "en"
     at.run()
     assert not at.exception, [e.value for e in at.exception]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import app_run
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -28,7 +29,7 @@ def run(script: str, monkeypatch: pytest.MonkeyPatch, where: str | None, **param
         monkeypatch.delenv("VSS_STORE", raising=False)
     else:
         monkeypatch.setenv("VSS_STORE", where)
-    at = AppTest.from_file(str(ROOT / script), default_timeout=60)
+    at = app_run.page(script, 60)
     for k, v in params.items():
         at.query_params[k] = v
     return at.run()

@@ -7,10 +7,11 @@ download exports and import reports.
 Three profiles. `demo` (the default, `make run`) is open without sign-in: everyone is an analyst and
 every page says so in a banner. `print` is the private server the briefing's PDF export starts on a
 loopback port for a few seconds: it serves only a visitor whose URL holds its one-time token
-(`VSS_PRINT_TOKEN`, made afresh for each export), so nobody else on the machine reads internal
-figures from it. `production` requires sign-in through OpenID Connect (Streamlit's
-`st.login`, configured in `[auth]` of secrets.toml) and refuses anonymous visitors; without an
-`[auth]` section it refuses everyone (fail closed).
+(`VSS_PRINT_TOKEN`, made afresh for each export, and good only until `VSS_PRINT_TOKEN_EXPIRES`,
+the end of that one export's time), so nobody else on the machine reads internal figures from it.
+`production` requires sign-in through OpenID Connect (Streamlit's `st.login`, configured in
+`[auth]` of secrets.toml) and refuses anonymous visitors; without an `[auth]` section it refuses
+everyone (fail closed).
 
 A signed-in user's role comes from `[access]` in secrets.toml: lists of e-mail addresses per
 role, and/or group names per role matched against a claim of the identity token (default
@@ -20,7 +21,10 @@ role, and/or group names per role matched against a claim of the identity token 
 Two checks come first. The token's issuer (`iss`) must be one the store expects: `[access]
 issuer` (one URL or a list), else the issuer each configured provider's `server_metadata_url`
 names (OpenID Discovery puts the metadata at the issuer + "/.well-known/openid-configuration");
-a token from any other issuer is refused, whatever its e-mail or groups. And an e-mail address
+a token from any other issuer is refused, whatever its e-mail or groups. The check is never off:
+with sign-in configured, a provider whose metadata URL names no issuer (it does not end in the
+discovery path) and no `[access] issuer` is a BadSettings that stops the sign-in page with its
+reason, and with no issuer expected at all every token is refused. And an e-mail address
 counts for a role only if the token says it is verified (`email_verified` true); an unverified
 address is matched by nothing (`require_verified_email = false` turns this off, for a provider
 that manages every address itself and sends no such claim).
@@ -30,6 +34,7 @@ from __future__ import annotations
 
 import hmac
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -50,20 +55,24 @@ class Settings:
     emails: dict[str, frozenset[str]] = field(default_factory=dict)  # role -> addresses
     groups: dict[str, frozenset[str]] = field(default_factory=dict)  # role -> group names
     default_role: str = "viewer"
-    issuers: frozenset[str] = frozenset()  # expected `iss`; empty: no provider named one
+    issuers: frozenset[str] = frozenset()  # expected `iss`; empty: every token is refused
     require_verified_email: bool = True
     print_token: str = field(default="", repr=False)  # the print profile's one-time token
+    print_expires: float = 0.0  # Unix time after which print_token lets nobody in
 
     @property
     def open(self) -> bool:
         return self.profile == "demo"
 
 
-def print_role(s: Settings, token: object) -> str | None:
+def print_role(s: Settings, token: object, now: float | None = None) -> str | None:
     """The print server's visitor is an analyst if the URL's token is the server's (compared in
-    constant time); anyone else, and every visitor of another profile, gets nothing here."""
+    constant time) and its export's time is not over (`print_expires`, Unix seconds); anyone
+    else, a visitor after that time, and every visitor of another profile get nothing here."""
     if s.profile != "print" or not s.print_token or not isinstance(token, str):
         return None
+    if (time.time() if now is None else now) >= s.print_expires:
+        return None  # spent: the token served one export, whatever the server still runs
     return "analyst" if hmac.compare_digest(token.encode(), s.print_token.encode()) else None
 
 
@@ -86,17 +95,27 @@ def _issuer(url: object) -> str:
     return str(url).strip().rstrip("/")
 
 
-def _metadata_issuers(auth: object) -> frozenset[str]:
-    """The issuers the providers' metadata URLs name ([auth] and every [auth.<provider>])."""
+def _providers(auth: object) -> dict[str, Mapping]:
+    """The configured providers: [auth] itself when it names a client or metadata, and every
+    [auth.<provider>] section."""
     if not isinstance(auth, Mapping):
-        return frozenset()
-    sections = [auth, *(v for v in auth.values() if isinstance(v, Mapping))]
-    out = set()
-    for section in sections:
+        return {}
+    out = {"[auth]": auth} if auth.get("client_id") or auth.get("server_metadata_url") else {}
+    out |= {f"[auth.{k}]": v for k, v in auth.items() if isinstance(v, Mapping)}
+    return out
+
+
+def _metadata_issuers(auth: object) -> tuple[frozenset[str], list[str]]:
+    """The issuers the providers' metadata URLs name, and the providers whose URL names none
+    (it does not end in DISCOVERY)."""
+    out, unnamed = set(), []
+    for name, section in _providers(auth).items():
         url = str(section.get("server_metadata_url") or "").strip()
         if url.endswith(DISCOVERY):
             out.add(_issuer(url[: -len(DISCOVERY)]))
-    return frozenset(out)
+        else:
+            unnamed.append(name)
+    return frozenset(out), unnamed
 
 
 def settings(secrets: Mapping[str, object], env: Mapping[str, str]) -> Settings:
@@ -126,6 +145,21 @@ def settings(secrets: Mapping[str, object], env: Mapping[str, str]) -> Settings:
     token = (registry.env("VSS_PRINT_TOKEN", env) or "") if profile == "print" else ""
     if profile == "print" and len(token) < PRINT_TOKEN_MIN:
         raise BadSettings(f"profile 'print' needs VSS_PRINT_TOKEN of {PRINT_TOKEN_MIN}+ characters")
+    expires = 0.0
+    if profile == "print":
+        try:
+            expires = float(registry.env("VSS_PRINT_TOKEN_EXPIRES", env) or "")
+        except ValueError:
+            raise BadSettings(
+                "profile 'print' needs VSS_PRINT_TOKEN_EXPIRES, the Unix time its token ends"
+            ) from None
+    if not issuers:
+        issuers, unnamed = _metadata_issuers(auth)
+        if unnamed and profile == "production":  # never sign in with the issuer check off
+            raise BadSettings(
+                f"{', '.join(unnamed)}: server_metadata_url does not end in {DISCOVERY}, so it "
+                "names no issuer; set [access] issuer to the provider's issuer URL"
+            )
     verified = section.get("require_verified_email", True)
     if not isinstance(verified, bool):
         raise BadSettings(f"require_verified_email {verified!r}: expected true or false")
@@ -137,16 +171,18 @@ def settings(secrets: Mapping[str, object], env: Mapping[str, str]) -> Settings:
         emails={r: _strings(v) for r, v in emails.items()},
         groups={r: _strings(v) for r, v in groups.items()},
         default_role=default,
-        issuers=issuers or _metadata_issuers(auth),
+        issuers=issuers,
         require_verified_email=verified,
         print_token=token,
+        print_expires=expires,
     )
 
 
 def role_for(claims: Mapping[str, object], s: Settings) -> str | None:
     """The role of a signed-in user from their identity-token claims; None if refused: a token
-    from an issuer not expected (or with none, where one is expected) is refused outright."""
-    if s.issuers and _issuer(claims.get("iss") or "") not in s.issuers:
+    from an issuer not expected (or with none) is refused outright, and so is every token when
+    no issuer is expected at all: the check is never off."""
+    if _issuer(claims.get("iss") or "") not in s.issuers:
         return None
     email = str(claims.get("email") or "").strip().casefold()
     if s.require_verified_email and not email_verified(claims):

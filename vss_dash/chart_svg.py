@@ -10,12 +10,15 @@ its demo mark) on top so the file says what it shows on its own.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import html
 import re
 import threading
 import time
 import urllib.parse
+from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
@@ -29,6 +32,55 @@ WIDTH = 960  # px: about the chart's width on a 1366 px laptop (906) and a 1440 
 TIMEOUT_S = 30.0
 # two shared cores: one Chromium at a time per server process, the next click waits its turn
 _ONE_AT_A_TIME = threading.Lock()
+PER_SESSION_PER_MINUTE = 4  # SVGs one browser session may have drawn in any 60 s
+
+
+class TooMany(RuntimeError):
+    """A session asked for an SVG while its previous one is still drawn or waiting ("busy"), or
+    for more than its share in the last minute ("rate"); nothing was drawn."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class SessionLimit:
+    """One SVG at a time per session (drawn or waiting for the shared Chromium) and at most
+    `per_minute` in any `window` seconds, so one visitor cannot fill the process-wide queue.
+    Thread-safe; the clock is passed in, for tests."""
+
+    def __init__(self, per_minute: int = PER_SESSION_PER_MINUTE, window: float = 60.0) -> None:
+        self.per_minute, self.window = per_minute, window
+        self._lock = threading.Lock()
+        self._active: set[str] = set()
+        self._times: dict[str, deque[float]] = {}
+
+    @contextlib.contextmanager
+    def slot(self, session: str, now: float | None = None) -> Iterator[None]:
+        """Hold the session's one slot for the block; TooMany if it is taken or spent."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            if session in self._active:
+                raise TooMany("busy")
+            for sid in list(self._times):  # forget what left the window (and idle sessions)
+                times = self._times[sid]
+                while times and now - times[0] >= self.window:
+                    times.popleft()
+                if not times and sid not in self._active:
+                    del self._times[sid]
+            times = self._times.setdefault(session, deque())
+            if len(times) >= self.per_minute:
+                raise TooMany("rate")
+            times.append(now)
+            self._active.add(session)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._active.discard(session)
+
+
+SESSIONS = SessionLimit()
 
 # Streamlit 1.67's light theme for Plotly charts, as its frontend builds it under every chart
 # (`theme="streamlit"`: read from the drawn chart's layout.template). The figure's own settings
@@ -136,10 +188,22 @@ def _swap_placeholders(json_text: str) -> str:
     return _PLACEHOLDER.sub(lambda m: colours[(int(m.group(1)) - 1) % len(colours)], json_text)
 
 
-def render(fig: go.Figure, title: str = "", subtitle: str = "", width: int | None = None) -> bytes:
+def render(
+    fig: go.Figure,
+    title: str = "",
+    subtitle: str = "",
+    width: int | None = None,
+    session: str | None = None,
+) -> bytes:
     """The chart as a standalone SVG document (UTF-8 bytes), `width` px wide (default: the
     figure's, else WIDTH) and as high as the figure, plus room for `title` (and `subtitle`)
-    when given. Raises SvgError."""
+    when given. Raises SvgError; with a `session` (a browser session's id), TooMany when that
+    session already has one drawn or waiting, or had its share this minute (SESSIONS)."""
+    with SESSIONS.slot(session) if session else contextlib.nullcontext():
+        return _render(fig, title, subtitle, width)
+
+
+def _render(fig: go.Figure, title: str, subtitle: str, width: int | None) -> bytes:
     if not available():
         raise SvgError(f"no Chromium at {deck_export.CHROMIUM}")
     import plotly.io as pio

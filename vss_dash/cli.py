@@ -223,7 +223,14 @@ def _also_published(measure: str, layout: str) -> dict[tuple, str]:
 
 
 def cmd_export(args, parser: argparse.ArgumentParser) -> int:
-    s = store.load(args.store)
+    try:
+        s = store.load(args.store)
+    except store.StoreInvalid as e:
+        print(e, file=sys.stderr)
+        return 1
+    except OSError as e:  # missing, or a database that cannot be reached (the URI masked)
+        print(ingest.printable(str(e)), file=sys.stderr)
+        return 1
     frames = metrics.Frames.from_store(s)
     if args.measure.endswith(published.TARGET_SUFFIX):  # a plan: one value a year, at December
         base = args.measure.removesuffix(published.TARGET_SUFFIX)

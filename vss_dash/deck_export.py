@@ -126,13 +126,25 @@ class PrintServer:
     token: str = field(repr=False)
 
 
+SERVE_TIMEOUT_S = 60.0  # serve()'s default: the server's start
+EXPORT_TIMEOUT_S = 90.0  # export_deck's default, for each of its two waits
+
+
 @contextlib.contextmanager
-def print_server(log: Path | None = None) -> Iterator[PrintServer]:
+def print_server(
+    log: Path | None = None, seconds: float = SERVE_TIMEOUT_S + 2 * EXPORT_TIMEOUT_S + 10
+) -> Iterator[PrintServer]:
     """A private server for one export, on a loopback port: the print profile, which serves only
     a visitor with the token made here (in its environment, which other users cannot read, not on
-    its command line); see access.py."""
+    its command line), and only for `seconds` from now (VSS_PRINT_TOKEN_EXPIRES: the server's
+    start and one export's waits); see access.py. The server stops when the block ends."""
     token = secrets.token_urlsafe(32)
-    with serve(env={"VSS_PROFILE": "print", "VSS_PRINT_TOKEN": token}, log=log) as base:
+    env = {
+        "VSS_PROFILE": "print",
+        "VSS_PRINT_TOKEN": token,
+        "VSS_PRINT_TOKEN_EXPIRES": f"{time.time() + seconds:.3f}",
+    }
+    with serve(env=env, log=log, timeout_s=min(SERVE_TIMEOUT_S, seconds)) as base:
         yield PrintServer(base, token)
 
 
@@ -285,7 +297,7 @@ def export_deck(
     out_dir: Path,
     expected: dict[int, list[str]] | None = None,
     stem: str | None = None,
-    timeout_s: float = 90.0,
+    timeout_s: float = EXPORT_TIMEOUT_S,
     token: str = "",
 ) -> DeckFiles:
     """Print the deck of `quarter` from a running app at `base_url` into out_dir: <stem>.pdf

@@ -195,19 +195,27 @@ def status_word(status: str | None, lang: str, form: StatusForm = "label") -> st
 _MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:")
 
 
+_WORD_JOINER = "\u2060"  # invisible, no break: splits what GFM would turn into a link
+_AUTOLINK = re.compile(r"(?<=:)(?=/)|(?<=www)(?=\.)|(?<=@)(?=[-\w])", re.IGNORECASE)
+
+
 def md_escape(text: object) -> str:
     """Text from a file, a URL or a user, safe inside Streamlit markdown: every character that
     markdown (links, images, code spans, HTML, emphasis, lists, math) gives a meaning is
-    backslash-escaped, line breaks become spaces, and control characters are dropped."""
-    out = []
-    for ch in str(text):
-        if ch in "\r\n\t":
-            out.append(" ")
-        elif ord(ch) < 32 or 127 <= ord(ch) < 160:
-            continue
-        else:
-            out.append("\\" + ch if ch in _MARKDOWN_SPECIALS else ch)
-    return "".join(out)
+    backslash-escaped, line breaks become spaces, and control characters are dropped.
+
+    GitHub-flavoured markdown also links a bare `https://…`, `www.…` or `name@host` found in the
+    text once its escapes are read (Streamlit's renderer does, whatever is escaped): a word
+    joiner (U+2060, invisible) goes between `:` and `/`, after `www` before `.`, and after `@`
+    before a name, so the text reads the same and no address becomes a link."""
+    plain = "".join(
+        " " if ch in "\r\n\t" else ch
+        for ch in str(text)
+        if ch in "\r\n\t" or not (ord(ch) < 32 or 127 <= ord(ch) < 160)
+    )
+    return "".join(
+        "\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in _AUTOLINK.sub(_WORD_JOINER, plain)
+    )
 
 
 def placeholders(text: str) -> set[str]:

@@ -1220,6 +1220,32 @@ def _check_denominators(reader: _Reader, rows: pl.DataFrame, frames: metrics.Fra
                 )
 
 
+# what the catalogue divides by: the second measure of every ratio (population, labour force)
+_DIVISORS = frozenset(
+    m.formula.args[1] for m in catalog.MEASURES if m.formula and m.formula.op == "ratio"
+)
+
+
+def _check_zero_divisors(reader: _Reader, rows: pl.DataFrame) -> None:
+    """An error where a measure the catalogue divides by (a population, a labour force) is 0:
+    every rate of that place would be infinite or empty, never a real figure."""
+    for r in rows.filter(
+        pl.col("measure").is_in(list(_DIVISORS)) & (pl.col("value") == 0)
+    ).iter_rows(named=True):
+        layout, code = r["layout"], r["geo_code"]
+        reader.keep(
+            finding(
+                "error",
+                "zero_denominator",
+                r["sheet"],
+                r["row"],
+                r["column"],
+                name=code if layout == "VN" else geo.province_name(layout, code),
+                **_label(r["measure"]),
+            )
+        )
+
+
 def _check_plausible(reader: _Reader, rows: pl.DataFrame, frames: metrics.Frames | None) -> None:
     """An error where a value (in the measure's unit) is above what any place can hold, or a
     province's count of persons is above its population (the file's, else the store's latest)."""
@@ -1384,6 +1410,7 @@ def _read_sheets(
         values = reader.frame()
         if values.height:
             _check_plausible(reader, values, frames)
+            _check_zero_divisors(reader, values)
             _check_missing(reader, values)
             _check_denominators(reader, values, frames)
             _check_jumps(reader, values, frames, max_jump_pct)

@@ -43,6 +43,20 @@ SETTINGS = (
         "unset, the Parquet store of VSS_DATA_DIR.",
     ),
     Setting(
+        name="VSS_PG_STATEMENT_TIMEOUT",
+        read_by="vss_dash/store_pg.py",
+        default="120",
+        meaning="Seconds any one statement of the PostgreSQL store may run (every session's "
+        "statement_timeout): the server cancels a longer one, even when its client has gone.",
+    ),
+    Setting(
+        name="VSS_PG_LOCK_TIMEOUT",
+        read_by="vss_dash/store_pg.py",
+        default="30",
+        meaning="Seconds an import waits for the PostgreSQL store's write lock before it gives "
+        'up with "another import is running".',
+    ),
+    Setting(
         name="VSS_PROFILE",
         read_by="vss_dash/access.py",
         default="[access] profile, else demo",
@@ -54,6 +68,13 @@ SETTINGS = (
         default="none",
         meaning="The one-time token of the private print server the PDF export starts; "
         "needed by the print profile, 32 characters or more.",
+    ),
+    Setting(
+        name="VSS_PRINT_TOKEN_EXPIRES",
+        read_by="vss_dash/access.py",
+        default="none",
+        meaning="The Unix time after which the print server refuses VSS_PRINT_TOKEN: the PDF "
+        "export sets it to the end of its one export's time; needed by the print profile.",
     ),
     Setting(
         name="VSS_UPLOAD_ENABLED",

@@ -662,7 +662,7 @@ def update(
     new three, which are validated and written as a new generation, with no other write
     between the read and the write. Returns the tables written. If `change` raises or its
     tables break a rule, nothing is written. Parquet: under the store's write lock (one writer
-    per directory, on this host); PostgreSQL: one transaction under the advisory lock
+    per directory, on this host); PostgreSQL: one transaction under the write lock
     (store_pg.update), so writers on any host wait for each other."""
     if is_database(where):
         from vss_dash import store_pg

@@ -25,14 +25,17 @@ Periods and source dates are `date`, vintages `timestamptz`, plan years `integer
 rows go with it (ON DELETE CASCADE).
 
 A write validates exactly as store.write does (store.prepare), then, in ONE transaction
-serialised by `pg_advisory_xact_lock(LOCK_KEY)` (imports from any host wait for each other): the
-new generation's row, its three tables, `current_generation` pointed at it, and the generations
-beyond the current one and the `keep_previous` before it deleted. A failure or a killed writer
+serialised by the write lock (`LOCK TABLE vss.current_generation IN EXCLUSIVE MODE`: imports from
+any host wait for each other, at most VSS_PG_LOCK_TIMEOUT, then StoreBusy "another import is
+running"; the lock needs UPDATE on the table, which the viewer role lacks, and does not block
+reads, so no reader can take it or stall behind it): the new generation's row, its three
+tables, `current_generation` pointed at it, and the generations beyond the current one and the
+`keep_previous` before it deleted. A failure or a killed writer
 rolls the whole transaction back: the database is as before. A generation id written again (the
 demo's fixed id) replaces that generation whole.
 
 An import (`update`, through store.update and ingest.commit) is a read-modify-write in ONE
-transaction: the advisory lock first, then the current generation read (READ COMMITTED, so it is
+transaction: the write lock first, then the current generation read (READ COMMITTED, so it is
 what the writer before committed), changed, validated and written, with its vss.ingest_log row;
 two imports from any hosts therefore never lose each other's rows. A refusal's log row is a
 transaction of its own.
@@ -52,13 +55,19 @@ viewer=..., writer=...)`, which runs:
 
     GRANT USAGE ON SCHEMA vss TO vss_viewer, vss_writer;
     GRANT SELECT ON ALL TABLES IN SCHEMA vss TO vss_viewer;                 -- tables and views
+    REVOKE SELECT ON vss.ingest_log FROM vss_viewer;                        -- then every column
+    GRANT SELECT (seq, time, outcome, file, ...) ON vss.ingest_log TO vss_viewer;  -- but "by"
     GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA vss TO vss_writer;
     GRANT USAGE ON ALL SEQUENCES IN SCHEMA vss TO vss_writer;               -- generations.seq
 
-The viewer can take no lock that blocks a write and change nothing; the writer changes rows but
-cannot alter the schema. Passwords belong in the environment (PGPASSWORD), ~/.pgpass or a service
-file, not in the URI; when a URI holds one, `masked()` hides it in every message this module
-raises, and the Store's `directory` is the masked URI.
+The viewer can take no lock that blocks a write (its SELECT allows ACCESS SHARE only; advisory
+locks are not used) and change nothing, nor read who imported (read_log shows it "hidden"); the
+writer changes rows but cannot alter the schema. Every value in a statement is a bound parameter
+(never pasted into the SQL, generation ids included), and every session starts with
+`statement_timeout` (VSS_PG_STATEMENT_TIMEOUT, in libpq's startup options). Passwords belong
+in the environment (PGPASSWORD), ~/.pgpass or a service file, not in the URI; when a URI holds
+one, `masked()` hides it in every message this module raises, and the Store's `directory` is the
+masked URI.
 """
 
 from __future__ import annotations
@@ -68,15 +77,20 @@ import json
 import re
 import threading
 from collections.abc import Callable, Iterator
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import adbc_driver_postgresql.dbapi as dbapi
 import polars as pl
 
-from vss_dash import store
+from vss_dash import i18n, settings, store
 
 SCHEMA = "vss"
-LOCK_KEY = 0x7653_5344_0019  # pg_advisory_xact_lock key of every write (any host, any store)
+# the write lock: this table IN EXCLUSIVE MODE, which needs UPDATE on it (the writer's, never the
+# viewer's); readers' ACCESS SHARE does not conflict with it, so pages read on while it is held
+LOCK_TABLE = f"{SCHEMA}.current_generation"
+LOCK_NOT_AVAILABLE = "55P03"  # SQLSTATE of a lock wait that ran past lock_timeout
+STATEMENT_TIMEOUT_S = 120.0  # VSS_PG_STATEMENT_TIMEOUT's default
+LOCK_TIMEOUT_S = 30.0  # VSS_PG_LOCK_TIMEOUT's default
 TABLES = {
     "observations": (store.OBS_SCHEMA, store.OBS_KEY),
     "plans": (store.PLAN_SCHEMA, store.PLAN_KEY),
@@ -95,6 +109,44 @@ _SQL_TYPES = {
 class StoreUnavailable(OSError):
     """The database could not be reached or refused a statement; the message never holds the
     password."""
+
+
+class StoreBusy(StoreUnavailable):
+    """Another import holds the store's write lock and kept it past the lock timeout."""
+
+
+def _seconds(name: str, default: float) -> float:
+    """A timeout setting in seconds (a positive number), else its default."""
+    try:
+        value = float(settings.env(name) or default)
+    except ValueError:
+        return default
+    return value if 0 < value < 1e6 else default
+
+
+def statement_timeout_s() -> float:
+    return _seconds("VSS_PG_STATEMENT_TIMEOUT", STATEMENT_TIMEOUT_S)
+
+
+def lock_timeout_s() -> float:
+    return _seconds("VSS_PG_LOCK_TIMEOUT", LOCK_TIMEOUT_S)
+
+
+def _session_uri(uri: str) -> str:
+    """`uri` with the session's statement_timeout among its startup options (libpq's `options`,
+    after any the URI holds): set before the first statement of every connection, the server
+    cancels a statement that runs longer, also one whose client has gone."""
+    option = f"-c statement_timeout={round(statement_timeout_s() * 1000)}"
+    try:
+        parts = urlsplit(uri)
+    except ValueError:
+        return uri  # dbapi.connect refuses it, with the masked URI in the message
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    given = [v for k, v in pairs if k == "options"]
+    pairs = [(k, v) for k, v in pairs if k != "options"]
+    pairs.append(("options", " ".join([*given, option])))
+    # %20 for a space: libpq reads no "+" as one
+    return urlunsplit(parts._replace(query=urlencode(pairs, safe="/:", quote_via=quote)))
 
 
 # ---------------------------------------------------------------- credentials
@@ -149,7 +201,7 @@ def _connection(uri: str) -> Iterator[dbapi.Connection]:
     (whose text may hold it)."""
     message = None
     try:
-        conn = dbapi.connect(uri)
+        conn = dbapi.connect(_session_uri(uri))
     except dbapi.Error as e:
         message = f"{masked(uri)}: cannot connect / không kết nối được: {_scrub(str(e), uri)}"
     if message is not None:
@@ -215,7 +267,7 @@ def schema_sql() -> list[str]:
 
 
 def _has_schema(cur) -> bool:
-    cur.execute(f"SELECT to_regclass('{SCHEMA}.current_generation') IS NOT NULL")
+    cur.execute("SELECT to_regclass($1) IS NOT NULL", (f"{SCHEMA}.current_generation",))
     return bool(cur.fetchone()[0])
 
 
@@ -238,11 +290,15 @@ def grant(uri: str, *, viewer: str, writer: str) -> None:
         if not _ROLE.fullmatch(role):
             raise ValueError(f"role {role!r}: lower-case letters, digits and '_' only")
     create_schema(uri)
+    public_log = ", ".join(f'"{c}"' for c in ("seq", *LOG_COLUMNS) if c not in LOG_PRIVATE)
     with _connection(uri) as conn:
         cur = conn.cursor()
         for sql in (
             f"GRANT USAGE ON SCHEMA {SCHEMA} TO {viewer}, {writer}",
             f"GRANT SELECT ON ALL TABLES IN SCHEMA {SCHEMA} TO {viewer}",
+            # the import log without who imported (their e-mail): the viewer reads the rest
+            f"REVOKE SELECT ON {SCHEMA}.ingest_log FROM {viewer}",
+            f"GRANT SELECT ({public_log}) ON {SCHEMA}.ingest_log TO {viewer}",
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {SCHEMA} TO {writer}",
             f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {SCHEMA} TO {writer}",
         ):
@@ -262,8 +318,8 @@ def _current_id(cur) -> str | None:
 def _read_table(cur, table: str, generation: str) -> pl.DataFrame:
     schema, key = TABLES[table]
     cols = ", ".join(f"{c}::text AS {c}" if t == store.STATUS else c for c, t in schema.items())
-    # the id is a store._NAME (letters, digits, '.', '_', '-'): safe as a literal
-    cur.execute(f"SELECT {cols} FROM {SCHEMA}.{table} WHERE generation = '{generation}'")
+    # the id, read from the database, is a value like any other: bound, never part of the SQL
+    cur.execute(f"SELECT {cols} FROM {SCHEMA}.{table} WHERE generation = $1", (generation,))
     df = pl.from_arrow(cur.fetch_arrow_table())
     assert isinstance(df, pl.DataFrame)
     df = df.select(
@@ -312,7 +368,7 @@ def token(uri: str) -> tuple:
             conn = _TOKEN_CONNECTIONS.pop(uri, None)
             try:
                 if conn is None:
-                    conn = dbapi.connect(uri, autocommit=True)
+                    conn = dbapi.connect(_session_uri(uri), autocommit=True)
                 cur = conn.cursor()
                 if not _has_schema(cur):
                     row = None
@@ -355,7 +411,8 @@ def write(
     keep_previous: int = store.KEEP_PREVIOUS,
 ) -> None:
     """Validate as store.write does, then store the three tables as a new current generation in
-    one transaction under the store's advisory lock; nothing changes if anything fails."""
+    one transaction under the store's write lock; nothing changes if anything fails (StoreBusy
+    when another writer keeps the lock past the lock timeout)."""
     tables = store.prepare(observations, plans, sources)
     name = store.generation_name(generation_id)
     with _connection(uri) as conn:
@@ -372,8 +429,9 @@ def update(
     keep_previous: int = store.KEEP_PREVIOUS,
     log_entry: Callable[[], dict] | None = None,
 ) -> store.Tables:
-    """store.update on PostgreSQL, in ONE transaction: the advisory lock first (a writer on any
-    host waits here until the one before it has committed), then the current generation's
+    """store.update on PostgreSQL, in ONE transaction: the write lock first (a writer on any
+    host waits here until the one before it has committed, at most the lock timeout: then
+    StoreBusy, "another import is running"), then the current generation's
     tables read (READ COMMITTED: each statement sees what was committed before it, so what the
     writer before wrote), `change` applied, its tables validated and written as a new
     generation, and `log_entry()` (if given; called after `change`) added to vss.ingest_log.
@@ -398,22 +456,34 @@ def update(
 
 
 def _lock(cur) -> None:
-    """The store's advisory lock, held to the end of the transaction; the schema made (under
-    it) if missing, and the import log if the schema predates it."""
-    cur.execute(f"SELECT pg_advisory_xact_lock({LOCK_KEY})")
-    cur.fetchall()
+    """The store's write lock, held to the end of the transaction: LOCK_TABLE in EXCLUSIVE mode,
+    which only a role that may UPDATE it can take (the writer, the owner; never the viewer, whose
+    reads it does not block), waited for at most the lock timeout (then StoreBusy). The schema is
+    made first if missing (by its owner: a first write; of two first writes at once, the second
+    fails and changes nothing), and the import log if it predates it."""
     if not _has_schema(cur):
         for sql in schema_sql():
             cur.execute(sql)
     elif not _has_log(cur):
         cur.execute(LOG_SQL)
+    cur.execute(
+        "SELECT set_config('lock_timeout', $1, true)", (f"{round(lock_timeout_s() * 1000)}ms",)
+    )
+    cur.fetchall()
+    try:
+        cur.execute(f"LOCK TABLE {LOCK_TABLE} IN EXCLUSIVE MODE")
+    except dbapi.Error as e:
+        if getattr(e, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+            raise
+        busy = " / ".join(i18n.both("store.busy", seconds=f"{lock_timeout_s():g}"))
+        raise StoreBusy(busy) from None
 
 
 def _insert(cur, tables: store.Tables, name: str, keep_previous: int) -> None:
     """Write prepared tables as the new current generation `name` (inside the caller's
-    transaction, under the advisory lock) and delete the generations no longer kept."""
-    cur.execute(f"DELETE FROM {SCHEMA}.generations WHERE id = '{name}'")  # written again
-    cur.execute(f"INSERT INTO {SCHEMA}.generations (id) VALUES ('{name}')")
+    transaction, under the write lock) and delete the generations no longer kept."""
+    cur.execute(f"DELETE FROM {SCHEMA}.generations WHERE id = $1", (name,))  # written again
+    cur.execute(f"INSERT INTO {SCHEMA}.generations (id) VALUES ($1)", (name,))
     for table, df in zip(TABLES, tables, strict=True):
         rows = df.select(
             pl.lit(name).alias("generation"),
@@ -422,13 +492,15 @@ def _insert(cur, tables: store.Tables, name: str, keep_previous: int) -> None:
         if rows.height:
             cur.adbc_ingest(table, rows.to_arrow(), mode="append", db_schema_name=SCHEMA)
     cur.execute(
-        f"INSERT INTO {SCHEMA}.current_generation (one, id) VALUES (true, '{name}') "
-        "ON CONFLICT (one) DO UPDATE SET id = EXCLUDED.id"
+        f"INSERT INTO {SCHEMA}.current_generation (one, id) VALUES (true, $1) "
+        "ON CONFLICT (one) DO UPDATE SET id = EXCLUDED.id",
+        (name,),
     )
     cur.execute(
-        f"DELETE FROM {SCHEMA}.generations WHERE id <> '{name}' AND id NOT IN ("
-        f"SELECT id FROM {SCHEMA}.generations WHERE id <> '{name}' "
-        f"ORDER BY seq DESC LIMIT {int(keep_previous)})"
+        f"DELETE FROM {SCHEMA}.generations WHERE id <> $1 AND id NOT IN ("
+        f"SELECT id FROM {SCHEMA}.generations WHERE id <> $1 "
+        "ORDER BY seq DESC LIMIT $2)",
+        (name, int(keep_previous)),
     )
 
 
@@ -469,10 +541,12 @@ LOG_SQL = (
     + ")"
 )
 LOG_READ_MAX = 50_000  # the newest entries read back (ingest.log's LOG_READ_MAX, in rows)
+# who imported (an e-mail address): not granted to the viewer role, whose reads show HIDDEN
+LOG_PRIVATE = ("by",)
 
 
 def _has_log(cur) -> bool:
-    cur.execute(f"SELECT to_regclass('{SCHEMA}.ingest_log') IS NOT NULL")
+    cur.execute("SELECT to_regclass($1) IS NOT NULL", (f"{SCHEMA}.ingest_log",))
     return bool(cur.fetchone()[0])
 
 
@@ -517,15 +591,24 @@ def read_log(uri: str, limit: int = LOG_READ_MAX) -> tuple[list[dict], bool]:
         if not _has_log(cur):
             conn.rollback()
             return [], False
+        cur.execute("SELECT has_column_privilege($1, $2, 'SELECT')", (f"{SCHEMA}.ingest_log", "by"))
+        private = not cur.fetchone()[0]  # the viewer role: who imported is not theirs to read
         names = ", ".join(
-            f'"{c}"::text' if LOG_COLUMNS[c] == "jsonb" else f'"{c}"' for c in LOG_COLUMNS
+            "NULL::text"
+            if private and c in LOG_PRIVATE
+            else f'"{c}"::text'
+            if LOG_COLUMNS[c] == "jsonb"
+            else f'"{c}"'
+            for c in LOG_COLUMNS
         )
         cur.execute(
             f"SELECT * FROM (SELECT seq, {names} FROM {SCHEMA}.ingest_log "
-            f"ORDER BY seq DESC LIMIT {int(limit) + 1}) newest ORDER BY seq"
+            "ORDER BY seq DESC LIMIT $1) newest ORDER BY seq",
+            (int(limit) + 1,),
         )
         rows = cur.fetchall()
         conn.rollback()
+    hidden = " / ".join(i18n.both("store.log_by_hidden"))
     truncated = len(rows) > limit
     out = []
     for row in rows[1:] if truncated else rows:
@@ -533,6 +616,6 @@ def read_log(uri: str, limit: int = LOG_READ_MAX) -> tuple[list[dict], bool]:
         for c, v in zip(LOG_COLUMNS, row[1:], strict=True):
             if v is not None and LOG_COLUMNS[c] == "jsonb":
                 v = json.loads(v)
-            entry[c] = v
+            entry[c] = hidden if private and c in LOG_PRIVATE else v
         out.append(entry)
     return out, truncated

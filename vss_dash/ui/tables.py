@@ -134,16 +134,31 @@ def svg_title(meta: export.ExportMeta) -> tuple[str, str]:
     return title, subtitle
 
 
+def _session_id() -> str | None:
+    """The browser session running this script (None outside one): the SVG's per-session
+    limit counts by it."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else None
+
+
 def svg_builder(fig, meta: export.ExportMeta, lang_: str) -> Callable[[], bytes]:
     """What the SVG button calls on a click (deferred: the page pays nothing for it): the
     chart drawn by plotly.js in the server's headless Chromium (`chart_svg`). A failure gives
     an SVG that says so in the page's language rather than an error the page cannot show (a
     deferred download runs outside the script; Streamlit ignores st.* calls there)."""
     title, subtitle = svg_title(meta)
+    session = _session_id()  # read now: the click's call runs outside the script
 
     def build() -> bytes:
         try:
-            return chart_svg.render(fig, title=title, subtitle=subtitle)
+            return chart_svg.render(fig, title=title, subtitle=subtitle, session=session)
+        except chart_svg.TooMany as e:  # one at a time and a few a minute per session
+            n = chart_svg.SESSIONS.per_minute
+            busy = e.reason == "busy"
+            text = i18n.t("svg_busy", lang_) if busy else i18n.t("svg_rate", lang_, n=n)
+            return chart_svg.error_svg(text)
         except Exception as e:  # SvgError, or anything unforeseen: a file that says so
             _LOG.warning("chart SVG failed: %s", e, exc_info=not isinstance(e, chart_svg.SvgError))
             return chart_svg.error_svg(i18n.t("svg_failed", lang_, reason=str(e)))

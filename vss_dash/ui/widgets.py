@@ -76,7 +76,8 @@ def status_badge(status: str | None, source_title: str | None, lang_: str) -> No
     if status == "published":
         st.badge(i18n.status_word(status, lang_), icon=":material/verified:", color="blue")
         if source_title:
-            st.caption(f"{i18n.t('source', lang_)}: {source_title}")
+            # a title may come from an uploaded file's name: text, never markdown
+            st.caption(f"{i18n.t('source', lang_)}: {i18n.md_escape(source_title)}")
     elif status == "reported":
         st.badge(i18n.status_word(status, lang_), icon=":material/description:", color="gray")
     else:

@@ -1,0 +1,21 @@
+"""A page as Streamlit runs it: app.py (its navigation, language switch and access gate) with
+the page chosen, so links between pages (st.page_link) resolve as in the browser. A page
+script run on its own knows no other page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+
+
+def page(script: str, timeout: float = 60) -> AppTest:
+    """An AppTest of app.py that runs `script` (a path under the project root, as in
+    vss_dash.pages: "views/map.py"; "app.py" for the first page). Not yet run."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    if script != "app.py":
+        at.switch_page(script)
+    return at
