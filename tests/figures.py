@@ -27,6 +27,11 @@ def _kind(measure: str) -> str:
     return "pp" if catalog.get(measure).unit == "percent" else "percent"
 
 
+def _changes(value, lang: str, kind: str) -> set[str]:
+    """A change as a card writes it and as a sentence does (points spelled out)."""
+    return {i18n.format_change(value, lang, kind, prose=p) for p in (False, True)}
+
+
 def allowed(frames, kind: str, measures, period: date, public: bool, lang: str) -> set[str]:
     """Every formatted figure a slide of this kind may speak of, from the data layer."""
     fmt = i18n.format_value
@@ -40,12 +45,12 @@ def allowed(frames, kind: str, measures, period: date, public: bool, lang: str) 
     for m in measures:
         unit = catalog.get(m).unit
         out.add(fmt(metrics.value_at(frames, m, "VN", geo.NATIONAL, period), unit, lang))
-        out.add(i18n.format_change(_change(frames, m, period), lang, _kind(m)))
+        out |= _changes(_change(frames, m, period), lang, _kind(m))
         targets = frames.plans.filter((pl.col("measure") == m) & (pl.col("layout") == "VN"))
         value = metrics.value_at(frames, m, "VN", geo.NATIONAL, period)
         for row in targets.drop_nulls("target").iter_rows(named=True):
             out |= {str(row["year"]), fmt(row["target"], unit, lang)}
-            out.add(i18n.format_change(abs(value - row["target"]), lang, "pp").lstrip("+"))
+            out |= {x.lstrip("+") for x in _changes(abs(value - row["target"]), lang, "pp")}
     wl = watch.watch_list(frames, period)
     for r in wl.iter_rows(named=True):
         unit = catalog.get(r["measure"]).unit
@@ -55,7 +60,7 @@ def allowed(frames, kind: str, measures, period: date, public: bool, lang: str) 
                 if r["value_kind"] == "mom_pct"
                 else fmt(v, unit, lang)
             )
-        out.add(i18n.format_change(r["trend"], lang, r["trend_kind"]))
+        out |= _changes(r["trend"], lang, r["trend_kind"])
     layout = geo.layout_for_period(period)
     if kind == "map":
         m = briefing.MAP_MEASURE
@@ -69,7 +74,7 @@ def allowed(frames, kind: str, measures, period: date, public: bool, lang: str) 
             v = projection.plan_view(frames, m, "VN", geo.NATIONAL, period)
             unit = catalog.get(m).unit
             out |= {fmt(v.plan, unit, lang), i18n.format_value(v.completion, "percent", lang),
-                    i18n.format_change(v.path_gap, lang, "pp")}  # fmt: skip
+                    *_changes(v.path_gap, lang, "pp")}  # fmt: skip
             p = v.projection
             out |= {fmt(x, unit, lang) for x in (p.year_end, p.low, p.high)}
             prov = metrics.province_values(frames, comp, layout, period)

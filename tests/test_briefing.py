@@ -159,3 +159,36 @@ def test_a_bad_present_value_is_the_operators_page():
     assert not at.exception
     assert "brief_tap" not in {b.key for b in at.button}
     assert "brief_present" in {b.key for b in at.button}
+
+
+@pytest.mark.parametrize(
+    ("month", "expected"),
+    [
+        (date(2024, 9, 30), "2024-Q3"),
+        (date(2024, 11, 30), "2024-Q3"),  # Q4 is not over in November
+        (date(2026, 12, 31), "2026-Q3"),  # the newest complete quarter
+        (None, "2026-Q3"),
+        (date(1990, 1, 31), "2026-Q3"),  # before the data: the newest
+    ],
+)
+def test_the_deck_opens_on_the_quarter_of_the_month_seen(frames, month, expected):
+    assert briefing.quarter_of(briefing.quarters(frames.periods()), month).key == expected
+
+
+def test_arriving_with_a_month_opens_its_quarter():
+    """Issue 26: from the overview at 9/2024, the briefing showed Q3/2026."""
+    at = app(lang="vi", month="2024-09")
+    assert at.selectbox(key="quarter").value == "2024-Q3"
+    assert at.caption[1].value.startswith(i18n.t("quarter_label", "vi", q=3, year=2024))
+    assert app(lang="vi", month="2024-09", quarter="2025-Q2").selectbox(key="quarter").value == (
+        "2025-Q2"
+    )
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_the_operators_buttons_say_what_they_do(lang):
+    at = app(lang=lang)
+    assert at.button(key="brief_prev").label == i18n.t("prev_slide_label", lang)
+    assert at.button(key="brief_next").label == i18n.t("next_slide_label", lang)
+    leave = at.button(key="leave").label
+    assert leave == i18n.t("leave_briefing", lang) and leave != i18n.t("present", lang)

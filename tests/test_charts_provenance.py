@@ -115,11 +115,41 @@ def test_without_status_nothing_is_marked():
 
 
 def event_texts(fig) -> list[str]:
-    return [a.text for a in fig.layout.annotations if a.textangle == -90]
+    """The events' legend entries, those of one group (one day, or closer than min_gap)
+    joined by <br> (no label is drawn on the plot: issue 26)."""
+    groups: dict[str, list[str]] = {}
+    for s in fig.layout.shapes:
+        if s.legendgroup and s.legendgroup.startswith("event_"):
+            groups.setdefault(s.legendgroup, []).append(s.name.split(" · ", 1)[1])
+    return ["<br>".join(names) for names in groups.values()]
+
+
+def test_no_event_or_target_label_is_drawn_on_the_plot():
+    h = history(date(2024, 11, 30), 24, {})
+    targets = pl.DataFrame(
+        {"measure": ["si_coverage_rate"], "year": [2025], "period": [D23], "target": [45.0]}
+    )
+    fig = charts.trend_lines(h, "vi", targets, prov=PROV)
+    assert not fig.layout.annotations  # events and targets are named in the legend instead
+    names = [s.name for s in fig.layout.shapes if s.showlegend]
+    assert names == ["1/7/2025 · Sáp nhập 63 → 34 tỉnh", "1/7/2025 · Luật BHXH 41/2024",
+                     "11/9/2025 · QĐ 2002"]  # fmt: skip
+    (target,) = [t for t in fig.data if t.legendgroup == "target"]
+    assert target.name == "Mục tiêu (nghị quyết)" and "45,00%" in target.hovertemplate
+
+
+def test_coverage_panels_give_each_measure_its_own_axis():
+    a = history(date(2024, 1, 31), 24, {})
+    b = a.with_columns(measure=pl.lit("hi_coverage_rate"), value=pl.col("value") + 55)
+    fig = charts.trend_lines(pl.concat([a, b]), "en", panels=True, prov=PROV)
+    lines = [t for t in fig.data if t.name in ("SI coverage", "HI coverage")]
+    assert [(t.xaxis, t.yaxis) for t in lines] == [("x", "y"), ("x2", "y2")]
+    assert [a.text for a in fig.layout.annotations] == ["SI coverage", "HI coverage"]
+    assert fig.layout.yaxis.domain != fig.layout.yaxis2.domain
 
 
 def event_lines(fig) -> list:
-    return [s.x0 for s in fig.layout.shapes if s.yref == "paper"]
+    return list(dict.fromkeys(s.x0 for s in fig.layout.shapes if s.yref == "paper"))
 
 
 def test_events_only_within_the_range_one_label_for_one_day():

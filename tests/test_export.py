@@ -87,7 +87,11 @@ FRAME = pl.DataFrame(
 )
 META = export.ExportMeta(
     title="Tỷ lệ bao phủ BHXH · 9/2026",
-    filters={"Tháng": "9/2026", "Chỉ tiêu": "Tỷ lệ bao phủ BHXH", "Đơn vị hành chính": "34 tỉnh"},
+    filters={
+        "Tháng": "9/2026",
+        "Chỉ tiêu": "Tỷ lệ bao phủ BHXH",
+        "Đơn vị hành chính": "34 tỉnh, thành phố",
+    },
     as_of=date(2026, 9, 30),
     status=export.frame_status(FRAME),
     sources=["demo_v1: Dữ liệu minh họa", "003_ceeeaaaed105042b: VSS quarterly press conference"],
@@ -129,9 +133,9 @@ def test_xlsx_header_block_says_what_the_data_is():
     assert head[1:4] == [
         "Tháng: 9/2026",
         "Chỉ tiêu: Tỷ lệ bao phủ BHXH",
-        "Đơn vị hành chính: 34 tỉnh",
+        "Đơn vị hành chính: 34 tỉnh, thành phố",
     ]
-    assert head[4] == "Số liệu đến 30/09/2026"
+    assert head[4] == "Số liệu đến 30/9/2026"
     assert head[5].startswith("Trạng thái: ")
     assert "không phải số liệu thật" in head[5] and "not real figures" in head[5]
     assert head[6:] == [f"Nguồn số liệu: {s}" for s in META.sources]

@@ -482,10 +482,11 @@ def test_vietnamese_messages() -> None:
     with pytest.raises(geo.UnknownProvince) as info:
         geo.match_province("Bình Dương", "P34")
     assert "Thành phố Hồ Chí Minh" in info.value.message_vi
-    assert "01/07/2025" in info.value.message_vi
+    assert "1/7/2025" in info.value.message_vi
     with pytest.raises(geo.UnknownProvince) as info:
         geo.match_province("Hà Tây", "P63")
-    assert "giải thể" in info.value.message_vi and "01/08/2008" in info.value.message_vi
+    assert "không còn là đơn vị hành chính" in info.value.message_vi
+    assert "01/08/2008" in info.value.message_vi
 
 
 def test_every_vanished_p63_province_points_to_its_heir() -> None:

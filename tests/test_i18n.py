@@ -197,9 +197,9 @@ def test_both_fills_each_language() -> None:
 @pytest.mark.parametrize(
     ("key", "lang", "fmt", "expected"),
     [
-        ("app_title", "vi", {}, "Bảng điều khiển BHXH Việt Nam"),
+        ("app_title", "vi", {}, "Bảng thông tin điều hành BHXH Việt Nam"),
         ("app_title", "en", {}, "VSS dashboard"),
-        ("as_of", "vi", {"date": "30/09/2024"}, "Số liệu đến 30/09/2024"),
+        ("as_of", "vi", {"date": "30/9/2024"}, "Số liệu đến 30/9/2024"),
         ("as_of", "en", {"date": "30 Sep 2024"}, "Data as of 30 Sep 2024"),
         ("demo_badge", "vi", {}, "Dữ liệu minh họa"),
         ("demo_badge", "en", {}, "Demo data"),
@@ -352,6 +352,8 @@ def test_format_vnd_billion(value: object, lang: str, expected: str) -> None:
         (0.005, "en", "percent", "+0.01%"),
         (1.42, "vi", "pp", "+1,42 điểm %"),
         (1.42, "en", "pp", "+1.42 pp"),
+        (1.42, "vi", "pp_prose", "+1,42 điểm phần trăm"),
+        (1.42, "en", "pp_prose", "+1.42 percentage points"),
         (-0.3, "en", "pp", f"{M}0.30 pp"),
         (150_000, "vi", "count", "+150.000"),
         (150_000, "en", "count", "+150,000"),
@@ -365,8 +367,9 @@ def test_format_vnd_billion(value: object, lang: str, expected: str) -> None:
         (math.nan, "en", "pp", NA),
     ],
 )
-def test_format_change(value: object, lang: str, kind: i18n.ChangeKind, expected: str) -> None:
-    assert format_change(value, lang, kind) == expected
+def test_format_change(value: object, lang: str, kind: str, expected: str) -> None:
+    prose = kind.endswith("_prose")  # a change inside a sentence
+    assert format_change(value, lang, kind.removesuffix("_prose"), prose=prose) == expected
 
 
 def test_format_change_unknown_kind() -> None:
@@ -420,9 +423,9 @@ def test_format_month(d: date | None, lang: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("d", "lang", "expected"),
     [
-        (date(2024, 9, 30), "vi", "30/09/2024"),
+        (date(2024, 9, 30), "vi", "30/9/2024"),
         (date(2024, 9, 30), "en", "30 Sep 2024"),
-        (date(2025, 1, 5), "vi", "05/01/2025"),
+        (date(2025, 1, 5), "vi", "5/1/2025"),
         (date(2025, 1, 5), "en", "5 Jan 2025"),
         (date(2025, 7, 1), "en", "1 Jul 2025"),
         (None, "en", NA),

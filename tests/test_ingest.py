@@ -641,3 +641,19 @@ def test_cli_usage_errors_exit_2(argv, tmp_path, monkeypatch):
     with pytest.raises(SystemExit) as e:
         cli.main(argv)
     assert e.value.code == 2
+
+
+@pytest.mark.parametrize("measure", ["population", "labour_force_working_age"])
+def test_a_zero_denominator_is_refused(frames, measure):
+    """A population or labour force of 0 would make every rate of the province infinite: an
+    error in both languages, not only a month-on-month jump warning (#27)."""
+    rows = [
+        ("2024-09", "Hà Nội", measure, "0", "người"),
+        ("2024-09", "Đà Nẵng", measure, "1100000", "người"),
+    ]
+    report = read(long_csv(rows), "long.csv", frames)
+    assert not report.ok
+    f = the(report, "zero_denominator")
+    assert f.severity == "error" and f.row == 2
+    assert "Hà Nội" in f.message_vi and "bằng 0" in f.message_vi
+    assert "is 0" in f.message_en and "Đà Nẵng" not in f.message_en

@@ -8,6 +8,7 @@ import io
 import re
 from pathlib import Path
 
+import app_run
 import pytest
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
@@ -19,7 +20,7 @@ QUARTER = briefing.Quarter(2026, 3)
 
 
 def run(script: str, **params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / script), default_timeout=90)
+    at = app_run.page(script, 90)
     for k, v in params.items():
         at.query_params[k] = v
     return at.run()

@@ -8,6 +8,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+import app_run
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -19,7 +20,7 @@ TIMEOUT = 60
 
 
 def app(script: str, **params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / script), default_timeout=TIMEOUT)
+    at = app_run.page(script, TIMEOUT)
     for k, v in params.items():
         at.query_params[k] = v
     return at.run()
@@ -98,7 +99,8 @@ def test_malformed_month_in_the_url_falls_back_with_a_notice(bad):
     assert not at.exception
     assert at.selectbox(key="month").value == "2026-10"
     assert [w.value for w in at.warning] == [
-        i18n.t("bad_url_param", "en", param="month", value=i18n.md_escape(bad))
+        i18n.t("demo_open", "en"),  # app.py's banner of the open demo
+        i18n.t("bad_url_param", "en", param="month", value=i18n.md_escape(bad)),
     ]
 
 
@@ -361,11 +363,13 @@ def test_the_map_selects_a_province_without_leaving_the_page():
     assert not at.exception
     assert at.selectbox(key="selected").value == "01"
     assert "Hà Nội" in [m.value.strip("*") for m in at.markdown]
-    assert any(b.label == "Open the province profile" for b in at.button)
+    links = at.get("page_link")
+    assert [link.proto.label for link in links] == ["Open the province profile"]
     # a code of the other layout (the layout was switched) is dropped without a notice
     at = app("views/map.py", lang="en", layout="P34", month="2026-10", selected="26")
-    assert at.selectbox(key="selected").value == "" and not at.warning
-    assert not any(b.label == "Open the province profile" for b in at.button)
+    assert at.selectbox(key="selected").value == ""
+    assert [w.value for w in at.warning] == [i18n.t("demo_open", "en")]  # app.py's banner only
+    assert not at.get("page_link")
     assert at.caption and any("Rank 1 is the highest" in c.value for c in at.caption)
 
 
@@ -375,7 +379,7 @@ def test_the_map_frames_a_delta():
 
 
 @pytest.mark.parametrize(("lang", "says"), [
-    ("vi", "Từ 1/7/2025, Bắc Ninh và Bắc Giang hợp nhất thành Tỉnh Bắc Ninh"),
+    ("vi", "Từ ngày 1/7/2025, Bắc Ninh và Bắc Giang được sắp xếp thành Tỉnh Bắc Ninh"),
     ("en", "Since 1 July 2025, Bắc Ninh and Bắc Giang form Tỉnh Bắc Ninh"),
 ])  # fmt: skip
 def test_a_former_province_says_what_it_merged_with(lang, says):

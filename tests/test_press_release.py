@@ -385,10 +385,10 @@ def test_english_does_not_capitalise_labels_mid_sentence(frames):
 
 
 def test_ho_chi_minh_city_is_never_the_bare_name(frames):
-    row = {"geo_code": "79", "name": geo.province_name("P34", "79")}
+    row = {"layout": "P34", "geo_code": "79", "name": geo.province_name("P34", "79")}
     assert press.place(row, "vi") == "TP. Hồ Chí Minh"
     assert press.place(row, "en") == "Hồ Chí Minh City"
-    assert press.place({"geo_code": "01", "name": "Hà Nội"}, "vi") == "Hà Nội"
+    assert press.place({"layout": "P34", "geo_code": "01", "name": "Hà Nội"}, "vi") == "Hà Nội"
     # 2025-Q2: the city is among the provinces of the internal release
     text = press.build(frames, briefing.Quarter.parse("2025-Q2"), False, "vi").text()
     assert "TP. Hồ Chí Minh" in text

@@ -171,7 +171,7 @@ def test_the_status_order_is_written_only_in_the_store():
 def test_a_status_that_is_not_one_is_refused_at_the_boundary(store_at):
     raw = obs().with_columns(status=pl.lit("guess"))  # text, as a report or an old file has it
     [p] = store.validate_observations(raw)
-    assert p.rule == "status" and "'guess'" in p.message_en and p.message_vi != p.message_en
+    assert p.rule == "status" and "“guess”" in p.message_en and p.message_vi != p.message_en
     for make in (
         lambda: store.conform(raw, store.OBS_SCHEMA),
         lambda: store.write(store_at, raw, PLANS, SOURCES),

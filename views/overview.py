@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from vss_dash import charts, export, i18n, pages
+from vss_dash import charts, export, i18n, pages, watch
 from vss_dash.ui import auth, queries, state, tables, widgets
 
 COVERAGE = list(pages.COVERAGE)
@@ -15,6 +15,10 @@ view = state.View(lang, period=state.month_picker(fr.periods(), lang), layout="V
 
 st.title(i18n.t("overview_title", lang))
 widgets.as_of(view)
+# the provinces furthest behind, first: on a phone the cards come after them
+widgets.lagging_strip(
+    queries.furthest_behind(fr, view.period, tuple(auth.visible(list(watch.HEADLINE)))), lang
+)
 widgets.demo_notice(lang)
 
 measures = [m for row in CARDS for m in row] + list(pages.OVERVIEW_SPLIT)
@@ -44,7 +48,7 @@ st.subheader(i18n.t("coverage_trend", lang))
 _, coverage = queries.kpis(fr, COVERAGE, view.period)
 targets = queries.targets(fr, COVERAGE, coverage)
 tables.chart(
-    charts.trend_lines(coverage, lang, targets, prov=prov),
+    charts.trend_lines(coverage, lang, targets, height=560, prov=prov, panels=True),
     tables.history_table(coverage, lang),
     lang,
     "coverage",

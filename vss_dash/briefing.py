@@ -55,6 +55,16 @@ def quarters(periods: list[date]) -> list[Quarter]:
     return sorted((q for q in out if q.end in months), key=lambda q: q.end, reverse=True)
 
 
+def quarter_of(quarters: list[Quarter], month: date | None) -> Quarter:
+    """The quarter a deck opens on: the newest complete one ending at or before `month` (the
+    month the visitor was looking at on another page), else the newest."""
+    if month is not None:
+        for q in quarters:  # newest first
+            if q.end <= month:
+                return q
+    return quarters[0]
+
+
 def public_only(measures: list[str], public: bool) -> list[str]:
     return [m for m in measures if not public or catalog.get(m).public]
 

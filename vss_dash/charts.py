@@ -14,6 +14,7 @@ from typing import Literal
 import plotly.colors as pc
 import plotly.graph_objects as go
 import polars as pl
+from plotly.subplots import make_subplots
 
 from vss_dash import catalog, i18n, metrics
 
@@ -31,7 +32,9 @@ def _base_layout(fig: go.Figure, height: int) -> go.Figure:
         paper_bgcolor="white",
         plot_bgcolor="white",
         hovermode="x unified",
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
+        legend=dict(
+            orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, tracegroupgap=0
+        ),
     )
     fig.update_xaxes(showgrid=False, linecolor="#6B6B6B", ticks="outside")
     fig.update_yaxes(gridcolor="#E3E3E3", zeroline=False)
@@ -221,45 +224,37 @@ def add_events(
     height: int = 380,
     min_gap: float = 0.025,
 ) -> go.Figure:
-    """A dotted vertical line and a short label for each event of `events` within [start, end]
-    (the chart's time range). Labels run up their line, one line of text per event, so events
-    of one day (the 2025 merger and the new Social Insurance Law) share a label without
-    overlapping; events closer than `min_gap` of the range share one label too. A label is the
-    event's short name (`short_vi`/`short_en`), its full name and date in the label's hover; it
-    has no background and takes no clicks, so the values it crosses stay visible; one too long
-    for the plot's height is cut with "…" (the sources page lists every event in full)."""
+    """A dotted vertical line for each event of `events` within [start, end] (the chart's time
+    range), named in the legend ("01/07/2025 · 63 → 34 tỉnh"), not by a label on the plot.
+    Labels on the plot collided whatever their rule: with each other (the 2025 merger and the
+    new Social Insurance Law fall on one day, the resolutions months apart), with the lines and
+    targets they crossed, and on a phone with the plot's edge. The legend lays its entries out
+    in rows at any width, and a click on one hides its line. Each event has its entry, its
+    short name (`short_vi`/`short_en`) and date (events of one day draw one line over the
+    other); the Sources page lists every event in full. Events closer than `min_gap` of the
+    range form a group, which a click in the legend hides together; `height` is kept for
+    callers."""
     if events is None or not events.height:
         return fig
     col = "label_vi" if lang == "vi" else "label_en"
     short = f"short_{lang}" if f"short_{lang}" in events.columns else col
-    n = max(16, int((height - 90) / 6.0))  # characters that fit up the plot area
     for day, group in _event_groups(events, start, end, min_gap):
-        fig.add_shape(
-            type="line",
-            x0=day,
-            x1=day,
-            xref="x",
-            y0=0,
-            y1=1,
-            yref="paper",
-            line=EVENT_LINE,
-            layer="below",
-        )
-        fig.add_annotation(
-            x=day,
-            y=1,
-            xref="x",
-            yref="paper",
-            text="<br>".join(_short(r[short], n) for r in group),
-            hovertext="<br>".join(f"{r['date']:%d/%m/%Y}: {r[col]}" for r in group),
-            showarrow=False,
-            textangle=-90,
-            xanchor="right",
-            yanchor="top",
-            align="right",
-            font=EVENT_FONT,
-            captureevents=False,  # the values beneath the label still answer the mouse
-        )
+        for r in group:
+            fig.add_shape(
+                type="line",
+                x0=r["date"],
+                x1=r["date"],
+                xref="x",
+                y0=0,
+                y1=1,
+                yref="paper",
+                line=EVENT_LINE,
+                layer="below",
+                name=f"{i18n.format_date(r['date'], lang)} · {r[short]}",
+                showlegend=True,
+                legendgroup=f"event_{day:%Y%m%d}",
+                legendrank=1100,
+            )
     return fig
 
 
@@ -274,15 +269,30 @@ def trend_lines(
     targets: pl.DataFrame | None = None,
     height: int = 380,
     prov: Provenance | None = None,
+    panels: bool = False,
 ) -> go.Figure:
     """Lines over time, one per measure.
 
     history: columns measure, period, value (a long frame).
-    targets: optional columns measure, year, target: drawn as a labelled marker at the end of the
-    target year, in the measure's colour.
+    targets: optional columns measure, year, target: a bar across the target's month in the
+    measure's colour, its value in the hover and "Mục tiêu" in the legend (a label beside it
+    sat on the lines and, on a phone, on the other targets' labels).
+    panels: one panel a measure, stacked over one time axis, each with its own value axis
+    (small multiples): coverage rates of 35 % and 95 % on one 30–100 % axis flattened the few
+    points a year each gains; a panel's title names its line.
     """
-    fig = go.Figure()
     measures = history.get_column("measure").unique(maintain_order=True).to_list()
+    panels = panels and len(measures) > 1
+    if panels:
+        fig = make_subplots(
+            rows=len(measures),
+            cols=1,
+            shared_xaxes=True,
+            vertical_spacing=0.09,
+            subplot_titles=[catalog.get(mid).label(lang) for mid in measures],
+        )
+    else:
+        fig = go.Figure()
     unit = catalog.get(measures[0]).unit if measures else "count"
     legend: set = set()
     for i, mid in enumerate(measures):
@@ -301,6 +311,7 @@ def trend_lines(
                 marker=dict(color=colour, **marker),
                 customdata=texts,
                 hovertemplate="%{customdata}<extra>" + m.label(lang) + "</extra>",
+                showlegend=not panels,  # a panel's title names its line
             )
         )
         _line_first(fig, idx)
@@ -314,31 +325,28 @@ def trend_lines(
                     value=i18n.format_value(row["target"], m.unit, lang),
                 )
                 # a target is a bar across its month (not a diamond: those are published values)
-                # and a label on a pale ground to its left, readable over the lines it crosses
                 fig.add_trace(
                     go.Scatter(
                         x=[row["period"]],
                         y=[row["target"]],
                         mode="markers",
+                        name=i18n.t("target_legend", lang),
+                        legendgroup="target",
+                        showlegend="target" not in legend,
                         marker=dict(
                             symbol="line-ew",
                             size=22,
                             line=dict(width=3, color=PALETTE[i % len(PALETTE)]),
                         ),
-                        showlegend=False,
                         hovertemplate=label + "<extra></extra>",
+                        legendrank=1003,
                     )
                 )
-                fig.add_annotation(
-                    x=row["period"],
-                    y=row["target"],
-                    text=label,
-                    showarrow=False,
-                    xanchor="right",
-                    xshift=-14,
-                    bgcolor="rgba(255,255,255,0.85)",
-                    font=dict(size=12),  # dark text: AA contrast whatever the line colour
-                )
+                legend.add("target")
+        if panels:  # the traces of this measure into its own panel
+            axis = "" if i == 0 else str(i + 1)
+            for trace in fig.data[idx:]:
+                trace.update(xaxis=f"x{axis}", yaxis=f"y{axis}")
     if unit == "percent":
         # fitted to the lines and targets, not 0-100: a change of a few points must show
         fig.update_yaxes(ticksuffix="%", autorange=True, rangemode="normal")
@@ -346,7 +354,24 @@ def trend_lines(
     if (span := _range(history.get_column("period"))) and prov is not None:
         add_events(fig, prov.events, lang, *span, height=height)
     fig.update_layout(separators=",." if lang == "vi" else ".,")
-    return _base_layout(fig, height)
+    _base_layout(fig, height)
+    if panels:
+        for title in fig.layout.annotations:  # each panel's title over its left edge
+            title.update(x=0, xanchor="left", font=dict(size=14, color=FONT["color"]))
+        # the legend under the time axis: over the plot it would sit on the first title
+        fig.update_layout(
+            legend=dict(
+                orientation="h",
+                yref="container",
+                y=0,
+                yanchor="bottom",
+                x=0,
+                xanchor="left",
+                tracegroupgap=0,
+            ),
+            margin=dict(l=8, r=8, t=28, b=8),
+        )
+    return fig
 
 
 def _line_first(fig: go.Figure, idx: int) -> None:

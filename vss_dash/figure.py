@@ -57,9 +57,10 @@ class Change:
     value: float | None
     kind: str
 
-    def text(self, lang: str) -> str:
-        """ "+5,84%", "+2,24 điểm %", "−1.2 pp"."""
-        return i18n.format_change(self.value, lang, self.kind)
+    def text(self, lang: str, prose: bool = False) -> str:
+        """ "+5,84%", "+2,24 điểm %", "−1.2 pp"; `prose` inside a sentence, points spelled out
+        ("+2,24 điểm phần trăm")."""
+        return i18n.format_change(self.value, lang, self.kind, prose=prose)
 
 
 def round_published(value: float | None, unit: str) -> float | None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+import tomllib
 import unicodedata
 from datetime import date, datetime
+from pathlib import Path
 
 import polars as pl
 
@@ -157,6 +159,34 @@ def province_name(layout: str, code: str, short: bool = True) -> str:
     return str(row["short_name"] if short else row["name"])
 
 
+GLOSSARY_FILE = Path(__file__).with_name("glossary.toml")
+
+
+@functools.cache
+def _prose_forms() -> dict[str, dict[str, str]]:
+    """The glossary's province names that are ambiguous alone, by short name."""
+    with GLOSSARY_FILE.open("rb") as f:
+        return {p["short"]: p for p in tomllib.load(f).get("province", [])}
+
+
+def prose_name(layout: str, code: str, lang: str = "vi", *, official: bool = False) -> str:
+    """A province's name as a sentence in `lang` writes it: the short name ("Hà Nội"), or the
+    glossary's form where the short name alone is ambiguous ("TP. Hồ Chí Minh" / "Hồ Chí Minh
+    City": "Hồ Chí Minh" alone is the person). `official`: the full name mid-sentence, in
+    Vietnamese its generic word in lower case ("tỉnh Bắc Ninh", "thành phố Hà Nội") except a name
+    the glossary keeps ("Thành phố Hồ Chí Minh", a person's name); in English the registry's name.
+    Tables and pickers keep `province_name`."""
+    short = province_name(layout, code)
+    en = i18n.normalize_lang(lang) == "en"
+    form = _prose_forms().get(short)
+    if not official:
+        return form["prose_en" if en else "prose"] if form else short
+    name = province_name(layout, code, short=False)
+    if en:
+        return name
+    return form["official"] if form else name[:1].lower() + name[1:]
+
+
 @functools.cache
 def _crosswalk_file() -> pl.DataFrame:
     return pl.read_csv(REFERENCE_DIR / CROSSWALK_FILE, infer_schema=False)
@@ -274,7 +304,7 @@ def _short(layout: str, code: str) -> str:
 
 
 def _fmt_vi(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return i18n.format_date(day, "vi")  # 1/7/2025, as the agency writes a date
 
 
 def _suggest(key: str, layout: str) -> list[str]:

@@ -381,8 +381,20 @@ def format_vnd_billion(value: object, lang: str) -> str:
     return MISSING if dec is None else _vnd_billion(dec, lang)
 
 
-def format_change(value: object, lang: str, kind: ChangeKind) -> str:
-    """A signed change: percent "+9,90%", "pp" "+1,42 điểm %" / "+1.42 pp", count, vnd_billion."""
+# Percentage points: compact on a card, in a table cell or on a chart ("+2,24 điểm %"), spelled out
+# in a sentence ("+2,24 điểm phần trăm"), as vss_dash/glossary.toml's [units] says
+_POINTS = {
+    ("vi", False): "điểm %",
+    ("vi", True): "điểm phần trăm",
+    ("en", False): "pp",
+    ("en", True): "percentage points",
+}
+
+
+def format_change(value: object, lang: str, kind: ChangeKind, prose: bool = False) -> str:
+    """A signed change: percent "+9,90%", "pp" "+1,42 điểm %" / "+1.42 pp", count, vnd_billion.
+    `prose` for a change inside a sentence: points spelled out, "+1,42 điểm phần trăm" /
+    "+1.42 percentage points" (the other kinds read the same)."""
     dec = _to_decimal(value)
     if dec is None:
         return MISSING
@@ -390,7 +402,7 @@ def format_change(value: object, lang: str, kind: ChangeKind) -> str:
     if kind == "percent":
         return _digits(dec, lang, 2, signed=True) + "%"
     if kind == "pp":
-        return _digits(dec, lang, 2, signed=True) + (" điểm %" if lang == "vi" else " pp")
+        return f"{_digits(dec, lang, 2, signed=True)} {_POINTS[lang, prose]}"
     if kind == "count":
         return _digits(dec, lang, 0, signed=True)
     if kind == "vnd_billion":
@@ -470,19 +482,21 @@ _MONTHS_EN = (
 )
 
 
-def format_month(d: date | None, lang: str) -> str:
-    """A month: vi "Tháng 9/2024", en "September 2024" (not locale-dependent strftime)."""
+def format_month(d: date | None, lang: str, in_sentence: bool = False) -> str:
+    """A month: vi "Tháng 9/2024" where it starts a cell, an option or a heading, "tháng 9/2024"
+    `in_sentence`; en "September 2024" (not locale-dependent strftime)."""
     if d is None:
         return MISSING
     if normalize_lang(lang) == "vi":
-        return f"Tháng {d.month}/{d.year}"
+        return f"{'tháng' if in_sentence else 'Tháng'} {d.month}/{d.year}"
     return f"{_MONTHS_EN[d.month - 1]} {d.year}"
 
 
 def format_date(d: date | None, lang: str) -> str:
-    """A day: vi "30/09/2024", en "30 Sep 2024"."""
+    """A day: vi "30/9/2024", "1/7/2025" (day/month/year without leading zeros, as the agency and
+    the texts write it), en "30 Sep 2024"."""
     if d is None:
         return MISSING
     if normalize_lang(lang) == "vi":
-        return f"{d.day:02d}/{d.month:02d}/{d.year}"
+        return f"{d.day}/{d.month}/{d.year}"
     return f"{d.day} {_MONTHS_EN[d.month - 1][:3]} {d.year}"

@@ -647,7 +647,7 @@ class _Reader:
             row,
             col,
             period=f"{period:%m/%Y}",
-            today=f"{self.today:%d/%m/%Y}",
+            today=i18n.format_date(self.today, "vi"),
         )
         return False
 

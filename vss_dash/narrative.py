@@ -218,7 +218,7 @@ def kpi_sentence(k: Kpi, lang: str) -> str:
         lang,
         label=k.label,
         value=k.text,
-        change=k.change_text,
+        change=k.delta.text(lang, prose=True),
         tag=tag(k.status, lang),
     )
 
@@ -255,7 +255,7 @@ def target_sentence(frames: metrics.Frames, k: Kpi, year: int, lang: str) -> str
     if t is None or k.value is None:
         return None
     gap = k.value - t["target"]
-    gap_text = i18n.format_change(abs(gap), lang, "pp").lstrip("+")
+    gap_text = i18n.format_change(abs(gap), lang, "pp", prose=True).lstrip("+")
     return i18n.t(
         "brief.target_gap",
         lang,
@@ -276,7 +276,12 @@ def gap_words(gap: float, gap_text: str, lang: str) -> str:
 def watch_places(rows: pl.DataFrame, lang: str) -> str:
     return join(
         [
-            i18n.t("brief.place_value", lang, name=r["name"], value=_watch_value(r, lang))
+            i18n.t(
+                "brief.place_value",
+                lang,
+                name=geo.prose_name(r["layout"], r["geo_code"], lang),
+                value=_watch_value(r, lang),
+            )
             for r in rows.iter_rows(named=True)
         ],
         lang,
@@ -380,7 +385,7 @@ def _headline(ctx: _Context, head: dict, measures: tuple[str, ...]) -> KpiSlide:
                     lang,
                     completion=by["revenue_plan_completion"].text,
                     plan=fv("revenue_collected", view.plan, lang),
-                    gap=i18n.format_change(view.path_gap, lang, "pp"),
+                    gap=i18n.format_change(view.path_gap, lang, "pp", prose=True),
                 )
             )
     for reason in ("low_si_coverage", "low_hi_coverage", "low_ui_coverage", "high_late_payment"):
@@ -410,7 +415,10 @@ def _map(ctx: _Context, head: dict, measures: tuple[str, ...]) -> MapSlide:
         return join(
             [
                 i18n.t(
-                    "brief.place_value", lang, name=r["name"], value=fv(measure, r["value"], lang)
+                    "brief.place_value",
+                    lang,
+                    name=geo.prose_name(layout, r["geo_code"], lang),
+                    value=fv(measure, r["value"], lang),
                 )
                 for r in rows.iter_rows(named=True)
             ],
@@ -436,7 +444,7 @@ def _map(ctx: _Context, head: dict, measures: tuple[str, ...]) -> MapSlide:
             n=n,
             date=ctx.date_text,
             value=k.text,
-            change=k.change_text,
+            change=k.delta.text(lang, prose=True),
             tag=tag(k.status, lang),
         )
     )
@@ -520,7 +528,7 @@ def _plan(ctx: _Context, head: dict, measures: tuple[str, ...]) -> PlanSlide:
             lang,
             date=ctx.date_text,
             value=k.text,
-            change=k.change_text,
+            change=k.delta.text(lang, prose=True),
             tag=tag(k.status, lang),
         )
     )
@@ -536,7 +544,11 @@ def _plan(ctx: _Context, head: dict, measures: tuple[str, ...]) -> PlanSlide:
         )
     if view.path_gap is not None:
         slide.notes.append(
-            i18n.t("brief.plan_path_gap", lang, gap=i18n.format_change(view.path_gap, lang, "pp"))
+            i18n.t(
+                "brief.plan_path_gap",
+                lang,
+                gap=i18n.format_change(view.path_gap, lang, "pp", prose=True),
+            )
         )
     p = view.projection
     if p is not None and view.verdict:
@@ -562,7 +574,7 @@ def _plan(ctx: _Context, head: dict, measures: tuple[str, ...]) -> PlanSlide:
                         i18n.t(
                             "brief.place_value",
                             lang,
-                            name=r["name"],
+                            name=geo.prose_name(geo.layout_for_period(period), r["geo_code"], lang),
                             value=fv(comp, r["value"], lang),
                         )
                         for r in lag.iter_rows(named=True)
@@ -653,12 +665,17 @@ def _watch(ctx: _Context, head: dict, measures: tuple[str, ...]) -> WatchSlide:
             i18n.t(
                 "brief.watch_place",
                 lang,
-                name=r["name"],
+                name=geo.prose_name(r["layout"], r["geo_code"], lang),
                 value=_watch_value(r, lang),
-                trend=i18n.format_change(r["trend"], lang, r["trend_kind"]),
+                trend=i18n.format_change(r["trend"], lang, r["trend_kind"], prose=True),
             )
             if r["trend"] is not None
-            else i18n.t("brief.place_value", lang, name=r["name"], value=_watch_value(r, lang))
+            else i18n.t(
+                "brief.place_value",
+                lang,
+                name=geo.prose_name(r["layout"], r["geo_code"], lang),
+                value=_watch_value(r, lang),
+            )
             for r in rows.iter_rows(named=True)
         ]
         slide.notes.append(

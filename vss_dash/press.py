@@ -34,7 +34,7 @@ from datetime import date
 
 import polars as pl
 
-from vss_dash import briefing, i18n, metrics, narrative, store
+from vss_dash import briefing, geo, i18n, metrics, narrative, store
 from vss_dash.narrative import fv, join
 
 PARTICIPANTS = (
@@ -67,9 +67,6 @@ COVERAGE_TASK_KEYS = {
     "low_hi_coverage": i18n.key("press.task_cov_hi"),
     "low_ui_coverage": i18n.key("press.task_cov_ui"),
 }
-# province names that read as something else alone: "Hồ Chí Minh" is the person, the city is
-# "TP. Hồ Chí Minh" (the registry, geo.py, has no such field; the code is the same in both layouts)
-PLACE_KEYS = {"79": i18n.key("press.place_hcmc")}
 ROMAN = ("I", "II", "III", "IV")
 
 
@@ -145,9 +142,9 @@ def _upper_first(text: str) -> str:
 
 
 def place(row: dict, lang: str) -> str:
-    """A province's name as the release writes it ("TP. Hồ Chí Minh", never the bare name)."""
-    key = PLACE_KEYS.get(row["geo_code"])
-    return i18n.t(key, lang) if key else row["name"]
+    """A province's name as the release writes it ("TP. Hồ Chí Minh", never the bare name: the
+    glossary's form, geo.prose_name)."""
+    return geo.prose_name(row["layout"], row["geo_code"], lang)
 
 
 def _places(rows: pl.DataFrame, lang: str, values: bool) -> str:

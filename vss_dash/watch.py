@@ -306,3 +306,60 @@ def watch_list(
         .sort(["_order", "_severity", "geo_code"], descending=[False, True, False])
         .select([pl.col(c).cast(t) for c, t in SCHEMA.items()])
     )
+
+
+# ---------------------------------------------------------------- the overview's first screen
+
+HEADLINE: tuple[str, ...] = ("si_coverage_rate", "hi_coverage_rate", "late_payment_rate")
+
+BEHIND_SCHEMA: dict[str, pl.DataType] = {
+    "measure": pl.String(),
+    "layout": pl.String(),
+    "period": pl.Date(),
+    "place": pl.Int32(),  # 1 = the furthest behind
+    "geo_code": pl.String(),
+    "name": pl.String(),
+    "value": pl.Float64(),
+    "national": pl.Float64(),
+    "gap": pl.Float64(),  # value - national, in the measure's unit (pp for the rates)
+    "rank": pl.Int32(),  # among the layout's provinces, 1 = the best
+    "ranked": pl.Int32(),  # how many provinces were ranked
+    "status": store.STATUS,  # the province's value's
+}
+
+
+def furthest_behind(
+    frames: metrics.Frames, period: date, measures: tuple[str, ...] = HEADLINE, n: int = 3
+) -> pl.DataFrame:
+    """The `n` provinces furthest behind on each measure at `period`, in the layout that reported
+    that month: the lowest values of a measure whose good direction is up (coverage), the highest
+    of one whose good direction is down (late payment), worst first, ties by GSO code. Provinces
+    without a finite value are left out. One row per (measure, province), in `measures` order;
+    columns: BEHIND_SCHEMA. The overview's first screen lists them, each a link to the map."""
+    layout = geo.layout_for_period(period)
+    names = geo.provinces(layout).select(geo_code="code", name="short_name")
+    parts = []
+    for mid in measures:
+        ranked = metrics.province_values(frames, mid, layout, period).filter(
+            pl.col("value").is_finite()
+        )
+        if not ranked.height:
+            continue
+        national, _ = _national(frames, mid, period)
+        worst = ranked.sort(["rank", "geo_code"], descending=[True, False]).head(n)
+        parts.append(
+            worst.join(names, on="geo_code", how="left", maintain_order="left").with_columns(
+                measure=pl.lit(mid),
+                layout=pl.lit(layout),
+                period=pl.lit(period, pl.Date),
+                place=pl.int_range(1, pl.len() + 1),
+                national=pl.lit(national, pl.Float64),
+                gap=pl.col("value") - pl.lit(national, pl.Float64),
+                ranked=pl.lit(ranked.height),
+            )
+        )
+    if not parts:
+        return pl.DataFrame(schema=BEHIND_SCHEMA)
+    return pl.concat(parts, how="diagonal").select(
+        [pl.col(c).cast(t) for c, t in BEHIND_SCHEMA.items()]
+    )

@@ -26,7 +26,13 @@ def test_briefing_at_projector_size(
         SCREENSHOTS.mkdir(exist_ok=True)
         for lang in ("vi", "en"):
             open_page(page, f"{server}/briefing?lang={lang}&quarter=2026-Q3")
-            assert not page.get_by_test_id("stSidebar").is_visible()
+            # the operator keeps the pages and the language switch (issue 26); the projector
+            # and the print never show them (test_presentation_browser, the PDF test below)
+            sidebar = page.get_by_test_id("stSidebar")
+            assert sidebar.is_visible()
+            assert sidebar.get_by_role("link").count() >= 8  # every page of the registry
+            other = i18n.t("lang_en" if lang == "vi" else "lang_vi", lang)
+            assert sidebar.get_by_text(other, exact=True).is_visible()  # the language switch
             assert not page.get_by_test_id("stToolbar").is_visible()
             assert page.get_by_test_id("stException").count() == 0
             heights = page.get_by_test_id("stMetricValue").evaluate_all(

@@ -148,6 +148,8 @@ def test_every_slide_fits_the_screen_with_nothing_but_the_slide(
     ]  # fmt: skip
     try:
         _present(page, server, lang)
+        assert not page.get_by_test_id("stSidebar").is_visible()
+        assert not page.get_by_test_id("stHeader").is_visible()
         for n in range(1, SLIDES + 1):
             if n > 1:
                 _next(page, "ArrowRight", n)  # the arrow key moves the deck

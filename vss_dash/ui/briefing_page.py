@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import streamlit as st
@@ -46,6 +47,13 @@ def briefing_controls(quarters: list, lang_: str, fr: metrics.Frames | None = No
     """Quarter (default: the last complete one) and public mode, in one row above the deck;
     both kept in the URL (?quarter=2026-Q3&public=1)."""
     keys = [q.key for q in quarters]
+    # arriving from a page that showed a month: that month's quarter, not the newest
+    month = state.url("month") or state.remembered("month")
+    try:
+        seen = date.fromisoformat(f"{month}-01") if month else None
+    except ValueError:
+        seen = None
+    default = briefing.quarter_of(quarters, seen and metrics.month_end(seen)).key
     with st.container(key="brief_controls"):
         cols = st.columns([2, 2, 2, 2, 2], vertical_alignment="bottom")
         with cols[0]:
@@ -54,6 +62,7 @@ def briefing_controls(quarters: list, lang_: str, fr: metrics.Frames | None = No
                 keys,
                 "quarter",
                 lang_,
+                default=default,
                 format_func=lambda k: i18n.t("quarter_label", lang_, q=k[-1], year=k[:4]),
                 container=st,
             )

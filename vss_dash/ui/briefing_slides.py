@@ -42,10 +42,11 @@ def slide_deck(fr: metrics.Frames, deck: narrative.Deck, lang_: str) -> None:
     state.seed("slide", options, "1")
     state.notices(lang_)
     current = int(st.session_state["slide"])
-    cols = st.container(key="brief_nav").columns([1, 6, 1], vertical_alignment="center")
+    cols = st.container(key="brief_nav").columns([2, 5, 2], vertical_alignment="center")
     # callbacks move the slide before the run draws the buttons, so both are enabled right
     cols[0].button(
-        "◀",
+        i18n.t("prev_slide_label", lang_),
+        icon=":material/arrow_back:",
         key="brief_prev",
         shortcut="Left",
         disabled=current == 1,
@@ -54,7 +55,8 @@ def slide_deck(fr: metrics.Frames, deck: narrative.Deck, lang_: str) -> None:
         args=(-1, n),
     )
     cols[2].button(
-        "▶",
+        i18n.t("next_slide_label", lang_),
+        icon=":material/arrow_forward:",
         key="brief_next",
         shortcut="Right",
         disabled=current == n,

@@ -8,14 +8,20 @@ import streamlit as st
 
 SLIDE_W, SLIDE_H = 1920, 1080  # a slide's design size: the projector's, the PDF page's
 
-# Projector theme: no sidebar, header or toolbar; large, high-contrast type. At the slide's
-# design size KPI numbers are 64 px tall and every label, caption, badge, axis and table 24 px
-# (a browser test measures them). Text is #000/#1F2430/#3A3F4B on white: 9:1 at least, so it
-# keeps AA on a washed-out projector (a test checks a screenshot under a grey veil).
-_PRESENTER_STYLE = """<style>
+# What the projector and the printed deck never show: the sidebar, the header, the toolbar. The
+# operator's page keeps the sidebar (the pages and the language switch) and its header.
+_NO_CHROME = """
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"]
 { display: none !important; }
+"""
+
+# Projector theme: no toolbar; large, high-contrast type. At the slide's design size KPI numbers
+# are 64 px tall and every label, caption, badge, axis and table 24 px (a browser test measures
+# them). Text is #000/#1F2430/#3A3F4B on white: 9:1 at least, so it keeps AA on a washed-out
+# projector (a test checks a screenshot under a grey veil).
+_PRESENTER_STYLE = """<style>
+[data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
 .block-container { padding-top: 1rem !important; max-width: 100% !important; }
 [class*="st-key-slide_"] [data-testid="stMarkdown"] p,
 [class*="st-key-slide_"] [data-testid="stMarkdown"] li,
@@ -55,7 +61,9 @@ _SLIDE_BOX = """
 # The print layout (?print=1), which the PDF and PNGs are made from: every slide exactly one
 # 1920x1080 page, nothing of the operator's controls, no gaps between slides.
 _PRINT_STYLE = (
-    """<style>
+    "<style>"
+    + _NO_CHROME
+    + """
 .st-key-brief_controls, .st-key-brief_nav { display: none !important; }
 .block-container, [data-testid="stMainBlockContainer"] { padding: 0 !important;
   max-width: none !important; }
@@ -92,7 +100,9 @@ def _fallback_scales() -> str:
 # or not shown; the arrow keys and the rest work through hidden buttons' shortcuts; a click or
 # tap anywhere advances; Esc, or the faint button in the top-right corner, leaves.
 _PRESENT_STYLE = (
-    """<style>
+    "<style>"
+    + _NO_CHROME
+    + """
 :root { --vss-scale: 1; }
 @supports (scale: calc(100vw / 1920px)) {
   :root { --vss-scale: min(calc(100vw / 1920px), calc(100vh / 1080px)); } }

@@ -23,10 +23,22 @@ DEFAULT_MONTHS = 12
 
 
 def url_multiselect(
-    label: str, options: list[str], key: str, lang_: str, default: list[str], format_func=str
+    label: str,
+    options: list[str],
+    key: str,
+    lang_: str,
+    default: list[str],
+    format_func=str,
+    container=None,
 ) -> list[str]:
     """A multiselect whose values live in ?key=a,b,c. Unknown values in the URL are dropped
-    with a notice; an empty choice is written as ?key= (not the default)."""
+    with a notice; an empty choice is written as ?key= (not the default).
+
+    Typing filters the options by what they contain ("BHTN": the measures whose name holds
+    BHTN, not every name with a B, an H, a T and an N in that order), and Enter adds the first
+    match, one at a time: Streamlit's "Select N matches" row (on by default, first in the list,
+    so Enter chose every match) is off."""
+    state.bind(key)
     if key not in st.session_state:
         raw = state.url(key)
         text = raw if raw is not None else state.remembered(key)
@@ -41,12 +53,20 @@ def url_multiselect(
     else:
         st.session_state[key] = [v for v in st.session_state[key] if v in options]
     state.notices(lang_)
-    chosen = st.sidebar.multiselect(label, options, format_func=format_func, key=key)
+    chosen = (container or st.sidebar).multiselect(
+        label,
+        options,
+        format_func=format_func,
+        key=key,
+        filter_mode="contains",
+        select_all=False,
+        wrap=True,  # every chosen chip shown (a phone's box cut the second one)
+    )
     state.write(key, ",".join(chosen), ",".join(default))
     return chosen
 
 
-def month_range(periods: list[date], lang_: str) -> tuple[date, date]:
+def month_range(periods: list[date], lang_: str, containers=None) -> tuple[date, date]:
     """The first and last month, two select boxes kept in ?from=YYYY-MM&to=YYYY-MM (default: the
     last 12 months). Select boxes rather than a range slider: 66 to 82 months on one slider's
     230 px are a few pixels each, and its thumb did not keep a drag (issue 16). A month the
@@ -55,7 +75,9 @@ def month_range(periods: list[date], lang_: str) -> tuple[date, date]:
     by_key = {f"{p:%Y-%m}": p for p in sorted(periods)}
     keys = list(by_key)
     default = {"from": keys[max(0, len(keys) - DEFAULT_MONTHS)], "to": keys[-1]}
+    where = dict(zip(("from", "to"), containers or (st.sidebar, st.sidebar), strict=True))
     for name in ("from", "to"):
+        state.bind(name)
         if st.session_state.get(name) not in by_key:
             raw = st.query_params.get(name)
             if raw is not None and raw not in by_key:
@@ -63,7 +85,7 @@ def month_range(periods: list[date], lang_: str) -> tuple[date, date]:
             st.session_state[name] = raw if raw in by_key else default[name]
     state.notices(lang_)
     chosen = {
-        name: st.sidebar.selectbox(
+        name: where[name].selectbox(
             i18n.t(label, lang_),
             keys,
             key=name,
@@ -80,8 +102,18 @@ def month_range(periods: list[date], lang_: str) -> tuple[date, date]:
 def filters(
     fr: metrics.Frames, lang_: str
 ) -> tuple[tuple[str, ...], str, tuple[str, ...], date, date]:
-    """The sidebar's filter builder: measures, geography, provinces, months."""
-    layout = state.geography_picker(["VN", "P34", "P63"], "geography", lang_)
+    """The filter builder, on the page above the table (in the sidebar, a phone's visitor did
+    not find them: it starts collapsed): geography, measures, provinces, months."""
+    box = st.container(border=True, key="data_filters")
+    top = box.columns([2, 1, 1])
+    layout = state.select(
+        i18n.t("geography", lang_),
+        ["VN", "P34", "P63"],
+        "layout",
+        lang_,
+        format_func=lambda v: i18n.t(i18n.LAYOUT_KEYS[v], lang_),
+        container=top[0],
+    )
     every = [m.id for m in catalog.MEASURES]
     allowed = auth.visible(every)
     raw = st.query_params.get("measures") or ""
@@ -99,6 +131,7 @@ def filters(
         lang_,
         auth.visible(list(DEFAULT_MEASURES)),
         format_func=lambda mid: catalog.get(mid).label(lang_),
+        container=box,
     )
     codes: list[str] = []
     if layout != "VN":
@@ -113,22 +146,25 @@ def filters(
             lang_,
             [],
             format_func=lambda c: f"{names[c]} ({c})",
+            container=box,
         )
-    start, end = month_range(dataset.periods_for(fr, layout), lang_)
+    start, end = month_range(dataset.periods_for(fr, layout), lang_, (top[1], top[2]))
     return tuple(measures), layout, tuple(codes), start, end
 
 
 def table_view(df: pl.DataFrame, lang_: str, titles: dict[str, str]) -> pl.DataFrame:
     """The data table formatted for reading (Vietnamese or English number separators), each
-    source by its title (the id stays in the downloads)."""
+    source by its title (the id stays in the downloads). The value comes right after what it
+    is and when, so that a phone's first screen of the table shows it (it was the fifth
+    column, off-screen at 390 px); the place follows."""
     return pl.DataFrame(
         [
             {
                 i18n.t("month", lang_): i18n.format_month(r["period"], lang_),
-                i18n.t("col_code", lang_): r["geo_code"],
-                i18n.t("col_province", lang_): r["province"],
                 i18n.t("col_measure", lang_): catalog.get(r["measure"]).label(lang_),
                 i18n.t("col_value", lang_): i18n.format_value(r["value"], r["unit"], lang_),
+                i18n.t("col_province", lang_): r["province"],
+                i18n.t("col_code", lang_): r["geo_code"],
                 i18n.t("col_status", lang_): status_label(r["status"], lang_),
                 i18n.t("col_source", lang_): titles.get(r["source_id"], r["source_id"]),
             }

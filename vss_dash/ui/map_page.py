@@ -30,6 +30,14 @@ def profile_link_params(layout: str, code: str) -> dict[str, str]:
     return {"layout": layout, "province": code}
 
 
+def profile_link(layout: str, code: str, measure: str) -> dict[str, str]:
+    """The profile's query from the map: the province, and the map's month and measure (the
+    profile's month, and the measure of a merged province's history)."""
+    return state.link(
+        **profile_link_params(layout, code), month=state.remembered("month"), measure=measure
+    )
+
+
 def open_profile(layout: str, code: str) -> None:
     """Go to the province profile (the language stays in session state)."""
     st.switch_page("views/province.py", query_params=profile_link_params(layout, code))
@@ -72,9 +80,12 @@ def selected_province(table: pl.DataFrame, lang_: str, container) -> str | None:
     layout does not have (the layout was switched) is quietly dropped."""
     codes = table.get_column("geo_code").to_list()
     names = dict(zip(codes, table.get_column("name").to_list(), strict=True))
+    state.bind(SELECTED)  # Back restores the selection of the history entry
     if st.session_state.get(SELECTED) not in codes:
         raw = st.query_params.get(SELECTED)
         st.session_state[SELECTED] = raw if raw in codes else ""
+    else:  # through the Session State API, so a widget drawn anew keeps it (state.seed)
+        st.session_state[SELECTED] = st.session_state[SELECTED]
     options = ["", *sorted(codes, key=lambda c: names[c])]
     choice = container.selectbox(
         i18n.t("map_selected", lang_),
@@ -112,8 +123,16 @@ def province_panel(
                 national=i18n.format_value(national, m.unit, lang_),
             )
         )
-        if st.button(i18n.t("open_profile", lang_), icon=":material/open_in_new:", key="open"):
-            open_profile(layout, code)
+        # a link, not a button that switches page: st.switch_page writes its query first, on
+        # the map's address (a history entry of the map with the profile's query), then the
+        # profile's; a link is one entry, and carries everything the profile would write on
+        # arrival (its month, measure, language), so one Back returns to the map as it was
+        st.page_link(
+            "views/province.py",
+            label=i18n.t("open_profile", lang_),
+            icon=":material/open_in_new:",
+            query_params=profile_link(layout, code, measure),
+        )
 
 
 # plotly.js fetches its base layer for every geo map, even hidden; the app serves it itself

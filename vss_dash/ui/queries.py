@@ -143,6 +143,7 @@ completion_table = by_store(metrics.completion_table)
 plan_view = by_store(projection.plan_view)
 # the watch list
 watch_list = by_store(watch_module.watch_list)
+furthest_behind = by_store(watch_module.furthest_behind)  # the overview's first screen
 # the Data page
 table = by_store(dataset.table, max_entries=16)
 presence = by_store(dataset.presence)

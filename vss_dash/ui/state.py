@@ -66,8 +66,45 @@ def put(key: str, value: str | None) -> None:
 
 def begin() -> None:
     """Forget what a run cut short left to write (app.py, first): its filters were another
-    page's, or the same ones the new run writes again."""
+    page's, or the same ones the new run writes again. On a run the browser's Back or Forward
+    started, the URL wins (`from_history`)."""
     st.session_state.pop(_WRITES, None)
+    if _history_navigation():
+        from_history()
+
+
+_BOUND = "_url_bound"  # the keys whose widget state is its ?key= (seed, bind)
+
+
+def bind(key: str) -> None:
+    """Note that the widget state `key` is ?key= itself (the pickers do, through `seed`), so
+    that Back can restore it."""
+    st.session_state.setdefault(_BOUND, set()).add(key)
+
+
+def _history_navigation() -> bool:
+    """Whether this run was started by the browser's Back or Forward (Streamlit sends the
+    entry's query with the rerun and marks it; 1.67 keeps the mark on the run's context)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and getattr(ctx, "is_history_navigation", False))
+
+
+def from_history() -> None:
+    """Back or Forward: every bound widget whose value differs from the history entry's URL
+    forgets its state and the value last chosen, so the picker takes the URL's value (its
+    default where the URL has none) as on a fresh link. Without it the widget kept the value of
+    the view being left and wrote it back over the entry: Back did not go back. An entry with
+    no filter at all is the one Streamlit makes for a page opened from the sidebar, before the
+    page wrote its filters: there the filters carried from the last page stay."""
+    bound = st.session_state.get(_BOUND, set())
+    if not any(key in st.query_params for key in bound - {"lang"}):
+        return
+    for key in bound:
+        if st.query_params.get(key) != st.session_state.get(f"_last_{key}"):
+            st.session_state.pop(key, None)
+            st.session_state.pop(f"_last_{key}", None)
 
 
 def flush() -> None:
@@ -85,6 +122,7 @@ def flush() -> None:
 def seed(key: str, options: list[str], default: str) -> None:
     """Before the widget is drawn: its state from ?key=, else the last value chosen on any page,
     else the default. A value not among `options` in the URL is noted for `notices`."""
+    bind(key)
     if st.session_state.get(key) in options:
         # set again through the Session State API: after a page switch the value belongs to
         # the last page's widget (other options, so another widget id), and the new widget
@@ -104,9 +142,21 @@ def seed(key: str, options: list[str], default: str) -> None:
 
 
 def write(key: str, value: str, default: str) -> None:
-    """After the widget is drawn: its value into ?key= (left out when it is the default)."""
+    """After the widget is drawn: its value into ?key= (left out when it is the default, unless
+    the URL already says so: a link that names the default, as the links between pages do, is
+    left as it came, so arriving by it adds no second entry to the browser's history and one
+    Back returns to where the link was)."""
     st.session_state[f"_last_{key}"] = value
-    put(key, None if value == default else value)
+    put(key, None if value == default and url(key) != value else value)
+
+
+def link(**params: str | None) -> dict[str, str]:
+    """Query parameters of a link to another page: `params` (None left out) and the language,
+    so that the page it opens writes nothing more into the URL on arrival (each change the
+    page writes would be another entry in the browser's history, and Back would stop there)."""
+    out = {"lang": lang()}
+    out.update({k: v for k, v in params.items() if v is not None})
+    return out
 
 
 def select(

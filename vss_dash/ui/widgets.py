@@ -11,7 +11,7 @@ import polars as pl
 import streamlit as st
 
 from vss_dash import catalog, charts, i18n
-from vss_dash.ui import auth
+from vss_dash.ui import auth, state
 from vss_dash.ui.state import View
 
 # Every page's shared style (issue 16):
@@ -38,6 +38,9 @@ _STYLE = """<style>
 [data-testid="stMainBlockContainer"] [data-testid="stAlertContainer"] p { font-size: 0.875rem; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 2rem; padding: 0.25rem 0 0.5rem; }
 [data-testid="stMultiSelect"] div { max-height: none !important; }
+.st-key-lagging { gap: 0.25rem; padding: 0.5rem 0.75rem; }
+.st-key-lagging [data-testid="stColumn"] > div { gap: 0; }
+.st-key-lagging [data-testid="stPageLink"] a { padding-top: 0.05rem; padding-bottom: 0.05rem; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-left: 0.75rem; padding-right: 0.75rem; }
   [data-testid="stMainBlockContainer"] h1 { font-size: 1.6rem; }
@@ -189,4 +192,41 @@ def kpi_grid(
                     (notes or {}).get(mid),
                     also,
                     periods=h.get_column("period").to_list(),
+                )
+
+
+def lagging_strip(behind: pl.DataFrame, lang_: str) -> None:
+    """The overview's first screen: the provinces furthest behind on the headline measures
+    (watch.furthest_behind), a column a measure with its national value, each province a link
+    to its place on the map (selected, at the same month, layout and measure). Nothing when
+    there is nothing to rank."""
+    if not behind.height:
+        return
+    measures = behind.get_column("measure").unique(maintain_order=True).to_list()
+    with st.container(border=True, key="lagging"):
+        st.markdown(f"**{i18n.t('lagging_title', lang_)}**")
+        for col, mid in zip(st.columns(len(measures)), measures, strict=True):
+            m = catalog.get(mid)
+            part = behind.filter(pl.col("measure") == mid)
+            col.caption(
+                i18n.t(
+                    "lagging_high" if m.good == "down" else "lagging_low",
+                    lang_,
+                    measure=m.label(lang_),
+                    national=i18n.format_value(part.item(0, "national"), m.unit, lang_),
+                )
+            )
+            for r in part.iter_rows(named=True):
+                value = i18n.format_value(r["value"], m.unit, lang_)
+                col.page_link(
+                    "views/map.py",
+                    label=f"{i18n.md_escape(r['name'])} · {value}",
+                    icon=":material/location_on:",
+                    help=i18n.t("lagging_link_help", lang_, name=r["name"], measure=m.label(lang_)),
+                    query_params=state.link(
+                        measure=mid,
+                        month=f"{r['period']:%Y-%m}",
+                        layout=r["layout"],
+                        selected=r["geo_code"],
+                    ),
                 )
