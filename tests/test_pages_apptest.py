@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import app_run
+import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -421,3 +422,27 @@ def test_every_page_script_ends_by_writing_the_url_once(page):
     tree = ast.parse((ROOT / page.script).read_text(encoding="utf-8"))
     last = tree.body[-1]
     assert isinstance(last, ast.Expr) and ast.unparse(last.value) == "state.flush()"
+
+
+def test_a_profile_compares_its_province_with_the_ones_added_in_the_url(frames):
+    """#26: ?compare= adds provinces to the profile's line; an unknown code is dropped with a
+    notice; the country is the last line; the line's values are the data layer's."""
+    at = app("views/province.py", lang="vi", layout="P34", province="01", compare="79,92,xx")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.multiselect(key="compare").value == ["79", "92"]
+    assert at.query_params["compare"] == "79,92"
+    assert any("compare=79,92,xx" in w.value for w in at.warning)
+    assert "So sánh Hà Nội với các tỉnh, thành phố khác" in [s.value for s in at.subheader]
+    fig = _figure(at)
+    lines = {t["name"]: t for t in fig["data"] if t.get("mode", "").startswith("lines")}
+    assert list(lines)[:4] == ["Hà Nội", "TP. Hồ Chí Minh", "Cần Thơ", "Cả nước"]
+    hcmc = metrics.resolve(frames, "si_coverage_rate", "P34").filter(pl.col("geo_code") == "79")
+    assert lines["TP. Hồ Chí Minh"]["y"][-1] == pytest.approx(hcmc.sort("period")["value"][-1])
+
+
+def test_a_profile_compares_at_most_five_provinces_and_never_itself():
+    at = app("views/province.py", lang="en", layout="P34", province="01",
+             compare="01,79,92,31,48,75,96")  # fmt: skip
+    assert not at.exception
+    chosen = at.multiselect(key="compare").value
+    assert "01" not in chosen and len(chosen) == 5

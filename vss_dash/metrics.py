@@ -21,7 +21,7 @@ from datetime import date
 
 import polars as pl
 
-from vss_dash import catalog, geo, store
+from vss_dash import catalog, geo, i18n, store
 from vss_dash.figure import Change, Figure
 from vss_dash.store import Store
 
@@ -485,6 +485,35 @@ def constituent_history(frames: Frames, measure: str, code_34: str) -> pl.DataFr
         ]
     ).select("series", "layout", "geo_code", "period", "value", "status", "source_id")
     return out.sort("series", "period", maintain_order=True)
+
+
+def compared_history(
+    frames: Frames, measure: str, layout: str, codes: tuple[str, ...], lang: str
+) -> pl.DataFrame:
+    """The history of `measure` for provinces `codes` of `layout` (the profile's province
+    first, then those added to compare it with) and the country, as series_lines draws it,
+    each named as a sentence in `lang` names it ("TP. Hồ Chí Minh", "Cả nước"). A P34
+    province's months before the merger are its former provinces' summed through the
+    crosswalk, as everywhere else. Columns: series, layout, geo_code, period, value, status,
+    source_id; in `codes` order, the country last, then by period."""
+    names = {code: geo.prose_name(layout, code, lang) for code in codes}
+    order = {code: i for i, code in enumerate(codes)}
+    provinces = (
+        resolve(frames, measure, layout)
+        .filter(pl.col("geo_code").is_in(list(codes)))
+        .with_columns(
+            series=pl.col("geo_code").replace_strict(names, default=None),
+            layout=pl.lit(layout),
+            _order=pl.col("geo_code").replace_strict(order, default=None),
+        )
+    )
+    country = resolve(frames, measure, "VN").with_columns(
+        series=pl.lit(i18n.t("national", lang)), layout=pl.lit("VN"), _order=pl.lit(len(codes))
+    )
+    out = pl.concat([provinces, country], how="diagonal_relaxed")
+    return out.sort("_order", "period").select(
+        "series", "layout", "geo_code", "period", "value", "status", "source_id"
+    )
 
 
 def completion_table(frames: Frames, measures: list[str], period: date) -> pl.DataFrame:

@@ -22,50 +22,6 @@ DEFAULT_MONTHS = 12
 # ---------------------------------------------------------------- filter builder
 
 
-def url_multiselect(
-    label: str,
-    options: list[str],
-    key: str,
-    lang_: str,
-    default: list[str],
-    format_func=str,
-    container=None,
-) -> list[str]:
-    """A multiselect whose values live in ?key=a,b,c. Unknown values in the URL are dropped
-    with a notice; an empty choice is written as ?key= (not the default).
-
-    Typing filters the options by what they contain ("BHTN": the measures whose name holds
-    BHTN, not every name with a B, an H, a T and an N in that order), and Enter adds the first
-    match, one at a time: Streamlit's "Select N matches" row (on by default, first in the list,
-    so Enter chose every match) is off."""
-    state.bind(key)
-    if key not in st.session_state:
-        raw = state.url(key)
-        text = raw if raw is not None else state.remembered(key)
-        if text is None:
-            chosen = list(default)
-        else:
-            values = [v for v in text.split(",") if v]
-            chosen = [v for v in values if v in options]
-            if raw is not None and len(chosen) != len(values):
-                state.note_bad(key, raw)
-        st.session_state[key] = chosen
-    else:
-        st.session_state[key] = [v for v in st.session_state[key] if v in options]
-    state.notices(lang_)
-    chosen = (container or st.sidebar).multiselect(
-        label,
-        options,
-        format_func=format_func,
-        key=key,
-        filter_mode="contains",
-        select_all=False,
-        wrap=True,  # every chosen chip shown (a phone's box cut the second one)
-    )
-    state.write(key, ",".join(chosen), ",".join(default))
-    return chosen
-
-
 def month_range(periods: list[date], lang_: str, containers=None) -> tuple[date, date]:
     """The first and last month, two select boxes kept in ?from=YYYY-MM&to=YYYY-MM (default: the
     last 12 months). Select boxes rather than a range slider: 66 to 82 months on one slider's
@@ -124,7 +80,7 @@ def filters(
         )
         raw = ",".join(m for m in raw.split(",") if m not in hidden)
         state.put("measures", raw or None)
-    measures = url_multiselect(
+    measures = state.multiselect(
         i18n.t("f_measures", lang_),
         allowed,
         "measures",
@@ -139,7 +95,7 @@ def filters(
             st.session_state["provinces"] = []  # a code means another place in the other layout
         st.session_state["_provinces_layout"] = layout
         names = dataset.names(layout)
-        codes = url_multiselect(
+        codes = state.multiselect(
             i18n.t("f_provinces", lang_),
             list(names),
             "provinces",

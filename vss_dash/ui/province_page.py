@@ -4,8 +4,12 @@ as a table (its data, with each value's status and source, is `metrics.constitue
 from __future__ import annotations
 
 import polars as pl
+import streamlit as st
 
 from vss_dash import geo, i18n
+from vss_dash.ui import state
+
+COMPARE_MAX = 5  # provinces added to the profile's line: more lines than a reader can tell apart
 
 
 def series_table(df: pl.DataFrame, unit: str, lang_: str) -> pl.DataFrame:
@@ -28,3 +32,18 @@ def members(code: str, lang_: str) -> str:
     codes = geo.constituents(geo.successor(code))
     names = [geo.province_name("P63", c) for c in [code, *(c for c in codes if c != code)]]
     return ", ".join(names[:-1]) + f" {i18n.t('word_and', lang_)} " + names[-1]
+
+
+def compare_picker(names: dict[str, str], code: str, lang_: str) -> list[str]:
+    """The provinces to draw beside `code` (its layout's codes -> names), kept in ?compare=,
+    at most COMPARE_MAX; typing a name finds it."""
+    return state.multiselect(
+        i18n.t("compare_with", lang_),
+        [c for c in names if c != code],
+        "compare",
+        lang_,
+        [],
+        format_func=lambda c: names[c],
+        container=st,
+        max_selections=COMPARE_MAX,
+    )

@@ -138,6 +138,7 @@ province_values = by_store(metrics.province_values)
 province_table = by_store(metrics.province_table)
 ranks = by_store(metrics.ranks)
 constituent_history = by_store(metrics.constituent_history)
+compared_history = by_store(metrics.compared_history)  # the profile's comparison
 completion_table = by_store(metrics.completion_table)
 # plan versus actual
 plan_view = by_store(projection.plan_view)

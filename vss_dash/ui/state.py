@@ -245,6 +245,54 @@ def month_picker(periods: list[date], lang: str) -> date:
     return by_key[choice]
 
 
+def multiselect(
+    label: str,
+    options: list[str],
+    key: str,
+    lang_: str,
+    default: list[str],
+    format_func=str,
+    container=None,
+    max_selections: int | None = None,
+) -> list[str]:
+    """A multiselect whose values live in ?key=a,b,c. Unknown values in the URL are dropped
+    with a notice; an empty choice is written as ?key= (not the default).
+
+    Typing filters the options by what they contain ("BHTN": the measures whose name holds
+    BHTN, not every name with a B, an H, a T and an N in that order), and Enter adds the first
+    match, one at a time: Streamlit's "Select N matches" row (on by default, first in the list,
+    so Enter chose every match) is off. At most `max_selections` values, when given."""
+    bind(key)
+    if key not in st.session_state:
+        raw = url(key)
+        text = raw if raw is not None else remembered(key)
+        if text is None:
+            chosen = list(default)
+        else:
+            values = [v for v in text.split(",") if v]
+            chosen = [v for v in values if v in options]
+            if raw is not None and len(chosen) != len(values):
+                note_bad(key, raw)
+        st.session_state[key] = chosen
+    else:
+        st.session_state[key] = [v for v in st.session_state[key] if v in options]
+    if max_selections is not None:  # a longer list from a link: its first values
+        st.session_state[key] = st.session_state[key][:max_selections]
+    notices(lang_)
+    chosen = (container or st.sidebar).multiselect(
+        label,
+        options,
+        format_func=format_func,
+        key=key,
+        filter_mode="contains",
+        select_all=False,
+        wrap=True,  # every chosen chip shown (a phone's box cut the second one)
+        max_selections=max_selections,
+    )
+    write(key, ",".join(chosen), ",".join(default))
+    return chosen
+
+
 def measure_picker(
     measures: list[str], lang: str, default: str | None = None, container=None
 ) -> str:
