@@ -208,3 +208,13 @@ def test_the_table_names_each_source_by_its_title(frames):
     shown = frame_with(at, i18n.t("col_source", "en"))[i18n.t("col_source", "en")]
     titles = set(frames.source_titles().values())
     assert set(shown) <= titles
+
+
+def test_the_upload_summary_writes_its_months_in_lower_case(tmp_store, frames):
+    """Issue 25: the summary is a sentence, "… kỳ tháng 9/2024."."""
+    w = Wide.from_store(frames, SEP_2024)
+    at = app({"upload": {"enabled": True}}, lang="vi")
+    at.file_uploader[0].set_value(("thang9.csv", w.csv_bytes(), "text/csv")).run()
+    assert not at.exception
+    summary = next(m.value for m in at.markdown if m.value.startswith("**thang9"))
+    assert summary.endswith("kỳ tháng 9/2024.") and "Tháng" not in summary

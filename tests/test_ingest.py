@@ -657,3 +657,12 @@ def test_a_zero_denominator_is_refused(frames, measure):
     assert f.severity == "error" and f.row == 2
     assert "Hà Nội" in f.message_vi and "bằng 0" in f.message_vi
     assert "is 0" in f.message_en and "Đà Nẵng" not in f.message_en
+
+
+def test_missing_provinces_are_named_as_a_sentence_writes_them(frames, wide):
+    """Issue 25: the bare "Hồ Chí Minh" is the person; the message names the city."""
+    rows = {k: v for k, v in wide.rows.items() if geo.match_province(k, "P63") != "79"}
+    report = read(Wide(SEP_2024, rows).csv_bytes(), "r.csv", frames)
+    f = the(report, "missing_provinces")
+    assert f.message_vi.endswith(": TP. Hồ Chí Minh.")
+    assert f.message_en.endswith(": Hồ Chí Minh City.")

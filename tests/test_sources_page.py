@@ -221,3 +221,12 @@ def test_an_english_page_shows_no_vietnamese_unit_measure_or_role():
         cells = [v for v in table[i18n.t(col, "en")] if _VIETNAMESE.search(str(v))]
         assert not cells, (col, cells[:5])
     assert "Bảo hiểm xã hội Việt Nam (VSS)" not in set(table[i18n.t("col_publisher", "en")])
+
+
+def test_a_change_since_a_month_writes_the_month_in_lower_case_mid_sentence():
+    """Issue 25: "… thay đổi so với tháng 9/2021", not "so với Tháng 9/2021"."""
+    expr = "si_participants_change_vs_2021-09"
+    base = sources_page.base_measure(expr)
+    vi = sources_page.measure_label(expr, base, "vi")
+    assert vi.endswith("thay đổi so với tháng 9/2021") and "Tháng" not in vi
+    assert sources_page.measure_label(expr, base, "en").endswith("change since September 2021")

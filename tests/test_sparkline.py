@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from vss_dash import charts
+from vss_dash import catalog, charts
+from vss_dash.ui import widgets
 
 
 def _months(n: int, start: date = date(2024, 9, 30)) -> list[date]:
@@ -44,3 +45,13 @@ def test_which_measures_restart_in_january():
     assert charts.resets_in_january("revenue_plan_completion")
     assert not charts.resets_in_january("si_participants")
     assert not charts.resets_in_january("si_coverage_rate")
+
+
+def test_the_text_alternative_writes_a_month_mid_sentence_in_lower_case():
+    """Issue 25: "từ 1 (tháng 9/2024) đến …", the month inside the alt sentence."""
+    m = catalog.get("si_participants")
+    periods = _months(2)  # Sep, Oct 2024
+    vi = widgets.sparkline(m, periods, [1.0, 2.0], "vi")
+    assert "(tháng 9/2024)" in vi and "(tháng 10/2024)" in vi and "Tháng" not in vi
+    en = widgets.sparkline(m, periods, [1.0, 2.0], "en")
+    assert "(September 2024)" in en and "(October 2024)" in en

@@ -15,11 +15,11 @@ view = state.View(lang, period=state.month_picker(fr.periods(), lang), layout="V
 
 st.title(i18n.t("overview_title", lang))
 widgets.as_of(view)
+widgets.demo_notice(lang)  # first: the provinces' values below are demo data
 # the provinces furthest behind, first: on a phone the cards come after them
 widgets.lagging_strip(
     queries.furthest_behind(fr, view.period, tuple(auth.visible(list(watch.HEADLINE)))), lang
 )
-widgets.demo_notice(lang)
 
 measures = [m for row in CARDS for m in row] + list(pages.OVERVIEW_SPLIT)
 snap, history = queries.kpis(fr, measures, view.period)

@@ -646,8 +646,10 @@ class _Reader:
             "future_period",
             row,
             col,
-            period=f"{period:%m/%Y}",
-            today=i18n.format_date(self.today, "vi"),
+            period_vi=f"{period.month}/{period.year}",  # "Tháng 9/2024"
+            period_en=i18n.format_month(period, "en"),
+            today_vi=i18n.format_date(self.today, "vi"),
+            today_en=i18n.format_date(self.today, "en"),
         )
         return False
 
@@ -1293,14 +1295,16 @@ def _check_missing(reader: _Reader, rows: pl.DataFrame) -> None:
             continue
         missing = sorted(set(geo.codes(layout)) - set(part.get_column("geo_code")))
         if missing:
-            names = ", ".join(geo.province_name(layout, c) for c in missing)
             reader.add(
                 "warning",
                 "missing_provinces",
-                period=f"{period:%Y-%m}",
+                period_vi=i18n.format_month(period, "vi"),
+                period_en=i18n.format_month(period, "en"),
                 n=len(missing),
                 of=len(geo.codes(layout)),
-                names=names,
+                # in a sentence: "TP. Hồ Chí Minh", never the bare (ambiguous) short name
+                names_vi=", ".join(geo.prose_name(layout, c, "vi") for c in missing),
+                names_en=", ".join(geo.prose_name(layout, c, "en") for c in missing),
             )
 
 

@@ -212,7 +212,8 @@ def upload(fr: metrics.Frames, lang_: str) -> None:
 
 def report_section(report: ingest.Report, lang_: str) -> None:
     s = report.summary()
-    periods = ", ".join(i18n.format_month(p, lang_) for p in report.periods()) or "–"
+    months = (i18n.format_month(p, lang_, in_sentence=True) for p in report.periods())
+    periods = ", ".join(months) or "–"
     values = i18n.format_number(s["values"], lang_)
     st.markdown(
         i18n.t(

@@ -74,7 +74,7 @@ def measure_label(expr: str, base: str | None, lang_: str) -> str:
     label = catalog.get(e.base).label(lang_)
     if e.kind == "level":
         return label
-    month = i18n.format_month(e.since, lang_) if e.since else ""
+    month = i18n.format_month(e.since, lang_, in_sentence=True) if e.since else ""
     return i18n.t(_EXPRESSION_KEYS[e.kind], lang_, label=label, month=month)
 
 

@@ -205,7 +205,7 @@ def sources_footer(
             seen.add((r["measure"], r["period"]))
             if also := prov.also(r["measure"], r["period"], lang_):
                 label = catalog.get(r["measure"]).label(lang_)
-                what = f"{label}, {i18n.format_month(r['period'], lang_)}"
+                what = f"{label}, {i18n.format_month(r['period'], lang_, in_sentence=True)}"
                 lines.append(f"- {i18n.md_escape(what)}: {i18n.md_escape(also)}")
     st.divider()
     st.caption(i18n.t("sources_used", lang_) + "\n" + "\n".join(lines))

@@ -149,9 +149,9 @@ def sparkline(m: catalog.Measure, periods: list[date], values: list, lang_: str)
         n=len(periods),
         label=m.label(lang_),
         first=i18n.format_value(values[0], m.unit, lang_),
-        first_month=i18n.format_month(periods[0], lang_),
+        first_month=i18n.format_month(periods[0], lang_, in_sentence=True),
         last=i18n.format_value(values[-1], m.unit, lang_),
-        last_month=i18n.format_month(periods[-1], lang_),
+        last_month=i18n.format_month(periods[-1], lang_, in_sentence=True),
     ) + (i18n.t("spark_alt_ytd", lang_) if ytd else "")
     # an <img> of the SVG, with the text alternative as alt: Streamlit's HTML sanitiser drops
     # inline SVG, and an image's alt is what every screen reader announces
