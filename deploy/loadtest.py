@@ -973,7 +973,7 @@ def write_vintage(where: str, demo_dir: str, k: int) -> None:
     (after the demo is read and the vintage made), and `done SECONDS` after it."""
     tables = vintage(store.load(Path(demo_dir)), k)
     if store.is_database(where):  # its driver loaded first: the kill is to hit the write itself
-        from vss_dash import store_pg  # noqa: F401
+        import vss_dash.store.postgres  # noqa: F401
     print("writing", flush=True)
     t0 = time.monotonic()
     store.write(_place(where), *tables, generation_id=f"loadtest-{k}")

@@ -17,8 +17,9 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from vss_dash import access, cli, ingest, metrics, store, store_pg
+from vss_dash import access, cli, ingest, metrics, store
 from vss_dash.paths import store_dir
+from vss_dash.store import postgres
 from vss_dash.ui import data_import
 from vss_harness.ingest_files import Wide
 
@@ -87,8 +88,8 @@ def test_a_refusal_is_logged_and_a_refused_commit_writes_nothing(frames, wide, p
                            .then(-1.0).otherwise(pl.col("value")))  # fmt: skip
         return o, p, s
 
-    real = store.prepare
-    monkeypatch.setattr(store, "prepare", lambda o, p, s: real(*broken(o, p, s)))
+    real = store.schema.prepare
+    monkeypatch.setattr(store.schema, "prepare", lambda o, p, s: real(*broken(o, p, s)))
     with pytest.raises(store.StoreInvalid):
         ingest.commit(report, pg_store, by="test")
     assert store.token(pg_store) == token  # no generation written
@@ -100,13 +101,14 @@ def test_a_refusal_is_logged_and_a_refused_commit_writes_nothing(frames, wide, p
 SECOND_HOST = textwrap.dedent(
     """
     import sys
-    from vss_dash import cli, store_pg
-    real = store_pg._insert
+    from vss_dash import cli
+    from vss_dash.store import postgres
+    real = postgres._insert
     def pause(*args, **kwargs):
         print("inside", flush=True)
         assert sys.stdin.readline().strip() == "go"
         return real(*args, **kwargs)
-    store_pg._insert = pause
+    postgres._insert = pause
     sys.exit(cli.main(["ingest", sys.argv[2], "--store", sys.argv[1]]))
     """
 )
@@ -197,8 +199,8 @@ def test_the_data_page_imports_into_the_database(frames, wide, pg_store, monkeyp
 
 
 def test_the_log_table_is_made_for_a_schema_that_predates_it(pg_store, frames):
-    with store_pg._connection(pg_store) as conn, conn.cursor() as cur:
-        cur.execute(f"DROP TABLE {store_pg.SCHEMA}.ingest_log")
+    with postgres._connection(pg_store) as conn, conn.cursor() as cur:
+        cur.execute(f"DROP TABLE {postgres.SCHEMA}.ingest_log")
         conn.commit()
     assert ingest.log(pg_store) == []
     assert ingest.log_refusal(ingest.read(b"x", "x.csv", frames=frames), pg_store)

@@ -21,8 +21,7 @@ LAYER = {
     "geo": 2,
     "figure": 2,  # a value of a measure with its status and source, and its one text
     "boundaries": 3,
-    "store": 3,
-    "store_pg": 3,  # the store on PostgreSQL; store dispatches to it, it reuses store's rules
+    "store": 3,  # the package: schema, the Parquet and PostgreSQL backends, the interface
     "published": 4,
     "metrics": 4,
     "export": 3,  # the status order is the store's
@@ -97,3 +96,64 @@ def test_no_python_callbacks_inside_polars():
         text = path.read_text(encoding="utf-8")
         for banned in ("map_elements(", "map_batches(", "map_groups("):
             assert banned not in text, f"{path.name} calls {banned}"
+
+
+STORE = PKG / "store"
+# within the store package: the backends share only the schema; the interface picks one
+STORE_ALLOWED = {
+    "schema": set(),
+    "postgres_log": set(),
+    "parquet": {"schema"},
+    "postgres": {"schema", "postgres_log"},
+    "__init__": {"schema", "parquet", "postgres"},
+}
+
+
+def store_imports(path: Path) -> set[str]:
+    """The modules of the store package `path` imports, by file name (relative imports too)."""
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = "vss_dash.store" if node.level else node.module or ""
+            if node.level and node.module:
+                base = f"{base}.{node.module}"
+            names = [base] + [f"{base}.{a.name}" for a in node.names]
+        else:
+            continue
+        for name in names:
+            parts = name.split(".")
+            if parts[:2] == ["vss_dash", "store"] and len(parts) > 2:
+                out.add(parts[2])
+    return out
+
+
+def test_the_store_package_is_what_the_layering_knows():
+    assert {p.stem for p in STORE.glob("*.py")} == set(STORE_ALLOWED)
+
+
+@pytest.mark.parametrize("module", sorted(STORE_ALLOWED))
+def test_store_backends_share_only_the_schema(module):
+    """Neither backend imports the other (the Parquet store knows no database, the PostgreSQL
+    store no files); each imports only schema.py (and postgres.py its log's columns); only the
+    interface, vss_dash/store/__init__.py, chooses between them."""
+    found = store_imports(STORE / f"{module}.py")
+    assert found <= STORE_ALLOWED[module], f"{module} imports {found - STORE_ALLOWED[module]}"
+
+
+def test_nothing_outside_the_store_picks_a_backend():
+    """The rest of the project goes through the package's interface (store.load, store.write,
+    ...), never to a backend's module; tests of a backend's own behaviour may."""
+    root = PKG.parent
+    code = [root / "app.py", *sorted(root.glob("views/*.py"))] + [
+        p for p in sorted(PKG.rglob("*.py")) if p.parent != STORE
+    ]
+    for path in code:
+        found = store_imports(path)
+        assert not found & {"parquet", "postgres", "postgres_log"}, f"{path.name} imports {found}"
+
+
+def test_no_module_of_the_store_is_over_600_lines():
+    for path in sorted(STORE.glob("*.py")):
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 600, path.name

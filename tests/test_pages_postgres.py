@@ -62,14 +62,14 @@ def test_a_database_out_of_reach_stops_the_page_without_the_password(monkeypatch
 
 
 def test_the_pages_read_the_database(demo_in_postgres, monkeypatch):
-    """The page's frames come from store_pg.load with the URI (not the bundled Parquet files)."""
+    """The page's frames come from postgres.load with the URI (not the bundled Parquet files)."""
     import streamlit as st
 
-    from vss_dash import store_pg
+    from vss_dash.store import postgres
 
     calls = []
-    real = store_pg.load
-    monkeypatch.setattr(store_pg, "load", lambda uri, **kw: calls.append(uri) or real(uri, **kw))
+    real = postgres.load
+    monkeypatch.setattr(postgres, "load", lambda uri, **kw: calls.append(uri) or real(uri, **kw))
     st.cache_resource.clear()
     at = run("views/overview.py", monkeypatch, demo_in_postgres, lang="en")
     assert not at.exception and calls == [demo_in_postgres]

@@ -67,9 +67,9 @@ SOURCES = store.conform(
 def kept(where) -> list[str]:
     """The generations a store keeps (either backend), by name."""
     if store.is_database(where):
-        from vss_dash import store_pg
+        from vss_dash.store import postgres
 
-        return sorted(store_pg.generations(where))
+        return sorted(postgres.generations(where))
     return sorted(p.name for p in (where / "generations").iterdir())
 
 
@@ -161,7 +161,7 @@ def test_the_status_order_is_written_only_in_the_store():
     found = [
         f"{path.relative_to(root)}:{n}: {line.strip()}"
         for path in files
-        if path != root / "vss_dash" / "store.py"
+        if path != root / "vss_dash" / "store" / "schema.py"
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if spelled.search(line)
     ]
@@ -283,7 +283,7 @@ def test_a_reader_of_the_earlier_layout_never_mixes_two_writes(tmp_path, monkeyp
             store.write(tmp_path, obs(value=2.0), PLANS, SOURCES, generation_id="B")
         return f
 
-    monkeypatch.setattr(store, "open", open_then_a_write_lands, raising=False)
+    monkeypatch.setattr(store.parquet, "open", open_then_a_write_lands, raising=False)
     s = store.load(tmp_path)
     assert len(opened) == 6  # the first attempt was thrown away
     assert s.generation == "B"
@@ -304,7 +304,7 @@ def test_a_reader_resolves_current_once(tmp_path, monkeypatch):
             store.write(tmp_path, obs(value=2.0), PLANS, SOURCES, generation_id="B")
         return f
 
-    monkeypatch.setattr(store, "open", open_then_a_write_lands, raising=False)
+    monkeypatch.setattr(store.parquet, "open", open_then_a_write_lands, raising=False)
     s = store.load(tmp_path)
     assert len(opened) == 3 and {p.parent.name for p in opened} == {"A"}
     assert s.generation == "A" and s.observations.collect().item(0, "value") == 1.0
@@ -315,7 +315,7 @@ def test_a_generation_removed_before_the_open_is_read_again(tmp_path, monkeypatc
     """The reader resolved A, then three writes switched to D and removed A: the read starts
     again from `current`."""
     store.write(tmp_path, obs(value=1.0), PLANS, SOURCES, generation_id="A")
-    real_files = store.files
+    real_files = store.parquet.files
     calls = []
 
     def resolve_then_writes_land(d):
@@ -327,7 +327,7 @@ def test_a_generation_removed_before_the_open_is_read_again(tmp_path, monkeypatc
             assert not paths["observations"].exists()
         return paths
 
-    monkeypatch.setattr(store, "files", resolve_then_writes_land)
+    monkeypatch.setattr(store.parquet, "files", resolve_then_writes_land)
     s = store.load(tmp_path)
     assert len(calls) == 2 and s.generation == "D"
     assert s.observations.collect().item(0, "value") == 4.0
@@ -392,7 +392,7 @@ def test_a_write_after_the_files_are_open_leaves_the_read_whole(tmp_path, monkey
 def test_files_of_different_writes_are_refused(tmp_path, monkeypatch):
     store.write(tmp_path, obs(), PLANS, SOURCES, generation_id="A")
     PLANS.write_parquet(tmp_path / "plans.parquet", metadata={store.GENERATION_KEY: "Z"})
-    monkeypatch.setattr(store, "READ_ATTEMPTS", 3)
+    monkeypatch.setattr(store.parquet, "READ_ATTEMPTS", 3)
     with pytest.raises(store.StoreInvalid) as e:
         store.load(tmp_path)
     assert e.value.problems[0].rule == "one_generation"

@@ -1,6 +1,6 @@
-"""The store on PostgreSQL (vss_dash/store_pg.py) against a throwaway server: the demo comes back
-equal to the Parquet store's frames and reproduces the same published figures; a write is one
-transaction (a failed validation or a writer killed inside it leaves the store as before);
+"""The store on PostgreSQL (vss_dash/store/postgres.py) against a throwaway server: the demo
+comes back equal to the Parquet store's frames and reproduces the same published figures; a write
+is one transaction (a failed validation or a writer killed inside it leaves the store as before);
 writers wait for each other; a read is one snapshot; the viewer role cannot write; no password
 reaches a message. The tests shared with the Parquet store are in tests/test_store.py."""
 
@@ -21,7 +21,8 @@ import polars as pl
 import pytest
 from test_store import PLANS, SOURCES, obs
 
-from vss_dash import metrics, published, store, store_pg
+from vss_dash import metrics, published, store
+from vss_dash.store import postgres
 
 
 def plans(target: float) -> pl.DataFrame:
@@ -49,7 +50,7 @@ def test_a_second_write_is_the_new_current_generation(pg_uri):
     assert s.generation == "B" and s.observations.collect().item(0, "value") == 2.0
     assert s.plans.item(0, "target") == 6.0
     assert store.token(pg_uri) != first
-    assert store_pg.generations(pg_uri) == ["A", "B"]
+    assert postgres.generations(pg_uri) == ["A", "B"]
 
 
 def test_the_same_id_written_again_replaces_that_generation(pg_uri):
@@ -57,7 +58,7 @@ def test_the_same_id_written_again_replaces_that_generation(pg_uri):
     before = store.token(pg_uri)
     store.write(pg_uri, obs(value=2.0), PLANS, SOURCES, generation_id="demo-1")
     assert store.load(pg_uri).observations.collect().item(0, "value") == 2.0
-    assert store_pg.generations(pg_uri) == ["demo-1"]
+    assert postgres.generations(pg_uri) == ["demo-1"]
     assert store.token(pg_uri) != before  # a cache keyed on the token sees the new data
 
 
@@ -67,23 +68,23 @@ def test_a_failed_validation_leaves_the_previous_generation_current(pg_uri):
     with pytest.raises(store.StoreInvalid) as e:
         store.write(pg_uri, obs(value=-1.0), PLANS, SOURCES, generation_id="B")
     assert [p.rule for p in e.value.problems] == ["non_negative"]
-    assert store.token(pg_uri) == token and store_pg.generations(pg_uri) == ["A"]
+    assert store.token(pg_uri) == token and postgres.generations(pg_uri) == ["A"]
     assert store.load(pg_uri).observations.collect().item(0, "value") == 1.0
 
 
 def test_a_database_error_inside_the_write_rolls_everything_back(pg_uri, monkeypatch):
     store.write(pg_uri, obs(value=1.0), PLANS, SOURCES, generation_id="A")
-    real = store_pg.dbapi.Cursor.adbc_ingest
+    real = postgres.dbapi.Cursor.adbc_ingest
 
     def fail_on_plans(self, table, *args, **kwargs):
         if table == "plans":
             self.execute("SELECT 1/0")  # a real error from the server, mid-transaction
         return real(self, table, *args, **kwargs)
 
-    monkeypatch.setattr(store_pg.dbapi.Cursor, "adbc_ingest", fail_on_plans)
-    with pytest.raises(store_pg.StoreUnavailable, match="division by zero"):
+    monkeypatch.setattr(postgres.dbapi.Cursor, "adbc_ingest", fail_on_plans)
+    with pytest.raises(postgres.StoreUnavailable, match="division by zero"):
         store.write(pg_uri, obs(value=2.0), PLANS, SOURCES, generation_id="B")
-    assert store_pg.generations(pg_uri) == ["A"]
+    assert postgres.generations(pg_uri) == ["A"]
     assert store.load(pg_uri).observations.collect().item(0, "value") == 1.0
 
 
@@ -93,10 +94,11 @@ WRITER = textwrap.dedent(
     """
     import sys
     sys.path.insert(0, sys.argv[4])  # tests/, for test_store's frames
-    from vss_dash import store, store_pg
+    from vss_dash import store
+    from vss_dash.store import postgres
     from test_store import PLANS, SOURCES, obs
 
-    real = store_pg.dbapi.Cursor.adbc_ingest
+    real = postgres.dbapi.Cursor.adbc_ingest
 
     def pause(self, table, *args, **kwargs):
         if table == "plans":
@@ -104,7 +106,7 @@ WRITER = textwrap.dedent(
             sys.stdin.readline()
         return real(self, table, *args, **kwargs)
 
-    store_pg.dbapi.Cursor.adbc_ingest = pause
+    postgres.dbapi.Cursor.adbc_ingest = pause
     store.write(sys.argv[1], obs(value=float(sys.argv[3])), PLANS, SOURCES,
                 generation_id=sys.argv[2])
     print("done", flush=True)
@@ -127,7 +129,7 @@ def _write_locks(server, database: str) -> int:
     """Sessions holding the store's write lock (its table in EXCLUSIVE mode)."""
     sql = (
         "SELECT count(*) FROM pg_locks WHERE granted AND mode = 'ExclusiveLock' "
-        f"AND relation = '{store_pg.LOCK_TABLE}'::regclass"
+        f"AND relation = '{postgres.LOCK_TABLE}'::regclass"
     )
     return int(server.psql(sql, database=database).strip())
 
@@ -144,12 +146,12 @@ def test_a_writer_killed_inside_its_transaction_leaves_the_database_as_before(pg
         os.kill(p.pid, signal.SIGKILL)
         p.wait(timeout=30)
     assert p.returncode == -signal.SIGKILL
-    assert store.token(pg_uri) == token and store_pg.generations(pg_uri) == ["A"]
+    assert store.token(pg_uri) == token and postgres.generations(pg_uri) == ["A"]
     s = store.load(pg_uri)
     assert s.generation == "A" and s.observations.collect().item(0, "value") == 1.0
     # the server ended the dead session's transaction: its lock is gone, the next write goes on
     store.write(pg_uri, obs(value=3.0), PLANS, SOURCES, generation_id="C")
-    assert store_pg.generations(pg_uri) == ["A", "C"]
+    assert postgres.generations(pg_uri) == ["A", "C"]
     assert store.load(pg_uri).observations.collect().item(0, "value") == 3.0
 
 
@@ -163,7 +165,7 @@ def test_two_writers_are_serialised(pg_uri):
         second.start()
         second.join(timeout=1.5)
         assert second.is_alive(), "the second writer did not wait for the first"
-        assert store_pg.generations(pg_uri) == ["A"]
+        assert postgres.generations(pg_uri) == ["A"]
         assert first.stdin is not None and first.stdout is not None
         first.stdin.write("go\n")
         first.stdin.flush()
@@ -171,7 +173,7 @@ def test_two_writers_are_serialised(pg_uri):
         assert first.wait(timeout=30) == 0
     second.join(timeout=30)
     assert not second.is_alive()
-    assert store_pg.generations(pg_uri) == ["A", "B", "C"]  # in the order they took the lock
+    assert postgres.generations(pg_uri) == ["A", "B", "C"]  # in the order they took the lock
     assert store.load(pg_uri).observations.collect().item(0, "value") == 3.0
 
 
@@ -179,7 +181,7 @@ def test_a_read_is_one_snapshot(pg_uri, monkeypatch):
     """A write commits after the reader read the observations of A: plans and sources still
     come from A."""
     store.write(pg_uri, obs(value=1.0), plans(5.0), SOURCES, generation_id="A")
-    real = store_pg._read_table
+    real = postgres._read_table
     read = []
 
     def read_then_a_write_lands(cur, table, generation):
@@ -189,7 +191,7 @@ def test_a_read_is_one_snapshot(pg_uri, monkeypatch):
             store.write(pg_uri, obs(value=2.0), plans(6.0), SOURCES, generation_id="B")
         return df
 
-    monkeypatch.setattr(store_pg, "_read_table", read_then_a_write_lands)
+    monkeypatch.setattr(postgres, "_read_table", read_then_a_write_lands)
     s = store.load(pg_uri)
     assert s.generation == "A"
     assert s.observations.collect().item(0, "value") == 1.0 and s.plans.item(0, "target") == 5.0
@@ -201,15 +203,15 @@ def test_the_viewer_role_reads_and_cannot_write(pg_server, pg_uri):
     pg_server.psql(f"CREATE ROLE {viewer} LOGIN")
     pg_server.psql(f"CREATE ROLE {writer} LOGIN")
     store.write(pg_uri, obs(value=1.0), PLANS, SOURCES, generation_id="A")
-    store_pg.grant(pg_uri, viewer=viewer, writer=writer)
+    postgres.grant(pg_uri, viewer=viewer, writer=writer)
     database = pg_uri.split("@/", 1)[1].split("?", 1)[0]
     as_viewer = pg_server.uri(database, user=viewer)
     as_writer = pg_server.uri(database, user=writer)
 
     assert store.load(as_viewer).generation == "A"
-    with pytest.raises(store_pg.StoreUnavailable, match="permission denied"):
+    with pytest.raises(postgres.StoreUnavailable, match="permission denied"):
         store.write(as_viewer, obs(value=2.0), PLANS, SOURCES, generation_id="B")
-    assert store_pg.generations(pg_uri) == ["A"]
+    assert postgres.generations(pg_uri) == ["A"]
     for sql in ("DELETE FROM vss.generations", "UPDATE vss.current_generation SET id = 'x'"):
         with pytest.raises(subprocess.CalledProcessError):
             pg_server.psql(sql, database=database, user=viewer)
@@ -230,7 +232,7 @@ def test_the_viewer_role_reads_and_cannot_write(pg_server, pg_uri):
     ],
 )  # fmt: skip
 def test_a_uri_is_shown_without_its_password(uri, shown):
-    assert store_pg.masked(uri) == shown
+    assert postgres.masked(uri) == shown
 
 
 def test_no_password_in_an_error(pg_server):
@@ -241,12 +243,12 @@ def test_no_password_in_an_error(pg_server):
         lambda: store.write(uri, obs(), PLANS, SOURCES),
         lambda: store.token(uri),
     ):
-        with pytest.raises(store_pg.StoreUnavailable) as e:
+        with pytest.raises(postgres.StoreUnavailable) as e:
             attempt()
         text = "".join(traceback.format_exception(e.value)) + repr(e.value)
         assert secret not in text and "vss:***@" in text
     wrong_user = pg_server.uri("postgres", user="nobody_here", password=secret)
-    with pytest.raises(store_pg.StoreUnavailable) as e:
+    with pytest.raises(postgres.StoreUnavailable) as e:
         store.load(wrong_user)
     assert secret not in "".join(traceback.format_exception(e.value))
 
@@ -316,7 +318,7 @@ def _roles(pg_server, pg_uri) -> tuple[str, str]:
     viewer, writer = (f"vss_{who}_{uuid.uuid4().hex[:8]}" for who in ("viewer", "writer"))
     pg_server.psql(f"CREATE ROLE {viewer} LOGIN")
     pg_server.psql(f"CREATE ROLE {writer} LOGIN")
-    store_pg.grant(pg_uri, viewer=viewer, writer=writer)
+    postgres.grant(pg_uri, viewer=viewer, writer=writer)
     database = _database(pg_uri)
     return pg_server.uri(database, user=viewer), pg_server.uri(database, user=writer)
 
@@ -350,10 +352,10 @@ def test_a_viewer_holding_any_lock_delays_no_import(pg_server, pg_uri, monkeypat
     lock timeout; what would block a writer is refused to the viewer."""
     monkeypatch.setenv("VSS_PG_LOCK_TIMEOUT", "3")
     store.write(pg_uri, obs(value=1.0), PLANS, SOURCES, generation_id="A")
-    store_pg.append_log(pg_uri, {**LOG_ENTRY})
+    postgres.append_log(pg_uri, {**LOG_ENTRY})
     as_viewer, as_writer = _roles(pg_server, pg_uri)
-    held = store_pg.dbapi.connect(as_viewer, autocommit=True)
-    tx = store_pg.dbapi.connect(as_viewer)  # a transaction left open, holding what it got
+    held = postgres.dbapi.connect(as_viewer, autocommit=True)
+    tx = postgres.dbapi.connect(as_viewer)  # a transaction left open, holding what it got
     advisory, cur = held.cursor(), tx.cursor()
     try:
         advisory.execute(f"SELECT pg_advisory_lock({OLD_LOCK_KEY})")
@@ -365,7 +367,7 @@ def test_a_viewer_holding_any_lock_delays_no_import(pg_server, pg_uri, monkeypat
                 try:
                     cur.execute(f"LOCK TABLE vss.{table} IN {mode} MODE")
                     taken.append((table, mode))
-                except store_pg.dbapi.Error:
+                except postgres.dbapi.Error:
                     refused.append((table, mode))
                     tx.rollback()  # the transaction is aborted: start again, taking what it had
                     for t, m in taken:
@@ -375,7 +377,7 @@ def test_a_viewer_holding_any_lock_delays_no_import(pg_server, pg_uri, monkeypat
                     cur.execute(f"SELECT 1 FROM vss.{table} {row_lock}")
                     cur.fetchall()
                     taken.append((table, row_lock))
-                except store_pg.dbapi.Error:
+                except postgres.dbapi.Error:
                     refused.append((table, row_lock))
                     tx.rollback()
                     for t, m in taken:
@@ -403,7 +405,7 @@ def test_a_second_import_gives_up_after_the_lock_timeout_saying_why(pg_uri, monk
     with _writer(pg_uri, "B", 2.0) as first:  # inside its transaction, holding the lock
         seconds, result = _timed(store.write, pg_uri, obs(value=3.0), PLANS, SOURCES,
                                  generation_id="C")  # fmt: skip
-        assert isinstance(result, store_pg.StoreBusy), result
+        assert isinstance(result, postgres.StoreBusy), result
         assert 1.4 < seconds < 5, seconds
         assert "Another import is running" in str(result)
         assert "Một lần nhập khác đang chạy" in str(result)
@@ -413,7 +415,7 @@ def test_a_second_import_gives_up_after_the_lock_timeout_saying_why(pg_uri, monk
         first.stdin.flush()
         assert first.stdout.readline().strip() == "done"
         assert first.wait(timeout=30) == 0
-    assert store_pg.generations(pg_uri) == ["A", "B"]  # the second changed nothing
+    assert postgres.generations(pg_uri) == ["A", "B"]  # the second changed nothing
 
 
 HOSTILE_ID = "A' AND pg_sleep(3) IS NOT NULL AND 'a'='a"
@@ -440,14 +442,14 @@ def test_a_generation_id_holding_a_quote_runs_no_sql(pg_server, pg_uri):
 
 
 def test_no_sql_is_built_from_a_value():
-    """Every statement store_pg executes is a constant, or an f-string that fills in only names
+    """Every statement postgres.py executes is a constant, or an f-string that fills in only names
     of the schema (tables, columns, the roles grant() checked): values go as parameters."""
     import ast
     from pathlib import Path
 
     identifiers = {"SCHEMA", "LOCK_TABLE", "table", "cols", "names", "viewer", "writer",
                    "public_log"}  # fmt: skip
-    tree = ast.parse(Path(store_pg.__file__).read_text())
+    tree = ast.parse(Path(postgres.__file__).read_text())
     checked = 0
     for fn in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)):
         loops = {n.target.id: n.iter for n in ast.walk(fn)
@@ -482,7 +484,7 @@ def test_no_sql_is_built_from_a_value():
                         )
                 checked += 1
     assert checked >= 15
-    literals = {lit for sql in store_pg.schema_sql() for lit in re.findall(r"'([^']*)'", sql)}
+    literals = {lit for sql in postgres.schema_sql() for lit in re.findall(r"'([^']*)'", sql)}
     # the only literals in the DDL: the status enum's labels and the log's two outcomes
     assert literals == {*store.STATUS_VALUES, "stored", "refused"}
 
@@ -491,24 +493,24 @@ def test_every_session_has_a_statement_timeout(pg_uri, monkeypatch):
     """Before: none, and the server ran on a query its client had left. Now every connection
     starts with statement_timeout (VSS_PG_STATEMENT_TIMEOUT), kept beside the URI's options."""
     monkeypatch.setenv("VSS_PG_STATEMENT_TIMEOUT", "0.5")
-    with store_pg._connection(pg_uri) as conn, conn.cursor() as cur:
+    with postgres._connection(pg_uri) as conn, conn.cursor() as cur:
         cur.execute("SELECT current_setting('statement_timeout')")
         assert cur.fetchone()[0] == "500ms"
     started = time.monotonic()
     with (
-        pytest.raises(store_pg.StoreUnavailable, match="statement timeout"),
-        store_pg._connection(pg_uri) as conn,
+        pytest.raises(postgres.StoreUnavailable, match="statement timeout"),
+        postgres._connection(pg_uri) as conn,
         conn.cursor() as cur,
     ):
         cur.execute("SELECT pg_sleep(5)")
         cur.fetchall()
     assert time.monotonic() - started < 3
-    assert "options=-c%20geqo%3Doff%20-c%20statement_timeout%3D500" in store_pg._session_uri(
+    assert "options=-c%20geqo%3Doff%20-c%20statement_timeout%3D500" in postgres._session_uri(
         pg_uri + "&options=-c%20geqo%3Doff"
     )
     store.write(pg_uri, obs(value=1.0), PLANS, SOURCES, generation_id="A")
     assert store.token(pg_uri)[0] == "A"  # the kept connection of token() has it too
-    conn = store_pg._TOKEN_CONNECTIONS[pg_uri]
+    conn = postgres._TOKEN_CONNECTIONS[pg_uri]
     cur = conn.cursor()
     cur.execute("SELECT current_setting('statement_timeout')")
     assert cur.fetchone()[0] == "500ms"
@@ -527,7 +529,7 @@ def test_the_viewer_reads_the_import_log_without_the_e_mails(pg_server, pg_uri):
     from vss_dash.ui import data_quality
 
     store.write(pg_uri, obs(value=1.0), PLANS, SOURCES, generation_id="A")
-    store_pg.append_log(pg_uri, LOG_ENTRY)
+    postgres.append_log(pg_uri, LOG_ENTRY)
     as_viewer, as_writer = _roles(pg_server, pg_uri)
     database, viewer = _database(pg_uri), as_viewer.split("//", 1)[1].split("@", 1)[0]
     with pytest.raises(subprocess.CalledProcessError) as e:

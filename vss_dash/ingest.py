@@ -1538,15 +1538,13 @@ def commit(
         return observations, plans, sources
 
     if store.is_database(directory):
-        from vss_dash import store_pg
-
         uri = str(directory)
         try:
-            store_pg.update(
+            store.update(
                 uri, change, log_entry=lambda: _entry_for(report, "stored", by, vintage, done[-1])
             )
         except store.StoreInvalid:
-            store_pg.append_log(uri, _entry_for(report, "refused", by, vintage))
+            store.append_log(uri, _entry_for(report, "refused", by, vintage))
             raise
         return done[-1]
     directory = Path(directory)
@@ -1565,11 +1563,9 @@ def log_refusal(report: Report, directory: Path | str, *, by: str = "") -> bool:
     """Record a refused file in the log; the store itself is not touched. A log or lock that is
     not a plain file is not written: a warning says so and the result is False. On a
     `postgresql://` store the entry goes to vss.ingest_log (a database that cannot be reached
-    raises store_pg.StoreUnavailable, an OSError)."""
+    raises store.postgres.StoreUnavailable, an OSError)."""
     if store.is_database(directory):
-        from vss_dash import store_pg
-
-        store_pg.append_log(str(directory), _entry_for(report, "refused", by, datetime.now(UTC)))
+        store.append_log(str(directory), _entry_for(report, "refused", by, datetime.now(UTC)))
         return True
     directory = Path(directory)
     try:
@@ -1667,12 +1663,11 @@ def log(directory: Path | str) -> LogEntries:
     """The ingest log's entries, oldest first. Never raises for what is in the file: lines that
     are not whole entries are skipped and counted; a log that is a symbolic link or not a
     regular file is not followed or read. On a `postgresql://` store: the rows of
-    vss.ingest_log (the newest store_pg.LOG_READ_MAX), checked as the file's lines are."""
+    vss.ingest_log (the newest store.postgres_log.LOG_READ_MAX), checked as the file's lines
+    are."""
     out = LogEntries()
     if store.is_database(directory):
-        from vss_dash import store_pg
-
-        entries, out.truncated = store_pg.read_log(str(directory))
+        entries, out.truncated = store.read_log(str(directory))
         for e in entries:
             if _valid(e):
                 out.append(e)

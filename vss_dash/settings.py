@@ -36,7 +36,7 @@ SETTINGS = (
     ),
     Setting(
         name="VSS_STORE",
-        read_by="vss_dash/store.py",
+        read_by="vss_dash/store/__init__.py",
         default="VSS_DATA_DIR",
         meaning="The store: a `postgresql://` URI puts it on PostgreSQL (password from "
         "PGPASSWORD or ~/.pgpass, never in logs), a directory the Parquet store; "
@@ -44,14 +44,14 @@ SETTINGS = (
     ),
     Setting(
         name="VSS_PG_STATEMENT_TIMEOUT",
-        read_by="vss_dash/store_pg.py",
+        read_by="vss_dash/store/postgres.py",
         default="120",
         meaning="Seconds any one statement of the PostgreSQL store may run (every session's "
         "statement_timeout): the server cancels a longer one, even when its client has gone.",
     ),
     Setting(
         name="VSS_PG_LOCK_TIMEOUT",
-        read_by="vss_dash/store_pg.py",
+        read_by="vss_dash/store/postgres.py",
         default="30",
         meaning="Seconds an import waits for the PostgreSQL store's write lock before it gives "
         'up with "another import is running".',

@@ -1,30 +1,31 @@
-"""The store on PostgreSQL: the same tables, rules and generations as the Parquet store
-(vss_dash/store.py), with transactions instead of renames. Pure data layer: no Streamlit.
+"""The store on PostgreSQL: the same tables, rules (schema.py) and generations as the Parquet
+store (parquet.py), with transactions instead of renames. Pure data layer: no Streamlit.
 
-Chosen by one setting, `VSS_STORE=postgresql://…` (store.location(); store.load, store.write and
-store.token dispatch here for such a URI). Polars reads and writes through ADBC's PostgreSQL
-driver (libpq): a read is one binary COPY per table into Arrow, a write one `adbc_ingest` (COPY)
-per table.
+Chosen by one setting, `VSS_STORE=postgresql://…` (store.location(); the package's store.load,
+store.write, store.update and store.token dispatch here for such a URI). Polars reads and writes
+through ADBC's PostgreSQL driver (libpq): a read is one binary COPY per table into Arrow, a write
+one `adbc_ingest` (COPY) per table.
 
 Schema `vss` (made by the first write, or `create_schema`):
 
-    vss.status                  ENUM ('demo', 'reported', 'published'): store.STATUS, in its order
+    vss.status                  ENUM ('demo', 'reported', 'published'): schema.STATUS, in its order
     vss.generations             one row per write: id (the generation id), seq (write order),
                                 written_at
     vss.current_generation      one row: the id of the current generation
-    vss.observations            generation + store.OBS_SCHEMA, key (generation, *store.OBS_KEY)
-    vss.plans                   generation + store.PLAN_SCHEMA, key (generation, *store.PLAN_KEY)
-    vss.sources                 generation + store.SOURCE_SCHEMA, key (generation, source_id)
+    vss.observations            generation + schema.OBS_SCHEMA, key (generation, *schema.OBS_KEY)
+    vss.plans                   generation + schema.PLAN_SCHEMA, key (generation, *schema.PLAN_KEY)
+    vss.sources                 generation + schema.SOURCE_SCHEMA, key (generation, source_id)
     vss.current_observations, vss.current_plans, vss.current_sources
                                 views of the current generation, for analysts' SQL
     vss.ingest_log              the import log (ingest.py): one row an import, stored or refused,
                                 the fields of ingest_log.jsonl's entries as columns
+                                (postgres_log.py)
 
 Periods and source dates are `date`, vintages `timestamptz`, plan years `integer`, values
 `double precision`; every observation column is NOT NULL (store rule not_null). A generation's
 rows go with it (ON DELETE CASCADE).
 
-A write validates exactly as store.write does (store.prepare), then, in ONE transaction
+A write validates exactly as the Parquet store does (schema.prepare), then, in ONE transaction
 serialised by the write lock (`LOCK TABLE vss.current_generation IN EXCLUSIVE MODE`: imports from
 any host wait for each other, at most VSS_PG_LOCK_TIMEOUT, then StoreBusy "another import is
 running"; the lock needs UPDATE on the table, which the viewer role lacks, and does not block
@@ -73,7 +74,6 @@ masked URI.
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -82,7 +82,9 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 import adbc_driver_postgresql.dbapi as dbapi
 import polars as pl
 
-from vss_dash import i18n, settings, store
+from vss_dash import i18n, settings
+from vss_dash.store import postgres_log, schema
+from vss_dash.store.postgres_log import LOG_COLUMNS, LOG_PRIVATE, LOG_READ_MAX
 
 SCHEMA = "vss"
 # the write lock: this table IN EXCLUSIVE MODE, which needs UPDATE on it (the writer's, never the
@@ -92,9 +94,9 @@ LOCK_NOT_AVAILABLE = "55P03"  # SQLSTATE of a lock wait that ran past lock_timeo
 STATEMENT_TIMEOUT_S = 120.0  # VSS_PG_STATEMENT_TIMEOUT's default
 LOCK_TIMEOUT_S = 30.0  # VSS_PG_LOCK_TIMEOUT's default
 TABLES = {
-    "observations": (store.OBS_SCHEMA, store.OBS_KEY),
-    "plans": (store.PLAN_SCHEMA, store.PLAN_KEY),
-    "sources": (store.SOURCE_SCHEMA, ("source_id",)),
+    "observations": (schema.OBS_SCHEMA, schema.OBS_KEY),
+    "plans": (schema.PLAN_SCHEMA, schema.PLAN_KEY),
+    "sources": (schema.SOURCE_SCHEMA, ("source_id",)),
 }
 _SQL_TYPES = {
     pl.Date(): "date",
@@ -102,7 +104,7 @@ _SQL_TYPES = {
     pl.Float64(): "double precision",
     pl.Int32(): "integer",
     pl.Datetime("us", "UTC"): "timestamptz",
-    store.STATUS: f"{SCHEMA}.status",
+    schema.STATUS: f"{SCHEMA}.status",
 }
 
 
@@ -228,13 +230,13 @@ def _first_line(e: Exception) -> str:
 # ---------------------------------------------------------------- schema
 
 
-def _columns(schema: dict[str, pl.DataType]) -> list[str]:
-    return [f"{c} {_SQL_TYPES[t]}" for c, t in schema.items()]
+def _columns(dtypes: dict[str, pl.DataType]) -> list[str]:
+    return [f"{c} {_SQL_TYPES[t]}" for c, t in dtypes.items()]
 
 
 def schema_sql() -> list[str]:
     """The statements that make the store's schema, one per item."""
-    enum = ", ".join(f"'{v}'" for v in store.STATUS_VALUES)
+    enum = ", ".join(f"'{v}'" for v in schema.STATUS_VALUES)
     out = [
         f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}",
         f"CREATE TYPE {SCHEMA}.status AS ENUM ({enum})",
@@ -246,8 +248,8 @@ def schema_sql() -> list[str]:
             one boolean PRIMARY KEY DEFAULT true CHECK (one),
             id text NOT NULL REFERENCES {SCHEMA}.generations (id) DEFERRABLE INITIALLY DEFERRED)""",
     ]
-    for table, (schema, key) in TABLES.items():
-        cols = _columns(schema)
+    for table, (dtypes, key) in TABLES.items():
+        cols = _columns(dtypes)
         if table == "observations":
             cols = [f"{c} NOT NULL" for c in cols]
         out.append(
@@ -259,7 +261,7 @@ def schema_sql() -> list[str]:
         )
         out.append(
             f"""CREATE VIEW {SCHEMA}.current_{table} AS
-            SELECT {", ".join(schema)} FROM {SCHEMA}.{table}
+            SELECT {", ".join(dtypes)} FROM {SCHEMA}.{table}
             WHERE generation = (SELECT id FROM {SCHEMA}.current_generation)"""
         )
     out.append(LOG_SQL)
@@ -316,15 +318,15 @@ def _current_id(cur) -> str | None:
 
 
 def _read_table(cur, table: str, generation: str) -> pl.DataFrame:
-    schema, key = TABLES[table]
-    cols = ", ".join(f"{c}::text AS {c}" if t == store.STATUS else c for c, t in schema.items())
+    dtypes, key = TABLES[table]
+    cols = ", ".join(f"{c}::text AS {c}" if t == schema.STATUS else c for c, t in dtypes.items())
     # the id, read from the database, is a value like any other: bound, never part of the SQL
     cur.execute(f"SELECT {cols} FROM {SCHEMA}.{table} WHERE generation = $1", (generation,))
     df = pl.from_arrow(cur.fetch_arrow_table())
     assert isinstance(df, pl.DataFrame)
     df = df.select(
-        pl.col(c).cast(pl.String if t == store.STATUS else t) for c, t in schema.items()
-    ).sort(list(key))  # status stays text here: store.assemble checks and casts it as for Parquet
+        pl.col(c).cast(pl.String if t == schema.STATUS else t) for c, t in dtypes.items()
+    ).sort(list(key))  # status stays text here: schema.assemble checks and casts it as for Parquet
     # Polars flags the columns of a frame it sorted as sorted, and its sums over them then take
     # another path, rounded differently in the last bit from the same frame read from Parquet:
     # through Arrow (no copy) the flags are gone and the figures are the Parquet store's exactly
@@ -333,7 +335,7 @@ def _read_table(cur, table: str, generation: str) -> pl.DataFrame:
     return out
 
 
-def load(uri: str, validate: bool = True) -> store.Store:
+def load(uri: str, validate: bool = True) -> schema.Store:
     """The current generation, read in one REPEATABLE READ transaction. FileNotFoundError when
     the database holds no store yet, StoreInvalid when it breaks a rule."""
     with _connection(uri) as conn:
@@ -347,7 +349,7 @@ def load(uri: str, validate: bool = True) -> store.Store:
             )
         frames = [_read_table(cur, t, generation) for t in TABLES]
         conn.rollback()  # read only: nothing to keep
-    return store.assemble(*frames, masked(uri), generation, validate=validate)
+    return schema.assemble(*frames, masked(uri), generation, validate=validate)
 
 
 _TOKEN_CONNECTIONS: dict[str, dbapi.Connection] = {}
@@ -408,13 +410,13 @@ def write(
     plans: pl.DataFrame,
     sources: pl.DataFrame,
     generation_id: str | None = None,
-    keep_previous: int = store.KEEP_PREVIOUS,
+    keep_previous: int = schema.KEEP_PREVIOUS,
 ) -> None:
-    """Validate as store.write does, then store the three tables as a new current generation in
-    one transaction under the store's write lock; nothing changes if anything fails (StoreBusy
-    when another writer keeps the lock past the lock timeout)."""
-    tables = store.prepare(observations, plans, sources)
-    name = store.generation_name(generation_id)
+    """Validate as store.write does (schema.prepare), then store the three tables as a new
+    current generation in one transaction under the store's write lock; nothing changes if
+    anything fails (StoreBusy when another writer keeps the lock past the lock timeout)."""
+    tables = schema.prepare(observations, plans, sources)
+    name = schema.generation_name(generation_id)
     with _connection(uri) as conn:
         cur = conn.cursor()
         _lock(cur)
@@ -424,11 +426,11 @@ def write(
 
 def update(
     uri: str,
-    change: Callable[[pl.DataFrame, pl.DataFrame, pl.DataFrame], store.Tables],
+    change: Callable[[pl.DataFrame, pl.DataFrame, pl.DataFrame], schema.Tables],
     generation_id: str | None = None,
-    keep_previous: int = store.KEEP_PREVIOUS,
+    keep_previous: int = schema.KEEP_PREVIOUS,
     log_entry: Callable[[], dict] | None = None,
-) -> store.Tables:
+) -> schema.Tables:
     """store.update on PostgreSQL, in ONE transaction: the write lock first (a writer on any
     host waits here until the one before it has committed, at most the lock timeout: then
     StoreBusy, "another import is running"), then the current generation's
@@ -436,18 +438,18 @@ def update(
     writer before wrote), `change` applied, its tables validated and written as a new
     generation, and `log_entry()` (if given; called after `change`) added to vss.ingest_log.
     Anything that raises rolls the whole transaction back: nothing is written."""
-    name = store.generation_name(generation_id)
+    name = schema.generation_name(generation_id)
     with _connection(uri) as conn:
         cur = conn.cursor()
         _lock(cur)  # before any read: the rows read are the last writer's
         generation = _current_id(cur)
         if generation is None:
-            before = store.empty_tables()
+            before = schema.empty_tables()
         else:
             frames = [_read_table(cur, t, generation) for t in TABLES]
-            s = store.assemble(*frames, masked(uri), generation, validate=False)
+            s = schema.assemble(*frames, masked(uri), generation, validate=False)
             before = (s.observations.collect(), s.plans, s.sources)
-        tables = store.prepare(*change(*before))
+        tables = schema.prepare(*change(*before))
         _insert(cur, tables, name, keep_previous)
         if log_entry is not None:
             _append_log(cur, log_entry())
@@ -479,7 +481,7 @@ def _lock(cur) -> None:
         raise StoreBusy(busy) from None
 
 
-def _insert(cur, tables: store.Tables, name: str, keep_previous: int) -> None:
+def _insert(cur, tables: schema.Tables, name: str, keep_previous: int) -> None:
     """Write prepared tables as the new current generation `name` (inside the caller's
     transaction, under the write lock) and delete the generations no longer kept."""
     cur.execute(f"DELETE FROM {SCHEMA}.generations WHERE id = $1", (name,))  # written again
@@ -506,43 +508,13 @@ def _insert(cur, tables: store.Tables, name: str, keep_previous: int) -> None:
 
 # ---------------------------------------------------------------- the import log
 #
-# vss.ingest_log holds what ingest_log.jsonl holds beside a Parquet store: one row an import,
-# stored or refused, with the JSONL entry's fields as columns (the lists and the rules' counts
-# as jsonb). A stored import's row is written in the transaction that stores its values, a
-# refusal's in one of its own. Not tied to generations: pruning keeps every entry.
+# vss.ingest_log: its columns and an entry's row are postgres_log.py's; the statements are here.
 
-LOG_COLUMNS: dict[str, str] = {
-    "time": "text NOT NULL",  # ISO 8601, as in the JSONL entry
-    "outcome": "text NOT NULL CHECK (outcome IN ('stored', 'refused'))",
-    "by": "text NOT NULL",
-    "file": "text NOT NULL",
-    "sha256": "text NOT NULL",
-    "bytes": "bigint",
-    "shape": "text",
-    "encoding": "text",
-    "sheet": "text",
-    "periods": "jsonb",
-    "layouts": "jsonb",
-    "provinces": "integer",
-    "measures": "jsonb",
-    "values": "integer",
-    "errors": "integer",
-    "warnings": "integer",
-    "vintage": "text",
-    "source_id": "text",
-    "stored": "integer NOT NULL",
-    "revised": "integer NOT NULL",
-    "first_errors": "jsonb",
-    "rules": "jsonb",
-}
 LOG_SQL = (
     f"CREATE TABLE IF NOT EXISTS {SCHEMA}.ingest_log (seq bigserial PRIMARY KEY, "
     + ", ".join(f'"{c}" {t}' for c, t in LOG_COLUMNS.items())
     + ")"
 )
-LOG_READ_MAX = 50_000  # the newest entries read back (ingest.log's LOG_READ_MAX, in rows)
-# who imported (an e-mail address): not granted to the viewer role, whose reads show HIDDEN
-LOG_PRIVATE = ("by",)
 
 
 def _has_log(cur) -> bool:
@@ -556,19 +528,8 @@ def _append_log(cur, entry: dict) -> None:
     cur.execute(
         f"INSERT INTO {SCHEMA}.ingest_log ({names}) SELECT {names} "
         f"FROM jsonb_populate_record(NULL::{SCHEMA}.ingest_log, $1::jsonb)",
-        (json.dumps(_no_nul(entry), ensure_ascii=False),),
+        (postgres_log.as_json(entry),),
     )
-
-
-def _no_nul(v):
-    """`v` without NUL characters in its strings (PostgreSQL's text and jsonb hold none)."""
-    if isinstance(v, str):
-        return v.replace("\x00", "")
-    if isinstance(v, dict):
-        return {_no_nul(k): _no_nul(x) for k, x in v.items()}
-    if isinstance(v, list | tuple):
-        return [_no_nul(x) for x in v]
-    return v
 
 
 def append_log(uri: str, entry: dict) -> None:
@@ -608,14 +569,5 @@ def read_log(uri: str, limit: int = LOG_READ_MAX) -> tuple[list[dict], bool]:
         )
         rows = cur.fetchall()
         conn.rollback()
-    hidden = " / ".join(i18n.both("store.log_by_hidden"))
     truncated = len(rows) > limit
-    out = []
-    for row in rows[1:] if truncated else rows:
-        entry = {}
-        for c, v in zip(LOG_COLUMNS, row[1:], strict=True):
-            if v is not None and LOG_COLUMNS[c] == "jsonb":
-                v = json.loads(v)
-            entry[c] = hidden if private and c in LOG_PRIVATE else v
-        out.append(entry)
-    return out, truncated
+    return postgres_log.entries(rows[1:] if truncated else rows, private), truncated
