@@ -96,3 +96,36 @@ def test_export_fails_loudly_rather_than_print_a_half_drawn_deck(
             timeout_s=8,
         )  # fmt: skip
     assert not list(tmp_path.iterdir())
+
+
+# a control's label cut with "…": its text box narrower than the text it holds
+CUT_LABELS = """
+(root) => [...root.querySelectorAll('button, [data-testid="stPopover"] button')]
+  .filter((b) => b.offsetParent !== null)
+  .flatMap((b) => [...b.querySelectorAll('[data-testid="stMarkdownContainer"], p, span')])
+  .filter((e) => e.scrollWidth > e.clientWidth + 1)
+  .map((e) => e.textContent.trim())
+"""
+
+
+@pytest.mark.parametrize("lang", ("vi", "en"))
+@pytest.mark.parametrize(
+    "size", [(1366, 768), (390, 844), (1920, 1080)], ids=["1366x768", "390x844", "1920x1080"]
+)
+def test_the_operators_buttons_show_their_whole_labels(
+    server: str, browser: Browser, open_page: Callable[[Page, str], None], size, lang: str
+) -> None:
+    """#26: with the sidebar beside it, the operator's bar kept five columns and cut "Tải xuống
+    bản trình chiếu" at 1366; its actions now take their own width and wrap."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    try:
+        open_page(page, f"{server}/briefing?lang={lang}&quarter=2026-Q3")
+        bar = page.locator(".st-key-brief_controls")
+        for key in ("present", "leave_briefing", "export_menu"):
+            assert bar.get_by_role("button", name=i18n.t(key, lang)).first.is_visible(), key
+        assert bar.evaluate(CUT_LABELS) == []
+        box = bar.bounding_box()
+        assert box and box["x"] + box["width"] <= size[0] + 1
+    finally:
+        context.close()

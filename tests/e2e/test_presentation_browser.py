@@ -1,8 +1,9 @@
-"""The briefing's presentation mode as a presenter runs it, at 1920x1080 (a projector) and
-1366x768 (a laptop), in Vietnamese and English: every slide fits the screen without scrolling,
+"""The briefing's presentation mode as a presenter runs it, at 1920x1080 (a projector), 1366x768
+and 1280x720 (laptops), in Vietnamese and English: every slide fits the screen without scrolling,
 no text runs out of its box or over another, nothing of the operator's bar shows, KPI numbers
-are 64 px and every other text 24 px at 1920x1080, dark enough on a washed-out projector, and
-the keys and a click move through the deck."""
+are 64 px and every other text 24 px at 1920x1080, dark enough on a washed-out projector, each
+chart fills the slide's room for it at every size, and the keys and a click move through the
+deck."""
 
 from __future__ import annotations
 
@@ -18,8 +19,12 @@ from vss_dash import briefing, i18n
 from vss_harness.browser import wait_charts_drawn, wait_idle
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-SIZES = [(1920, 1080), (1366, 768)]
+SIZES = [(1920, 1080), (1366, 768), (1280, 720)]
+SIZE_IDS = ["1920x1080", "1366x768", "1280x720"]
 SLIDES = len(briefing.KINDS)
+CHART_SLIDES = [n for n, kind in enumerate(briefing.KINDS, 1) if kind in ("map", "plan_revenue",
+                "plan_participants")]  # fmt: skip
+PADDING = 28  # the slide's padding above and below, in its own pixels (briefing_style._SLIDE_BOX)
 
 # Everything measured in one pass over the slide on screen.
 MEASURE_JS = """() => {
@@ -134,7 +139,7 @@ def _next(page: Page, key: str, slide: int) -> None:
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-@pytest.mark.parametrize("size", SIZES, ids=["1920x1080", "1366x768"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_every_slide_fits_the_screen_with_nothing_but_the_slide(
     server: str, browser: Browser, lang: str, size: tuple[int, int]
 ) -> None:
@@ -171,6 +176,78 @@ def test_every_slide_fits_the_screen_with_nothing_but_the_slide(
                 assert kpi_contrast(veiled, rect) >= 4.5, (n, rect)
             if briefing.KINDS[n - 1] == "headline":
                 assert len(m["kpis"]) >= 6
+    finally:
+        context.close()
+
+
+# The chart's room on the slide (its element's box), the plot plotly drew (its svg) and the slide.
+CHART_JS = """() => {
+  const slide = document.querySelector('[class*="st-key-slide_"]');
+  const box = (e) => { const r = e.getBoundingClientRect();
+    return {left: r.left, top: r.top, width: r.width, height: r.height, bottom: r.bottom}; };
+  return Array.from(slide.querySelectorAll('[data-testid="stPlotlyChart"]')).map((chart) => ({
+    room: box(chart.closest('[data-testid="stElementContainer"]')),
+    plot: box(chart.querySelector('svg.main-svg')),
+    slide: box(slide),
+  }));
+}"""
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_every_chart_fills_its_slide_box(
+    server: str, browser: Browser, lang: str, size: tuple[int, int]
+) -> None:
+    """Streamlit sizes a chart to the box it measures on screen, which a scaled slide makes
+    smaller than the slide's own pixels: the map came out 1286x435 in a 1286x612 box at 1366x768.
+    Each chart's plot is as wide and as tall as its room, and its room takes what the slide leaves
+    below the text, down to the slide's bottom padding; the slide still fits the screen."""
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    try:
+        for n in CHART_SLIDES:
+            _present(page, server, lang, n)
+            m = page.evaluate(MEASURE_JS)
+            assert not m["problems"], (n, m["problems"])
+            charts = page.evaluate(CHART_JS)
+            assert len(charts) == 1, (n, charts)
+            room, plot, slide = charts[0]["room"], charts[0]["plot"], charts[0]["slide"]
+            scale = slide["width"] / 1920
+            sizes = f"slide {n}: plot {plot['width']:.0f}x{plot['height']:.0f} in a room of "
+            sizes += f"{room['width']:.0f}x{room['height']:.0f}"
+            assert abs(plot["left"] - room["left"]) <= 2 and abs(plot["top"] - room["top"]) <= 2
+            assert abs(plot["width"] - room["width"]) <= 3, sizes
+            assert abs(plot["height"] - room["height"]) <= 3, sizes
+            assert room["width"] == pytest.approx(slide["width"] - 2 * 56 * scale, abs=3), sizes
+            assert room["bottom"] == pytest.approx(slide["bottom"] - PADDING * scale, abs=3), sizes
+            page.screenshot(path=SCREENSHOTS / f"present_chart_{width}_{lang}_{n}.png")
+    finally:
+        context.close()
+
+
+def test_operator_preview_charts_fill_their_box(
+    server: str, browser: Browser, open_page: Callable[[Page, str], None]
+) -> None:
+    """The operator's preview scales the slide too (to the page's width): its charts fill their
+    room as well (the map was 401x191 in 851x405 at 1366x768)."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    try:
+        for n in CHART_SLIDES:
+            open_page(page, f"{server}/briefing?lang=vi&quarter=2026-Q3&slide={n}")
+            wait_charts_drawn(page)
+            [chart] = page.evaluate(CHART_JS)
+            room, plot = chart["room"], chart["plot"]
+            sizes = f"slide {n}: plot {plot['width']:.0f}x{plot['height']:.0f} in a room of "
+            sizes += f"{room['width']:.0f}x{room['height']:.0f}"
+            assert abs(plot["width"] - room["width"]) <= 3, sizes
+            assert abs(plot["height"] - room["height"]) <= 3, sizes
+            scale = chart["slide"]["width"] / 1920
+            assert room["bottom"] == pytest.approx(
+                chart["slide"]["bottom"] - PADDING * scale, abs=3
+            ), sizes
     finally:
         context.close()
 

@@ -55,7 +55,9 @@ def briefing_controls(quarters: list, lang_: str, fr: metrics.Frames | None = No
         seen = None
     default = briefing.quarter_of(quarters, seen and metrics.month_end(seen)).key
     with st.container(key="brief_controls"):
-        cols = st.columns([2, 2, 2, 2, 2], vertical_alignment="bottom")
+        # the choices on one row, the actions on the next at their own width: five columns
+        # of a 1366 laptop beside the sidebar cut "Tải xuống bản trình chiếu" to "Tải xuống bản t…"
+        cols = st.columns([2, 3], vertical_alignment="bottom")
         with cols[0]:
             choice = state.select(
                 i18n.t("quarter", lang_),
@@ -84,7 +86,8 @@ def briefing_controls(quarters: list, lang_: str, fr: metrics.Frames | None = No
             else:  # a viewer's deck is always the press-safe one
                 public = True
                 st.caption(i18n.t("audience_1", lang_))
-        with cols[2]:
+        # a row that wraps (a phone) rather than cutting a label
+        with st.container(horizontal=True, vertical_alignment="center", key="brief_actions"):
             st.button(
                 i18n.t("present", lang_),
                 key="brief_present",
@@ -95,13 +98,11 @@ def briefing_controls(quarters: list, lang_: str, fr: metrics.Frames | None = No
                 on_click=_set_presenting,
                 args=(True,),
             )
-        with cols[3]:
             if st.button(i18n.t("leave_briefing", lang_), icon=":material/logout:", key="leave"):
                 st.switch_page(PAGE_HOME)
-        with cols[4]:
             operator = not state.print_mode() and not presenting()
             if fr is not None and operator and auth.can_export():
-                # one row of controls: the files wait in a popover
+                # the files wait in a popover
                 with st.popover(i18n.t("export_menu", lang_), icon=":material/download:"):
                     export_deck_button(fr, choice, public, lang_)
     return briefing.Quarter.parse(choice), public

@@ -11,14 +11,17 @@ import streamlit as st
 from vss_dash import boundaries, charts, i18n, metrics, narrative
 from vss_dash.ui import queries, state
 from vss_dash.ui.briefing_page import presenting
-from vss_dash.ui.briefing_style import KEYS_STYLE, SLIDE_W, WATCH_STYLE
+from vss_dash.ui.briefing_style import KEYS_STYLE, WATCH_STYLE
 from vss_dash.ui.map_page import TOPOJSON_URL
 from vss_dash.ui.plan_page import plan_summary
 from vss_dash.ui.widgets import kpi_grid, status_badge
 
 SOURCES_ON_SLIDE = 6  # more would not fit a slide at 1080 px
-MAP_H = 860  # what the title, date line and badge leave of 1080 px
-PLAN_CHART_H = 450  # what the title and the plan, completion and projection cards leave
+# The charts' heights where the slide does not set them (the print layout): what the title, date
+# line and badge leave of 1080 px; what the title and the plan, completion and projection cards
+# leave. On screen a chart takes what its slide leaves (briefing_style._CHART_FILL).
+MAP_H = 860
+PLAN_CHART_H = 450
 _NO_HISTORY = pl.DataFrame(schema={"measure": pl.String, "value": pl.Float64})
 
 
@@ -124,7 +127,7 @@ def draw_slide(fr: metrics.Frames, slide: narrative.SlideData, lang_: str) -> No
                         "staticPlot": True,
                     },
                     key=f"brief_map_{slide.number}",
-                    width="content",
+                    width="stretch",  # and as tall as the slide leaves (briefing_style)
                 )
             case narrative.PlanSlide():
                 plan_summary(slide.view, lang_)
@@ -135,7 +138,7 @@ def draw_slide(fr: metrics.Frames, slide: narrative.SlideData, lang_: str) -> No
                     _projector_type(chart),
                     config={"displayModeBar": False, "staticPlot": True},
                     key=f"brief_plan_{slide.number}",
-                    width="content",  # the figure's own size, in the slide's pixels (see below)
+                    width="stretch",  # and as tall as the slide leaves (briefing_style)
                 )
             case narrative.WatchSlide():
                 st.html(WATCH_STYLE + watch_html(slide.table))
@@ -172,12 +175,9 @@ def _snapshot(kpis: list[narrative.Kpi]) -> pl.DataFrame:
 
 def _projector_type(fig):
     """Type a projector can carry to the back of the room: axes, legend, labels at 24 px."""
-    # a fixed size in the slide's own pixels, as wide as its text (1920 less the margins): a
-    # chart sized to its box would measure the box on screen, and in a scaled slide (the
-    # presentation mode, the operator's preview) be scaled twice
+    # the chart's size is its box's on the slide, in the slide's own pixels however the slide is
+    # scaled (briefing_style._CHART_FILL); the figure's height holds where that does not apply
     fig.update_layout(
-        autosize=False,
-        width=SLIDE_W - 2 * 56,
         font_size=24,
         legend_font_size=24,
         hoverlabel_font_size=20,

@@ -58,6 +58,25 @@ _SLIDE_BOX = """
 [class*="st-key-slide_"] h1 { padding: 0 0 4px 0 !important; }
 """
 
+# A slide's chart fills what the slide leaves below its text, and fills it in the slide's own
+# pixels however the slide is scaled. Streamlit sizes a plotly figure to its frame's measured
+# box (getBoundingClientRect: the width of stFullScreenFrame, the height of stPlotlyChart), and
+# under a `transform: scale(s)` that box is s times the layout box: the chart came out s times too
+# small, then was scaled once more by the slide. So the frame is laid out 1/s times the box the
+# slide gives the chart, measures as that box, and what is past the box (empty: plotly draws the
+# figure at the size measured) is clipped. --vss-scale is the slide's scale on screen (presentation
+# mode, the operator's preview); the print layout, unscaled, keeps the figures' own heights.
+_CHART_FILL = """
+[class*="st-key-slide_"] > [data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"])
+{ flex: 1 1 0 !important; min-height: 0 !important; height: auto !important;
+  width: 100% !important; overflow: hidden !important; }
+[class*="st-key-slide_"] [data-testid="stFullScreenFrame"]:has(> [data-testid="stPlotlyChart"]) {
+  width: calc(100% / var(--vss-scale, 1)) !important;
+  height: calc(100% / var(--vss-scale, 1)) !important; }
+[class*="st-key-slide_"] [data-testid="stPlotlyChart"] { width: 100% !important;
+  height: 100% !important; }
+"""
+
 # The print layout (?print=1), which the PDF and PNGs are made from: every slide exactly one
 # 1920x1080 page, nothing of the operator's controls, no gaps between slides.
 _PRINT_STYLE = (
@@ -128,6 +147,7 @@ html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-tes
 .st-key-brief_exit:hover, .st-key-brief_exit:focus-within { opacity: 1; }
 """
     + _SLIDE_BOX
+    + _CHART_FILL
     + "</style>"
 )
 
@@ -141,11 +161,12 @@ _STAGE_STYLE = (
     position: relative; border: 1px solid #C9CED6; width: 100%;
     max-width: max(480px, calc((100vh - 250px) * 16 / 9)); margin: 0 auto; }
   .st-key-brief_stage [class*="st-key-slide_"] { position: absolute !important; left: 0; top: 0;
-    transform-origin: 0 0; transform: scale(calc(100cqw / 1920px)); }
+    --vss-scale: calc(100cqw / 1920px); transform-origin: 0 0; transform: scale(var(--vss-scale)); }
 }
 @supports not (scale: calc(100cqw / 1920px)) { .st-key-brief_stage { overflow: hidden; } }
 """
     + _SLIDE_BOX
+    + _CHART_FILL
     + "</style>"
 )
 
