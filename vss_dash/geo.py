@@ -329,7 +329,7 @@ def _merged(text: str, layout: str, code_63: str, by_code: bool) -> UnknownProvi
         layout_vi=i18n.t(_LAYOUT_TEXT[layout], "vi"),
         layout_en=i18n.t(_LAYOUT_TEXT[layout], "en"),
         date_vi=_fmt_vi(MERGER_DATE),
-        date_en=MERGER_DATE.isoformat(),
+        date_en=i18n.format_date(MERGER_DATE, "en"),
         new=new,
         code=code_34,
         short=_short("P34", code_34),
@@ -390,7 +390,7 @@ def match_province(text: str, layout: str) -> str:
             code=heir,
             hint=hint,
             date_vi=_fmt_vi(when),
-            date_en=when.isoformat(),
+            date_en=i18n.format_date(when, "en"),
         )
         raise UnknownProvince(text, layout, [hint], vi, en)
     raise _unknown(text, layout, _suggest(key, layout), i18n.key("geo.unknown_name"))
