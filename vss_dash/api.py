@@ -1,0 +1,527 @@
+"""A read-only data API beside the pages (issue 30), under one versioned prefix, so that an
+analyst's workbook or script refreshes a figure from an address:
+
+    GET /api/v1/measures    the catalogue: id, names in vi/en, unit, internal or not
+    GET /api/v1/data        ?measure=<id>&layout=VN|P34|P63&provinces=01,79&from=YYYY-MM
+                            &to=YYYY-MM&format=csv|json|parquet&lang=vi|en: one measure's values
+    GET /api/v1/published   the published figures with their sources
+    GET /api/v1/ready       200 with the store's generation and token; 503 if it cannot be read
+
+The data are the Data page's: `dataset.table` for the rows, `export.with_alternatives` for what
+else was published, and the CSV is `export.to_csv(export.tidy(...))`, the very call behind the
+page's CSV download (BOM, headers and words in `lang`). JSON and Parquet hold the same rows with
+ids (not words), values rounded as the pages show them (`export.tidy`).
+
+Who sees what: no sign-in here (personal tokens come later), so a client is anonymous; in the
+open demo profile everyone is an analyst, as on the pages; in any other profile an anonymous
+client gets the press-safe measures only (`access.can_see`), an internal one is a 403.
+
+Every answer but a file is JSON; every refusal is `{"error_vi": ..., "error_en": ...}` (texts.toml
+`api.*`) with its status (400 bad parameter, 403 internal measure, 404 no such address, 429 too
+many requests, 503 store or settings unreadable, 500 anything else, logged), never a traceback.
+Answers carry an ETag made from the store's token; a request whose If-None-Match holds it gets a
+304. Each client address may make `RATE_LIMIT` requests a `RATE_WINDOW` (a 429 after that).
+
+The handlers are thin async wrappers over pure functions (`catalogue`, `parse_data_query`,
+`data_frame`, `render`, `published_figures`, `readiness`); the blocking work runs in Starlette's
+thread pool. No Streamlit: secrets.toml is read by the caller (vss_dash/asgi.py) and handed in.
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import hashlib
+import json
+import logging
+import re
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+import polars as pl
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from vss_dash import access, catalog, dataset, export, geo, i18n, metrics, published, store
+from vss_dash import settings as registry
+
+LOG = logging.getLogger(__name__)
+
+PREFIX = "/api/v1"
+RATE_LIMIT = 60  # requests per client address ...
+RATE_WINDOW = 60.0  # ... in this many seconds
+MAX_CLIENTS = 10_000  # addresses the limiter remembers at once (oldest forgotten first)
+
+LAYOUTS = ("VN", *geo.LAYOUTS)
+FORMATS = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "parquet": "application/vnd.apache.parquet",
+}
+DATA_PARAMETERS = ("measure", "layout", "provinces", "from", "to", "format", "lang")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# the ETag of an answer that does not depend on the store (catalogue, published figures): the
+# reference files ship with the code, so a new process (a deploy) may have new ones
+_BOOT = uuid.uuid4().hex
+
+
+class ApiError(Exception):
+    """A refusal: its HTTP status and its texts.toml key's message in both languages."""
+
+    def __init__(self, status: int, message: tuple[str, str], headers: dict | None = None):
+        super().__init__(message[1])
+        self.status, self.message, self.headers = status, message, headers or {}
+
+    def response(self) -> JSONResponse:
+        vi, en = self.message
+        return JSONResponse(
+            {"error_vi": vi, "error_en": en}, status_code=self.status, headers=self.headers
+        )
+
+
+# ---------------------------------------------------------------- who may see what
+
+
+def role(secrets: Mapping[str, object], environ: Mapping[str, str] | None = None) -> str | None:
+    """An API client's role: everyone is an analyst in the open demo; otherwise an anonymous
+    client (None: press-safe measures only). Bad access settings are a 503, never open."""
+    try:
+        s = access.settings(secrets, environ if environ is not None else _environ())
+    except access.BadSettings as e:
+        LOG.error("api: access settings: %s", e)
+        raise ApiError(503, i18n.both("api.access_bad")) from None
+    return "analyst" if s.open else None
+
+
+def _environ() -> dict[str, str]:
+    """The environment variables access.settings reads, through the registry."""
+    names = ("VSS_PROFILE", "VSS_PRINT_TOKEN", "VSS_PRINT_TOKEN_EXPIRES")
+    return {n: v for n in names if (v := registry.env(n)) is not None}
+
+
+# ---------------------------------------------------------------- the catalogue
+
+
+def catalogue(role_: str | None) -> list[dict[str, Any]]:
+    """Every measure: id, names, unit, whether internal, whether national only, and whether
+    this client may have its data (`available`)."""
+    return [
+        {
+            "id": m.id,
+            "name_vi": m.label("vi"),
+            "name_en": m.label("en"),
+            "unit": m.unit,
+            "internal": not m.public,
+            "national_only": m.national_only,
+            "available": access.can_see(role_, m.id),
+        }
+        for m in catalog.MEASURES
+    ]
+
+
+# ---------------------------------------------------------------- the data
+
+
+@dataclasses.dataclass(frozen=True)
+class DataQuery:
+    measure: str
+    layout: str = "VN"
+    codes: tuple[str, ...] = ()
+    start: date | None = None  # first day of the first month; None: the layout's first
+    end: date | None = None  # last day of the last month; None: the layout's last
+    format: str = "json"
+    lang: str = i18n.DEFAULT_LANG
+
+
+def _one(params: Mapping[str, list[str]], name: str) -> str | None:
+    values = params.get(name) or []
+    return values[0].strip() if values else None
+
+
+def _allowed(values) -> str:
+    return ", ".join(values)
+
+
+def _month(value: str, name: str, last: bool) -> date:
+    found = _MONTH.match(value)
+    if not found or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) < 1900:
+        raise ApiError(400, i18n.both("api.bad_month", value=value, name=name))
+    y, m = int(found.group(1)), int(found.group(2))
+    return date(y, m, calendar.monthrange(y, m)[1] if last else 1)
+
+
+def check_parameters(params: Mapping[str, list[str]], allowed: tuple[str, ...]) -> None:
+    """A 400 for a parameter not known (a typo would otherwise be ignored) or given twice."""
+    for name, values in params.items():
+        if name not in allowed or len(values) > 1:
+            raise ApiError(
+                400, i18n.both("api.bad_parameter", name=name, allowed=_allowed(allowed))
+            )
+
+
+def parse_data_query(params: Mapping[str, list[str]], role_: str | None) -> DataQuery:
+    """The data request's parameters checked (400 for any bad one, 403 for a measure the
+    client may not see). `params`: name -> its values, as a query string gives them."""
+    check_parameters(params, DATA_PARAMETERS)
+    raw = _one(params, "measure")
+    if not raw:
+        raise ApiError(400, i18n.both("api.missing_measure"))
+    if not catalog.has(raw):
+        raise ApiError(400, i18n.both("api.bad_measure", value=raw))
+    measure = catalog.canonical_id(raw)
+    if not access.can_see(role_, measure):
+        raise ApiError(403, i18n.both("api.forbidden", value=measure))
+    layout = _one(params, "layout") or "VN"
+    if layout not in LAYOUTS:
+        raise ApiError(400, i18n.both("api.bad_layout", value=layout, allowed=_allowed(LAYOUTS)))
+    if catalog.get(measure).national_only and layout != "VN":
+        raise ApiError(400, i18n.both("api.national_only", value=measure))
+    fmt = (_one(params, "format") or "json").lower()
+    if fmt not in FORMATS:
+        raise ApiError(400, i18n.both("api.bad_format", value=fmt, allowed=_allowed(FORMATS)))
+    lang = _one(params, "lang") or i18n.DEFAULT_LANG
+    if lang not in i18n.LANGS:
+        raise ApiError(400, i18n.both("api.bad_lang", value=lang, allowed=_allowed(i18n.LANGS)))
+    codes: list[str] = []
+    valid = [geo.NATIONAL] if layout == "VN" else geo.codes(layout)
+    for code in (c.strip() for c in (_one(params, "provinces") or "").split(",")):
+        if not code or code in codes:
+            continue
+        if code not in valid:
+            shown = _allowed(valid)
+            raise ApiError(
+                400, i18n.both("api.bad_province", value=code, layout=layout, allowed=shown)
+            )
+        codes.append(code)
+    if layout == "VN":
+        codes = []  # one place: the nation
+    start = _month(s, "from", last=False) if (s := _one(params, "from")) else None
+    end = _month(e, "to", last=True) if (e := _one(params, "to")) else None
+    if start and end and start > end:
+        raise ApiError(400, i18n.both("api.bad_range", start=f"{start:%Y-%m}", end=f"{end:%Y-%m}"))
+    return DataQuery(measure, layout, tuple(sorted(codes)), start, end, fmt, lang)
+
+
+def data_frame(frames: metrics.Frames, q: DataQuery) -> tuple[pl.DataFrame, date, date]:
+    """The Data page's table for the query (`dataset.table`, the layout's months by default),
+    with what else was published for each value (`export.with_alternatives`), as the page's
+    downloads hold it; and the months it covers."""
+    periods = dataset.periods_for(frames, q.layout)
+    start = q.start or (periods[0] if periods else date.min)
+    end = q.end or (periods[-1] if periods else date.max)
+    df = dataset.table(frames, (q.measure,), q.layout, q.codes, start, end, q.lang)
+    df = export.with_alternatives(df, published.alternatives(), q.lang)
+    return df, start, end
+
+
+def meta(frames: metrics.Frames, df: pl.DataFrame, q: DataQuery, start: date, end: date):
+    """What the file is (ExportMeta), in the words of the Data page's table export: the title,
+    the filters, as of the last month, status and sources of its rows."""
+    lang = q.lang
+    filters = {
+        i18n.t("geography", lang): i18n.t(i18n.LAYOUT_KEYS[q.layout], lang),
+        i18n.t("f_measures", lang): catalog.get(q.measure).label(lang),
+        i18n.t("f_months", lang): f"{i18n.format_month(start, lang)} – "
+        f"{i18n.format_month(end, lang)}",
+    }
+    if q.codes:
+        names = ", ".join(f"{geo.province_name(q.layout, c)} ({c})" for c in q.codes)
+        filters[i18n.t("f_provinces", lang)] = names
+    as_of = df.get_column("period").max() if df.height else None
+    titles = frames.source_titles()
+    ids = sorted(df.get_column("source_id").drop_nulls().unique().to_list())
+    sources = [f"{i}: {titles[i]}" if i in titles else i for i in ids]
+    status = export.frame_status(df)
+    return export.ExportMeta(i18n.t("tab_table", lang), filters, as_of, status, sources, lang)
+
+
+def file_stem(q: DataQuery, m: export.ExportMeta, start: date, end: date) -> str:
+    """The Data page's file name for the same filters (demo data says so)."""
+    stem = export.stem("data", q.layout, start, end)
+    return f"{stem}_demo" if m.is_demo else stem
+
+
+def _json_value(v: object) -> object:
+    if isinstance(v, date):
+        return f"{v:%Y-%m}"
+    return v
+
+
+def render(frames: metrics.Frames, q: DataQuery) -> tuple[bytes, str, str]:
+    """The answer's body, media type and file name for the query's format. CSV: the Data
+    page's CSV download exactly. JSON: the filters, status and sources, and the rows with ids,
+    months as YYYY-MM, values rounded as published. Parquet: the same rows, with the export's
+    metadata."""
+    df, start, end = data_frame(frames, q)
+    m = meta(frames, df, q, start, end)
+    name = f"{file_stem(q, m, start, end)}.{q.format}"
+    if q.format == "csv":
+        return export.to_csv(export.tidy(df, q.lang, m.unit), q.lang), FORMATS["csv"], name
+    tidy = export.tidy(df, q.lang, m.unit)
+    if q.format == "parquet":
+        return export.to_parquet(tidy, m), FORMATS["parquet"], name
+    body = {
+        "measure": q.measure,
+        "layout": q.layout,
+        "provinces": list(q.codes),
+        "from": f"{start:%Y-%m}",
+        "to": f"{end:%Y-%m}",
+        "lang": q.lang,
+        "title": m.title,
+        "filters": m.filters,
+        "as_of": f"{m.as_of:%Y-%m}" if m.as_of else None,
+        "status": m.status,
+        "status_text": export.status_text(m),
+        "sources": m.sources,
+        "rows": [{k: _json_value(v) for k, v in r.items()} for r in tidy.iter_rows(named=True)],
+    }
+    return _json_bytes(body), FORMATS["json"], name
+
+
+def _json_bytes(body: object) -> bytes:
+    return json.dumps(body, ensure_ascii=False, allow_nan=False, default=str).encode()
+
+
+# ---------------------------------------------------------------- published figures
+
+
+def published_figures() -> dict[str, Any]:
+    """Every published figure (current ones, alternatives and earlier estimates, by `role`)
+    and every source they come from."""
+    figures = [
+        {
+            "period": f"{f.period:%Y-%m}",
+            "layout": f.layout,
+            "geo_code": f.geo_code,
+            "geo": f.geo_text,
+            "measure": f.measure,
+            "value": f.value,
+            "decimals": f.decimals,
+            "unit": f.unit,
+            "role": f.role,
+            "source_id": f.source_id,
+            "publisher": f.publisher,
+            "published_on": f.published_on.isoformat() if f.published_on else None,
+            "as_of": f.as_of.isoformat() if f.as_of else None,
+            "official": f.official,
+            "reference": f.reference,
+            "basis": f.basis,
+            "quote": f.quote,
+        }
+        for f in published.figures()
+    ]
+    sources = [
+        {k: v.isoformat() if isinstance(v, date) else v for k, v in s.items()}
+        for s in published.sources()
+    ]
+    return {"figures": figures, "sources": sources}
+
+
+# ---------------------------------------------------------------- the store
+
+
+class FramesCache:
+    """The current store's frames, read once per store token (thread-safe, like the pages'
+    `queries.frames`, which a process of the API does not share: it is Streamlit's cache)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: str | None = None
+        self._frames: metrics.Frames | None = None
+
+    def get(self, token: tuple) -> metrics.Frames:
+        key = repr(token)
+        with self._lock:
+            if self._key == key and self._frames is not None:
+                return self._frames
+            fr = metrics.Frames.from_store(store.load())
+            if not fr.version:
+                fr = dataclasses.replace(fr, version=key)
+            self._key, self._frames = key, fr
+            return fr
+
+
+def store_token() -> tuple:
+    """store.token(), or a 503 when the store cannot even be asked."""
+    try:
+        return store.token()
+    except Exception:
+        LOG.exception("api: the store's token cannot be read")
+        raise ApiError(503, i18n.both("api.store_unavailable")) from None
+
+
+def load_frames(cache: FramesCache, token: tuple) -> metrics.Frames:
+    """The store's frames, or a 503 (missing, invalid or unreachable store; logged)."""
+    try:
+        return cache.get(token)
+    except Exception:
+        LOG.exception("api: the store cannot be read")
+        raise ApiError(503, i18n.both("api.store_unavailable")) from None
+
+
+def readiness(cache: FramesCache) -> dict[str, Any]:
+    """The store's generation and token when it loads (else ApiError 503)."""
+    token = store_token()
+    fr = load_frames(cache, token)
+    return {
+        "status": "ready",
+        "generation": fr.version,
+        "token": json.loads(json.dumps(token, default=str)),
+        "periods": len(fr.periods()),
+    }
+
+
+# ---------------------------------------------------------------- caching and rate limits
+
+
+def etag(*parts: object) -> str:
+    """A strong ETag of what an answer depends on (the store's token, the query, the role)."""
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f'"{digest}"'
+
+
+def not_modified(request: Request, tag: str) -> bool:
+    """True if the request's If-None-Match names `tag` (or is *)."""
+    header = request.headers.get("if-none-match")
+    if not header:
+        return False
+    tags = {t.strip().removeprefix("W/") for t in header.split(",")}
+    return tag in tags or "*" in tags
+
+
+class RateLimit:
+    """At most `limit` requests per client address in any `window` seconds (a sliding window),
+    across the process's threads; the clock is passed in, for tests."""
+
+    def __init__(
+        self, limit: int, window: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.limit, self.window, self.clock = limit, window, clock
+        self._hits: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, client: str) -> float:
+        """Count a request of `client`: 0 if it may be answered, else the seconds until it
+        may ask again (a refused request is not counted)."""
+        now = self.clock()
+        with self._lock:
+            hits = self._hits.pop(client, None) or deque()
+            while hits and hits[0] <= now - self.window:
+                hits.popleft()
+            self._hits[client] = hits  # most recent last: the oldest are forgotten first
+            if len(hits) >= self.limit:
+                return max(hits[0] + self.window - now, 0.001)
+            hits.append(now)
+            while len(self._hits) > MAX_CLIENTS:
+                del self._hits[next(iter(self._hits))]
+            return 0.0
+
+
+# ---------------------------------------------------------------- the routes
+
+
+def routes(
+    secrets: Callable[[], Mapping[str, object]] | None = None,
+    limit: int = RATE_LIMIT,
+    window: float = RATE_WINDOW,
+    clock: Callable[[], float] = time.monotonic,
+) -> list[BaseRoute]:
+    """The API's Starlette routes under PREFIX. `secrets`: reads secrets.toml (`[access]`
+    profile); without it only the environment (VSS_PROFILE) chooses the profile."""
+    read_secrets = secrets or (lambda: {})
+    limiter = RateLimit(limit, window, clock)
+    cache = FramesCache()
+    paths = [f"{PREFIX}/{p}" for p in ("measures", "data", "published", "ready")]
+
+    def guarded(handler):
+        async def endpoint(request: Request) -> Response:
+            try:
+                client = request.client.host if request.client else "?"
+                if wait := limiter.wait(client):
+                    seconds = int(window) if window == int(window) else window
+                    raise ApiError(
+                        429,
+                        i18n.both("api.too_many", limit=limit, seconds=seconds, wait=int(wait) + 1),
+                        {"Retry-After": str(int(wait) + 1)},
+                    )
+                return await handler(request)
+            except ApiError as e:
+                return e.response()
+            except Exception:
+                LOG.exception("api: %s failed", request.url.path)
+                return ApiError(500, i18n.both("api.internal")).response()
+
+        return endpoint
+
+    def params(request: Request) -> dict[str, list[str]]:
+        q = request.query_params
+        return {k: q.getlist(k) for k in q}
+
+    def answer(request: Request, tag: str, body: bytes, media: str, **headers: str) -> Response:
+        common = {"ETag": tag, "Cache-Control": "no-cache", **headers}
+        if not_modified(request, tag):
+            return Response(status_code=304, headers=common)
+        return Response(body, media_type=media, headers=common)
+
+    async def measures(request: Request) -> Response:
+        check_parameters(params(request), ())
+        r = role(read_secrets())
+        tag = etag("measures", _BOOT, r)
+        if not_modified(request, tag):
+            return answer(request, tag, b"", FORMATS["json"])
+        return answer(request, tag, _json_bytes({"measures": catalogue(r)}), FORMATS["json"])
+
+    async def data(request: Request) -> Response:
+        r = role(read_secrets())
+        q = parse_data_query(params(request), r)
+        token = await run_in_threadpool(store_token)
+        tag = etag("data", _BOOT, repr(token), q, r)
+        if not_modified(request, tag):
+            return answer(request, tag, b"", FORMATS[q.format])
+        frames = await run_in_threadpool(load_frames, cache, token)
+        body, media, name = await run_in_threadpool(render, frames, q)
+        disposition = "inline" if q.format == "json" else "attachment"
+        return answer(
+            request,
+            tag,
+            body,
+            media,
+            **{"Content-Disposition": f'{disposition}; filename="{name}"'},
+        )
+
+    async def published_(request: Request) -> Response:
+        check_parameters(params(request), ())
+        tag = etag("published", _BOOT)
+        if not_modified(request, tag):
+            return answer(request, tag, b"", FORMATS["json"])
+        body = await run_in_threadpool(lambda: _json_bytes(published_figures()))
+        return answer(request, tag, body, FORMATS["json"])
+
+    async def ready(request: Request) -> Response:
+        body = await run_in_threadpool(readiness, cache)
+        # not cached: a probe asks whether the store loads now
+        return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+    async def not_found(request: Request) -> Response:
+        raise ApiError(
+            404, i18n.both("api.not_found", path=request.url.path, allowed=_allowed(paths))
+        )
+
+    return [
+        Route(f"{PREFIX}/measures", guarded(measures), methods=["GET"]),
+        Route(f"{PREFIX}/data", guarded(data), methods=["GET"]),
+        Route(f"{PREFIX}/published", guarded(published_), methods=["GET"]),
+        Route(f"{PREFIX}/ready", guarded(ready), methods=["GET"]),
+        Route(PREFIX, guarded(not_found)),
+        Route(f"{PREFIX}/{{rest:path}}", guarded(not_found)),
+    ]
+
+
+__all__ = ["PREFIX", "ApiError", "DataQuery", "routes"]

@@ -1,0 +1,32 @@
+"""The dashboard and its data API in one server (issue 30):
+
+    uv run --locked streamlit run vss_dash/asgi.py --server.port 8501
+
+`streamlit run` finds the `st.App` below (streamlit.web.server.app_discovery), imports this file
+as the module `asgi` and serves it with uvicorn: the pages of app.py as ever, and beside them the
+routes of vss_dash/api.py under /api/v1/ (Streamlit reserves only /_stcore/, /media/,
+/component/ and /static/; the App checks that no route of ours starts with one). `streamlit run
+app.py` still serves the pages alone.
+
+secrets.toml is Streamlit's to read (st.secrets): it is handed to the API as a mapping, so that
+`[access] profile` decides there as it does on the pages.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import vss_dash.hardening  # noqa: F401  (first, as in app.py: before any page caches anything)
+from vss_dash import api
+from vss_dash.paths import ROOT
+
+
+def _secrets() -> dict:
+    """secrets.toml as a plain dict ({} when there is none)."""
+    try:
+        return st.secrets.to_dict()
+    except FileNotFoundError:
+        return {}
+
+
+app = st.App(str(ROOT / "app.py"), routes=api.routes(secrets=_secrets))
