@@ -28,13 +28,23 @@ labels = [
 m = catalog.get(measure)
 heading = f"{m.label(lang)} · {i18n.format_month(period, lang)}"
 st.subheader(heading)
-map_col, side_col = st.columns([3, 2])
+# A laptop: the map, and beside it the ranking, whose lagging provinces are on the first screen
+# (the pickers that change the map sit under it); a phone: the ranking follows the map.
+map_col, side_col = st.columns([3, 2], gap="medium")
+with map_col:
+    chart_slot = st.container()  # drawn once the pickers under it have been read
+    st.caption(i18n.t("map_hint", lang))
+    pick_region, pick_province = st.columns(2)
+    region = map_page.region_picker(lang, pick_region)
+    selected = map_page.selected_province(table, lang, pick_province)
 with side_col:
-    region = map_page.region_picker(lang, st)
-    selected = map_page.selected_province(table, lang, st)
     if selected:
         map_page.province_panel(table, selected, measure, view.layout, national, lang)
-with map_col:
+    ranking_slot = st.container()
+    top = state.select(i18n.t("top_n", lang), ["5", "3", "10", "15"], "top_n", lang, container=st)
+with ranking_slot:
+    map_page.ranking(table, measure, int(top), lang)
+with chart_slot:
     geojson = boundaries.load_geojson(view.layout)
     fig = charts.choropleth(
         table,
@@ -43,16 +53,12 @@ with map_col:
         lang,
         national,
         labels,
-        height=560,
-        legend="below",
+        height=None,  # the box's: as wide as the column, as tall as the country, within the screen
+        legend="map",
         region=region,
         highlight=selected,
     )
-    map_page.map_chart(fig, key="map")
-    st.caption(i18n.t("map_hint", lang))
-with side_col:
-    top = state.select(i18n.t("top_n", lang), ["5", "3", "10", "15"], "top_n", lang, container=st)
-    map_page.ranking(table, measure, int(top), lang)
+    map_page.map_chart(fig, key="map", aspect=charts.map_aspect(region))
 tables.table_expander(
     map_page.province_table_view(table, measure, lang),
     lang,

@@ -452,15 +452,31 @@ def _steps(n: int) -> list[float]:
     return [i / (n - 1) for i in range(n)]
 
 
-# Map frames (longitudes, latitudes). "all": the mainland and both archipelagos with room for
-# their names (fitting to all shapes would leave the mainland small, squeezed by the Trường Sa
-# polygons far to the south-east); the two deltas, where provinces are a few pixels wide in the
-# whole country's frame.
+# Map frames (longitudes, latitudes). "all": the provinces' shapes (102.1–115.8 °E, 8.3–23.4 °N:
+# the mainland and the Trường Sa islands) with a little room for the archipelagos' names, and no
+# more, so that the country fills its frame; the two deltas, where provinces are a few pixels wide
+# in the whole country's frame.
 MAP_REGIONS: dict[str, tuple[list[float], list[float]]] = {
-    "all": ([101.8, 117.8], [7.6, 23.5]),
+    "all": ([102.0, 116.0], [7.8, 23.45]),
     "red_river": ([104.8, 107.4], [19.7, 21.8]),
     "mekong": ([104.3, 107.1], [8.4, 11.3]),
 }
+# What the colour bar adds under a delta's frame, as a share of the frame's height (the whole
+# country's bar lies in the sea north-east of the mainland, inside the frame).
+_BAR_BELOW = 0.22
+
+
+def _mercator(lat: float) -> float:
+    return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+
+def map_aspect(region: str = "all") -> float:
+    """Width over height of the map of `region` (legend="map"), as plotly draws it: its frame in
+    the Mercator projection, and under a delta's frame its colour bar. A box of this shape is
+    filled by the map; Vietnam is tall (about 0.86)."""
+    lon, lat = MAP_REGIONS[region]
+    aspect = (lon[1] - lon[0]) / (_mercator(lat[1]) - _mercator(lat[0]))
+    return aspect if region == "all" else aspect / (1 + _BAR_BELOW)
 
 
 def choropleth(
@@ -470,16 +486,19 @@ def choropleth(
     lang: str,
     national: float | None,
     labels: list[dict] | None = None,
-    height: int = 640,
-    legend: Literal["right", "below"] = "right",
+    height: int | None = 640,
+    legend: Literal["right", "below", "map"] = "right",
     region: str = "all",
     highlight: str | None = None,
 ) -> go.Figure:
     """A province map. table: geo_code, name, value, numerator, denominator, rank, change,
     change_kind (metrics.province_table). labels: points to name on the map (lon, lat, text).
     The national value is marked on the colour bar, which stands at the right or lies below the
-    map (a narrow screen: the map gets the whole width). region: a frame of MAP_REGIONS.
-    highlight: a province's code, outlined in a heavy dark line over its colour."""
+    map (a narrow screen: the map gets the whole width); "map" (the map page): in the empty sea
+    north-east of the mainland, inside the frame, or below a delta's frame, with the national
+    marker on a line of its own under the ticks, so that it never covers one. height: None for
+    the height of the box it is drawn in. region: a frame of MAP_REGIONS. highlight: a
+    province's code, outlined in a heavy dark line over its colour."""
     m = catalog.get(measure)
     n = table.height
     scale, mid = colour_scale(measure)
@@ -526,8 +545,11 @@ def choropleth(
     if national is not None:
         tickvals.append(national)
         said = f"{i18n.t('national', lang)} {i18n.format_value(national, m.unit, lang)}"
-        # below the bar, on a line under the other ticks so that it never covers one
-        ticktext.append(f"◀ {said}" if legend == "right" else f"▲<br>{said}")
+        # "below" (kept for its callers) prints its ▲ on the line of the other ticks, over one
+        # the national value is near (issue 26); "map" leaves that line empty, then the ▲ at the
+        # national value on a line of its own, then the words: it never covers a tick
+        marker = {"right": f"◀ {said}", "below": f"▲<br>{said}"}
+        ticktext.append(marker.get(legend, f"<br>▲<br>{said}"))
     unit = i18n.t(i18n.UNIT_KEYS[m.unit], lang)
     bar = dict(len=0.8, thickness=16, title=dict(text=unit, side="top"))
     if legend == "below":
@@ -541,6 +563,12 @@ def choropleth(
             thickness=12,
             title=dict(text=unit, side="top"),
         )
+    if legend == "map":
+        # horizontal, with ticks never turned (a turned "▲" line would cross the others)
+        bar = dict(bar, orientation="h", thickness=12, tickangle=0, len=0.9)
+        bar.update(x=0.5, xanchor="center", y=0, yanchor="top")
+        if region == "all":  # the top right corner: sea and China, nothing of Vietnam's
+            bar.update(x=1, xanchor="right", y=1, yanchor="top", len=0.42, ypad=8)
     fig = go.Figure(
         go.Choropleth(
             geojson=geojson,

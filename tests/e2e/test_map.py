@@ -37,7 +37,7 @@ def test_clicking_a_ranking_row_selects_it_and_the_panel_opens_its_profile(
         timeout=30_000,
     ).json_value()
     assert outlined == ["24"]
-    page.get_by_role("button", name="Open the province profile").click()
+    page.get_by_role("link", name="Open the province profile").click()
     page.wait_for_url("**/province**", timeout=30_000)
     open_page(page, page.url)
     assert "province=24" in page.url

@@ -50,16 +50,37 @@ def _select_from_chart(key: str) -> None:
         st.session_state[SELECTED] = code
 
 
-def map_chart(fig, key: str) -> None:
-    """The map; a click selects the province under it (see `selected_province`)."""
-    st.plotly_chart(
-        fig,
-        key=f"chart_{key}",
-        on_select=lambda: _select_from_chart(f"chart_{key}"),
-        selection_mode="points",
-        config={"displayModeBar": False, "topojsonURL": TOPOJSON_URL, "scrollZoom": False},
-        width="stretch",
+# The map's box: as wide as its column and of the map's own shape (charts.map_aspect), so that
+# the country fills it, but never taller than the screen under Streamlit's top bar, nor too small
+# to click a province. The chart fills the box (height="stretch"); a flex item's basis would
+# otherwise override its height.
+SCREEN_TAKEN_PX = 120
+MIN_HEIGHT_PX = 320
+
+
+def map_box_style(key: str, aspect: float) -> str:
+    return (
+        f"<style>.st-key-{key}_box {{ flex: 0 0 auto !important; width: 100%;"
+        f" aspect-ratio: {aspect:.3f}; height: auto !important;"
+        f" max-height: max({MIN_HEIGHT_PX}px, calc(100vh - {SCREEN_TAKEN_PX}px));"
+        f" min-height: {MIN_HEIGHT_PX}px; }}</style>"
     )
+
+
+def map_chart(fig, key: str, aspect: float) -> None:
+    """The map, filling a box of its own shape (`aspect`, width over height; see
+    map_box_style); a click selects the province under it (see `selected_province`)."""
+    st.html(map_box_style(key, aspect))
+    with st.container(key=f"{key}_box"):
+        st.plotly_chart(
+            fig,
+            key=f"chart_{key}",
+            on_select=lambda: _select_from_chart(f"chart_{key}"),
+            selection_mode="points",
+            config={"displayModeBar": False, "topojsonURL": TOPOJSON_URL, "scrollZoom": False},
+            width="stretch",
+            height="stretch",
+        )
 
 
 def region_picker(lang_: str, container) -> str:
@@ -135,7 +156,6 @@ def province_panel(
         )
 
 
-# plotly.js fetches its base layer for every geo map, even hidden; the app serves it itself
 def clicked_location(event) -> str | None:
     """The `location` of the first selected point of a Plotly selection event."""
     try:
@@ -160,7 +180,6 @@ def ranking(table: pl.DataFrame, measure: str, n: int, lang_: str) -> None:
     """Top and bottom n provinces as two tables, rank 1 the best; a clicked row selects its
     province."""
     m = catalog.get(measure)
-    st.caption(i18n.t("rank_note_down" if m.good == "down" else "rank_note_up", lang_))
     parts = ((i18n.key("best"), table.head(n)), (i18n.key("worst"), table.tail(n).reverse()))
     for title_key, part in parts:
         st.markdown(f"**{i18n.t(title_key, lang_)}**")
@@ -188,6 +207,8 @@ def ranking(table: pl.DataFrame, measure: str, n: int, lang_: str) -> None:
             selection_mode="single-row",
             key=key,
         )
+    # under the tables, so that the lagging provinces stand on a laptop's first screen
+    st.caption(i18n.t("rank_note_down" if m.good == "down" else "rank_note_up", lang_))
 
 
 def province_table_view(table: pl.DataFrame, measure: str, lang_: str) -> pl.DataFrame:
