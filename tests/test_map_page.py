@@ -133,3 +133,49 @@ def test_a_selected_provinces_panel_heads_the_column_beside_the_map():
         ("dataframe", "rank_best")
     )
     assert "Hà Nội" in [m.value.strip("*") for m in at.markdown]
+
+
+# ---------------------------------------------------------------- the month slider (issues 26, 28)
+
+
+def test_the_slider_holds_every_month_as_the_data_layer_gives_it(frames):
+    """A frame a month up to the page's month, each with that month's province values and its
+    own national mark, one colour scale for all; the slider starts at the page's month."""
+    period = date(2026, 10, 31)
+    periods = [p for p in frames.periods() if p <= period][-map_page.MONTHS_ON_SLIDER :]
+    months = {
+        p: (
+            metrics.province_table(frames, "si_coverage_rate", "P34", p),
+            metrics.value_at(frames, "si_coverage_rate", "VN", "VN", p),
+        )
+        for p in periods
+    }
+    table, national = months[period]
+    fig = charts.choropleth(table, {}, "si_coverage_rate", "vi", national, legend="map")
+    fig = charts.month_slider(fig, months, "si_coverage_rate", "vi", period)
+    assert [f.name for f in fig.frames] == [f"{p:%Y-%m}" for p in periods]
+    (slider,) = fig.layout.sliders
+    assert slider.active == len(periods) - 1
+    assert slider.steps[0].label == f"Tháng {periods[0].month}/{periods[0].year}"
+    every = [v for t, _ in months.values() for v in t.get_column("value").to_list()]
+    for frame, p in zip(fig.frames, periods, strict=True):
+        (trace,) = frame.data
+        table, national = months[p]
+        assert list(trace.z) == table.get_column("value").to_list()
+        assert list(trace.locations) == table.get_column("geo_code").to_list()
+        assert (trace.zmin, trace.zmax) == (fig.data[0].zmin, fig.data[0].zmax)
+        assert trace.zmin <= min(every) and trace.zmax >= max(every)
+        said = i18n.format_value(national, "percent", "vi")
+        assert trace.colorbar.ticktext[-1].endswith(f"Cả nước {said}")
+    assert len(fig.layout.updatemenus[0].buttons) == 2  # play, pause
+
+
+def test_the_page_draws_the_slider_for_the_whole_country_only():
+    fig = figure(app(lang="en", layout="P34", month="2026-10"))
+    assert len(fig["frames"]) == map_page.MONTHS_ON_SLIDER
+    assert fig["layout"]["sliders"][0]["steps"][-1]["label"] == "October 2026"
+    # the 63 provinces end in June 2025: their slider too
+    fig = figure(app(lang="en", layout="P63", month="2025-06"))
+    assert fig["frames"][-1]["name"] == "2025-06"
+    # a delta's frame has no sea to hold it
+    assert "frames" not in figure(app(lang="en", layout="P34", month="2026-10", region="mekong"))

@@ -58,6 +58,9 @@ with chart_slot:
         region=region,
         highlight=selected,
     )
+    if region == "all":  # its slider sits in the sea east of the mainland
+        months = map_page.months(fr, measure, view.layout, period)
+        fig = charts.month_slider(fig, months, measure, lang, period)
     map_page.map_chart(fig, key="map", aspect=charts.map_aspect(region))
 tables.table_expander(
     map_page.province_table_view(table, measure, lang),

@@ -479,30 +479,12 @@ def map_aspect(region: str = "all") -> float:
     return aspect if region == "all" else aspect / (1 + _BAR_BELOW)
 
 
-def choropleth(
-    table: pl.DataFrame,
-    geojson: dict,
-    measure: str,
-    lang: str,
-    national: float | None,
-    labels: list[dict] | None = None,
-    height: int | None = 640,
-    legend: Literal["right", "below", "map"] = "right",
-    region: str = "all",
-    highlight: str | None = None,
-) -> go.Figure:
-    """A province map. table: geo_code, name, value, numerator, denominator, rank, change,
-    change_kind (metrics.province_table). labels: points to name on the map (lon, lat, text).
-    The national value is marked on the colour bar, which stands at the right or lies below the
-    map (a narrow screen: the map gets the whole width); "map" (the map page): in the empty sea
-    north-east of the mainland, inside the frame, or below a delta's frame, with the national
-    marker on a line of its own under the ticks, so that it never covers one. height: None for
-    the height of the box it is drawn in. region: a frame of MAP_REGIONS. highlight: a
-    province's code, outlined in a heavy dark line over its colour."""
+def _map_points(table: pl.DataFrame, measure: str, lang: str) -> tuple[list[list[str]], str]:
+    """Each province's hover (name, value, numerator, denominator, rank, change) and its
+    template, for a choropleth of `table` (metrics.province_table)."""
     m = catalog.get(measure)
     n = table.height
-    scale, mid = colour_scale(measure)
-    parts = catalog.get(measure).formula
+    parts = m.formula
     num_unit = den_unit = m.unit
     if parts is not None and parts.op in ("ratio", "plan_ratio", "yoy_pct"):
         num_unit = catalog.get(parts.args[0]).unit
@@ -531,14 +513,26 @@ def choropleth(
         + f"{i18n.t('rank', lang)}: %{{customdata[4]}}<br>"
         + f"{i18n.t('yoy_short', lang)}: %{{customdata[5]}}<extra></extra>"
     )
-    values = table.get_column("value")
-    known = values.filter(values.is_finite())  # a month with no value yet has nothing to scale
+    return custom, hover
+
+
+def _map_range(values: pl.Series, mid: float | None) -> tuple[float | None, float | None]:
+    """The colour scale's ends: the values' range (a month with no value yet has nothing to
+    scale), symmetric around the midpoint when there is one, so equal distances get equal
+    colour."""
+    known = values.filter(values.is_finite())
     zmin, zmax = known.min(), known.max()
-    if (
-        mid is not None and zmin is not None
-    ):  # symmetric around the midpoint, so equal distances get equal colour
+    if mid is not None and zmin is not None:
         half = max(abs(zmax - mid), abs(mid - zmin))
         zmin, zmax = mid - half, mid + half
+    return zmin, zmax
+
+
+def _map_ticks(
+    zmin: float | None, zmax: float | None, national: float | None, measure: str, lang: str, legend
+) -> tuple[list[float], list[str]]:
+    """The colour bar's ticks, and the national value marked among them."""
+    m = catalog.get(measure)
     ticks = _ticks(zmin, zmax)
     tickvals = list(ticks)
     ticktext = [i18n.format_number(v, lang, decimals=_decimals(ticks)) for v in ticks]
@@ -550,6 +544,131 @@ def choropleth(
         # national value on a line of its own, then the words: it never covers a tick
         marker = {"right": f"◀ {said}", "below": f"▲<br>{said}"}
         ticktext.append(marker.get(legend, f"<br>▲<br>{said}"))
+    return tickvals, ticktext
+
+
+def month_slider(
+    fig: go.Figure,
+    months: dict[date, tuple[pl.DataFrame, float | None]],
+    measure: str,
+    lang: str,
+    current: date,
+) -> go.Figure:
+    """The map through time in the browser: a frame a month of `months` (each month's
+    metrics.province_table and national value) and, in the sea east of the mainland under the
+    colour bar, a slider with a play button, so that moving through the months draws from data
+    the page already holds, without a round trip to the server. One colour scale for all the
+    months (a colour is the same value in every month); each frame carries its hover and its
+    national mark. The slider starts at `current`, the page's month; the page's tables stay at
+    that month. For `choropleth(..., legend="map", region="all")`, whose first trace it moves."""
+    if len(months) < 2 or current not in months:
+        return fig
+    periods = sorted(months)
+    _, mid = colour_scale(measure)
+    zmin, zmax = _map_range(pl.concat([t.get_column("value") for t, _ in months.values()]), mid)
+    tickvals, ticktext = _map_ticks(zmin, zmax, months[current][1], measure, lang, "map")
+    fig.data[0].update(zmin=zmin, zmax=zmax, colorbar=dict(tickvals=tickvals, ticktext=ticktext))
+    frames = []
+    for p in periods:
+        table, national = months[p]
+        custom, _ = _map_points(table, measure, lang)
+        tickvals, ticktext = _map_ticks(zmin, zmax, national, measure, lang, "map")
+        frames.append(
+            go.Frame(
+                name=f"{p:%Y-%m}",
+                traces=[0],
+                data=[
+                    go.Choropleth(
+                        locations=table.get_column("geo_code").to_list(),
+                        z=table.get_column("value").to_list(),
+                        customdata=custom,
+                        zmin=zmin,
+                        zmax=zmax,
+                        colorbar=dict(tickvals=tickvals, ticktext=ticktext),
+                    )
+                ],
+            )
+        )
+    fig.frames = frames
+    still = dict(frame=dict(duration=0, redraw=True), mode="immediate", transition=dict(duration=0))
+    play = dict(still, frame=dict(duration=700, redraw=True), fromcurrent=True)
+    del play["mode"]
+    text = dict(size=13, color=FONT["color"])
+    fig.update_layout(
+        sliders=[
+            dict(
+                active=periods.index(current),
+                steps=[
+                    dict(
+                        method="animate",
+                        label=i18n.format_month(p, lang),
+                        args=[[f"{p:%Y-%m}"], still],
+                    )
+                    for p in periods
+                ],
+                x=0.62,
+                len=0.38,
+                y=0.74,
+                yanchor="top",
+                pad=dict(t=4, b=0, l=0, r=0),
+                currentvalue=dict(prefix="", font=text, xanchor="left"),
+                font=dict(size=1, color="rgba(0,0,0,0)"),  # no step labels: they would collide
+                ticklen=0,
+                minorticklen=0,
+                bgcolor="#E3E3E3",
+                bordercolor="#6B6B6B",
+                activebgcolor="#1F2430",
+            )
+        ],
+        updatemenus=[
+            dict(
+                type="buttons",
+                direction="left",
+                showactive=False,
+                x=0.6,
+                xanchor="right",
+                y=0.74,
+                yanchor="top",
+                pad=dict(t=0, r=4),
+                font=text,
+                bgcolor="#FFFFFF",
+                bordercolor="#6B6B6B",
+                buttons=[
+                    dict(label="▶", method="animate", args=[None, play]),  # play from here
+                    dict(label="❚❚", method="animate", args=[[None], still]),  # pause
+                ],
+            )
+        ],
+    )
+    return fig
+
+
+def choropleth(
+    table: pl.DataFrame,
+    geojson: dict,
+    measure: str,
+    lang: str,
+    national: float | None,
+    labels: list[dict] | None = None,
+    height: int | None = 640,
+    legend: Literal["right", "below", "map"] = "right",
+    region: str = "all",
+    highlight: str | None = None,
+) -> go.Figure:
+    """A province map. table: geo_code, name, value, numerator, denominator, rank, change,
+    change_kind (metrics.province_table). labels: points to name on the map (lon, lat, text).
+    The national value is marked on the colour bar, which stands at the right or lies below the
+    map (a narrow screen: the map gets the whole width); "map" (the map page): in the empty sea
+    north-east of the mainland, inside the frame, or below a delta's frame, with the national
+    marker on a line of its own under the ticks, so that it never covers one. height: None for
+    the height of the box it is drawn in. region: a frame of MAP_REGIONS. highlight: a
+    province's code, outlined in a heavy dark line over its colour."""
+    m = catalog.get(measure)
+    scale, mid = colour_scale(measure)
+    custom, hover = _map_points(table, measure, lang)
+    values = table.get_column("value")
+    zmin, zmax = _map_range(values, mid)
+    tickvals, ticktext = _map_ticks(zmin, zmax, national, measure, lang, legend)
     unit = i18n.t(i18n.UNIT_KEYS[m.unit], lang)
     bar = dict(len=0.8, thickness=16, title=dict(text=unit, side="top"))
     if legend == "below":

@@ -23,7 +23,7 @@ from vss_harness.browser import wait_charts_drawn
 
 SIZES = {"1366x768": (1366, 768), "390x844": (390, 844), "1920x1080": (1920, 1080)}
 LANGS = ("vi", "en")
-SHOTS = Path("/tmp/c_shots")
+SHOTS = Path(__file__).resolve().parent / "screenshots"
 FILLS = 0.9  # of the chart box's width and of its height, both
 URL = "{server}/map?layout=P34&month=2026-10&lang={lang}"
 # the national value of SI coverage at 10/2026 lies between two ticks (46, ticks 20 to 80); that of
@@ -156,7 +156,8 @@ FRAME_JS = """
   const box = (e) => { const r = e.getBoundingClientRect();
     return {l: r.left, t: r.top, r: r.right, b: r.bottom, w: r.width, h: r.height}; };
   const plot = document.querySelector('.js-plotly-plot');
-  return {frame: box(plot.querySelector('.geo .bg rect')), bar: box(plot.querySelector('.colorbar')),
+  return {frame: box(plot.querySelector('.geo .bg rect')),
+    bar: box(plot.querySelector('.colorbar')),
     chart: box(plot.closest('[data-testid="stPlotlyChart"]'))};
 }
 """
@@ -178,3 +179,62 @@ def test_a_deltas_frame_fills_its_box_with_the_colour_bar_under_it(
     assert bar["t"] >= frame["b"] - 1 and bar["b"] <= chart["b"] + 1, m
     wide, tall = frame["w"] / chart["w"], (bar["b"] - frame["t"]) / chart["h"]
     assert max(wide, tall) >= 0.97 and min(wide, tall) >= 0.8, (size, region, wide, tall, m)
+
+
+# ---------------------------------------------------------------- the month slider (issues 26, 28)
+
+SLIDER_JS = """
+() => {
+  const plot = document.querySelector('.js-plotly-plot');
+  const rect = (e) => { const r = e.getBoundingClientRect();
+    return {l: r.left, t: r.top, r: r.right, b: r.bottom}; };
+  const texts = [...plot.querySelectorAll('g.slider-container text')].map((t) => t.textContent);
+  return {chart: rect(plot.closest('[data-testid="stPlotlyChart"]')),
+    slider: rect(plot.querySelector('g.slider-container')),
+    buttons: rect(plot.querySelector('g.updatemenu-container')),
+    bar: rect(plot.querySelector('.colorbar')),
+    month: texts.filter(Boolean)[0], first: plot.data[0].locations[0], z: plot.data[0].z[0]};
+}
+"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_slider_moves_the_map_through_the_months_in_the_browser(
+    server: str, sized: tuple[str, Page], open_page: Callable[[Page, str], None], lang: str,
+    frames,
+) -> None:  # fmt: skip
+    """Its first month drawn from the frames the page sent: the map's values become that
+    month's as the data layer gives them, and the page (its URL, its heading) stays at its
+    month: no rerun on the server. The slider and its buttons lie inside the chart, clear of the
+    colour bar."""
+    from datetime import date
+
+    from vss_dash import metrics
+
+    size, page = sized
+    open_page(page, URL.format(server=server, lang=lang))
+    wait_charts_drawn(page)
+    heading = page.get_by_test_id("stHeading").nth(1).inner_text()
+    before = page.evaluate(SLIDER_JS)
+    assert before["month"] == i18n.format_month(date(2026, 10, 31), lang)
+    for part in ("slider", "buttons"):
+        box = before[part]
+        inside = box["l"] >= before["chart"]["l"] - 1 and box["r"] <= before["chart"]["r"] + 1
+        assert inside and box["t"] >= before["chart"]["t"] - 1, (size, part, box)
+        assert not overlaps(box, before["bar"]), (size, part)
+    rail = page.locator("g.slider-container rect.slider-rail-rect").first.bounding_box()
+    assert rail
+    page.mouse.click(rail["x"] + 3, rail["y"] + rail["height"] / 2)
+    page.wait_for_function(
+        "(m) => [...document.querySelectorAll('.js-plotly-plot g.slider-container text')]"
+        ".some((t) => t.textContent === m)",
+        arg=i18n.format_month(date(2024, 11, 30), lang),
+        timeout=10_000,
+    )
+    after = page.evaluate(SLIDER_JS)
+    first = metrics.province_table(frames, "si_coverage_rate", "P34", date(2024, 11, 30))
+    row = first.filter(first["geo_code"] == after["first"]).row(0, named=True)
+    assert after["z"] == pytest.approx(row["value"])
+    assert "month=2026-10" in page.url  # the page's month: the server ran nothing
+    assert page.get_by_test_id("stHeading").nth(1).inner_text() == heading
+    page.screenshot(path=str(SHOTS / f"map_slider_{size}_{lang}.png"))

@@ -6,11 +6,13 @@ figures beside it) rather than leaving the page; the panel's button opens the pr
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 import streamlit as st
 
-from vss_dash import catalog, charts, i18n
-from vss_dash.ui import state
+from vss_dash import catalog, charts, geo, i18n, metrics
+from vss_dash.ui import queries, state
 from vss_dash.ui.widgets import change_style, status_label
 
 SELECTED = "selected"  # the URL parameter and widget key of the selected province
@@ -56,6 +58,30 @@ def _select_from_chart(key: str) -> None:
 # otherwise override its height.
 SCREEN_TAKEN_PX = 120
 MIN_HEIGHT_PX = 320
+
+
+MONTHS_ON_SLIDER = 24  # the map's slider: two years up to the page's month
+
+
+def months(
+    fr: metrics.Frames, measure: str, layout: str, period: date
+) -> dict[date, tuple[pl.DataFrame, float | None]]:
+    """The months the map's slider moves through (charts.month_slider): up to
+    MONTHS_ON_SLIDER months of `layout` ending at `period` (the 34 provinces have every month,
+    older ones summed through the crosswalk; the 63 end in June 2025), each with its province
+    table and national value, from the same cached queries as the page's month."""
+    periods = [
+        p
+        for p in fr.periods()
+        if p <= period and (layout == "P34" or geo.layout_for_period(p) == layout)
+    ][-MONTHS_ON_SLIDER:]
+    return {
+        p: (
+            queries.province_table(fr, measure, layout, p),
+            queries.value_at(fr, measure, "VN", geo.NATIONAL, p),
+        )
+        for p in periods
+    }
 
 
 def map_box_style(key: str, aspect: float) -> str:

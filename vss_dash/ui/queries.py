@@ -73,7 +73,7 @@ def frames(lang_: str) -> metrics.Frames:
     except FileNotFoundError as e:
         st.error(f"{i18n.t('store_missing', lang_)}\n\n{i18n.md_escape(str(e))}")
         st.stop()
-    except OSError as e:  # the database cannot be reached (store.postgres.StoreUnavailable, no password)
+    except OSError as e:  # no database (store.postgres.StoreUnavailable, no password)
         st.error(f"{i18n.t('store_unavailable', lang_)}\n\n{i18n.md_escape(str(e))}")
         st.stop()
     raise AssertionError("unreachable")
