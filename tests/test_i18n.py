@@ -66,7 +66,11 @@ LOOKUPS = {"t", "both", "key"}  # i18n's functions whose first argument is a key
 # An import finding names its rule; its text is the table's "import.<rule>". The rule is the
 # argument `rule_at` of these calls in these files (`.add` is the reader's, with a severity first).
 RULE_CALLS = {"finding": 1, "add": 1, "Refusal": 0}
-RULE_FILES = {"ingest.py", "filecheck.py"}
+RULE_FILES = {"filecheck.py"}  # and every module of the ingest package
+
+
+def _rule_file(path: Path) -> bool:
+    return path.name in RULE_FILES or path.parent.name == "ingest"
 
 
 def _name(func: ast.expr) -> str | None:
@@ -106,7 +110,7 @@ def _scan() -> tuple[dict[str, list[str]], list[str]]:
         inside = {
             id(n)
             for f in ast.walk(tree)
-            if isinstance(f, ast.FunctionDef) and path.name in RULE_FILES and f.name == "finding"
+            if isinstance(f, ast.FunctionDef) and _rule_file(path) and f.name == "finding"
             for n in ast.walk(f)
         }
         for node in ast.walk(tree):
@@ -116,7 +120,7 @@ def _scan() -> tuple[dict[str, list[str]], list[str]]:
             name, arg, prefix = _name(node.func), None, ""
             if name in LOOKUPS and node.args:
                 arg = node.args[0]
-            elif path.name in RULE_FILES and name in RULE_CALLS:
+            elif _rule_file(path) and name in RULE_CALLS:
                 at = RULE_CALLS[name]
                 severity = name != "add" or (
                     node.args and _literals(node.args[0]) in (["error"], ["warning"])

@@ -16,6 +16,7 @@ import polars as pl
 import pytest
 
 from vss_dash import cli, geo, ingest, metrics, store
+from vss_dash.ingest import storing
 from vss_dash.paths import store_dir
 from vss_harness.ingest_files import AMOUNTS, PERSONS, Wide, long_csv, long_xlsx
 
@@ -555,7 +556,7 @@ def test_only_the_newest_part_of_a_huge_log_is_read(tmp_store, frames, monkeypat
     for _ in range(3):
         ingest.log_refusal(read(b"nonsense", "b.csv", frames), tmp_store)
     size = (tmp_store / ingest.LOG_FILE).stat().st_size
-    monkeypatch.setattr(ingest, "LOG_READ_MAX", size // 2)
+    monkeypatch.setattr(storing, "LOG_READ_MAX", size // 2)  # log() reads it there
     entries = ingest.log(tmp_store)
     assert entries.truncated and 1 <= len(entries) < 3 and entries.skipped == 0
 

@@ -111,14 +111,15 @@ STORE_ALLOWED = {
 }
 
 
-def store_imports(path: Path) -> set[str]:
-    """The modules of the store package `path` imports, by file name (relative imports too)."""
+def package_imports(path: Path, package: str) -> set[str]:
+    """The modules of the package vss_dash/<package>/ that `path` imports, by file name
+    (relative imports too)."""
     out = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom):
-            base = "vss_dash.store" if node.level else node.module or ""
+            base = f"vss_dash.{package}" if node.level else node.module or ""
             if node.level and node.module:
                 base = f"{base}.{node.module}"
             names = [base] + [f"{base}.{a.name}" for a in node.names]
@@ -126,9 +127,14 @@ def store_imports(path: Path) -> set[str]:
             continue
         for name in names:
             parts = name.split(".")
-            if parts[:2] == ["vss_dash", "store"] and len(parts) > 2:
+            if parts[:2] == ["vss_dash", package] and len(parts) > 2:
                 out.add(parts[2])
     return out
+
+
+def store_imports(path: Path) -> set[str]:
+    """The modules of the store package `path` imports, by file name (relative imports too)."""
+    return package_imports(path, "store")
 
 
 def test_the_store_package_is_what_the_layering_knows():
@@ -158,4 +164,57 @@ def test_nothing_outside_the_store_picks_a_backend():
 
 def test_no_module_of_the_store_is_over_600_lines():
     for path in sorted(STORE.glob("*.py")):
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 600, path.name
+
+
+INGEST = PKG / "ingest"
+# the ingest package: what a file holds (findings), its cells (numbers), the collector, the
+# bytes (decoding), the two layouts (wide, long), the checks, reading a file, storing a report
+INGEST_MODULES = {
+    "__init__",
+    "findings",
+    "numbers",
+    "collector",
+    "decoding",
+    "wide",
+    "long",
+    "checks",
+    "reading",
+    "storing",
+}
+
+
+def ingest_graph() -> dict[str, set[str]]:
+    """Each module of the ingest package -> the modules of the package it imports."""
+    return {
+        p.stem: package_imports(p, "ingest") & INGEST_MODULES - {p.stem}
+        for p in sorted(INGEST.glob("*.py"))
+    }
+
+
+def test_the_ingest_package_is_what_the_layering_knows():
+    assert {p.stem for p in INGEST.glob("*.py")} == INGEST_MODULES
+
+
+def test_the_ingest_modules_import_each_other_without_a_cycle():
+    """The modules of vss_dash/ingest/ form a layering of their own: following the imports from
+    any module never leads back to it (only the interface, __init__.py, imports them all)."""
+    graph = ingest_graph()
+    done: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        assert module not in path, "import cycle: " + " -> ".join((*path, module))
+        if module in done:
+            return
+        for other in sorted(graph[module]):
+            visit(other, (*path, module))
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, ())
+    assert not any("__init__" in found for found in graph.values()), "import the module itself"
+
+
+def test_no_module_of_the_ingest_package_is_over_600_lines():
+    for path in sorted(INGEST.glob("*.py")):
         assert len(path.read_text(encoding="utf-8").splitlines()) <= 600, path.name

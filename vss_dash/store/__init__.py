@@ -215,7 +215,7 @@ def update(
     per directory, on this host); PostgreSQL: one transaction under the write lock
     (postgres.update), so writers on any host wait for each other, and `log_entry()` (if
     given) is added to the import log in that transaction. A Parquet store's import log is
-    ingest.py's file beside it: `log_entry` there is a ValueError."""
+    the import's file beside it (vss_dash/ingest): `log_entry` there is a ValueError."""
     if is_database(where):
         from vss_dash.store import postgres
 
@@ -227,7 +227,7 @@ def update(
             log_entry=log_entry,
         )
     if log_entry is not None:
-        raise ValueError("a Parquet store's import log is written by ingest.py, not the store")
+        raise ValueError("a Parquet store's import log is the import's file (vss_dash/ingest)")
     return parquet.update(
         Path(where), change, generation_id=generation_id, keep_previous=keep_previous
     )
@@ -238,7 +238,7 @@ def update(
 
 def _database(where: Path | str) -> str:
     if not is_database(where):
-        raise ValueError("the import log of a Parquet store is ingest.py's file beside it")
+        raise ValueError("a Parquet store's import log is the import's file (vss_dash/ingest)")
     return str(where)
 
 

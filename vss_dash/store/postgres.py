@@ -17,7 +17,7 @@ Schema `vss` (made by the first write, or `create_schema`):
     vss.sources                 generation + schema.SOURCE_SCHEMA, key (generation, source_id)
     vss.current_observations, vss.current_plans, vss.current_sources
                                 views of the current generation, for analysts' SQL
-    vss.ingest_log              the import log (ingest.py): one row an import, stored or refused,
+    vss.ingest_log              the import log (vss_dash/ingest): a row an import, kept or refused,
                                 the fields of ingest_log.jsonl's entries as columns
                                 (postgres_log.py)
 
