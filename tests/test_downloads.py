@@ -196,7 +196,7 @@ def test_profile_of_a_merged_province_offers_its_kpis_and_history(frames, deferr
     code = next(c for c in geo.provinces("P34").get_column("code") if len(geo.constituents(c)) > 1)
     at = run("views/province.py", lang="vi", layout="P34", province=code, month="2026-10")
     found = files(at, deferred)
-    assert set(found) == keys("profile_table", charts=("compare", "constituents"))
+    assert set(found) == keys("profile_table", charts=("constituents",))
     hist = metrics.constituent_history(frames, "si_coverage_rate", code)
     last = hist.get_column("period").max()  # the history's "when": its last month
     place = f"{code} {geo.province_name('P34', code)}"  # e.g. "08 Tuyên Quang" -> 08-Tuyen-Quang
@@ -204,12 +204,6 @@ def test_profile_of_a_merged_province_offers_its_kpis_and_history(frames, deferr
     stem = export.stem("si_coverage_rate_history", "P34", place, last)
     check_names(found, "constituents", f"{stem}_demo")
     assert stem.endswith(f"_{last:%Y-%m}")
-    # the comparison (the province and the country): named like the history, "compare"
-    compare = metrics.compared_history(frames, "si_coverage_rate", "P34", (code,), "vi")
-    last = compare.get_column("period").max()
-    check_names(
-        found, "compare", export.stem("si_coverage_rate_compare", "P34", place, last) + "_demo"
-    )
 
     snap, _ = metrics.kpis(frames, PROFILE, month_end("2026-10"), 24, "P34", code)
     assert_frame_equal(
@@ -223,8 +217,10 @@ def test_profile_of_a_merged_province_offers_its_kpis_and_history(frames, deferr
     assert i18n.t("as_of", "vi", date=i18n.format_date(last, "vi")) in head
 
 
-def test_profile_of_an_unmerged_province_has_its_table_and_the_comparison(deferred):
+def test_profile_of_an_unmerged_province_has_one_table_until_it_compares(deferred):
     at = run("views/province.py", lang="en", layout="P34", province="01")
+    assert set(files(at, deferred)) == keys("profile_table")  # the comparison when asked
+    at = run("views/province.py", lang="en", layout="P34", province="01", compare="79")
     assert set(files(at, deferred)) == keys("profile_table", charts=("compare",))
     check_names(files(at, deferred), "profile_table", "vss_profile_P34_01-Ha-Noi_2026-10_demo")
 
@@ -281,7 +277,7 @@ def test_every_page_has_three_buttons_per_table(deferred, lang):
     expected = {
         "views/overview.py": keys("kpi_table", charts=("coverage",)),
         "views/map.py": keys("map_table"),
-        "views/province.py": keys("profile_table", charts=("compare",)),
+        "views/province.py": keys("profile_table"),
         "views/plan.py": keys("backtest", "completion", charts=("plan",)),
         "views/watch.py": keys("watch"),
     }

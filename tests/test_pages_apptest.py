@@ -440,6 +440,18 @@ def test_a_profile_compares_its_province_with_the_ones_added_in_the_url(frames):
     assert lines["TP. Hồ Chí Minh"]["y"][-1] == pytest.approx(hcmc.sort("period")["value"][-1])
 
 
+def test_a_profile_draws_its_comparison_when_asked():
+    """No chart (and no chart library) on a profile until the visitor asks for the comparison;
+    a link that names provinces to compare asks for it."""
+    at = app("views/province.py", lang="en", layout="P34", province="01")
+    assert not at.toggle(key="compare_on").value and not at.get("plotly_chart")
+    at.toggle(key="compare_on").set_value(True).run()
+    assert not at.exception
+    (fig,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    names = [t["name"] for t in fig["data"] if t.get("mode", "").startswith("lines")]
+    assert names == ["Hà Nội", "Nationwide"]
+
+
 def test_a_profile_compares_at_most_five_provinces_and_never_itself():
     at = app("views/province.py", lang="en", layout="P34", province="01",
              compare="01,79,92,31,48,75,96")  # fmt: skip

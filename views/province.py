@@ -44,32 +44,41 @@ tables.table_expander(
     place={"layout": layout, "geo_code": code},
 )
 
-# one measure for the charts below: the province beside others the visitor adds (?compare=)
-# and the country, then, for a merged province, the former provinces that form it
+# one measure for the charts below: the province beside the country and the provinces the
+# visitor adds (?compare=), drawn when asked (a profile without it loads no chart library), and
+# for a merged province the former provinces that form it
+merged = layout == "P34" and len(geo.constituents(code)) > 1
 compare_heading = i18n.t("compare_title", lang, name=geo.province_name(layout, code))
 st.subheader(compare_heading)
-measure = state.measure_picker(
-    [m.id for m in catalog.MEASURES if m.mappable], lang, "si_coverage_rate", container=st
+comparing = st.toggle(
+    i18n.t("compare_show", lang), value=bool(state.url("compare")), key="compare_on"
 )
-unit = catalog.get(measure).unit
-names = dict(geo.provinces(layout).select("code", "short_name").iter_rows())
-others = province_page.compare_picker(names, code, lang)
-data = queries.compared_history(fr, measure, layout, (code, *others), lang)
-meta = tables.export_meta(fr, compare_heading, data, view.but(period=None, measure=measure))
-tables.chart(
-    charts.series_lines(data, unit, lang, prov=prov, measure=measure),
-    province_page.series_table(data, unit, lang),
-    lang,
-    "compare",
-    data=data,
-    meta=meta,
-    name_stem=export.stem(
-        f"{measure}_compare", layout, tables.province_slug(layout, code), meta.as_of
-    ),
-    place={"measure": measure},
-)
+if comparing or merged:
+    measure = state.measure_picker(
+        [m.id for m in catalog.MEASURES if m.mappable], lang, "si_coverage_rate", container=st
+    )
+    unit = catalog.get(measure).unit
+if not comparing:
+    state.put("compare", None)
+else:
+    names = dict(geo.provinces(layout).select("code", "short_name").iter_rows())
+    others = province_page.compare_picker(names, code, lang)
+    data = queries.compared_history(fr, measure, layout, (code, *others), lang)
+    meta = tables.export_meta(fr, compare_heading, data, view.but(period=None, measure=measure))
+    tables.chart(
+        charts.series_lines(data, unit, lang, prov=prov, measure=measure),
+        province_page.series_table(data, unit, lang),
+        lang,
+        "compare",
+        data=data,
+        meta=meta,
+        name_stem=export.stem(
+            f"{measure}_compare", layout, tables.province_slug(layout, code), meta.as_of
+        ),
+        place={"measure": measure},
+    )
 
-if layout == "P34" and len(geo.constituents(code)) > 1:
+if merged:
     sub_heading = i18n.t("constituents_title", lang, name=geo.province_name("P34", code))
     st.subheader(sub_heading)
     st.caption(i18n.t("constituents_note", lang))

@@ -26,6 +26,7 @@ def test_a_province_typed_into_the_picker_joins_the_profiles_line(
     page = context.new_page()
     try:
         open_page(page, f"{server}/province?layout=P34&province=01&month=2026-10&lang={lang}")
+        page.get_by_test_id("stCheckbox").filter(has_text=i18n.t("compare_show", lang)).click()
         picker = page.get_by_test_id("stMultiSelect").filter(has_text=i18n.t("compare_with", lang))
         expect(picker).to_be_visible()
         picker.locator("input").click()
