@@ -48,6 +48,9 @@ TIMEOUT_MS = 60_000
 SETTLE_MS = 500
 
 
+SLIDER = "slider"  # a target whose control is the map's month slider, not a select box
+
+
 @dataclasses.dataclass(frozen=True)
 class Target:
     name: str
@@ -66,6 +69,7 @@ TARGETS = [
     Target("[dash]", "dash", "", "month", "Dash anchor: 4 numbers + map, month Dropdown callback"),
     Target("overview", "app", "/", "Tháng", "overview `/`, month (sidebar)"),
     Target("map", "app", "/map", "Tháng", "map `/map`, month (sidebar)"),
+    Target("map slider", "app", "/map", SLIDER, "map `/map`, month on the map's slider (browser)"),
     Target("map measure", "app", "/map", "Chỉ tiêu", "map `/map`, measure (sidebar)"),
     # 63 provinces exist up to 2025-06 only: the layout target starts at a month that has both
     Target(
@@ -238,7 +242,10 @@ class Change:
 
 def change(page: Page, target: Target, received: list[int], wire: Wire, step: int = 1) -> Change:
     """Pick the option `step` after the selected one (-1: before it), as a user does; wait until
-    redrawn."""
+    redrawn. The map's slider: a click on its rail, half its months before the one shown (`step`
+    -1: after it)."""
+    if target.control == SLIDER:
+        return slide(page, target, received, wire, step)
     open_list(page, target)
     options = page.get_by_role("option")
     chosen = options.evaluate_all(
@@ -273,6 +280,38 @@ def change(page: Page, target: Target, received: list[int], wire: Wire, step: in
         replies = [t for t in wire.received if leaves <= t <= leaves + (t1 - t0 - sent)]
         server, messages = replies[-1] - leaves, len(replies)
     return Change(t1 - t0, (received[0] - before) / 1024, len(later), (sent, server), messages)
+
+
+SLIDER_JS = """
+() => {
+  const plot = document.querySelector('.js-plotly-plot');
+  const r = plot.querySelector('g.slider-container rect.slider-rail-rect').getBoundingClientRect();
+  const s = plot._fullLayout.sliders[0];
+  return {x: r.left, y: r.top + r.height / 2, w: r.width, n: s.steps.length, active: s.active};
+}
+"""
+
+
+def slide(page: Page, target: Target, received: list[int], wire: Wire, step: int) -> Change:
+    """A click on the map slider's rail: drawn in the browser from the frames the page holds
+    (no request: input and server are 0)."""
+    rail = page.evaluate(SLIDER_JS)
+    # half the slider away: a neighbouring step lies under the handle's grip, which a click on
+    # the rail there does not move
+    to = (rail["active"] - step * (rail["n"] // 2)) % rail["n"]
+    x = rail["x"] + 8 + (rail["w"] - 16) * to / (rail["n"] - 1)  # plotly insets the steps
+    page.evaluate(ARM_JS)
+    before = received[0]
+    page.mouse.click(x, rail["y"])
+    try:
+        page.wait_for_function(redrawn_js(STREAMLIT_IDLE_JS), timeout=TIMEOUT_MS)
+    except PlaywrightError as e:
+        state = page.evaluate(DIAGNOSE_JS.replace("IDLE", STREAMLIT_IDLE_JS))
+        raise RuntimeError(f"{target.name}: no redraw in {TIMEOUT_MS} ms: {state}") from e
+    page.wait_for_timeout(SETTLE_MS)
+    r = page.evaluate(TIMELINE_JS)
+    reruns = sum(1 for _, state in r["states"] if state == "running")
+    return Change(r["t1"] - r["t0"], (received[0] - before) / 1024, reruns, (0.0, 0.0), 0)
 
 
 def p90(values: list[float]) -> float:
