@@ -37,7 +37,7 @@ replica i mod N), as nginx's random first assignment would do on average.
    with --quick). A throwaway server (vss_harness.postgres, never the database VSS_STORE names)
    gets the demo; writer processes store.write new vintages while protocol and browser sessions
    reload the overview; one writer is killed (SIGKILL) as soon as its write is seen under way
-   (it holds the store's write lock: PostgreSQL's advisory lock, i.e. inside its transaction;
+   (it holds the store's write lock: PostgreSQL's table lock, i.e. inside its transaction;
    Parquet's lock file), and one more write follows. Reported per backend: pages, mixed, errors,
    page times (median, p95) and the ratio PostgreSQL / Parquet (goal <= 1.2x). `--store URI`
    runs it on that database instead: a scratch one, since its store is overwritten.
@@ -982,8 +982,9 @@ def write_vintage(where: str, demo_dir: str, k: int) -> None:
 
 class WriteWatch:
     """Whether a write holds the store's write lock right now, asked from outside the writer:
-    on PostgreSQL, a session holds an advisory lock (the store's, taken first in a write's
-    transaction and held to its end; through one kept connection); in a Parquet directory, the
+    on PostgreSQL, a session holds the store's write lock (vss.current_generation in EXCLUSIVE
+    mode, taken first in a write's transaction and held to its end; asked through one kept
+    connection); in a Parquet directory, the
     lock file `store.WRITE_LOCK` is locked (taken before a write's first file, released after
     the switch; tested with a non-blocking flock, released at once when it was free)."""
 
@@ -994,7 +995,10 @@ class WriteWatch:
     def __call__(self) -> bool:
         if self.conn is not None:
             cur = self.conn.cursor()
-            cur.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")
+            cur.execute(
+                "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                "WHERE c.relname = 'current_generation' AND l.mode = 'ExclusiveLock' AND l.granted"
+            )
             row = cur.fetchone()
             cur.close()
             return bool(row and row[0])
