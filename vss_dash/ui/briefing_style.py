@@ -159,7 +159,7 @@ _STAGE_STYLE = (
 @supports (scale: calc(100cqw / 1920px)) {
   .st-key-brief_stage { container-type: inline-size; aspect-ratio: 16 / 9; overflow: hidden;
     position: relative; border: 1px solid #C9CED6; width: 100%;
-    max-width: max(480px, calc((100vh - 250px) * 16 / 9)); margin: 0 auto; }
+    max-width: max(480px, calc((100vh - 300px) * 16 / 9)); margin: 0 auto; }
   .st-key-brief_stage [class*="st-key-slide_"] { position: absolute !important; left: 0; top: 0;
     --vss-scale: calc(100cqw / 1920px); transform-origin: 0 0; transform: scale(var(--vss-scale)); }
 }
