@@ -458,3 +458,11 @@ def test_a_profile_compares_at_most_five_provinces_and_never_itself():
     assert not at.exception
     chosen = at.multiselect(key="compare").value
     assert "01" not in chosen and len(chosen) == 5
+
+
+def test_a_profiles_headings_name_the_city_as_the_agency_does():
+    """#25: a heading that is a sentence names TP. Hồ Chí Minh, never the bare name."""
+    at = app("views/province.py", lang="vi", layout="P34", province="79", month="2026-10")
+    headings = [s.value for s in at.subheader]
+    assert "So sánh TP. Hồ Chí Minh với các tỉnh, thành phố khác" in headings
+    assert "Số liệu các tỉnh trước sắp xếp, nay thuộc TP. Hồ Chí Minh" in headings

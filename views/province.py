@@ -48,7 +48,7 @@ tables.table_expander(
 # visitor adds (?compare=), drawn when asked (a profile without it loads no chart library), and
 # for a merged province the former provinces that form it
 merged = layout == "P34" and len(geo.constituents(code)) > 1
-compare_heading = i18n.t("compare_title", lang, name=geo.province_name(layout, code))
+compare_heading = i18n.t("compare_title", lang, name=geo.prose_name(layout, code, lang))
 st.subheader(compare_heading)
 comparing = st.toggle(
     i18n.t("compare_show", lang), value=bool(state.url("compare")), key="compare_on"
@@ -79,7 +79,7 @@ else:
     )
 
 if merged:
-    sub_heading = i18n.t("constituents_title", lang, name=geo.province_name("P34", code))
+    sub_heading = i18n.t("constituents_title", lang, name=geo.prose_name("P34", code, lang))
     st.subheader(sub_heading)
     st.caption(i18n.t("constituents_note", lang))
     data = queries.constituent_history(fr, measure, code)  # with each value's status and source
