@@ -235,9 +235,7 @@ def meta(frames: metrics.Frames, df: pl.DataFrame, q: DataQuery, start: date, en
         names = ", ".join(f"{geo.province_name(q.layout, c)} ({c})" for c in q.codes)
         filters[i18n.t("f_provinces", lang)] = names
     as_of = df.get_column("period").max() if df.height else None
-    titles = frames.source_titles()
-    ids = sorted(df.get_column("source_id").drop_nulls().unique().to_list())
-    sources = [f"{i}: {titles[i]}" if i in titles else i for i in ids]
+    sources = export.source_lines(export.frame_source_ids(df), frames.source_titles())
     status = export.frame_status(df)
     return export.ExportMeta(i18n.t("tab_table", lang), filters, as_of, status, sources, lang)
 

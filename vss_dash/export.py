@@ -66,6 +66,17 @@ def frame_status(df: pl.DataFrame) -> str:
     return status_of(v for c in cols for v in df.get_column(c).unique().to_list())
 
 
+def frame_source_ids(df: pl.DataFrame) -> list[str]:
+    """The source ids a frame's rows name (its `source_id` / `*_source_id` columns), sorted."""
+    cols = [c for c in df.columns if c == "source_id" or c.endswith("_source_id")]
+    return sorted({v for c in cols for v in df.get_column(c).drop_nulls().unique().to_list()})
+
+
+def source_lines(ids: list[str], titles: dict[str, str]) -> list[str]:
+    """Sources as an export names them: "id: title" (the id alone when it has no title)."""
+    return [f"{i}: {titles[i]}" if i in titles else i for i in ids]
+
+
 def status_text(meta: ExportMeta) -> str:
     """The status in words; with any demo row, "demo data, not real figures" in both languages
     whatever the export's language."""

@@ -319,12 +319,11 @@ def export_meta(
     if as_of_ is None and "period" in data.columns and data.height:
         as_of_ = data.get_column("period").max()
     status = export.frame_status(data)
-    id_cols = [c for c in data.columns if c == "source_id" or c.endswith("_source_id")]
-    ids = sorted({v for c in id_cols for v in data.get_column(c).drop_nulls().unique().to_list()})
-    if not id_cols and status in ("demo", "mixed"):
+    has_ids = any(c == "source_id" or c.endswith("_source_id") for c in data.columns)
+    ids = export.frame_source_ids(data)
+    if not has_ids and status in ("demo", "mixed"):
         ids = _demo_sources(fr)
-    titles = fr.source_titles()
-    sources = [f"{i}: {titles[i]}" if i in titles else i for i in ids]
+    sources = export.source_lines(ids, fr.source_titles())
     unit = catalog.get(view.measure).unit if view.measure is not None else None
     return export.ExportMeta(title, filters, as_of_, status, sources, lang_, unit)
 
