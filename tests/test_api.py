@@ -16,7 +16,7 @@ import polars as pl
 import pytest
 from starlette.applications import Starlette
 
-from vss_dash import api, catalog, dataset, export, geo, i18n, metrics, published, store
+from vss_dash import api, catalog, data, dataset, export, geo, i18n, metrics, published, store
 from vss_dash.figure import round_published
 
 with warnings.catch_warnings():
@@ -196,6 +196,7 @@ def test_ready_names_the_stores_generation_and_token(client, demo_store):
     body = r.json()
     assert body["status"] == "ready" and body["generation"] == demo_store.generation
     assert body["token"] == json.loads(json.dumps(store.token(), default=str))
+    assert body["key"] == data.key_of(data.token())
 
 
 @pytest.mark.parametrize("variable", ["VSS_DATA_DIR", "VSS_STORE"])

@@ -98,3 +98,17 @@ def test_unknown_measure_lists_the_valid_ones():
 def test_sources_of_the_demo_store_are_described(demo_store):
     for row in demo_store.sources.iter_rows(named=True):
         assert all(row[c] for c in ("source_id", "title", "publisher", "date", "reference")), row
+
+
+def test_the_import_reads_its_rules_from_the_catalogue():
+    # coverage rates give the caps: parts within another rate's parts add nothing
+    assert catalog.shares_of_a_whole() == (
+        (("hi_participants",), "population"),
+        (("si_compulsory", "si_voluntary"), "labour_force_working_age"),
+        (("ui_participants",), "labour_force_working_age"),
+    )
+    order = [m for m, _ in catalog.report_headers()]
+    units = [catalog.get(m).unit for m in order]
+    assert units.index("persons") == 4 and set(units[4:]) == {"persons"}  # money first
+    assert set(order) == {m.id for m in catalog.MEASURES if m.headers}
+    assert all(not catalog.get(m).derived for m in order)

@@ -18,6 +18,7 @@ LAYER = {
     "access": 1,
     "i18n": 1,
     "pages": 1,
+    "reference": 1,  # the reference files by name, their release and its cache
     "geo": 2,
     "figure": 2,  # a value of a measure with its status and source, and its one text
     "boundaries": 3,
@@ -37,6 +38,7 @@ LAYER = {
     "press": 5,
     "ingest": 5,
     "dataset": 5,
+    "data": 5,  # the data manager: the store's frames and every cache's one token
     "deck_export": 1,
     "chart_svg": 2,  # a chart as SVG in deck_export's Chromium
     "cli": 6,

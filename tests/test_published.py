@@ -9,7 +9,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from vss_dash import catalog, metrics, published
+from vss_dash import catalog, metrics, published, reference
 
 FIGURES = published.current()
 # Current national figures that contradict more trusted ones (see demo._trust): the demo cannot
@@ -31,8 +31,8 @@ def _id(f: published.Figure) -> str:
 
 def test_every_row_of_the_reference_files_is_read():
     rows = 0
-    for name in ("published_figures.csv", "published_more.csv"):
-        with open(published.REFERENCE_DIR / name, encoding="utf-8") as f:
+    for name in ("published_figures", "published_more"):
+        with reference.path(name).open(encoding="utf-8") as f:
             rows += sum(1 for _ in f) - 1
     assert len(published.figures()) == rows == 71 + 202
 

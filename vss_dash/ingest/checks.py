@@ -22,14 +22,6 @@ DEFAULT_MAX_JUMP_PCT = 30.0
 # ---------------------------------------------------------------- checks against the store
 
 
-# participants that cannot exceed their denominator: (parts, denominator)
-_DENOMINATORS = (
-    (("si_compulsory", "si_voluntary"), "labour_force_working_age"),
-    (("ui_participants",), "labour_force_working_age"),
-    (("hi_participants",), "population"),
-)
-
-
 def _stored(
     frames: metrics.Frames | None, measure: str, layout: str, period: date, latest: bool = False
 ) -> dict[str, float]:
@@ -50,7 +42,7 @@ def _check_denominators(reader: _Reader, rows: pl.DataFrame, frames: metrics.Fra
         if layout == "VN":
             continue
         cells = {(r["geo_code"], r["measure"]): r for r in part.iter_rows(named=True)}
-        for parts, denom in _DENOMINATORS:
+        for parts, denom in catalog.shares_of_a_whole():
             present = [p for p in parts if p in set(part.get_column("measure"))]
             if not present:
                 continue

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from vss_dash import catalog, geo, i18n, metrics
 from vss_dash.ingest.collector import _Column, _label, _Reader
-from vss_dash.ingest.numbers import UNIT_NAMES, Cell, _plain, _text, find_unit, parse_period
+from vss_dash.ingest.numbers import Cell, _plain, _text, find_unit, parse_period
 
 # ---------------------------------------------------------------- the canonical long table
 
@@ -130,7 +130,7 @@ def _read_long(
                 )
                 continue
             if m is not None and unit.kind != m.unit:
-                vi, en = UNIT_NAMES[m.unit]
+                vi, en = (i18n.t(i18n.UNIT_KEYS[m.unit], lang) for lang in ("vi", "en"))
                 reader.add(
                     "error",
                     "unit_mismatch",

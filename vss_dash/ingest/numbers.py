@@ -156,14 +156,6 @@ _UNITS: tuple[tuple[str, Unit], ...] = tuple(
 _UNIT_PATTERNS = tuple(
     (re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)"), unit) for phrase, unit in _UNITS
 )
-UNIT_NAMES = {
-    "persons": ("người", "persons"),
-    "billion_vnd": ("tỷ đồng", "billion VND"),
-    "visits": ("lượt", "visits"),
-    "cases": ("hồ sơ", "cases"),
-    "count": ("số", "count"),
-    "percent": ("%", "%"),
-}
 
 
 def find_unit(text: str) -> Unit | None:

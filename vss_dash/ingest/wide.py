@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from vss_dash import catalog, geo
+from vss_dash import catalog, geo, i18n
 from vss_dash.ingest.collector import _Column, _label, _Reader
 from vss_dash.ingest.findings import _Refused, finding
 from vss_dash.ingest.numbers import (
     _DASHES,
-    UNIT_NAMES,
     Cell,
     Unit,
     _has,
@@ -32,18 +31,6 @@ from vss_dash.ingest.numbers import (
 # (measure, alternatives): a header names the measure if it holds every phrase of one
 # alternative (phrases without diacritics). The first match wins, so amounts come before
 # participants ("Số tiền BHXH, BHYT phải thu" is an amount) and cost before HI participants.
-_WIDE_COLUMNS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
-    ("late_payment_amount", (("cham dong",), ("no dong",))),
-    ("amount_receivable", (("phai thu",),)),
-    ("revenue_collected", (("da thu",), ("so thu",), ("thuc thu",))),
-    ("hi_medical_cost", (("chi phi", "kcb"), ("chi phi", "kham chua benh"))),
-    ("labour_force_working_age", (("luc luong lao dong",),)),
-    ("population", (("dan so",),)),
-    ("si_compulsory", (("bhxh", "bat buoc"), ("xa hoi", "bat buoc"))),
-    ("si_voluntary", (("bhxh", "tu nguyen"), ("xa hoi", "tu nguyen"))),
-    ("ui_participants", (("bhtn",), ("that nghiep",))),
-    ("hi_participants", (("bhyt",), ("y te",))),
-)
 _PROVINCE_HEADERS = {
     "tinh",
     "tinh thanh",
@@ -64,7 +51,7 @@ _NUMBERING = re.compile(r"^\(?[0-9a-zA-Z]{1,2}\)?$")  # "A", "(1)", "12": a colu
 
 def measure_for_header(header: str) -> str | None:
     plain = _plain(header)
-    for measure, alternatives in _WIDE_COLUMNS:
+    for measure, alternatives in catalog.report_headers():
         if any(_has(plain, *alt) for alt in alternatives):
             return measure
     return None
@@ -167,7 +154,7 @@ def _check_columns(reader: _Reader, columns: list[_Column], skip: set[int], row:
         if c.unit is None and _default_unit(c.measure) is None:
             reader.add("error", "unit_missing", row, c, title=c.header)
         elif c.unit is not None and c.unit.kind != m.unit:
-            vi, en = UNIT_NAMES[m.unit]
+            vi, en = (i18n.t(i18n.UNIT_KEYS[m.unit], lang) for lang in ("vi", "en"))
             reader.add(
                 "error",
                 "unit_mismatch",

@@ -4,13 +4,13 @@ pure layers below run uncached in tests and the CLI.
 Each query is one pure function of the data layer wrapped once by `st.cache_data`
 (`queries.kpis` is `metrics.kpis`, cached): a page calls it with the frames and plain
 arguments, and an editor follows the call to the function. The frames are not hashed: their
-`version` (the store generation they were read from) stands for them, so a new import
-invalidates every cached result and a result is never cached under another store's name.
+`cache_key()` (the data manager's token: the store's generation and the reference files'
+release, see vss_dash.data) stands for them, so a new import or release invalidates every
+cached result and a result is never cached under another store's name.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import ParamSpec, TypeVar
@@ -18,7 +18,18 @@ from typing import ParamSpec, TypeVar
 import polars as pl
 import streamlit as st
 
-from vss_dash import charts, dataset, geo, i18n, metrics, narrative, projection, published, store
+from vss_dash import (
+    charts,
+    data,
+    dataset,
+    geo,
+    i18n,
+    metrics,
+    narrative,
+    projection,
+    published,
+    store,
+)
 from vss_dash import watch as watch_module
 
 P = ParamSpec("P")
@@ -28,30 +39,14 @@ R = TypeVar("R")
 
 
 def store_token() -> tuple:
-    """Stands for the current store's version in cache keys: the files' times of the Parquet
-    store, the current generation of the PostgreSQL one (store.token)."""
-    return store.token()
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _frames(where: str, token: tuple) -> metrics.Frames:
-    # cache_resource, not cache_data: the frames are read-only and shared by every session,
-    # so one copy in memory serves all of them. `token` notices a new store; the frames' own
-    # `version` (the generation they were read from) keys what is computed from them.
-    fr = metrics.Frames.from_store(store.load(_where(where)))
-    return fr if fr.version else dataclasses.replace(fr, version=repr(token))
-
-
-def _where(where: str) -> Path | str:
-    """The cache key's text back to what store.load takes (a URI stays text)."""
-    return where if store.is_database(where) else Path(where)
+    """The data manager's token of the app's store (data.token): what every cache keys on."""
+    return data.token()
 
 
 def frames(lang_: str) -> metrics.Frames:
     """The current store's data, or a bilingual error that stops the page."""
-    where = store.location()
     try:
-        return _frames(str(where), store.token(where))
+        return data.frames()
     except store.StoreInvalid as e:
         st.error(i18n.t("store_invalid", lang_))
         st.dataframe(
@@ -84,21 +79,24 @@ def _all_observations(where: str, token: tuple) -> pl.DataFrame:
     return store.load(_where(where), validate=False).observations.collect()
 
 
+def _where(where: str) -> Path | str:
+    """The cache key's text back to what store.load takes (a URI stays text)."""
+    return where if store.is_database(where) else Path(where)
+
+
 def all_observations() -> pl.DataFrame:
     """Every vintage of every observation (the Data page's vintage views), shared by sessions."""
     where = store.location()
-    return _all_observations(str(where), store.token(where))
+    return _all_observations(str(where), data.token(where))
 
 
-@st.cache_resource(show_spinner=False)
 def alternatives() -> pl.DataFrame:
-    """Every published figure that is not current (published.alternatives), read once."""
+    """Every published figure that is not current (published.alternatives, cached per release)."""
     return published.alternatives()
 
 
-@st.cache_resource(show_spinner=False)
 def events() -> pl.DataFrame:
-    """The dated events drawn on time axes (published.events), read once."""
+    """The dated events drawn on time axes (published.events, cached per release)."""
     return published.events()
 
 
@@ -114,7 +112,7 @@ def provenance(
 
 
 def _version(fr: metrics.Frames) -> str:
-    return fr.version
+    return fr.cache_key()
 
 
 def by_store(fn: Callable[P, R], max_entries: int = 64) -> Callable[P, R]:
