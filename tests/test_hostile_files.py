@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from vss_dash import cli, filecheck, i18n, ingest
+from vss_dash import cli, filecheck, i18n, ingest, store
 from vss_dash.paths import store_dir
 from vss_harness.ingest_files import (
     AMOUNTS,
@@ -59,7 +59,7 @@ def store_files(d: Path) -> dict[str, str]:
     return {
         str(p.relative_to(d)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(d.rglob("*"))
-        if p.is_file() and p.name not in (ingest.LOG_FILE, ingest.LOCK_FILE)
+        if p.is_file() and p.name not in (ingest.LOG_FILE, store.WRITE_LOCK)
     }
 
 

@@ -16,8 +16,8 @@ import polars as pl
 import pytest
 
 from vss_dash import cli, geo, ingest, metrics, store
-from vss_dash.ingest import storing
 from vss_dash.paths import store_dir
+from vss_dash.store import parquet_log
 from vss_harness.ingest_files import AMOUNTS, PERSONS, Wide, long_csv, long_xlsx
 
 SEP_2024 = date(2024, 9, 30)  # 63 provinces
@@ -556,12 +556,12 @@ def test_only_the_newest_part_of_a_huge_log_is_read(tmp_store, frames, monkeypat
     for _ in range(3):
         ingest.log_refusal(read(b"nonsense", "b.csv", frames), tmp_store)
     size = (tmp_store / ingest.LOG_FILE).stat().st_size
-    monkeypatch.setattr(storing, "LOG_READ_MAX", size // 2)  # log() reads it there
+    monkeypatch.setattr(parquet_log, "LOG_READ_MAX", size // 2)  # log() reads it there
     entries = ingest.log(tmp_store)
     assert entries.truncated and 1 <= len(entries) < 3 and entries.skipped == 0
 
 
-@pytest.mark.parametrize("name", [ingest.LOG_FILE, ingest.LOCK_FILE])
+@pytest.mark.parametrize("name", [ingest.LOG_FILE, store.WRITE_LOCK])
 def test_a_symlinked_log_or_lock_is_refused_not_followed(frames, wide, tmp_store, tmp_path, name):
     target = tmp_path / "elsewhere"
     target.write_bytes(b"")
@@ -587,7 +587,7 @@ def test_a_log_that_is_a_pipe_does_not_hang(frames, tmp_store):
 
 
 def test_the_command_refuses_a_symlinked_lock_cleanly(wide, tmp_store, tmp_path, capsys):
-    (tmp_store / ingest.LOCK_FILE).symlink_to(tmp_path / "elsewhere")
+    (tmp_store / store.WRITE_LOCK).symlink_to(tmp_path / "elsewhere")
     path = tmp_path / "r.csv"
     path.write_bytes(wide.csv_bytes())
     assert cli.main(["ingest", str(path), "--store", str(tmp_store)]) == 1

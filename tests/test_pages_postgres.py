@@ -10,7 +10,7 @@ import app_run
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from vss_dash import i18n, store
+from vss_dash import data, i18n, store
 from vss_dash.pages import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,5 +71,6 @@ def test_the_pages_read_the_database(demo_in_postgres, monkeypatch):
     real = postgres.load
     monkeypatch.setattr(postgres, "load", lambda uri, **kw: calls.append(uri) or real(uri, **kw))
     st.cache_resource.clear()
+    data.clear()
     at = run("views/overview.py", monkeypatch, demo_in_postgres, lang="en")
     assert not at.exception and calls == [demo_in_postgres]

@@ -74,7 +74,17 @@ class _FramesCache:
             return fr
 
 
+    def clear(self) -> None:
+        with self._lock:
+            self._frames.clear()
+
+
 _cache = _FramesCache()
+
+
+def clear() -> None:
+    """Forget every frames read (the next call reads the store again); for tests."""
+    _cache.clear()
 
 
 def frames(where: Path | str | None = None, tok: tuple | None = None) -> metrics.Frames:

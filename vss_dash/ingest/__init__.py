@@ -53,20 +53,17 @@ from vss_dash.ingest.numbers import (
 )
 from vss_dash.ingest.reading import read, read_path
 from vss_dash.ingest.storing import (
-    LOCK_FILE,
-    LOG_FILE,
     LogEntries,
-    UnsafeFile,
     commit,
     compare_vintages,
     log,
     log_refusal,
     vintages,
 )
+from vss_dash.store import LOG_FILE, UnsafeFile  # the store writes the log; kept for callers
 
 __all__ = [
     "DEFAULT_MAX_JUMP_PCT",
-    "LOCK_FILE",
     "LOG_FILE",
     "MAX_PER_RULE",
     "Finding",

@@ -1,22 +1,17 @@
 """Storing a clean report, and what the store keeps of imports. `commit()` stores the report's
 values as a new vintage (earlier vintages are kept) through `store.update`, the store's one
 read-modify-write, which validates the whole store and writes a new generation only once every
-table is valid. Every import, stored or refused, is an entry of the ingest log: beside a Parquet
-store the file ingest_log.jsonl, appended to by this module under the import lock (.ingest.lock,
-held around the store's update and the log's line); in a `postgresql://` store the table
-vss.ingest_log, through store.update's `log_entry`, store.append_log and store.read_log.
-`log()` reads it back; `vintages()` and `compare_vintages()` show a month's vintages.
+table is valid. Every import, stored or refused, is an entry of the store's import log, which
+only the store writes, under its one write lock: with the values (store.update's `log_entry`),
+or alone for a refusal (store.append_log); beside a Parquet store the file ingest_log.jsonl, in a
+`postgresql://` store the table vss.ingest_log. `log()` reads it back (store.read_log) and keeps
+the entries the Data page can show; `vintages()` and `compare_vintages()` show a month's
+vintages.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import json
-import os
-import stat
 import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -26,8 +21,6 @@ import polars as pl
 from vss_dash import store
 from vss_dash.ingest.findings import Report, printable
 
-LOG_FILE = "ingest_log.jsonl"
-LOCK_FILE = ".ingest.lock"
 STATUS = "reported"
 
 
@@ -42,64 +35,15 @@ class Stored:
     revised: int  # values that had a value before under the same key (revisions)
 
 
-class UnsafeFile(store.StoreInvalid, OSError):
-    """The import log or its lock is not a plain file (a symbolic link, a directory, a pipe):
-    it is neither followed nor written, and nothing is stored."""
-
-    def __init__(self, path: Path, what: str):
-        super().__init__(
-            [
-                store.Problem(
-                    path.name,
-                    str(path),
-                    "unsafe_file",
-                    f"{path.name} không phải tệp thường ({what}): không ghi gì",
-                    f"{path.name} is not a plain file ({what}): nothing written",
-                )
-            ]
-        )
-
-
-def _open_plain(path: Path, flags: int) -> int:
-    """Open `path` (created if missing) without following a symbolic link, and only if it is a
-    regular file; else UnsafeFile. O_NONBLOCK: a pipe put in its place cannot hang the open."""
-    flags |= os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
-    try:
-        fd = os.open(path, flags, 0o644)
-    except OSError as e:
-        if path.is_symlink():
-            raise UnsafeFile(path, "symbolic link / liên kết tượng trưng") from None
-        if path.exists() and not path.is_file():
-            raise UnsafeFile(path, "not a regular file / không phải tệp thường") from None
-        raise e
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise UnsafeFile(path, "not a regular file / không phải tệp thường")
-    return fd
-
-
-@contextlib.contextmanager
-def _locked(directory: Path) -> Iterator[None]:
-    """One import at a time per store. Readers never wait: the store switches atomically. A lock
-    file that is a symbolic link is refused, not followed."""
-    directory.mkdir(parents=True, exist_ok=True)
-    fd = _open_plain(directory / LOCK_FILE, os.O_RDWR)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
-
-
 def commit(
     report: Report, directory: Path | str, *, by: str = "", now: datetime | None = None
 ) -> Stored:
     """Store a clean report's values as a new vintage and log it. Raises ValueError for a
     report with errors, and store.StoreInvalid if the store would break a rule; either way
-    nothing is written to the store. `directory` is the store's location: a Parquet directory
-    (the import lock and ingest_log.jsonl beside the store) or a `postgresql://` URI (the
-    database serialises imports; the entry goes to vss.ingest_log in the same transaction as
-    the values, a refusal in one of its own)."""
+    nothing is written to the store. `directory` is the store's location, a Parquet directory
+    or a `postgresql://` URI: the values and the log's entry are written in one store.update
+    (under its write lock), a refusal's entry alone (store.append_log). A log or lock that is
+    not a plain file (store.UnsafeFile) stores and logs nothing."""
     if not report.ok:
         raise ValueError("a report with errors is never stored")
     vintage = (now or datetime.now(UTC)).astimezone(UTC)
@@ -139,26 +83,16 @@ def commit(
         )
         return observations, plans, sources
 
-    if store.is_database(directory):
-        uri = str(directory)
-        try:
-            store.update(
-                uri, change, log_entry=lambda: _entry_for(report, "stored", by, vintage, done[-1])
-            )
-        except store.StoreInvalid:
-            store.append_log(uri, _entry_for(report, "refused", by, vintage))
-            raise
-        return done[-1]
-    directory = Path(directory)
-    with _locked(directory), _log_file(directory) as log_fd:  # both checked before any write
-        try:
-            store.update(directory, change)
-        except store.StoreInvalid:
-            _log(log_fd, report, "refused", by, vintage)
-            raise
-        stored = done[-1]
-        _log(log_fd, report, "stored", by, vintage, stored)
-        return stored
+    try:
+        store.update(
+            directory, change, log_entry=lambda: _entry_for(report, "stored", by, vintage, done[-1])
+        )
+    except store.UnsafeFile:
+        raise  # the log or the lock cannot be written: nothing stored, nothing logged
+    except store.StoreInvalid:
+        store.append_log(directory, _entry_for(report, "refused", by, vintage))
+        raise
+    return done[-1]
 
 
 def log_refusal(report: Report, directory: Path | str, *, by: str = "") -> bool:
@@ -166,27 +100,12 @@ def log_refusal(report: Report, directory: Path | str, *, by: str = "") -> bool:
     not a plain file is not written: a warning says so and the result is False. On a
     `postgresql://` store the entry goes to vss.ingest_log (a database that cannot be reached
     raises store.postgres.StoreUnavailable, an OSError)."""
-    if store.is_database(directory):
-        store.append_log(str(directory), _entry_for(report, "refused", by, datetime.now(UTC)))
-        return True
-    directory = Path(directory)
     try:
-        with _locked(directory), _log_file(directory) as log_fd:
-            _log(log_fd, report, "refused", by, datetime.now(UTC))
-    except UnsafeFile as e:
+        store.append_log(directory, _entry_for(report, "refused", by, datetime.now(UTC)))
+    except store.UnsafeFile as e:
         warnings.warn(printable(str(e)), RuntimeWarning, stacklevel=2)
         return False
     return True
-
-
-@contextlib.contextmanager
-def _log_file(directory: Path) -> Iterator[int]:
-    """The import log, open for appending (held under the import lock)."""
-    fd = _open_plain(directory / LOG_FILE, os.O_RDWR | os.O_APPEND)
-    try:
-        yield fd
-    finally:
-        os.close(fd)
 
 
 def _entry_for(
@@ -208,20 +127,6 @@ def _entry_for(
     }
 
 
-def _log(
-    fd: int, report: Report, outcome: str, by: str, when: datetime, stored: Stored | None = None
-) -> None:
-    """Append one JSON line. The log is only ever appended to, with one write a line; a last
-    line left without its end by a crash is ended first, so it cannot swallow this one."""
-    entry = _entry_for(report, outcome, by, when, stored)
-    line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
-    size = os.fstat(fd).st_size
-    if size and os.pread(fd, 1, size - 1) != b"\n":
-        line = b"\n" + line
-    os.write(fd, line)
-    os.fsync(fd)
-
-
 # what the Data page shows of an entry: key -> type
 LOG_FIELDS: dict[str, type | tuple[type, ...]] = {
     "time": str,
@@ -231,7 +136,6 @@ LOG_FIELDS: dict[str, type | tuple[type, ...]] = {
     "sha256": str,
     "stored": int,
 }
-LOG_READ_MAX = 8 * 1024 * 1024  # the newest 8 MB of the log are read (tens of thousands of lines)
 
 
 class LogEntries(list):
@@ -245,14 +149,6 @@ class LogEntries(list):
     unsafe: str = ""
 
 
-def _entry(line: bytes) -> dict | None:
-    try:
-        e = json.loads(line.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return None
-    return e if isinstance(e, dict) and _valid(e) else None
-
-
 def _valid(e: dict) -> bool:
     """An entry with the fields the Data page shows, of their types."""
     ok = all(
@@ -262,48 +158,17 @@ def _valid(e: dict) -> bool:
 
 
 def log(directory: Path | str) -> LogEntries:
-    """The ingest log's entries, oldest first. Never raises for what is in the file: lines that
-    are not whole entries are skipped and counted; a log that is a symbolic link or not a
-    regular file is not followed or read. On a `postgresql://` store: the rows of
-    vss.ingest_log (the newest store.postgres_log.LOG_READ_MAX), checked as the file's lines
-    are."""
+    """The import log's entries, oldest first (store.read_log). Never raises for what is in
+    the log: entries that are not whole (a line torn by a crash, text that is not JSON, an
+    entry without its fields) are skipped and counted; a Parquet log that is a symbolic link or
+    not a regular file is not followed or read."""
     out = LogEntries()
-    if store.is_database(directory):
-        entries, out.truncated = store.read_log(str(directory))
-        for e in entries:
-            if _valid(e):
-                out.append(e)
-            else:
-                out.skipped += 1
-        return out
-    path = Path(directory) / LOG_FILE
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
-    except FileNotFoundError:
-        return out
-    except OSError:
-        out.unsafe = "symbolic link" if path.is_symlink() else "cannot be opened"
-        return out
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            out.unsafe = "not a regular file"
-            return out
-        start = max(0, st.st_size - LOG_READ_MAX)
-        data = os.pread(fd, st.st_size - start, start)
-    finally:
-        os.close(fd)
-    if start:
-        out.truncated = True
-        data = data[data.find(b"\n") + 1 :] if b"\n" in data else b""
-    for line in data.split(b"\n"):
-        if not line.strip():
-            continue
-        entry = _entry(line)
-        if entry is None:
-            out.skipped += 1
+    entries, out.truncated, out.unsafe = store.read_log(directory)
+    for e in entries:
+        if e is not None and _valid(e):
+            out.append(e)
         else:
-            out.append(entry)
+            out.skipped += 1
     return out
 
 

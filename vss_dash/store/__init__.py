@@ -3,16 +3,17 @@
     schema.py     the tables, their keys, statuses and rules, the Store a load returns: what both
                   backends share (every load and every write is validated by it)
     parquet.py    the Parquet store, a directory (the default, data/store/): one generation of
-                  three files a write, switched by one rename
+                  three files a write, switched by one rename; with parquet_log.py, its import
+                  log, a file beside the tables written under the same lock
     postgres.py   the PostgreSQL store (`VSS_STORE=postgresql://…`): one generation of rows a
                   write, in one transaction; with postgres_log.py, the columns of its import log
 
 This module is the interface the rest of the app uses, and the one place that chooses the
 backend: a `postgresql://` URI is the PostgreSQL store, anything else a Parquet directory.
-`load`, `write`, `update` and `token` take either and dispatch; the schema's names (STATUS,
-OBS_SCHEMA, StoreInvalid, conform, ...) are re-exported here. Neither backend imports the other:
-what they share is schema.py (postgres_log.py is postgres.py's own). postgres.py, and its
-driver, is imported on a database's first use.
+`load`, `write`, `update`, `token`, `append_log` and `read_log` take either and dispatch; the
+schema's names (STATUS, OBS_SCHEMA, StoreInvalid, conform, ...) are re-exported here. Neither
+backend imports the other: what they share is schema.py (each log module is its backend's own).
+postgres.py, and its driver, is imported on a database's first use.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import polars as pl
 
 from vss_dash import settings
 from vss_dash.paths import store_dir
-from vss_dash.store import parquet, schema
+from vss_dash.store import parquet, parquet_log, schema
 from vss_dash.store.parquet import (
     GENERATION_KEY,
     GENERATIONS,
@@ -33,6 +34,7 @@ from vss_dash.store.parquet import (
     files,
     generation,
 )
+from vss_dash.store.parquet_log import LOG_FILE, UnsafeFile
 from vss_dash.store.schema import (
     FILES,
     KEEP_PREVIOUS,
@@ -67,6 +69,7 @@ __all__ = [
     "FILES",
     "GENERATIONS",
     "GENERATION_KEY",
+    "LOG_FILE",
     "KEEP_PREVIOUS",
     "LAYOUT_VALUES",
     "OBS_KEY",
@@ -77,6 +80,7 @@ __all__ = [
     "STATUS",
     "STATUS_VALUES",
     "TMP_PREFIX",
+    "UnsafeFile",
     "WRITE_LOCK",
     "Problem",
     "Store",
@@ -211,11 +215,11 @@ def update(
     store that holds nothing yet) are read, `change(observations, plans, sources)` returns the
     new three, which are validated and written as a new generation, with no other write
     between the read and the write. Returns the tables written. If `change` raises or its
-    tables break a rule, nothing is written. Parquet: under the store's write lock (one writer
-    per directory, on this host); PostgreSQL: one transaction under the write lock
-    (postgres.update), so writers on any host wait for each other, and `log_entry()` (if
-    given) is added to the import log in that transaction. A Parquet store's import log is
-    the import's file beside it (vss_dash/ingest): `log_entry` there is a ValueError."""
+    tables break a rule, nothing is written. `log_entry()` (if given) is added to the import
+    log with the write. Parquet: under the store's write lock (one writer per directory, on
+    this host), the log being ingest_log.jsonl beside the tables (parquet_log.py); PostgreSQL:
+    one transaction under the write lock (postgres.update), so writers on any host wait for
+    each other, the log being vss.ingest_log in that transaction."""
     if is_database(where):
         from vss_dash.store import postgres
 
@@ -226,35 +230,41 @@ def update(
             keep_previous=keep_previous,
             log_entry=log_entry,
         )
-    if log_entry is not None:
-        raise ValueError("a Parquet store's import log is the import's file (vss_dash/ingest)")
     return parquet.update(
-        Path(where), change, generation_id=generation_id, keep_previous=keep_previous
+        Path(where),
+        change,
+        generation_id=generation_id,
+        keep_previous=keep_previous,
+        log_entry=log_entry,
     )
 
 
-# ---------------------------------------------------------------- the import log in the database
-
-
-def _database(where: Path | str) -> str:
-    if not is_database(where):
-        raise ValueError("a Parquet store's import log is the import's file (vss_dash/ingest)")
-    return str(where)
+# ---------------------------------------------------------------- the import log
 
 
 def append_log(where: Path | str, entry: dict) -> None:
-    """Add one entry to a PostgreSQL store's import log (vss.ingest_log) in a transaction of its
-    own (a refused file: the store's tables are not touched). A database that cannot be reached
-    raises postgres.StoreUnavailable (an OSError)."""
+    """Add one entry to the store's import log on its own (a refused file: the tables are not
+    touched): under the write lock beside a Parquet store, in a transaction of its own on
+    PostgreSQL (a database that cannot be reached raises postgres.StoreUnavailable, an
+    OSError). A log or lock that is not a plain file raises parquet_log.UnsafeFile."""
+    if not is_database(where):
+        parquet.append_log(Path(where), entry)
+        return
     from vss_dash.store import postgres
 
-    postgres.append_log(_database(where), entry)
+    postgres.append_log(str(where), entry)
 
 
-def read_log(where: Path | str, limit: int | None = None) -> tuple[list[dict], bool]:
-    """A PostgreSQL store's import log: the newest `limit` entries (default
-    postgres_log.LOG_READ_MAX), oldest first, and whether older ones were left out."""
+def read_log(where: Path | str, limit: int | None = None) -> tuple[list[dict | None], bool, str]:
+    """The store's import log, oldest first: its entries (None for a line of a Parquet store's
+    log that is not a JSON object), whether older ones were left out (the newest 8 MB of the
+    file; the newest `limit` rows, default postgres_log.LOG_READ_MAX), and why the log was not
+    read ("" when it was: a Parquet log that is not a plain file is not followed)."""
+    if not is_database(where):
+        got = parquet_log.read(Path(where))
+        return list(got), got.truncated, got.unsafe
     from vss_dash.store import postgres
 
-    uri = _database(where)
-    return postgres.read_log(uri) if limit is None else postgres.read_log(uri, limit)
+    uri = str(where)
+    entries, truncated = postgres.read_log(uri) if limit is None else postgres.read_log(uri, limit)
+    return entries, truncated, ""

@@ -32,7 +32,7 @@ import polars as pl
 
 from vss_dash import i18n
 from vss_dash.paths import store_dir
-from vss_dash.store import schema
+from vss_dash.store import parquet_log, schema
 from vss_dash.store.schema import FILES, KEEP_PREVIOUS, Problem, StoreInvalid, Tables
 
 GENERATION_KEY = "vss_store_generation"
@@ -127,9 +127,10 @@ def _fsync_path(path: Path, directory: bool = False) -> None:
 
 @contextlib.contextmanager
 def _write_lock(d: Path) -> Iterator[None]:
-    """One write at a time per store (imports hold their own lock around the whole import).
-    The lock file is never followed if it is a symbolic link."""
-    fd = os.open(d / WRITE_LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    """One write at a time per store: a write, an import's read-modify-write and its log line.
+    The lock file is never followed if it is a symbolic link (parquet_log.UnsafeFile)."""
+    d.mkdir(parents=True, exist_ok=True)
+    fd = parquet_log.open_plain(d / WRITE_LOCK, os.O_RDWR)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -281,14 +282,19 @@ def update(
     change: Callable[[pl.DataFrame, pl.DataFrame, pl.DataFrame], Tables],
     generation_id: str | None = None,
     keep_previous: int = KEEP_PREVIOUS,
+    log_entry: Callable[[], dict] | None = None,
 ) -> Tables:
     """store.update on Parquet: the current tables read, changed, validated and written as a new
     generation under the store's write lock (one writer per directory, on this host), so no
-    other write comes between the read and the write. Returns the tables written."""
+    other write comes between the read and the write; then `log_entry()` (if given) appended to
+    the import log under the same lock. The log is opened before anything is written, so a log
+    that is not a plain file (UnsafeFile) stores nothing. Returns the tables written."""
     name = schema.generation_name(generation_id)
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    with _write_lock(directory):
+    with _write_lock(directory), contextlib.ExitStack() as stack:
+        log_fd = parquet_log.open_log(directory) if log_entry else None
+        if log_fd is not None:
+            stack.callback(os.close, log_fd)
         try:
             s = load(directory, validate=False)
             before = (s.observations.collect(), s.plans, s.sources)
@@ -296,7 +302,21 @@ def update(
             before = schema.empty_tables()
         tables = schema.prepare(*change(*before))
         _write_locked(directory, tables, name, keep_previous)
+        if log_fd is not None:
+            parquet_log.append(log_fd, log_entry())
     return tables
+
+
+def append_log(directory: Path, entry: dict) -> None:
+    """Add one entry to the import log (a refused file: the tables are not touched), under the
+    write lock, so it falls between imports' entries, never inside one."""
+    directory = Path(directory)
+    with _write_lock(directory):
+        fd = parquet_log.open_log(directory)
+        try:
+            parquet_log.append(fd, entry)
+        finally:
+            os.close(fd)
 
 
 def _write_locked(directory: Path, tables_: Tables, name: str, keep_previous: int) -> None:
