@@ -667,3 +667,14 @@ def test_missing_provinces_are_named_as_a_sentence_writes_them(frames, wide):
     f = the(report, "missing_provinces")
     assert f.message_vi.endswith(": TP. Hồ Chí Minh.")
     assert f.message_en.endswith(": Hồ Chí Minh City.")
+
+
+def test_a_finding_names_a_province_as_a_sentence_does(frames, wide):
+    """Hồ Chí Minh alone is the person: a finding says "TP. Hồ Chí Minh" / "Hồ Chí Minh City"."""
+    hcm = next(name for name in wide.rows if "Hồ Chí Minh" in name)
+    vol = wide.rows[hcm]["si_voluntary"]
+    w = mutate(wide, hcm, si_voluntary=round(vol * 1.6))
+    w.total = None
+    f = the(read(w.csv_bytes(), "r.csv", frames), "jump")
+    assert "TP. Hồ Chí Minh" in f.message_vi
+    assert "Hồ Chí Minh City" in f.message_en

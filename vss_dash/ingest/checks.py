@@ -12,7 +12,7 @@ from datetime import date
 import polars as pl
 
 from vss_dash import catalog, geo, i18n, metrics
-from vss_dash.ingest.collector import _label, _Reader
+from vss_dash.ingest.collector import _label, _place, _Reader
 from vss_dash.ingest.findings import finding
 from vss_dash.ingest.numbers import _numbers
 
@@ -60,7 +60,7 @@ def _check_denominators(reader: _Reader, rows: pl.DataFrame, frames: metrics.Fra
                         at["sheet"],
                         at["row"],
                         at["column"],
-                        name=geo.province_name(layout, code),
+                        **_place(layout, code),
                         parts_vi=" + ".join(catalog.get(p).label("vi") for p in present),
                         parts_en=" + ".join(catalog.get(p).label("en") for p in present),
                         denom_vi=catalog.get(denom).label("vi"),
@@ -90,7 +90,7 @@ def _check_zero_divisors(reader: _Reader, rows: pl.DataFrame) -> None:
                 r["sheet"],
                 r["row"],
                 r["column"],
-                name=code if layout == "VN" else geo.province_name(layout, code),
+                **_place(layout, code),
                 **_label(r["measure"]),
             )
         )
@@ -118,7 +118,6 @@ def _check_plausible(reader: _Reader, rows: pl.DataFrame, frames: metrics.Frames
                 for what, value in (("value", r["value"]), ("limit", limit))
                 for lang in i18n.LANGS
             }
-            name = code if layout == "VN" else geo.province_name(layout, code)
             reader.keep(
                 finding(
                     "error",
@@ -126,7 +125,7 @@ def _check_plausible(reader: _Reader, rows: pl.DataFrame, frames: metrics.Frames
                     r["sheet"],
                     r["row"],
                     r["column"],
-                    name=name,
+                    **_place(layout, code),
                     **shown,
                     **_label(r["measure"]),
                 )
@@ -173,7 +172,6 @@ def _check_jumps(
                 continue
             change = 100 * (r["value"] / prev - 1)
             if abs(change) > limit:
-                name = r["geo_code"] if layout == "VN" else geo.province_name(layout, r["geo_code"])
                 reader.keep(
                     finding(
                         "warning",
@@ -181,7 +179,7 @@ def _check_jumps(
                         r["sheet"],
                         r["row"],
                         r["column"],
-                        name=name,
+                        **_place(layout, r["geo_code"]),
                         change_vi=i18n.format_change(change, "vi", "percent"),
                         change_en=i18n.format_change(change, "en", "percent"),
                         **_numbers(limit=limit),

@@ -187,6 +187,17 @@ class _Reader:
         return pl.DataFrame(self.rows, schema=ROW_SCHEMA)
 
 
+def _place(layout: str, code: str, by_lang: bool = False) -> dict[str, str]:
+    """`{name}` of a finding in each language (name_vi, name_en; `by_lang`: vi, en): a
+    province as a sentence names it (geo.prose_name: "TP. Hồ Chí Minh" / "Hồ Chí Minh City"),
+    or the whole country."""
+    names = {
+        lang: i18n.t("national", lang) if layout == "VN" else geo.prose_name(layout, code, lang)
+        for lang in i18n.LANGS
+    }
+    return names if by_lang else {f"name_{lang}": name for lang, name in names.items()}
+
+
 def _label(measure: str) -> dict[str, str]:
     m = catalog.get(measure)
     return {"label_vi": m.label("vi"), "label_en": m.label("en")}

@@ -10,7 +10,7 @@ import difflib
 from datetime import date, datetime
 
 from vss_dash import catalog, geo, i18n, metrics
-from vss_dash.ingest.collector import _Column, _label, _Reader
+from vss_dash.ingest.collector import _Column, _label, _place, _Reader
 from vss_dash.ingest.numbers import Cell, _plain, _text, find_unit, parse_period
 
 # ---------------------------------------------------------------- the canonical long table
@@ -149,14 +149,18 @@ def _read_long(
             continue
         key = (period, code, m.id)
         if key in seen:
-            name = code if layout == "VN" else geo.province_name(layout, code)
             reader.add(
                 "error",
                 "duplicate_province",
                 excel_row,
                 col["province"],
-                name=f"{name}, {m.id}, {period:%Y-%m}",
                 first=seen[key],
+                **{
+                    f"name_{lang}": ", ".join(
+                        (name, m.label(lang), i18n.format_month(period, lang, in_sentence=True))
+                    )
+                    for lang, name in _place(layout, code, by_lang=True).items()
+                },
             )
             continue
         seen[key] = excel_row

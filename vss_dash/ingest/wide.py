@@ -11,7 +11,7 @@ import re
 from datetime import date
 
 from vss_dash import catalog, geo, i18n
-from vss_dash.ingest.collector import _Column, _label, _Reader
+from vss_dash.ingest.collector import _Column, _label, _place, _Reader
 from vss_dash.ingest.findings import _Refused, finding
 from vss_dash.ingest.numbers import (
     _DASHES,
@@ -205,9 +205,13 @@ def _read_wide(reader: _Reader, rows: list[list[Cell]], h: int, given: date | No
         text = reader.text(row[prov_j], excel_row, prov_col)
         code = reader.province(text, period, excel_row, prov_col) if text else None
         if code in seen:
-            name = geo.province_name(layout, code)
             reader.add(
-                "error", "duplicate_province", excel_row, prov_col, name=name, first=seen[code]
+                "error",
+                "duplicate_province",
+                excel_row,
+                prov_col,
+                first=seen[code],
+                **_place(layout, code),
             )
             code = None
         elif code is not None:
