@@ -18,6 +18,8 @@ PROJECT_ROOT = paths.ROOT
 # this machine's closed network refuses; they also keep the request log down to the app's own.
 CHROMIUM, CHROMIUM_ARGS = deck_export.CHROMIUM, deck_export.CHROMIUM_ARGS
 VIEWPORT = {"width": 1440, "height": 900}
+# the three screens every page is held to: a laptop, a phone, a projector
+SCREENS = {"1366x768": (1366, 768), "390x844": (390, 844), "1920x1080": (1920, 1080)}
 SERVER_START_TIMEOUT_S = 60.0
 IDLE_TIMEOUT_MS = 30_000
 SETTLE_MS = 500

@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from vss_harness.browser import CHROMIUM, VIEWPORT, launch_chromium, open_page, start_server
+from vss_harness.browser import (
+    CHROMIUM,
+    SCREENS,
+    VIEWPORT,
+    launch_chromium,
+    open_page,
+    start_server,
+)
 
 E2E_DIR = Path(__file__).resolve().parent
 
@@ -53,6 +60,18 @@ def browser() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="module", params=list(SCREENS))
+def sized(request: pytest.FixtureRequest, browser: Browser) -> Iterator[tuple[str, Page]]:
+    """A browser page per screen of SCREENS, shared by a module's tests at that size: (name,
+    page)."""
+    width, height = SCREENS[request.param]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        yield request.param, context.new_page()
+    finally:
+        context.close()
 
 
 @pytest.fixture

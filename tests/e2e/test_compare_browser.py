@@ -11,17 +11,15 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from vss_dash import i18n
-from vss_harness.browser import wait_charts_drawn, wait_idle
-
-SIZES = {"1366x768": (1366, 768), "390x844": (390, 844), "1920x1080": (1920, 1080)}
+from vss_harness.browser import SCREENS, wait_charts_drawn, wait_idle
 
 
 @pytest.mark.parametrize("lang", ("vi", "en"))
-@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("size", list(SCREENS))
 def test_a_province_typed_into_the_picker_joins_the_profiles_line(
     server: str, browser: Browser, open_page: Callable, size: str, lang: str
 ) -> None:
-    width, height = SIZES[size]
+    width, height = SCREENS[size]
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     try:

@@ -19,20 +19,8 @@ from playwright.sync_api import Browser, Page, expect
 from vss_dash import geo, i18n
 from vss_harness.browser import wait_charts_drawn, wait_idle
 
-SIZES = {"1366x768": (1366, 768), "390x844": (390, 844), "1920x1080": (1920, 1080)}
 LANGS = ("vi", "en")
 SHOTS = Path(__file__).resolve().parent / "screenshots"
-
-
-@pytest.fixture(scope="module", params=list(SIZES))
-def sized(request: pytest.FixtureRequest, browser: Browser):
-    """A browser page per screen size, shared by the module's tests at that size."""
-    width, height = SIZES[request.param]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    try:
-        yield request.param, context.new_page()
-    finally:
-        context.close()
 
 
 def query(url: str) -> dict[str, str]:

@@ -8,13 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from vss_dash.pages import PAGES
 from vss_dash.pages import Page as AppPage
 from vss_harness.browser import wait_charts_drawn
 
-SIZES = {"1366x768": (1366, 768), "390x844": (390, 844), "1920x1080": (1920, 1080)}
 LANGS = ("vi", "en")
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 
@@ -76,27 +75,16 @@ async () => {
 """
 
 
-@pytest.fixture(scope="module", params=list(SIZES))
-def sized_page(request: pytest.FixtureRequest, browser: Browser):
-    """One browser page per screen size, shared by the module's tests at that size."""
-    width, height = SIZES[request.param]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    try:
-        yield request.param, context.new_page()
-    finally:
-        context.close()
-
-
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("app_page", PAGES, ids=[p.url_path for p in PAGES])
 def test_no_text_overflows(
     server: str,
-    sized_page: tuple[str, Page],
+    sized: tuple[str, Page],
     open_page: Callable[[Page, str], None],
     app_page: AppPage,
     lang: str,
 ) -> None:
-    size, page = sized_page
+    size, page = sized
     open_page(page, f"{server}{app_page.address}?lang={lang}")
     wait_charts_drawn(page, 10_000)
     problems = page.evaluate(OVERFLOW_JS)

@@ -12,16 +12,15 @@ after it, 518×592 of 528×615 (98 % × 96 %), 808×924 of 860×960 (94 % × 96 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from vss_dash import i18n
 from vss_harness.browser import wait_charts_drawn
 
-SIZES = {"1366x768": (1366, 768), "390x844": (390, 844), "1920x1080": (1920, 1080)}
 LANGS = ("vi", "en")
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 FILLS = 0.9  # of the chart box's width and of its height, both
@@ -30,17 +29,6 @@ URL = "{server}/map?layout=P34&month=2026-10&lang={lang}"
 # compulsory SI coverage on one (40.3: the issue's "4●"); plan completion's under the first (73.5,
 # ticks 80 to 120 on a scale centred on 100)
 MARKED = ("si_coverage_rate", "si_compulsory_rate", "revenue_plan_completion")
-
-
-@pytest.fixture(scope="module", params=list(SIZES))
-def sized(request: pytest.FixtureRequest, browser: Browser) -> Iterator[tuple[str, Page]]:
-    """A browser page per screen size, shared by the module's tests at that size."""
-    width, height = SIZES[request.param]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    try:
-        yield request.param, context.new_page()
-    finally:
-        context.close()
 
 
 # The map's chart box, the box of every province's shape together, the colour bar's tick labels
