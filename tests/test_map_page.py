@@ -151,8 +151,12 @@ def test_the_slider_holds_every_month_as_the_data_layer_gives_it(frames):
         for p in periods
     }
     table, national = months[period]
-    fig = charts.choropleth(table, {}, "si_coverage_rate", "vi", national, legend="map")
+    fig = charts.choropleth(
+        table, {}, "si_coverage_rate", "vi", national, legend="map", period=period
+    )
     fig = charts.month_slider(fig, months, "si_coverage_rate", "vi", period)
+    assert "%{customdata[6]}" in fig.data[0].hovertemplate  # the hover names its month
+    assert {row[6] for row in fig.data[0].customdata} == {i18n.format_month(period, "vi")}
     assert [f.name for f in fig.frames] == [f"{p:%Y-%m}" for p in periods]
     (slider,) = fig.layout.sliders
     assert slider.active == len(periods) - 1
@@ -167,6 +171,7 @@ def test_the_slider_holds_every_month_as_the_data_layer_gives_it(frames):
         assert trace.zmin <= min(every) and trace.zmax >= max(every)
         said = i18n.format_value(national, "percent", "vi")
         assert trace.colorbar.ticktext[-1].endswith(f"Cả nước {said}")
+        assert {row[6] for row in trace.customdata} == {i18n.format_month(p, "vi")}
     assert len(fig.layout.updatemenus[0].buttons) == 2  # play, pause
 
 

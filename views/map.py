@@ -57,6 +57,7 @@ with chart_slot:
         legend="map",
         region=region,
         highlight=selected,
+        period=period,
     )
     if region == "all":  # its slider sits in the sea east of the mainland
         months = map_page.months(fr, measure, view.layout, period)

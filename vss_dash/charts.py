@@ -479,8 +479,11 @@ def map_aspect(region: str = "all") -> float:
     return aspect if region == "all" else aspect / (1 + _BAR_BELOW)
 
 
-def _map_points(table: pl.DataFrame, measure: str, lang: str) -> tuple[list[list[str]], str]:
-    """Each province's hover (name, value, numerator, denominator, rank, change) and its
+def _map_points(
+    table: pl.DataFrame, measure: str, lang: str, period: date | None = None
+) -> tuple[list[list[str]], str]:
+    """Each province's hover (name, value, numerator, denominator, rank, change, and the month
+    when `period` is given: a map that moves through time says which month it shows) and its
     template, for a choropleth of `table` (metrics.province_table)."""
     m = catalog.get(measure)
     n = table.height
@@ -497,12 +500,15 @@ def _map_points(table: pl.DataFrame, measure: str, lang: str) -> tuple[list[list
             i18n.format_value(r["denominator"], den_unit, lang),
             f"{r['rank']}/{n}",
             i18n.format_change(r["change"], lang, r["change_kind"]),
+            i18n.format_month(period, lang) if period else "",
         ]
         for r in table.iter_rows(named=True)
     ]
     has_parts = parts is not None and parts.op != "sum"
     hover = (
-        "<b>%{customdata[0]}</b><br>"
+        "<b>%{customdata[0]}</b>"
+        + (" · %{customdata[6]}" if period else "")
+        + "<br>"
         + f"{m.label(lang)}: %{{customdata[1]}}<br>"
         + (
             f"{i18n.t('numerator', lang)}: %{{customdata[2]}}<br>"
@@ -571,7 +577,7 @@ def month_slider(
     frames = []
     for p in periods:
         table, national = months[p]
-        custom, _ = _map_points(table, measure, lang)
+        custom, _ = _map_points(table, measure, lang, p)
         tickvals, ticktext = _map_ticks(zmin, zmax, national, measure, lang, "map")
         frames.append(
             go.Frame(
@@ -654,6 +660,7 @@ def choropleth(
     legend: Literal["right", "below", "map"] = "right",
     region: str = "all",
     highlight: str | None = None,
+    period: date | None = None,
 ) -> go.Figure:
     """A province map. table: geo_code, name, value, numerator, denominator, rank, change,
     change_kind (metrics.province_table). labels: points to name on the map (lon, lat, text).
@@ -662,10 +669,11 @@ def choropleth(
     north-east of the mainland, inside the frame, or below a delta's frame, with the national
     marker on a line of its own under the ticks, so that it never covers one. height: None for
     the height of the box it is drawn in. region: a frame of MAP_REGIONS. highlight: a
-    province's code, outlined in a heavy dark line over its colour."""
+    province's code, outlined in a heavy dark line over its colour. period: the month shown,
+    named in each province's hover (the map page's, whose slider moves through months)."""
     m = catalog.get(measure)
     scale, mid = colour_scale(measure)
-    custom, hover = _map_points(table, measure, lang)
+    custom, hover = _map_points(table, measure, lang, period)
     values = table.get_column("value")
     zmin, zmax = _map_range(values, mid)
     tickvals, ticktext = _map_ticks(zmin, zmax, national, measure, lang, legend)
