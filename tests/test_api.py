@@ -166,6 +166,28 @@ def test_a_month_range_and_a_national_only_measure(client, frames):
     assert client.get(DATA, params={"measure": national, "layout": "P34"}).status_code == 400
 
 
+def test_several_measures_in_one_request(client, frames):
+    """measure=a,b: the Data page's table of several measures (its CSV byte for byte); an id
+    given twice counts once; a national-only one among them needs layout=VN."""
+    two = f"{PUBLIC},hi_coverage_rate"
+    q = {"measure": two, "layout": "P34", "provinces": "01", "from": "2026-01", "to": "2026-03"}
+    r = client.get(DATA, params=q | {"format": "csv", "lang": "en"})
+    assert r.status_code == 200, r.text
+    start, end = date(2026, 1, 1), month_end("2026-03")
+    df = dataset.table(frames, (PUBLIC, "hi_coverage_rate"), "P34", ("01",), start, end, "en")
+    df = export.with_alternatives(df, published.alternatives(), "en")
+    assert r.content == export.to_csv(export.tidy(df, "en"), "en")
+    body = client.get(DATA, params=q | {"measure": f"{two},{PUBLIC}"}).json()
+    assert body["measures"] == [PUBLIC, "hi_coverage_rate"] and body["measure"] == two
+    assert {x["measure"] for x in body["rows"]} == {PUBLIC, "hi_coverage_rate"}
+    assert len(body["rows"]) == 2 * 3
+    national = next(m.id for m in catalog.MEASURES if m.national_only and m.public)
+    assert_refusal(
+        client.get(DATA, params={"measure": f"{PUBLIC},{national}", "layout": "P34"}), 400
+    )
+    assert client.get(DATA, params={"measure": f"{PUBLIC},{national}"}).status_code == 200
+
+
 def test_an_alias_answers_for_its_measure(client):
     m = next(m for m in catalog.MEASURES if m.aliases and m.public)
     r = client.get(DATA, params={"measure": m.aliases[0], "to": "2025-01"})
@@ -263,6 +285,8 @@ def assert_refusal(r, status: int) -> dict:
         {"measure": PUBLIC, "layout": "P63", "provinces": "<script>"},
         {"measure": PUBLIC, "provinces": "01"},  # VN holds only the nation
         {"measure": PUBLIC, "provines": "01"},  # a typo is not ignored
+        {"measure": ","},
+        {"measure": f"{PUBLIC},no_such_measure"},
     ],
     ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()) or "nothing",
 )
@@ -283,6 +307,15 @@ def test_the_refusal_names_what_was_wrong(client):
 def test_an_unknown_address_is_a_json_404(client):
     for path in ("/api/v1", "/api/v1/nothing", "/api/v1/data/x"):
         assert_refusal(client.get(path), 404)
+
+
+def test_another_method_than_get_is_a_json_405(client):
+    for method in ("POST", "PUT", "DELETE"):
+        r = client.request(method, DATA, params={"measure": PUBLIC})
+        body = assert_refusal(r, 405)
+        assert method in body["error_en"] and r.headers["allow"] == "GET, HEAD"
+    assert client.head("/api/v1/measures").status_code == 200
+    assert_refusal(client.post("/api/v1/nothing"), 404)
 
 
 def test_a_failure_is_a_500_without_a_traceback(client, monkeypatch):
@@ -307,6 +340,7 @@ def test_an_internal_measure_is_refused_outside_the_open_demo(monkeypatch, how):
     body = assert_refusal(c.get(DATA, params={"measure": INTERNAL}), 403)
     assert INTERNAL in body["error_en"]
     assert_refusal(c.get(DATA, params={"measure": INTERNAL, "format": "csv"}), 403)
+    assert_refusal(c.get(DATA, params={"measure": f"{PUBLIC},{INTERNAL}"}), 403)  # any one
     assert c.get(DATA, params={"measure": PUBLIC}).status_code == 200  # press-safe: served
 
 

@@ -2,8 +2,10 @@
 analyst's workbook or script refreshes a figure from an address:
 
     GET /api/v1/measures    the catalogue: id, names in vi/en, unit, internal or not
-    GET /api/v1/data        ?measure=<id>&layout=VN|P34|P63&provinces=01,79&from=YYYY-MM
-                            &to=YYYY-MM&format=csv|json|parquet&lang=vi|en: one measure's values
+    GET /api/v1/data        ?measure=<id>[,<id>...]&layout=VN|P34|P63&provinces=01,79
+                            &from=YYYY-MM&to=YYYY-MM&format=csv|json|parquet&lang=vi|en: the
+                            values of one or more measures, as the Data page's table holds them
+    GET /api/v1/openapi.json  this API described in OpenAPI 3.1 (vss_dash/api_openapi.py)
     GET /api/v1/published   the published figures with their sources
     GET /api/v1/ready       200 with the store's generation and token; 503 if it cannot be read
 
@@ -17,14 +19,19 @@ open demo profile everyone is an analyst, as on the pages; in any other profile 
 client gets the press-safe measures only (`access.can_see`), an internal one is a 403.
 
 Every answer but a file is JSON; every refusal is `{"error_vi": ..., "error_en": ...}` (texts.toml
-`api.*`) with its status (400 bad parameter, 403 internal measure, 404 no such address, 429 too
-many requests, 503 store or settings unreadable, 500 anything else, logged), never a traceback.
+`api.*`) with its status (400 bad parameter, 403 internal measure, 404 no such address, 405 a
+method other than GET, 429 too many requests, 503 store or settings unreadable, 500 anything
+else, logged), never a traceback.
 Answers carry an ETag made from the store's token; a request whose If-None-Match holds it gets a
 304. Each client address may make `RATE_LIMIT` requests a `RATE_WINDOW` (a 429 after that).
 
 The handlers are thin async wrappers over pure functions (`catalogue`, `parse_data_query`,
 `data_frame`, `render`, `published_figures`, `readiness`); the blocking work runs in Starlette's
 thread pool. No Streamlit: secrets.toml is read by the caller (vss_dash/asgi.py) and handed in.
+
+The pages link to it ("link to this data", ui/tables.py) through `data_link`, which gives the
+address of a frame shown on a page when this API serves exactly its values to anyone, and only
+in a server that serves the API (`mark_served`, called by vss_dash/asgi.py).
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ import logging
 import re
 import threading
 import time
+import urllib.parse
 import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -51,6 +59,7 @@ from starlette.routing import BaseRoute, Route
 
 from vss_dash import (
     access,
+    api_openapi,
     catalog,
     dataset,
     export,
@@ -77,7 +86,11 @@ FORMATS = {
     "parquet": "application/vnd.apache.parquet",
 }
 DATA_PARAMETERS = ("measure", "layout", "provinces", "from", "to", "format", "lang")
+_ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# whether this process serves the API beside the pages (vss_dash/asgi.py says so): the pages
+# show a "link to this data" only then
+_SERVED = threading.Event()
 # the ETag of an answer that does not depend on the store (catalogue, published figures): the
 # reference files ship with the code, so a new process (a deploy) may have new ones
 _BOOT = uuid.uuid4().hex
@@ -108,7 +121,12 @@ def role(secrets: Mapping[str, object], environ: Mapping[str, str] | None = None
     except access.BadSettings as e:
         LOG.error("api: access settings: %s", e)
         raise ApiError(503, i18n.both("api.access_bad")) from None
-    return "analyst" if s.open else None
+    return role_for(s)
+
+
+def role_for(settings: access.Settings) -> str | None:
+    """The role the API gives any client under these access settings (see `role`)."""
+    return "analyst" if settings.open else None
 
 
 def _environ() -> dict[str, str]:
@@ -142,7 +160,7 @@ def catalogue(role_: str | None) -> list[dict[str, Any]]:
 
 @dataclasses.dataclass(frozen=True)
 class DataQuery:
-    measure: str
+    measures: tuple[str, ...]  # canonical ids, in the order asked
     layout: str = "VN"
     codes: tuple[str, ...] = ()
     start: date | None = None  # first day of the first month; None: the layout's first
@@ -181,19 +199,25 @@ def parse_data_query(params: Mapping[str, list[str]], role_: str | None) -> Data
     """The data request's parameters checked (400 for any bad one, 403 for a measure the
     client may not see). `params`: name -> its values, as a query string gives them."""
     check_parameters(params, DATA_PARAMETERS)
-    raw = _one(params, "measure")
-    if not raw:
+    measures: list[str] = []
+    for raw in (m.strip() for m in (_one(params, "measure") or "").split(",")):
+        if not raw:
+            continue
+        if not catalog.has(raw):
+            raise ApiError(400, i18n.both("api.bad_measure", value=raw))
+        if (measure := catalog.canonical_id(raw)) not in measures:
+            measures.append(measure)
+    if not measures:
         raise ApiError(400, i18n.both("api.missing_measure"))
-    if not catalog.has(raw):
-        raise ApiError(400, i18n.both("api.bad_measure", value=raw))
-    measure = catalog.canonical_id(raw)
-    if not access.can_see(role_, measure):
-        raise ApiError(403, i18n.both("api.forbidden", value=measure))
+    for measure in measures:
+        if not access.can_see(role_, measure):
+            raise ApiError(403, i18n.both("api.forbidden", value=measure))
     layout = _one(params, "layout") or "VN"
     if layout not in LAYOUTS:
         raise ApiError(400, i18n.both("api.bad_layout", value=layout, allowed=_allowed(LAYOUTS)))
-    if catalog.get(measure).national_only and layout != "VN":
-        raise ApiError(400, i18n.both("api.national_only", value=measure))
+    for measure in measures:
+        if catalog.get(measure).national_only and layout != "VN":
+            raise ApiError(400, i18n.both("api.national_only", value=measure))
     fmt = (_one(params, "format") or "json").lower()
     if fmt not in FORMATS:
         raise ApiError(400, i18n.both("api.bad_format", value=fmt, allowed=_allowed(FORMATS)))
@@ -217,7 +241,7 @@ def parse_data_query(params: Mapping[str, list[str]], role_: str | None) -> Data
     end = _month(e, "to", last=True) if (e := _one(params, "to")) else None
     if start and end and start > end:
         raise ApiError(400, i18n.both("api.bad_range", start=f"{start:%Y-%m}", end=f"{end:%Y-%m}"))
-    return DataQuery(measure, layout, tuple(sorted(codes)), start, end, fmt, lang)
+    return DataQuery(tuple(measures), layout, tuple(sorted(codes)), start, end, fmt, lang)
 
 
 def data_frame(frames: metrics.Frames, q: DataQuery) -> tuple[pl.DataFrame, date, date]:
@@ -227,7 +251,7 @@ def data_frame(frames: metrics.Frames, q: DataQuery) -> tuple[pl.DataFrame, date
     periods = dataset.periods_for(frames, q.layout)
     start = q.start or (periods[0] if periods else date.min)
     end = q.end or (periods[-1] if periods else date.max)
-    df = dataset.table(frames, (q.measure,), q.layout, q.codes, start, end, q.lang)
+    df = dataset.table(frames, q.measures, q.layout, q.codes, start, end, q.lang)
     df = export.with_alternatives(df, published.alternatives(), q.lang)
     return df, start, end
 
@@ -238,7 +262,7 @@ def meta(frames: metrics.Frames, df: pl.DataFrame, q: DataQuery, start: date, en
     lang = q.lang
     filters = {
         i18n.t("geography", lang): i18n.t(i18n.LAYOUT_KEYS[q.layout], lang),
-        i18n.t("f_measures", lang): catalog.get(q.measure).label(lang),
+        i18n.t("f_measures", lang): ", ".join(catalog.get(m).label(lang) for m in q.measures),
         i18n.t("f_months", lang): f"{i18n.format_month(start, lang)} – "
         f"{i18n.format_month(end, lang)}",
     }
@@ -277,7 +301,8 @@ def render(frames: metrics.Frames, q: DataQuery) -> tuple[bytes, str, str]:
     if q.format == "parquet":
         return export.to_parquet(tidy, m), FORMATS["parquet"], name
     body = {
-        "measure": q.measure,
+        "measure": ",".join(q.measures),
+        "measures": list(q.measures),
         "layout": q.layout,
         "provinces": list(q.codes),
         "from": f"{start:%Y-%m}",
@@ -296,6 +321,91 @@ def render(frames: metrics.Frames, q: DataQuery) -> tuple[bytes, str, str]:
 
 def _json_bytes(body: object) -> bytes:
     return json.dumps(body, ensure_ascii=False, allow_nan=False, default=str).encode()
+
+
+# ---------------------------------------------------------------- the pages' links
+
+
+def mark_served() -> None:
+    """Say that this process serves the API beside the pages (vss_dash/asgi.py does)."""
+    _SERVED.set()
+
+
+def served() -> bool:
+    """Whether this process serves the API: the pages link to it only then."""
+    return _SERVED.is_set()
+
+
+def data_address(params: Mapping[str, str]) -> str:
+    """The root-relative address of /data with these parameters (empty ones left out), in
+    DATA_PARAMETERS order, commas kept as they are ("provinces=01,79")."""
+    pairs = [(k, params[k]) for k in DATA_PARAMETERS if params.get(k)]
+    return f"{PREFIX}/data?" + urllib.parse.urlencode(pairs, safe=",")
+
+
+_KEYS = ("measure", "layout", "geo_code", "period")
+_KEY_TYPES = {"measure": pl.String, "layout": pl.String, "geo_code": pl.String, "period": pl.Date}
+
+
+def _values(df: pl.DataFrame, place: Mapping[str, object]) -> pl.DataFrame | None:
+    """measure, layout, geo_code, period and value of each value `df` holds, what a column does
+    not say taken from `place`; None when neither says it, or there is no value column."""
+    if "value" not in df.columns:
+        return None
+    cols = {}
+    for k in _KEYS:
+        if k in df.columns:
+            cols[k] = pl.col(k).cast(_KEY_TYPES[k])
+        elif k in place:
+            cols[k] = pl.lit(place[k], _KEY_TYPES[k])
+        else:
+            return None
+    try:
+        out = df.select(**cols, value=pl.col("value").cast(pl.Float64))
+    except pl.exceptions.PolarsError:  # a column that is not what its name says
+        return None
+    return out.filter(pl.col("value").is_not_null())
+
+
+def data_link(
+    frames: metrics.Frames,
+    df: pl.DataFrame,
+    place: Mapping[str, object] | None,
+    lang: str,
+    role_: str | None,
+    table: Callable[..., pl.DataFrame] = dataset.table,
+    fmt: str = "csv",
+) -> str | None:
+    """The address at which /data serves a client of `role_` exactly the values of `df` (a
+    frame a page shows and downloads; `place`: what its columns do not say, as `downloads`
+    takes it), in `lang`: its measures, layout, provinces and months. None where it cannot:
+    no measure, place or month to go by, several layouts, a measure `role_` may not see, or
+    values that the API's table does not hold as they are (a series beside the country, a
+    month picked from a range). `table`: dataset.table, or the pages' cached copy of it."""
+    shown = _values(df, place or {})
+    if shown is None or shown.is_empty() or shown.get_column("layout").n_unique() != 1:
+        return None
+    layout = shown.item(0, "layout")
+    codes = sorted(shown.get_column("geo_code").unique().to_list())
+    whole = layout == "VN" or set(codes) == set(geo.codes(layout))
+    months = shown.get_column("period")
+    params = {
+        "measure": ",".join(shown.get_column("measure").unique(maintain_order=True).to_list()),
+        "layout": layout,
+        "provinces": "" if whole else ",".join(codes),
+        "from": f"{months.min():%Y-%m}",
+        "to": f"{months.max():%Y-%m}",
+        "format": fmt,
+        "lang": lang,
+    }
+    try:
+        q = parse_data_query({k: [v] for k, v in params.items() if v}, role_)
+    except ApiError:
+        return None
+    served_ = _values(table(frames, q.measures, q.layout, q.codes, q.start, q.end, q.lang), {})
+    if served_ is None or not served_.sort(_KEYS).equals(shown.sort(_KEYS)):
+        return None
+    return data_address(params)
 
 
 # ---------------------------------------------------------------- published figures
@@ -428,7 +538,7 @@ def routes(
     profile); without it only the environment (VSS_PROFILE) chooses the profile."""
     read_secrets = secrets or (lambda: {})
     limiter = RateLimit(limit, window, clock)
-    paths = [f"{PREFIX}/{p}" for p in ("measures", "data", "published", "ready")]
+    paths = [f"{PREFIX}/{p}" for p in ("measures", "data", "published", "ready", "openapi.json")]
 
     def guarded(handler):
         async def endpoint(request: Request) -> Response:
@@ -499,19 +609,32 @@ def routes(
         # not cached: a probe asks whether the store loads now
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
+    async def openapi(request: Request) -> Response:
+        check_parameters(params(request), ())
+        tag = etag("openapi", _BOOT)
+        if not_modified(request, tag):
+            return answer(request, tag, b"", FORMATS["json"])
+        body = _json_bytes(api_openapi.document(PREFIX, LAYOUTS, tuple(FORMATS), limit, window))
+        return answer(request, tag, body, FORMATS["json"])
+
     async def not_found(request: Request) -> Response:
-        raise ApiError(
-            404, i18n.both("api.not_found", path=request.url.path, allowed=_allowed(paths))
-        )
+        path = request.url.path
+        if path in paths:  # a route's address, asked with another method than GET
+            message = i18n.both("api.bad_method", path=path, method=request.method)
+            raise ApiError(405, message, {"Allow": "GET, HEAD"})
+        raise ApiError(404, i18n.both("api.not_found", path=path, allowed=_allowed(paths)))
 
     return [
-        Route(f"{PREFIX}/measures", guarded(measures), methods=["GET"]),
-        Route(f"{PREFIX}/data", guarded(data), methods=["GET"]),
-        Route(f"{PREFIX}/published", guarded(published_), methods=["GET"]),
-        Route(f"{PREFIX}/ready", guarded(ready), methods=["GET"]),
-        Route(PREFIX, guarded(not_found)),
-        Route(f"{PREFIX}/{{rest:path}}", guarded(not_found)),
+        Route(f"{PREFIX}/measures", guarded(measures), methods=["GET"], name="measures"),
+        Route(f"{PREFIX}/data", guarded(data), methods=["GET"], name="data"),
+        Route(f"{PREFIX}/published", guarded(published_), methods=["GET"], name="published"),
+        Route(f"{PREFIX}/ready", guarded(ready), methods=["GET"], name="ready"),
+        Route(f"{PREFIX}/openapi.json", guarded(openapi), methods=["GET"], name="openapi"),
+        # the rest of the prefix, and the routes' addresses with another method: a JSON 404 or
+        # 405, not Starlette's plain text
+        Route(PREFIX, guarded(not_found), methods=_ANY_METHOD, name="not_found"),
+        Route(f"{PREFIX}/{{rest:path}}", guarded(not_found), methods=_ANY_METHOD, name="not_found"),
     ]
 
 
-__all__ = ["PREFIX", "ApiError", "DataQuery", "routes"]
+__all__ = ["PREFIX", "ApiError", "DataQuery", "data_link", "mark_served", "routes", "served"]

@@ -9,7 +9,8 @@ routes of vss_dash/api.py under /api/v1/ (Streamlit reserves only /_stcore/, /me
 app.py` still serves the pages alone.
 
 secrets.toml is Streamlit's to read (st.secrets): it is handed to the API as a mapping, so that
-`[access] profile` decides there as it does on the pages.
+`[access] profile` decides there as it does on the pages. Importing this file tells the pages
+that the API is served beside them (`api.mark_served`): their tables then link to their data.
 """
 
 from __future__ import annotations
@@ -30,3 +31,4 @@ def _secrets() -> dict:
 
 
 app = st.App(str(ROOT / "app.py"), routes=api.routes(secrets=_secrets))
+api.mark_served()

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import polars as pl
 import streamlit as st
 
-from vss_dash import catalog, chart_svg, charts, export, geo, i18n, metrics, published
+from vss_dash import access, api, catalog, chart_svg, charts, export, geo, i18n, metrics, published
 from vss_dash.ui import auth, queries
 from vss_dash.ui.state import View
 from vss_dash.ui.widgets import status_label
@@ -245,6 +245,7 @@ def downloads(
     rest from `place`), the files carry what else was published for it (`also_published`)."""
     if not auth.can_export():
         return
+    shown = df
     df = export.with_alternatives(df, queries.alternatives(), lang_, **(place or {}))
     # spreadsheets get values rounded as published, each measure's label beside its id, and
     # headers and words in the page's language; Parquet, read by programs, ids and every digit
@@ -280,6 +281,28 @@ def downloads(
                 on_click="ignore",
                 disabled=not ready,
             )
+        data_link(shown, place, lang_, key)
+
+
+def data_link(df: pl.DataFrame, place: dict | None, lang_: str, key: str) -> None:
+    """Beside a table's downloads, a link to the same values in the data API (its CSV, with the
+    page's filters; key link_<key>): only where this server serves the API, and serves those
+    values there to anyone (api.data_link), so that no viewer gets a link that refuses them."""
+    if not api.served():
+        return
+    try:
+        role = api.role_for(auth.access_settings())
+    except access.BadSettings:
+        return
+    url = api.data_link(queries.frames(lang_), df, place, lang_, role, table=queries.table)
+    if url:
+        st.link_button(
+            i18n.t("data_link", lang_),
+            url,
+            icon=":material/link:",
+            help=i18n.t("data_link_help", lang_),
+            key=f"link_{key}",
+        )
 
 
 def _demo_sources(fr: metrics.Frames) -> list[str]:
