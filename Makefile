@@ -16,8 +16,8 @@ $(UV):
 setup: $(UV) ## install the pinned environment from uv.lock into .venv
 	$(UV) sync --locked --quiet
 
-run: setup ## start the dashboard on the bundled demo data at http://localhost:$(PORT)
-	$(UV) run --locked streamlit run app.py --server.port $(PORT)
+run: setup ## start the dashboard (and its data API under /api/v1/) on the bundled demo data at http://localhost:$(PORT)
+	$(UV) run --locked streamlit run vss_dash/asgi.py --server.port $(PORT)
 
 test: setup ## all tests: unit, AppTest pages, and headless Chromium where /usr/bin/chromium exists
 	$(UV) run --locked pytest

@@ -8,6 +8,9 @@ routes of vss_dash/api.py under /api/v1/ (Streamlit reserves only /_stcore/, /me
 /component/ and /static/; the App checks that no route of ours starts with one). `streamlit run
 app.py` still serves the pages alone.
 
+In front of Streamlit's own handlers, `UploadGuard` (vss_dash/upload_guard.py) answers an
+upload that no uploader asked for, or that is too large or too frequent, before reading its body.
+
 secrets.toml is Streamlit's to read (st.secrets): it is handed to the API as a mapping, so that
 `[access] profile` decides there as it does on the pages. Importing this file tells the pages
 that the API is served beside them (`api.mark_served`): their tables then link to their data.
@@ -16,10 +19,12 @@ that the API is served beside them (`api.mark_served`): their tables then link t
 from __future__ import annotations
 
 import streamlit as st
+from starlette.middleware import Middleware
 
 import vss_dash.hardening  # noqa: F401  (first, as in app.py: before any page caches anything)
 from vss_dash import api
 from vss_dash.paths import ROOT
+from vss_dash.upload_guard import UploadGuard
 
 
 def _secrets() -> dict:
@@ -30,5 +35,9 @@ def _secrets() -> dict:
         return {}
 
 
-app = st.App(str(ROOT / "app.py"), routes=api.routes(secrets=_secrets))
+app = st.App(
+    str(ROOT / "app.py"),
+    routes=api.routes(secrets=_secrets),
+    middleware=[Middleware(UploadGuard)],  # an upload judged before its body is read
+)
 api.mark_served()

@@ -77,11 +77,16 @@ def allow_uploads() -> None:
             _uploaders.add(ctx.session_id)
 
 
+def may_upload(session_id: str) -> bool:
+    """Whether the session was shown the import's uploader (and has not left since)."""
+    with _uploaders_lock:
+        return session_id in _uploaders
+
+
 def _judged_uploads(original: Any) -> Any:
     def add_file(self: MemoryUploadedFileManager, session_id: str, file: Any) -> None:
         size = len(file.data)
-        with _uploaders_lock:
-            allowed = session_id in _uploaders
+        allowed = may_upload(session_id)
         if not allowed or size > MAX_UPLOAD_BYTES:
             why = "no uploader shown to it" if not allowed else f"{size} bytes"
             _LOGGER.warning("upload dropped for session %s: %s", session_id, why)

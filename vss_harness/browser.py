@@ -18,6 +18,8 @@ PROJECT_ROOT = paths.ROOT
 # this machine's closed network refuses; they also keep the request log down to the app's own.
 CHROMIUM, CHROMIUM_ARGS = deck_export.CHROMIUM, deck_export.CHROMIUM_ARGS
 VIEWPORT = {"width": 1440, "height": 900}
+# what `make run` starts: the pages (app.py) and the data API in one ASGI application
+APP_SCRIPT = "vss_dash/asgi.py"
 # the three screens every page is held to: a laptop, a phone, a projector
 SCREENS = {"1366x768": (1366, 768), "390x844": (390, 844), "1920x1080": (1920, 1080)}
 SERVER_START_TIMEOUT_S = 60.0
@@ -37,7 +39,9 @@ APP_IDLE = (
 
 
 @contextlib.contextmanager
-def start_server(log_dir: Path, script: str = "app.py", cwd: Path = PROJECT_ROOT) -> Iterator[str]:
+def start_server(
+    log_dir: Path, script: str = APP_SCRIPT, cwd: Path = PROJECT_ROOT
+) -> Iterator[str]:
     """Run `streamlit run <script>` on a free port until the block ends; yield its base URL.
     The app's own `deck_export.serve` does it (no file watching, so edits made while the tests
     run trigger no reruns; the environment, VSS_DATA_DIR included, passes through)."""
