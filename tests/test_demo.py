@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
@@ -92,3 +93,17 @@ def test_december_sprint_in_revenue(frames):
     )
     monthly = [rev[0]] + [b - a for a, b in zip(rev, rev[1:], strict=False)]
     assert monthly[11] > 1.8 * (sum(monthly[:11]) / 11)
+
+
+def test_a_province_is_bent_to_its_published_months_in_logs_and_held_beyond():
+    """`_corrections`: the ratio of pinned to generated value at each pinned month, interpolated
+    in logs between them and held before the first and after the last."""
+    shape = (demo.T, 2)
+    before = {"x": np.full(shape, 100.0)}
+    after = {"x": before["x"].copy()}
+    after["x"][10, 0], after["x"][30, 0] = 50.0, 200.0
+    corr = demo._corrections({}, before, after, [("x", 10, [0]), ("x", 30, [0])])["x"]
+    assert corr[0, 0] == pytest.approx(0.5) and corr[10, 0] == pytest.approx(0.5)
+    assert corr[20, 0] == pytest.approx(1.0)  # halfway in logs
+    assert corr[-1, 0] == pytest.approx(2.0)
+    assert (corr[:, 1] == 1).all()  # a province with nothing published keeps its weights

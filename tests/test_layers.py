@@ -39,6 +39,7 @@ LAYER = {
     "ingest": 5,
     "dataset": 5,
     "data": 5,  # the data manager: the store's frames and every cache's one token
+    "plausibility": 5,  # validate's checks that a store behaves like real reports
     "deck_export": 1,
     "chart_svg": 2,  # a chart as SVG in deck_export's Chromium
     "cli": 6,

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import polars as pl
 
-from vss_dash import catalog, demo, export, geo, ingest, metrics, published, store
+from vss_dash import catalog, demo, export, geo, ingest, metrics, plausibility, published, store
 
 
 def _store_arg(text: str) -> Path | str:
@@ -166,7 +166,8 @@ def cmd_validate(args) -> int:
     except OSError as e:  # missing, or a database that cannot be reached (the URI masked)
         print(e, file=sys.stderr)
         return 1
-    checks = published.check(metrics.Frames.from_store(s))
+    frames = metrics.Frames.from_store(s)
+    checks = published.check(frames)
     failed, contradicted, superseded = _unreproduced(checks)
     for label, group in (
         ("NOT REPRODUCED", failed),
@@ -180,6 +181,8 @@ def cmd_validate(args) -> int:
                 f"data gives {c.computed}",
                 file=sys.stderr,
             )
+    for w in plausibility.findings(frames):
+        print(w, file=sys.stderr)  # warnings: the store stays valid
     n = s.observations.select(pl.len()).collect().item()
     print(
         f"store ok: {n:,} observations, {s.plans.height:,} plans, {s.sources.height} sources; "

@@ -13,12 +13,24 @@ ones. This module makes them, and it is the only place that does:
    at every knot; year-to-date flows spread each year's total over months by a profile, bent to
    pass through their knots; denominators are the annual estimate at mid-year and, at a month with
    a published rate, the value that rate implies.
+   A national figure of an additive measure is stored as the national row the dashboard shows,
+   so the knots equal it exactly (`_exact`), not merely within its rounding: the provinces then
+   sum to it. Where the record's rounded figures of one month cannot all be exact together
+   (16.12 M + 1.56 M against 17.69 M in February 2024), those figures keep their rounding
+   interval and `plausibility.explained_gaps` names the difference.
 2. Province values: each month's national total is split over the 63 provinces in proportion to
    weights built from population and a profile (big cities and industrial provinces: high SI
-   coverage; mountain provinces: high HI coverage from state-paid cards, low SI), then rounded with
-   the largest-remainder method so that provinces sum to the national total exactly. Then every
-   published provincial figure is pinned (`_pin_provinces`), the other provinces absorbing the
-   difference, so national sums still hold.
+   coverage; mountain provinces: high HI coverage from state-paid cards, low SI), times a path of
+   each province's own (`_own_paths`: its trend drifting from the nation's, its depth of the
+   seasonal dip, AR(1) noise), then rounded with the largest-remainder method so that provinces
+   sum to the national total exactly. Each province is fitted to its own published figures
+   (`_corrections`, a few rounds): its weights are bent by the ratio of published to generated
+   value, interpolated in logs between its published months and held beyond them, so a
+   published level is the province's level and two published months set its trend. Finally
+   every published provincial figure is pinned exactly (`_pin_provinces`), the other provinces
+   absorbing the (by then small) difference, so national sums still hold.
+   `plausibility` checks the result: no month moves further than the record ever moved between
+   two reports, provinces' monthly changes spread, the nation is the sum of its provinces.
 3. From 2025-07 the 63 are summed through the crosswalk into the 34 provinces.
 4. Annual plans per province, solved so that the published plan-completion figures hold.
 
@@ -111,7 +123,7 @@ def national_stock_knots() -> dict[str, dict[str, float]]:
             "2021-06": 1_150_000,
             "2021-09": v_2021_09,
             "2021-11": v_2021_11,
-            "2021-12": 1_400_000,
+            "2021-12": 1_300_000,
             "2022-05": 1_420_000,
             "2022-12": 1_490_000,
             "2023-05": v_2023_05,
@@ -376,9 +388,11 @@ def _ytd_path(
 
 # Seasonal factors of SI and UI stocks by calendar month (December = 1), read from VSS's
 # published 2024-2025 path (NOTES C6): the stock dips in the first quarter, when contracts
-# lapse and voluntary SI is not yet renewed, and climbs to a year-end peak.
-SI_SEASON = np.array([0.95, 0.94, 0.93, 0.935, 0.945, 0.955, 0.96, 0.965, 0.97, 0.98, 0.985, 1.0])
-VOLUNTARY_SEASON = np.array([0.82, 0.79, 0.77, 0.77, 0.78, 0.8, 0.81, 0.82, 0.84, 0.86, 0.88, 1.0])
+# lapse and voluntary SI is not yet renewed, and climbs to a year-end peak. The dip is spread
+# over January to March, as the record shows it (-6.4 % from December 2024 to March 2025, not
+# in one month): no month falls further than `plausibility.move_bounds` allows.
+SI_SEASON = np.array([0.97, 0.95, 0.935, 0.937, 0.945, 0.955, 0.96, 0.965, 0.97, 0.98, 0.985, 1.0])
+VOLUNTARY_SEASON = np.array([0.9, 0.82, 0.78, 0.775, 0.78, 0.8, 0.81, 0.82, 0.84, 0.86, 0.9, 1.0])
 SEASONS = {
     "si_compulsory": SI_SEASON,
     "si_voluntary": VOLUNTARY_SEASON,
@@ -442,8 +456,9 @@ def _plan_of_year(y: int) -> float | None:
         return None
 
 
-def _constraints(f: published.Figure) -> list[demo_fit.Constraint]:
-    """The figure as linear constraints on national knots ([] where it is not about them)."""
+def _constraints(f: published.Figure, exact: bool = True) -> list[demo_fit.Constraint]:
+    """The figure as linear constraints on national knots ([] where it is not about them);
+    with `exact`, an `_exact` figure is an equality rather than its rounding interval."""
     if f.layout != "VN" or f.is_target:
         return []
     t = t_of(f.ym)
@@ -472,6 +487,8 @@ def _constraints(f: published.Figure) -> list[demo_fit.Constraint]:
         return []
     measure = catalog.get(expr)
     if (direct := lin(measure.id, t)) is not None:
+        if exact and _exact(f):  # stored as the national row: the provinces must sum to it exactly
+            return demo_fit.between(direct, f.value, f.value, label)
         return demo_fit.between(direct, lo, hi, label)
     op = measure.formula.op if measure.formula else None
     if op == "ratio":
@@ -516,6 +533,45 @@ def _shape_constraints(vars_: set[demo_fit.Var]) -> list[demo_fit.Constraint]:
     return out
 
 
+def _exact(f: published.Figure) -> bool:
+    """A national figure of an additive measure: it is stored as the national row the dashboard
+    shows, so the demo's national value must equal it, not merely round to it (else the nation
+    would differ from the sum of its provinces)."""
+    if f.layout != "VN" or f.is_target or not catalog.has(f.measure):
+        return False
+    m = catalog.get(f.measure)
+    return m.geo_agg == "sum" and not m.national_only and m.kind in ("stock", "ytd_flow")
+
+
+def _exact_knots(
+    solution: dict[demo_fit.Var, float], groups: list, dropped: list
+) -> dict[demo_fit.Var, float]:
+    """The solver's knots with every exact figure made exact after rounding: a level is its
+    value; of a sum (compulsory + voluntary) the part not fixed by a level of its own takes the
+    rest. Counts are whole persons, amounts whole million VND."""
+
+    def whole(v: demo_fit.Var, x: float) -> float:
+        if v[1] < 0:  # a plan
+            return x
+        scale = MILLION_VND if v[0] == "late_payment_amount" else FLOW_SCALE.get(v[0], 1)
+        return round(x * scale) / scale
+
+    out = {v: whole(v, x) for v, x in solution.items()}
+    exact = [cs[0] for f, cs in groups if f not in dropped and _exact(f)]
+    single = {next(iter(c.terms)): c.low for c in exact if len(c.terms) == 1}
+    out |= single
+    for c in exact:
+        if len(c.terms) > 1:
+            free = [v for v in sorted(c.terms, key=str) if v not in single]
+            if not free:  # every part a published level: the record's own sum
+                assert abs(sum(out[v] for v in c.terms) - c.low) < 1e-6, c.label
+                continue
+            rest = c.low - sum(out[v] for v in c.terms if v != free[-1])
+            out[free[-1]] = rest
+            single[free[-1]] = rest
+    return out
+
+
 def _trust(f: published.Figure) -> tuple:
     """Which figure gives way when two contradict each other: a count before a figure derived
     from counts (a rate or a growth rate, whose base may differ between reports: NOTES C2, C5),
@@ -538,6 +594,7 @@ def fitted() -> tuple[dict[str, dict[int, float]], tuple[published.Figure, ...]]
     ranked = sorted(published.current(), key=_trust, reverse=True)
     groups = [(f, cs) for f, cs in ((f, _constraints(f)) for f in ranked) if cs]
     vars_ = {v for _, cs in groups for c in cs for v in c.terms}
+    terms = {f: {v for c in cs for v in c.terms} for f, cs in groups}
     # a year whose flow has a knot also gets its December, so the year's total is a knot too
     for n, t in list(vars_):
         if n in FLOW_PROFILE:
@@ -545,9 +602,28 @@ def fitted() -> tuple[dict[str, dict[int, float]], tuple[published.Figure, ...]]
             if n == "amount_receivable":
                 vars_.add(("revenue_collected", t))
                 vars_.add(("revenue_collected", (t // 12) * 12 + 11))
-    solution, dropped = demo_fit.fit(
-        groups, _shape_constraints(vars_), _design, sorted(vars_, key=str)
-    )
+
+    # Exact levels first. Where the record's own rounded figures cannot all be exact together
+    # (2024-02: "more than" 16.12 M compulsory and 1.56 M voluntary, 17.69 M in all), the
+    # figures that would give way fall back to their rounding interval, with every exact figure
+    # that shares a month and measure with them; only what still fails is left out.
+    def solve(relaxed: set) -> tuple[list, dict, list]:
+        gs = [(f, _constraints(f, exact=f not in relaxed)) for f, _ in groups]
+        return (gs, *demo_fit.fit(gs, _shape_constraints(vars_), _design, sorted(vars_, key=str)))
+
+    exact = {f for f, _ in groups if _exact(f)}
+    contradicted = set(solve(exact)[2])  # what the record contradicts at its own rounding
+    relaxed: set[published.Figure] = set()
+    while True:
+        groups, solution, dropped = solve(relaxed)
+        zone = set().union(*(terms[f] for f in dropped if f not in contradicted))
+        before = len(relaxed)
+        while linked := {g for g in exact - relaxed if terms[g] & zone}:
+            relaxed |= linked  # every exact figure linked to the zone through shared knots
+            zone |= set().union(*(terms[g] for g in linked))
+        if len(relaxed) == before:
+            break
+    solution = _exact_knots(solution, [(f, cs) for f, cs in groups if f not in relaxed], dropped)
     out: dict[str, dict[int, float]] = {}
     for (n, t), v in solution.items():
         out.setdefault(n, {})[t] = v
@@ -704,9 +780,88 @@ def _split_flow(ytd: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return out
 
 
-def generate() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """(observations, plans, sources) of the demo store."""
+# A province's own path, around its share of the national total (see `_own_paths`):
+# month-to-month noise (AR(1) innovations, relative), how far its growth drifts from the nation's
+# (a random walk in the monthly growth rate), and the range of the power of the national seasonal
+# factor it follows (a province with many seasonal jobs dips deeper in the first quarter).
+OWN_NOISE = {
+    "si_compulsory": 0.006,
+    "si_voluntary": 0.02,
+    "ui_participants": 0.006,
+    "hi_participants": 0.0025,
+}
+OWN_DRIFT = {
+    "si_compulsory": 0.0008,
+    "si_voluntary": 0.002,
+    "ui_participants": 0.0008,
+    "hi_participants": 0.0003,
+}
+OWN_SEASON = {
+    "si_compulsory": (0.6, 1.4),
+    "si_voluntary": (0.8, 1.2),
+    "ui_participants": (0.6, 1.4),
+    "hi_participants": (0.7, 1.3),
+}
+OWN_AR = 0.6
+
+
+def _own_paths(n: int) -> dict[str, np.ndarray]:
+    """(T, n) factors on each province's share of a national stock, so that every province has a
+    trend, a seasonal depth and a noise of its own: ranks move and the provinces' monthly changes
+    spread. Drawn from a stream of their own, so that the other draws of the demo keep theirs.
+    UI follows SI compulsory closely (the same contracts), with a little noise of its own."""
+    rng = np.random.default_rng(SEED + 29)
+    months = np.arange(T) % 12
+    out = {}
+    for m in ("si_compulsory", "si_voluntary", "hi_participants"):
+        growth = np.cumsum(np.cumsum(rng.normal(0, OWN_DRIFT[m], (T, n)), axis=0), axis=0) / 12
+        e = np.zeros((T, n))
+        shocks = rng.normal(0, OWN_NOISE[m], (T, n))
+        for t in range(T):
+            e[t] = shocks[t] + (OWN_AR * e[t - 1] if t else 0.0)
+        power = rng.uniform(*OWN_SEASON[m], n)
+        season = SEASONS[m][months][:, None] ** (power[None, :] - 1)
+        out[m] = np.exp(growth + e) * season
+    ui_noise = np.zeros((T, n))
+    shocks = rng.normal(0, OWN_NOISE["ui_participants"] / 2, (T, n))
+    for t in range(T):
+        ui_noise[t] = shocks[t] + (OWN_AR * ui_noise[t - 1] if t else 0.0)
+    out["ui_participants"] = out["si_compulsory"] * np.exp(ui_noise)
+    return out
+
+
+def _corrections(
+    corr: dict[str, np.ndarray],
+    before: dict[str, np.ndarray],
+    after: dict[str, np.ndarray],
+    points: list[tuple[str, int, list[int]]],
+) -> dict[str, np.ndarray]:
+    """Each province's weights bent so that its path goes through its published figures: the
+    ratio of pinned to generated value at each pinned month, interpolated in logs between a
+    province's pinned months and held beyond them (a published level is the province's level,
+    two published months its trend between them). Applied to the next round's weights."""
+    at: dict[tuple[str, int], dict[int, float]] = {}
+    for m, t, g in points:
+        for i in g:
+            if before[m][t, i] > 0:
+                at.setdefault((m, i), {})[t] = np.log(after[m][t, i] / before[m][t, i])
+    out = {m: v.copy() for m, v in corr.items()}
+    for (m, i), logs in at.items():
+        ts = sorted(logs)
+        bend = np.exp(np.interp(np.arange(T), ts, [logs[t] for t in ts]))
+        shape = before[m].shape
+        out.setdefault(m, np.ones(shape))[:, i] *= bend
+    return out
+
+
+def _province_values(
+    corr: dict[str, np.ndarray],
+) -> tuple[dict[str, np.ndarray], dict[str, int], list[str], np.random.Generator]:
+    """Every generated measure's (T, 63) province values (in 1/scale units) before the
+    published provincial figures are pinned; `corr` multiplies a measure's province weights
+    (the fit to those figures, `_corrections`). Returns the generator too: plans draw on."""
     rng = np.random.default_rng(SEED)
+    c = lambda m: corr.get(m, 1.0)  # noqa: E731
     provs = _province_table()
     codes = [r["code_63"] for r in provs]
     P = len(codes)
@@ -728,6 +883,7 @@ def generate() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
 
     values: dict[str, np.ndarray] = {}
     scales: dict[str, int] = {}
+    own = _own_paths(len(codes))
     knots = national_stock_knots()
     fit = national_knots()
     for m, w in (
@@ -738,11 +894,12 @@ def generate() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     ):
         k = knots[m] | {_ym(t): v for t, v in fit.get(m, {}).items()}
         national = _interp_knots(k, SEASONS[m], rng, noise=0.0015)
-        values[m] = _split(national, w)
+        values[m] = _split(national, w * own[m] * c(m))
     for m, w in (("population", pop_w), ("labour_force_working_age", lf_w)):
         national = _denominator_path(m, fit.get(m, {}))
-        # the provinces' shares are annual estimates: one set of weights per year
-        values[m] = _split(national, np.repeat(w[::12], 12, axis=0)[:T])
+        # the provinces' shares drift month by month (no step each January, which would move
+        # every rate on that denominator at once)
+        values[m] = _split(national, w * c(m))
 
     wage = f["wage"] * jitter(0.05)
     rev_w = (
@@ -753,8 +910,9 @@ def generate() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     cost_growth = rng.normal(0, 0.02, P)
     after_2024 = np.clip((np.arange(T) - t_of("2024-01")) / 12.0, 0, None)[:, None]
     outlier = np.array([COST_OUTLIERS.get(c, 0.0) for c in codes])
-    cost_w = (
-        values["hi_participants"]
+    cost_w = (  # on the cards' smooth weights: cost growth is the province's own, not its noise
+        hi_w
+        * c("hi_participants")
         * f["cost"]
         * jitter(0.06)
         * np.exp(cost_growth * years_since + outlier * after_2024)
@@ -772,14 +930,14 @@ def generate() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     national_ytd: dict[str, np.ndarray] = {}
     for m, spec in YTD_FLOWS.items():
         national_ytd[m] = _fitted_ytd(m, fit.get(m, {}), rng)
-        values[m] = _split_flow(national_ytd[m], flow_weights[m])
+        values[m] = _split_flow(national_ytd[m], flow_weights[m] * c(m))
         scales[m] = spec["scale"]
 
     # receivable (year to date) and late payment (stock), in million VND
     receivable = _fitted_ytd("amount_receivable", fit.get("amount_receivable", {}), rng)
     late_f = f["late"] * rng.lognormal(0, 0.45, P)
     rec_w = rev_w * (1 + 0.02 * late_f)
-    values["amount_receivable"] = _split_flow(receivable, rec_w)
+    values["amount_receivable"] = _split_flow(receivable, rec_w * c("amount_receivable"))
     month = np.arange(T) % 12
     year = START_YEAR + np.arange(T) // 12
     late_dec = {**LATE_DECEMBER, 2023: published.level("late_payment_rate", "2023-12") / 100}
@@ -793,11 +951,25 @@ def generate() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     for t in range(T):
         drift[t] = 0.7 * shock[t] + (0.7 * drift[t - 1] if t else 0.0)
     values["late_payment_amount"] = _split(
-        late, values["amount_receivable"] * late_f * np.exp(drift)
+        late, values["amount_receivable"] * late_f * np.exp(drift) * c("late_payment_amount")
     )
     scales["amount_receivable"] = scales["late_payment_amount"] = MILLION_VND
 
-    _pin_provinces(values, scales, codes)
+    return values, scales, codes, rng
+
+
+FIT_ROUNDS = 4  # rounds of fitting the provinces' own paths to their published figures
+
+
+def generate() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(observations, plans, sources) of the demo store."""
+    corr: dict[str, np.ndarray] = {}
+    for round_ in range(FIT_ROUNDS):  # the last round's pinned values are the store's
+        values, scales, codes, rng = _province_values(corr)
+        before = {m: v.copy() for m, v in values.items()}
+        pins = _pin_provinces(values, scales, codes)
+        if round_ < FIT_ROUNDS - 1:
+            corr = _corrections(corr, before, values, pins.points)
     obs = [_frame(m, values[m] / scales.get(m, 1), codes) for m in values]
     obs.append(_res116(values["si_compulsory"], codes, rng))
     demo_rows = pl.concat([store.conform(o, store.OBS_SCHEMA) for o in obs])
@@ -826,6 +998,7 @@ class _Pins:
         self.values, self.scales, self.codes = values, scales, codes
         self.fixed = {m: np.zeros_like(v, dtype=bool) for m, v in values.items()}
         self.anchors: dict[tuple, dict[int, float]] = {}  # year-to-date values pinned
+        self.points: list[tuple[str, int, list[int]]] = []  # (measure, month, cells) pinned
 
     def cells(self, f: published.Figure) -> list[int]:
         group = [f.geo_code] if f.layout == "P63" else geo.constituents(f.geo_code)
@@ -862,6 +1035,7 @@ class _Pins:
         arr = self.values[m]
         before = arr[t, g].astype(float)
         self.set(m, t, g, total)
+        self.points.append((m, t, g))
         ratios = arr[t, g] / np.maximum(before, 1.0)
         for s in range(max(t - SMOOTH, 0), min(t + SMOOTH + 1, T)):
             w = 1 - abs(s - t) / (SMOOTH + 1)
@@ -886,6 +1060,7 @@ class _Pins:
                 new = v + total - old
             self.set(m, s, g, new, force=True)
         anchors[t] = total
+        self.points.append((m, t, g))
 
 
 def _pin_provinces(values: dict[str, np.ndarray], scales: dict[str, int], codes: list[str]):
@@ -948,6 +1123,7 @@ def _pin_provinces(values: dict[str, np.ndarray], scales: dict[str, int], codes:
         elif op == "yoy_pct" and not _across_merger(f):
             base = m.formula.args[0]
             level(base, t - 12, g, current(base, t, g) / (1 + f.value / 100))
+    return pins
 
 
 def _frame(measure: str, arr: np.ndarray, codes: list[str]) -> pl.DataFrame:
@@ -1136,9 +1312,10 @@ def _sources() -> pl.DataFrame:
             "publisher": "VSS dashboard project",
             "date": date(2026, 11, 1),
             "reference": "vss_dash/demo.py (seed 2025)",
-            "note": "Generated, not real. Province values are split from national paths that pass "
-            "through every published figure; province sums equal the published national "
-            "figures. Population weights are rounded approximations of GSO 2023 estimates.",
+            "note": "Generated, not real. National paths pass through every published figure; "
+            "each province has a path of its own, fitted to its own published figures, and the "
+            "provinces sum to the national value. Population weights are rounded "
+            "approximations of GSO 2023 estimates.",
         }
     ]
     return pl.DataFrame(rows, schema=store.SOURCE_SCHEMA)
