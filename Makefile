@@ -44,8 +44,8 @@ bench: setup ## benchmarks: print figures (ratios against a baseline measured in
 	$(UV) run --locked python bench/deck_exports.py $(if $(QUICK),--quick)
 	$(UV) run --locked python bench/load.py $(if $(QUICK),--quick)
 
-serve: setup ## nginx (apt-get install nginx) in front of REPLICAS Streamlit replicas (default 2) on :$(PORT); Ctrl-C stops
-	$(UV) run --locked python deploy/serve.py --replicas $(or $(REPLICAS),2) --port $(PORT)
+serve: setup ## nginx (apt-get install nginx) in front of REPLICAS replicas (default 2) on :$(PORT); STORE=uri|dir, STANDBY=1: a PostgreSQL primary and hot standby; Ctrl-C stops
+	$(UV) run --locked python deploy/serve.py --replicas $(or $(REPLICAS),2) --port $(PORT) $(if $(STORE),--store $(STORE)) $(if $(STANDBY),--standby)
 
 loadtest: setup ## load and fault test of deploy/: 1/5/20 sessions, a replica killed, imports while reading; prints figures (STORE=postgresql: also on PostgreSQL)
 	$(UV) run --locked python deploy/loadtest.py $(if $(QUICK),--quick) $(if $(STORE),--store $(STORE))

@@ -40,7 +40,17 @@ replica i mod N), as nginx's random first assignment would do on average.
    (it holds the store's write lock: PostgreSQL's table lock, i.e. inside its transaction;
    Parquet's lock file), and one more write follows. Reported per backend: pages, mixed, errors,
    page times (median, p95) and the ratio PostgreSQL / Parquet (goal <= 1.2x). `--store URI`
-   runs it on that database instead: a scratch one, since its store is overwritten.
+   runs it on that database instead: a scratch one, since its store is overwritten. The
+   throwaway server's replicas connect as the store's viewer role, its writers as the writer
+   role (vss_harness.postgres.roles: the store's own grant()).
+7. With --store postgresql: a hot standby keeps pages up. A primary and a streaming standby
+   (vss_harness.postgres.replicated); two replicas read the standby as the viewer role, imports
+   (`vss-dash ingest`) write through the same kind of URI as the writer role, which reaches the
+   primary. The primary is killed (an immediate stop) as soon as an import holds its write lock;
+   pages must keep showing the last whole generation, an import during the outage must be
+   refused with the bilingual message, and once the primary is started again (without --quick,
+   a second round: the standby promoted instead) the import must land with every earlier row
+   kept and nothing of the killed one.
 """
 
 from __future__ import annotations
@@ -62,6 +72,7 @@ import threading
 import time
 import uuid
 from argparse import SUPPRESS
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -97,7 +108,7 @@ TIMEOUT_MS = 120_000
 # from one address) would count them all as one client, so they do not apply to it here
 LOCAL = ("127.0.0.1",)
 GOAL_P95_RATIO, GOAL_COLD_MB = 3.0, 2.5
-SCENARIOS = ("bytes", "load", "kill", "import", "store", "backends")
+SCENARIOS = ("bytes", "load", "kill", "import", "store", "backends", "standby")
 RERUN = ForwardMsg.FINISHED_EARLY_FOR_RERUN  # a script stopped for a rerun: wait for that one
 STORE_ERRORS = [i18n.t(k, lang) for k in ("store_invalid", "store_missing") for lang in i18n.LANGS]
 
@@ -976,7 +987,11 @@ def write_vintage(where: str, demo_dir: str, k: int) -> None:
         import vss_dash.store.postgres  # noqa: F401
     print("writing", flush=True)
     t0 = time.monotonic()
-    store.write(_place(where), *tables, generation_id=f"loadtest-{k}")
+    try:
+        store.write(_place(where), *tables, generation_id=f"loadtest-{k}")
+    except OSError as e:  # the database gone (the URI masked): said as the CLI says it
+        print(f"refused: {e}", file=sys.stderr, flush=True)
+        sys.exit(1)
     print(f"done {time.monotonic() - t0:.3f}", flush=True)
 
 
@@ -1013,17 +1028,24 @@ class WriteWatch:
 
     def close(self) -> None:
         if self.conn is not None:
-            self.conn.close()
+            with contextlib.suppress(pg_dbapi.Error):  # its server may have been killed
+                self.conn.close()
 
 
-def _kill_when_writing(pid: int, where: str, finished: threading.Event) -> bool:
+def _kill_when_writing(
+    pid: int, where: str, finished: threading.Event, action: Callable[[], None] | None = None
+) -> bool:
     """In a thread (the event loop is busy with the readers): poll every millisecond until the
-    writer holds the write lock, then SIGKILL it. True when it was killed so."""
+    writer holds the write lock, then SIGKILL it (or run `action`: kill its server). True when it
+    was killed so."""
     watch = WriteWatch(where)
     try:
         deadline = time.monotonic() + 60
         while not finished.is_set() and time.monotonic() < deadline:
             if watch():
+                if action is not None:
+                    action()
+                    return True
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
                 return True
@@ -1033,11 +1055,14 @@ def _kill_when_writing(pid: int, where: str, finished: threading.Event) -> bool:
         watch.close()
 
 
-async def run_writer(where: str, demo_dir: Path, k: int, kill: bool = False) -> dict:
+async def run_writer(
+    where: str, demo_dir: Path, k: int, kill: bool = False, watch: str | None = None
+) -> dict:
     """Write vintage k from a separate process; with `kill`, SIGKILL it as soon as it holds the
-    store's write lock (WriteWatch): inside its transaction, or with its files half written.
-    Returns its exit code, the write's seconds (None: it did not finish), whether the kill hit
-    a write under way, the process's start and end (monotonic) and the end of its error output."""
+    store's write lock (WriteWatch, asked at `watch`, default `where`): inside its transaction,
+    or with its files half written. Returns its exit code, the write's seconds (None: it did not
+    finish), whether the kill hit a write under way, the process's start and end (monotonic) and
+    the end of its error output."""
     started = time.monotonic()
     proc = await asyncio.create_subprocess_exec(
         sys.executable, str(Path(__file__).resolve()), WRITE_VINTAGE, where, str(demo_dir), str(k),
@@ -1049,7 +1074,7 @@ async def run_writer(where: str, demo_dir: Path, k: int, kill: bool = False) -> 
     if kill and first.startswith(b"writing"):
         finished = threading.Event()
         killer = asyncio.create_task(
-            asyncio.to_thread(_kill_when_writing, proc.pid, where, finished)
+            asyncio.to_thread(_kill_when_writing, proc.pid, watch or where, finished)
         )
         out, err = await proc.communicate()
         finished.set()
@@ -1089,18 +1114,23 @@ async def backend_run(
     writes: int,
     gap: float,
     server_log: Path | None = None,
+    read_at: str | None = None,
 ) -> dict:
     """One backend: the demo written as vintage 0 into `where` (a Parquet directory or a
-    PostgreSQL URI), two replicas on it, `readers` protocol and `browsers` browser sessions
-    reloading the overview while `writes` writer processes each store.write the next vintage;
-    then a writer killed (SIGKILL) half-way through its write, and one more write. Each page's
-    KPI figures must be one vintage's (read by a protocol session after each write). Returns
+    PostgreSQL URI, the writer role's on a throwaway server), two replicas on it (on `read_at`
+    when given: the viewer role's URI of the same database), `readers` protocol and `browsers`
+    browser sessions reloading the overview while `writes` writer processes each store.write the
+    next vintage; then a writer killed (SIGKILL) half-way through its write, and one more write.
+    Each page's KPI figures must be one vintage's (read by a protocol session after each write).
+    Returns
     pages, mixed, errors, the page seconds by client, the writes' seconds and what the kill did."""
-    print(f"  {label}: {store.shown(where)}")
+    read_at = read_at or where
+    print(f"  {label}: {store.shown(where)}" + (f", read as {store.shown(read_at)}"
+                                                if read_at != where else ""))  # fmt: skip
     demo = store.load(demo_dir)
     store.write(_place(where), *vintage(demo, 0), generation_id="loadtest-0")
     overview = [PAGES[0]]
-    with serve.deployment(limit_exempt=LOCAL, replicas=2, run_dir=run_dir, store=where) as dep:
+    with serve.deployment(limit_exempt=LOCAL, replicas=2, run_dir=run_dir, store=read_at) as dep:
         for route in ("r0", "r1"):  # each replica's first page imports the app and loads
             warm = ProtocolSession(dep.url, route)
             await warm.visit(PAGES[0])
@@ -1144,8 +1174,8 @@ async def backend_run(
         # the kill: a writer killed in the middle of its write
         await asyncio.sleep(gap)
         lost = _connections_lost(server_log)
-        killed = await run_writer(where, demo_dir, writes + 1, kill=True)
-        after = (await asyncio.to_thread(store.load, _place(where))).generation
+        killed = await run_writer(where, demo_dir, writes + 1, kill=True, watch=read_at)
+        after = (await asyncio.to_thread(store.load, _place(read_at))).generation
         lost_after = _connections_lost(server_log)
         # the server logs the lost client when it next reads from or writes to it: give it time
         for _ in range(50):
@@ -1168,7 +1198,7 @@ async def backend_run(
         stop.set()
         visits = {kind: [v for t in ts for v in await t] for kind, ts in tasks.items()}
         await calibrator.close()
-        final = (await asyncio.to_thread(store.load, _place(where))).generation
+        final = (await asyncio.to_thread(store.load, _place(read_at))).generation
     for w in [*done, killed]:
         if w["error"] and w is not killed:
             print(f"    a write failed (exit {w['code']}): {w['error']}")
@@ -1257,17 +1287,21 @@ async def scenario_backends(
     )
     runs: dict[str, list[dict]] = {"parquet": [], "postgresql": []}
     with contextlib.ExitStack() as stack:
-        log = None
-        if where == "postgresql":
+        log, read_at = None, None
+        if where == "postgresql":  # as the store's roles: replicas the viewer, writers the writer
             server = stack.enter_context(postgres.server())
-            where, log = server.create_database(DEMO_DB), server.directory / "log"
+            server.create_database(DEMO_DB)
+            read_at, where = postgres.roles(server, DEMO_DB)
+            log = server.log
         # rounds in the order Parquet, PostgreSQL, PostgreSQL, Parquet, ...: a machine that gets
         # busier or quieter during the run weighs on both alike
         order = [("parquet", "postgresql"), ("postgresql", "parquet")]
         for n in range(args.rounds):
             for label in order[n % 2]:
-                at, server_log = (
-                    (where, log) if label == "postgresql" else (str(tmp / f"parquet-{n}"), None)
+                at, server_log, reader = (
+                    (where, log, read_at)
+                    if label == "postgresql"
+                    else (str(tmp / f"parquet-{n}"), None, None)
                 )
                 runs[label].append(
                     await backend_run(
@@ -1281,6 +1315,7 @@ async def scenario_backends(
                         writes=args.imports,
                         gap=args.gap,
                         server_log=server_log,
+                        read_at=reader,
                     )  # fmt: skip
                 )
     results: dict[str, dict] = {label: merge(rs) for label, rs in runs.items()}
@@ -1322,10 +1357,275 @@ async def scenario_backends(
     return results
 
 
+# ---------------------------------------------------------------- 7. a standby keeps pages up
+
+
+async def run_ingest(
+    report: Path, where: str, watch: str | None = None, action: Callable[[], None] | None = None
+) -> dict:
+    """`vss-dash ingest REPORT --store WHERE` as an importer runs it; with `watch` and `action`,
+    `action()` (a kill) as soon as a session holds the store's write lock there (WriteWatch),
+    i.e. inside the import's transaction. Returns its exit code, seconds, whether the action hit
+    the import under way, and its output."""
+    cli = Path(sys.executable).parent / "vss-dash"
+    started = time.monotonic()
+    proc = await asyncio.create_subprocess_exec(
+        str(cli), "ingest", str(report), "--store", where,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    hit = False
+    if watch is not None:
+        finished = threading.Event()
+        killer = asyncio.create_task(
+            asyncio.to_thread(_kill_when_writing, proc.pid, watch, finished, action)
+        )
+        out, err = await proc.communicate()
+        finished.set()
+        hit = await killer
+    else:
+        out, err = await proc.communicate()
+    return {
+        "code": proc.returncode,
+        "seconds": time.monotonic() - started,
+        "hit": hit,
+        "out": out.decode(errors="replace"),
+        "err": err.decode(errors="replace"),
+    }
+
+
+def _refusal(result: dict) -> str:
+    """The refused import's message as the importer saw it: its last line on stderr (after the
+    report's warnings)."""
+    return (result["err"].strip().splitlines() or [""])[-1]
+
+
+def _refused_at_the_store(uri: str) -> float | None:
+    """Seconds until store.update (an import's write, the change aside) is refused while the
+    primary is down; None if it was not refused."""
+    started = time.monotonic()
+    try:
+        store.update(uri, lambda o, p, s: (o, p, s))
+    except OSError:
+        return time.monotonic() - started
+    return None
+
+
+def _short(text: str, n: int = 140) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+async def standby_run(
+    demo_dir: Path,
+    run_dir: Path,
+    browser: Browser | None,
+    readers: int,
+    browsers: int,
+    gap: float,
+    reports: list[Path],
+    promote: bool = False,
+) -> dict:
+    """A primary and a hot standby (postgres.replicated, the store's roles); two replicas read the
+    standby as the viewer role while `readers` protocol and `browsers` browser sessions reload
+    the overview. Imports by `vss-dash ingest` as the writer role (the same URI: writes go to the
+    primary): one lands; the primary is killed (an immediate stop, a crash) as soon as the second
+    holds the write lock; an import during the outage; the primary started again (`promote`:
+    the standby promoted instead), the second report imported again. Every page's KPI figures
+    must be one vintage's, the pages during the outage the last whole one's; the store after it
+    must hold every row of the first import's generation and the second import's rows, and
+    nothing of the killed one."""
+    demo = store.load(demo_dir)
+    with postgres.replicated(DEMO_DB) as pair:
+        viewer, writer = pair.uri(postgres.VIEWER), pair.uri(postgres.WRITER)
+        on_primary = pair.primary.uri(DEMO_DB, postgres.VIEWER)
+        print(f"  replicas read {store.shown(viewer)}; imports write {store.shown(writer)}")
+        store.write(writer, *vintage(demo, 0), generation_id="loadtest-0")
+        pair.caught_up()
+        overview = [PAGES[0]]
+        with serve.deployment(limit_exempt=LOCAL, replicas=2, run_dir=run_dir, store=viewer) as dep:
+            for route in ("r0", "r1"):
+                warm = ProtocolSession(dep.url, route)
+                await warm.visit(PAGES[0])
+                await warm.close()
+            calibrator = ProtocolSession(dep.url, "r0")
+
+            async def calibrate() -> tuple[str, ...]:
+                if not times.get("promoted"):  # what the primary committed, replayed
+                    await asyncio.to_thread(pair.caught_up)
+                return (await calibrator.visit(PAGES[0])).figures
+
+            times: dict[str, float] = {}
+
+            vintages = [await calibrate()]
+            stop = asyncio.Event()
+            tasks = {
+                "protocol": [
+                    asyncio.create_task(
+                        protocol_session(dep.url, f"r{i % 2}", 0, 0, stop, pages=overview)
+                    )
+                    for i in range(readers)
+                ]
+            }
+            if browser is not None and browsers:
+                tasks["browser"] = [
+                    asyncio.create_task(
+                        browser_session(
+                            browser,
+                            dep.url,
+                            f"r{i % 2}",
+                            0,
+                            0,
+                            stop,
+                            pages=overview,
+                            expected=len(vintages[0]),
+                        )
+                    )  # fmt: skip
+                    for i in range(browsers)
+                ]
+            await asyncio.sleep(gap)
+            first = await run_ingest(reports[0], writer)
+            vintages.append(await calibrate())
+            before = await asyncio.to_thread(store.load, viewer)
+            await asyncio.sleep(gap)
+
+            def kill_primary() -> None:
+                times["kill"] = time.monotonic()
+                pair.primary.stop()
+
+            killed = await run_ingest(reports[1], writer, watch=on_primary, action=kill_primary)
+            times.setdefault("kill", time.monotonic())
+            during = (await calibrator.visit(PAGES[0])).figures  # replicas on the standby
+            shown_during = (await asyncio.to_thread(store.load, viewer)).generation
+            refused = await run_ingest(reports[1], writer)  # during the outage
+            store_refused_s = await asyncio.to_thread(_refused_at_the_store, writer)
+            await asyncio.sleep(gap)
+            times["back"] = time.monotonic()
+            if promote:  # the same URIs: writes now find the promoted standby
+                await asyncio.to_thread(pair.standby.promote)
+                times["promoted"] = 1.0
+            else:
+                await asyncio.to_thread(pair.primary.start)
+            times["started"] = time.monotonic()
+            again = await run_ingest(reports[1], writer)
+            times["landed"] = time.monotonic()
+            vintages.append(await calibrate())
+            times["shown"] = time.monotonic()
+            await asyncio.sleep(gap)
+            stop.set()
+            visits = {kind: [v for t in ts for v in await t] for kind, ts in tasks.items()}
+            await calibrator.close()
+        after = store.load(viewer)
+        generations = (
+            (pair.standby if promote else pair.primary)
+            .psql("SELECT string_agg(id, ' ' ORDER BY seq) FROM vss.generations", database=DEMO_DB)
+            .split()
+        )
+    # nothing lost or mixed: the rows of the first import's generation all kept, plus the
+    # second import's own rows (its one new source), and no generation of the killed import
+    new_ids = set(after.sources["source_id"]) - set(before.sources["source_id"])
+    after_obs, before_obs = after.observations.collect(), before.observations.collect()
+    kept = after_obs.filter(~pl.col("source_id").is_in(list(new_ids)))
+    added = after_obs.height - kept.height
+    outage = [
+        v
+        for vs in visits.values()
+        for v in vs
+        if v.started >= times["kill"] and v.ended <= times["started"]
+    ]
+    out = classify(visits, vintages)
+    out.update(
+        promote=promote,
+        first_landed=first["code"] == 0,
+        killed_mid=killed["hit"] and killed["code"] != 0,
+        killed_message=_refusal(killed),
+        during_same=during == vintages[1] and shown_during == before.generation,
+        refused=refused["code"] == 1 and "Traceback" not in refused["err"],
+        refused_s=refused["seconds"],
+        store_refused_s=store_refused_s,
+        refused_message=_refusal(refused),
+        outage_pages=len(outage),
+        outage_errors=sum(bool(v.error) for v in outage),
+        outage_wrong=sum(bool(v.figures) and v.figures != vintages[1] for v in outage),
+        outage_s=times["started"] - times["kill"],
+        restart_s=times["started"] - times["back"],
+        again_landed=again["code"] == 0,
+        again_s=again["seconds"],
+        shown_s=times["shown"] - times["landed"],
+        generations=generations,
+        kept=kept.equals(before_obs),
+        added=added,
+        one_source=len(new_ids) == 1,
+    )
+    out["whole"] = (
+        out["kept"]
+        and out["one_source"]
+        and generations[:2] == ["loadtest-0", before.generation]
+        and len(generations) == 3
+        and after.generation == generations[-1]
+    )
+    out["outage_times"] = [v.seconds for v in outage if v.seconds is not None and not v.error]
+    return out
+
+
+async def scenario_standby(browser: Browser | None, demo_dir: Path, tmp: Path, args) -> dict:
+    print(
+        "\n7. A hot standby keeps pages up: replicas read the standby (viewer role), imports "
+        "write to the primary (writer role); the primary killed mid-import, an import during the "
+        "outage, the primary started again (without --quick, then also: the standby promoted "
+        "instead), the import again"
+    )
+    reports = make_reports(demo_dir, tmp, 2)
+    out = {}
+    for promote in (False,) if args.quick else (False, True):
+        print("  " + ("the standby promoted" if promote else "the primary started again") + ":")
+        out["promote" if promote else "restart"] = r = await standby_run(
+            demo_dir, tmp / f"standby-{promote}", browser, readers=args.readers,
+            browsers=args.backend_browsers, gap=args.gap, reports=reports, promote=promote,
+        )  # fmt: skip
+        _print_standby(r)
+    return out
+
+
+def _print_standby(r: dict) -> None:
+    yes = {True: "yes", False: "NO"}
+    back = "standby promoted" if r["promote"] else "primary started again"
+    on = "the promoted standby" if r["promote"] else "the primary"
+    print(
+        f"  first import landed: {yes[r['first_landed']]}; primary killed while the second "
+        f"held the write lock: {yes[r['killed_mid']]} (the importer said: "
+        f"{_short(r['killed_message']) or '-'})"
+    )
+    print(
+        f"  outage {r['outage_s']:.1f} s: {r['outage_pages']} pages read whole, "
+        f"{r['outage_wrong']} not showing the last whole generation, {r['outage_errors']} with an "
+        f"error; page median / p95 {_ms(r['outage_times'], 0.5)} / "
+        f"{_ms(r['outage_times'], 0.95)} ms; replicas' generation unchanged: "
+        f"{yes[r['during_same']]}"
+    )
+    print(
+        f"  import during the outage refused, no traceback: {yes[r['refused']]} after "
+        f"{r['refused_s']:.1f} s (reading the report and checking it against the standby's "
+        f"store come first; store.update alone is refused in "
+        f"{_ms([r['store_refused_s']], 0.5) if r['store_refused_s'] else 'NEVER'} ms): "
+        f"{_short(r['refused_message'])}"
+    )
+    print(
+        f"  {back} in {r['restart_s']:.1f} s; the import again: "
+        f"{'landed' if r['again_landed'] else 'FAILED'} in {r['again_s']:.1f} s, on the "
+        f"replicas {r['shown_s']:.1f} s later"
+    )
+    print(
+        f"  generations on {on}: {' '.join(r['generations'])}; every row of the first "
+        f"import's kept: {yes[r['kept']]}; the second import's rows: {r['added']} "
+        f"(one source: {yes[r['one_source']]}); nothing lost or mixed: {yes[r['whole']]}"
+    )
+
+
 # ---------------------------------------------------------------- summary
 
 
-def summary(bytes_: dict, phases: list[Phase], kill: dict, imp: dict, backends: dict) -> None:
+def summary(
+    bytes_: dict, phases: list[Phase], kill: dict, imp: dict, backends: dict, standby: dict
+) -> None:
     print(
         f"\nGoals ({date.today()}, this machine: {CORES} cores shared with the clients and "
         "other work; timings are noisy, compare ratios)"
@@ -1386,12 +1686,24 @@ def summary(bytes_: dict, phases: list[Phase], kill: dict, imp: dict, backends: 
     if "quiet_ratio" in backends:
         r50, r95 = backends["quiet_ratio"]
         print(f"  (pages no write overlapped, protocol client: median {r50:.2f}x, p95 {r95:.2f}x)")
+    for r in standby.values():
+        met = (
+            r["killed_mid"] and r["during_same"] and r["refused"] and r["again_landed"]
+            and r["whole"] and not (r["mixed"] or r["errors"] or r["outage_wrong"])
+        )  # fmt: skip
+        print(
+            f"- primary killed mid-import: {r['outage_pages']} pages during the "
+            f"{r['outage_s']:.1f} s outage, {r['mixed']} mixed and {r['errors']} errors in "
+            f"{r['pages']} pages; import refused during it; after the "
+            f"{'promotion' if r['promote'] else 'restart'} the import landed with nothing lost "
+            f"or mixed -> {'met' if met else 'missed'}"
+        )
 
 
 async def main_async(args) -> None:
     data_dir = args.tmp / "store"
     shutil.copytree(store_dir(), data_dir, ignore=shutil.ignore_patterns("ingest_log.jsonl", ".*"))
-    bytes_, phases, kill, imp, backends = {}, [], {}, {}, {}
+    bytes_, phases, kill, imp, backends, standby = {}, [], {}, {}, {}, {}
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
@@ -1409,10 +1721,12 @@ async def main_async(args) -> None:
             imp = await scenario_import(browser, data_dir, args)
         if "backends" in args.only:
             backends = await scenario_backends(browser, data_dir, args.tmp, args.store, args)
+        if "standby" in args.only:
+            standby = await scenario_standby(browser, data_dir, args.tmp, args)
         await browser.close()
     if "store" in args.only:
         scenario_store(store_dir(), make_reports(store_dir(), args.tmp, 1)[0], args)
-    summary(bytes_, phases, kill, imp, backends)
+    summary(bytes_, phases, kill, imp, backends, standby)
 
 
 def _store_choice(value: str) -> str:
@@ -1431,7 +1745,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         help=f"scenarios to run, of {','.join(SCENARIOS)} (default: all; backends only with "
-        "--store postgresql or a URI)",
+        "--store postgresql or a URI, standby with --store postgresql)",
     )
     parser.add_argument(
         "--quick", action="store_true", help="fewer visits, imports, seconds (about 8 minutes)"
@@ -1445,7 +1759,8 @@ def main() -> None:
         "postgresql: also scenario 6, the import and kill scenario on Parquet and on a "
         "throwaway PostgreSQL server in the same run, with the ratio of their page times "
         "(about 3 more minutes, --quick 2; `--only backends` runs it alone); a postgresql:// "
-        "URI: scenario 6 on that database, whose store it overwrites "
+        "URI: scenario 6 on that database, whose store it overwrites; standby (scenario 7, "
+        "with postgresql: a throwaway primary and hot standby, the primary killed mid-import) "
         f"(default here: {default_store}, from VSS_STORE)",
     )
     parser.add_argument(WRITE_VINTAGE, nargs=3, metavar=("WHERE", "DEMO", "K"), help=SUPPRESS)
@@ -1460,12 +1775,14 @@ def main() -> None:
         args.visits, args.imports, args.readers, args.probe_s = 2, 2, 3, 8.0
         args.gap, args.backend_browsers, args.rounds = 2.0, 1, 1
     args.sessions = [int(n) for n in args.sessions.split(",")]
-    scenarios = SCENARIOS if args.store != "parquet" else SCENARIOS[:-1]
+    scenarios = {"parquet": SCENARIOS[:-2], "postgresql": SCENARIOS}.get(args.store, SCENARIOS[:-1])
     args.only = set(args.only.split(",")) if args.only else set(scenarios)
     if args.only - set(SCENARIOS):
         parser.error(f"unknown scenarios {sorted(args.only - set(SCENARIOS))}")
     if "backends" in args.only and args.store == "parquet":
         parser.error("the backends scenario needs --store postgresql (or a URI)")
+    if "standby" in args.only and args.store != "postgresql":
+        parser.error("the standby scenario needs --store postgresql (its own throwaway servers)")
     print(f"load test of deploy/ on {date.today()}, {CORES} cores; nginx {serve.nginx_binary()}")
     with tempfile.TemporaryDirectory(prefix="vss-loadtest-") as tmp:
         args.tmp = Path(tmp)

@@ -73,7 +73,6 @@ class _FramesCache:
                     del self._frames[old]
             return fr
 
-
     def clear(self) -> None:
         with self._lock:
             self._frames.clear()

@@ -2,11 +2,16 @@
 
     uv run --locked python deploy/serve.py [--replicas 2] [--port 8080] [--host 0.0.0.0]
                                            [--run-dir DIR] [--data-dir DIR] [--store S]
+                                           [--standby]
 
-`make serve REPLICAS=2 PORT=8080` does the same. Every replica runs `streamlit run app.py` on
-127.0.0.1 (headless, no file watcher) with the launcher's environment, over the same store:
-`--store`, else the Parquet directory `--data-dir`, else VSS_STORE (a `postgresql://` URI puts
-every replica on that database), else VSS_DATA_DIR or data/store. One cookie secret for all
+`make serve REPLICAS=2 PORT=8080` does the same. Every replica runs `streamlit run
+vss_dash/asgi.py` (the pages and the data API, as `make run` does) on 127.0.0.1 (headless, no
+file watcher) with the launcher's environment, over the same store: `--store`, else the Parquet
+directory `--data-dir`, else VSS_STORE (a `postgresql://` URI puts every replica on that
+database), else VSS_DATA_DIR or data/store. `--standby` starts a PostgreSQL
+primary and a hot standby of it (Debian's postgresql, vss_harness/postgres.py, in a temporary
+directory) holding a copy of that store, and the replicas read from the standby and write to
+the primary as the store's writer role (`standby_store`). One cookie secret for all
 (Streamlit signs its auth cookies with it, so a browser moved to another replica stays signed
 in). nginx is rendered from nginx.conf.template and runs in the foreground as the current user,
 with pid, logs and temp files in the run directory (default deploy/run/port-PORT). nginx's own
@@ -28,6 +33,7 @@ import hashlib
 import os
 import re
 import secrets
+import shlex
 import shutil
 import signal
 import socket
@@ -44,6 +50,8 @@ from pathlib import Path
 from vss_dash import paths, settings
 from vss_dash import store as vss_store
 from vss_dash.filecheck import MAX_FILE_BYTES
+from vss_harness import postgres
+from vss_harness.browser import APP_SCRIPT
 
 ROOT = paths.ROOT
 DEPLOY = ROOT / "deploy"  # the nginx templates, and run/ (git-ignored) by default
@@ -226,7 +234,7 @@ def start_replica(rep: Replica, env: dict[str, str]) -> None:
     cmd = [
         str(streamlit),
         "run",
-        "app.py",
+        APP_SCRIPT,  # what `make run` serves: the pages and the data API
         "--server.headless",
         "true",
         "--server.address",
@@ -403,6 +411,22 @@ def deployment(
             stop(rep.proc)
 
 
+@contextlib.contextmanager
+def standby_store(source: Path | str, database: str = "vss") -> Iterator[postgres.Replicated]:
+    """A PostgreSQL primary and a hot standby streaming from it (postgres.replicated: the store's
+    schema, its viewer and writer roles), holding the current generation of the store at
+    `source` (a directory or a URI), written by the writer role through the replicas' URI
+    (`.uri(postgres.WRITER)`: reads on the standby, writes on the primary). Stopped and removed
+    on exit: a deployment to try and test, not a database to keep."""
+    s = vss_store.load(source)
+    with postgres.replicated(database) as pair:
+        obs = s.observations.collect()
+        vss_store.write(pair.uri(postgres.WRITER), obs, s.plans, s.sources,
+                        generation_id=s.generation or None)  # fmt: skip
+        pair.caught_up()
+        yield pair
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--replicas", type=int, default=2)
@@ -413,6 +437,12 @@ def main() -> None:
     parser.add_argument(
         "--store",
         help="the store: a directory or a postgresql:// URI (default: --data-dir, else VSS_STORE)",
+    )
+    parser.add_argument(
+        "--standby",
+        action="store_true",
+        help="start a PostgreSQL primary and a hot standby (Debian's postgresql) holding a copy "
+        "of the store; the replicas read from the standby and write to the primary",
     )
     parser.add_argument("--no-restart", action="store_true", help="report dead replicas only")
     parser.add_argument(
@@ -428,19 +458,36 @@ def main() -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_term)
+    source = args.store or args.data_dir or vss_store.location()
     try:
-        with deployment(
-            args.replicas,
-            args.port,
-            args.host,
-            args.run_dir,
-            args.data_dir,
-            restart=not args.no_restart,
-            https=args.https,
-            store=args.store,
-        ) as dep:
-            where = args.store or (args.data_dir and str(args.data_dir)) or vss_store.location()
-            dep.report(f"store: {vss_store.shown(where)}")
+        with contextlib.ExitStack() as stack:
+            pair = None
+            if args.standby:
+                if postgres.missing():
+                    parser.error(f"--standby: {postgres.missing()}")
+                pair = stack.enter_context(standby_store(source))
+                source = pair.uri(postgres.WRITER)
+            dep = stack.enter_context(
+                deployment(
+                    args.replicas,
+                    args.port,
+                    args.host,
+                    args.run_dir,
+                    None if pair else args.data_dir,
+                    restart=not args.no_restart,
+                    https=args.https,
+                    store=source if pair else args.store,
+                )
+            )
+            if pair is not None:
+                for role, srv in (("primary", pair.primary), ("standby", pair.standby)):
+                    kill = shlex.join(srv.pg_ctl("-m", "immediate", "stop"))
+                    again = shlex.join(srv.pg_ctl(*srv.start_args()))
+                    dep.report(
+                        f"PostgreSQL {role}: {srv.data} on :{srv.port} (socket {srv.directory}); "
+                        f"kill it: {kill}; start it again: {again}"
+                    )
+            dep.report(f"store: {vss_store.shown(source)}")
             for rep in dep.replicas:
                 dep.report(f"replica {rep.name}: {rep.url} (pid {rep.pid}), log {rep.log}")
             dep.report(

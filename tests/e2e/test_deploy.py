@@ -9,7 +9,9 @@ cookie is Secure over HTTPS; /_stcore/metrics is closed; bodies, uploads and req
 limited.
 
 The store on PostgreSQL (issue 19): the load test's import-and-kill scenario, briefly, on two
-replicas over a throwaway server: 0 mixed pages, 0 errors."""
+replicas over a throwaway server, as the store's viewer and writer roles: 0 mixed pages, 0
+errors. With a hot standby (issue 27): the primary killed mid-import, pages keep the last whole
+generation, an import during the outage is refused, and after a restart the import lands whole."""
 
 from __future__ import annotations
 
@@ -232,13 +234,14 @@ def test_loadtest_postgresql_scenario_briefly(tmp_path: Path):
     page mixed two vintages, none failed, the killed write changed nothing. No timing asserted."""
     loadtest = _loadtest()
     with postgres.server() as server:
-        uri = server.create_database("vss_loadtest")
+        server.create_database("vss_loadtest")
+        viewer, writer = postgres.roles(server, "vss_loadtest")  # as the store's two roles
         # in a thread of its own: Playwright's sync API (the browser tests) keeps an event loop
         # running in this one, and asyncio.run refuses to start beside it
         run = lambda: asyncio.run(  # noqa: E731
             loadtest.backend_run(
                 "postgresql",
-                uri,
+                writer,
                 store_dir(),
                 tmp_path / "run",
                 None,
@@ -246,7 +249,8 @@ def test_loadtest_postgresql_scenario_briefly(tmp_path: Path):
                 browsers=0,
                 writes=1,
                 gap=1.0,
-                server_log=server.directory / "log",
+                server_log=server.log,
+                read_at=viewer,
             )
         )
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
@@ -256,3 +260,28 @@ def test_loadtest_postgresql_scenario_briefly(tmp_path: Path):
     kill = result["kill"]
     assert kill["mid"] and kill["as_before"] and kill["next_write"], kill
     assert kill["lost"] >= 1, kill  # the server saw the writer's connection go mid-transaction
+
+
+@needs_nginx
+@pytest.mark.skipif(postgres.missing() is not None, reason=str(postgres.missing()))
+def test_loadtest_standby_scenario_briefly(tmp_path: Path):
+    """The load test's scenario 7, short and without browsers: two replicas read a hot standby
+    as the viewer role; the primary is killed while an import (`vss-dash ingest`, the writer
+    role) holds the write lock; pages keep the last whole generation, an import during the
+    outage is refused with the bilingual message and no traceback, and once the primary is
+    started again the import lands with every earlier row kept. No timing asserted."""
+    loadtest = _loadtest()
+    reports = loadtest.make_reports(store_dir(), tmp_path, 2)
+    run = lambda: asyncio.run(  # noqa: E731
+        loadtest.standby_run(
+            store_dir(), tmp_path / "run", None, readers=2, browsers=0, gap=1.0, reports=reports
+        )  # fmt: skip
+    )
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:  # beside Playwright's loop, as above
+        r = pool.submit(run).result()
+    assert r["first_landed"] and r["killed_mid"], r
+    assert r["killed_message"].startswith("Không kết nối được máy chủ chính"), r
+    assert r["pages"] > 0 and r["mixed"] == 0 and r["errors"] == 0, r
+    assert r["during_same"] and r["outage_wrong"] == 0 and r["outage_errors"] == 0, r
+    assert r["refused"] and "The store's primary server" in r["refused_message"], r
+    assert r["again_landed"] and r["whole"], r

@@ -6,7 +6,9 @@
                   three files a write, switched by one rename; with parquet_log.py, its import
                   log, a file beside the tables written under the same lock
     postgres.py   the PostgreSQL store (`VSS_STORE=postgresql://…`): one generation of rows a
-                  write, in one transaction; with postgres_log.py, the columns of its import log
+                  write, in one transaction; with postgres_log.py, the columns of its import log.
+                  One URI may name a hot standby and its primary: reads go to the standby,
+                  writes to the server that takes them (deploy/README.md)
 
 This module is the interface the rest of the app uses, and the one place that chooses the
 backend: a `postgresql://` URI is the PostgreSQL store, anything else a Parquet directory.

@@ -31,9 +31,9 @@ any host wait for each other, at most VSS_PG_LOCK_TIMEOUT, then StoreBusy "anoth
 running"; the lock needs UPDATE on the table, which the viewer role lacks, and does not block
 reads, so no reader can take it or stall behind it): the new generation's row, its three
 tables, `current_generation` pointed at it, and the generations beyond the current one and the
-`keep_previous` before it deleted. A failure or a killed writer
-rolls the whole transaction back: the database is as before. A generation id written again (the
-demo's fixed id) replaces that generation whole.
+`keep_previous` before it deleted. A failure or a killed writer rolls the whole transaction
+back: the database is as before. A generation id written again (the demo's fixed id) replaces
+that generation whole.
 
 An import (`update`, through store.update and ingest.commit) is a read-modify-write in ONE
 transaction: the write lock first, then the current generation read (READ COMMITTED, so it is
@@ -44,7 +44,12 @@ transaction of its own.
 A read (`load`) runs in one `REPEATABLE READ, READ ONLY` transaction: the current generation's id
 and its three tables come from one snapshot, so no page is built from two writes, and a write that
 commits meanwhile is not seen. Frames are sorted by the store's keys and cast to its schemas: they
-equal (`DataFrame.equals`) what the Parquet store loads for the same data.
+equal (`DataFrame.equals`) what the Parquet store loads for the same data. A hot standby serves
+reads (`load`, `token` and `read_log` run read-only and take no lock). Every write connects with
+libpq's `target_session_attrs=read-write` (the URI's own replaced), so one URI may name a standby
+and its primary (`?host=S,P&port=..&target_session_attrs=prefer-standby`): reads go to the
+standby, writes to the server that takes them (the primary, or a promoted standby). Finding
+none, or losing it mid-transaction, is PrimaryUnavailable: nothing committed.
 
 Least privilege. Two roles, made by the database's administrator (never by this code):
 
@@ -91,8 +96,7 @@ SCHEMA = "vss"
 # viewer's); readers' ACCESS SHARE does not conflict with it, so pages read on while it is held
 LOCK_TABLE = f"{SCHEMA}.current_generation"
 LOCK_NOT_AVAILABLE = "55P03"  # SQLSTATE of a lock wait that ran past lock_timeout
-STATEMENT_TIMEOUT_S = 120.0  # VSS_PG_STATEMENT_TIMEOUT's default
-LOCK_TIMEOUT_S = 30.0  # VSS_PG_LOCK_TIMEOUT's default
+STATEMENT_TIMEOUT_S, LOCK_TIMEOUT_S = 120.0, 30.0  # VSS_PG_STATEMENT_TIMEOUT, VSS_PG_LOCK_TIMEOUT
 TABLES = {
     "observations": (schema.OBS_SCHEMA, schema.OBS_KEY),
     "plans": (schema.PLAN_SCHEMA, schema.PLAN_KEY),
@@ -109,12 +113,24 @@ _SQL_TYPES = {
 
 
 class StoreUnavailable(OSError):
-    """The database could not be reached or refused a statement; the message never holds the
-    password."""
+    """The database could not be reached or refused a statement (the message without password)."""
 
 
 class StoreBusy(StoreUnavailable):
     """Another import holds the store's write lock and kept it past the lock timeout."""
+
+
+class PrimaryUnavailable(StoreUnavailable):
+    """A write found no server that accepts writes, or lost it inside its transaction."""
+
+
+PRIMARY_UNAVAILABLE = (
+    "Không kết nối được máy chủ chính của kho số liệu (nơi lưu lần nhập), hoặc mất kết nối giữa "
+    "chừng: không có gì được lưu; các trang vẫn hiển thị số liệu hiện có. Hãy nhập lại khi máy chủ "
+    "chính hoạt động trở lại. / The store's primary server (where imports are stored) cannot be "
+    "reached or was lost mid-way: nothing was stored; pages keep showing the current data. Import "
+    "again once the primary is back."
+)
 
 
 def _seconds(name: str, default: float) -> float:
@@ -134,10 +150,11 @@ def lock_timeout_s() -> float:
     return _seconds("VSS_PG_LOCK_TIMEOUT", LOCK_TIMEOUT_S)
 
 
-def _session_uri(uri: str) -> str:
+def _session_uri(uri: str, write: bool = False) -> str:
     """`uri` with the session's statement_timeout among its startup options (libpq's `options`,
     after any the URI holds): set before the first statement of every connection, the server
-    cancels a statement that runs longer, also one whose client has gone."""
+    cancels a statement that runs longer, also one whose client has gone. `write`: also
+    `target_session_attrs=read-write` (the URI's own replaced): a server that takes writes."""
     option = f"-c statement_timeout={round(statement_timeout_s() * 1000)}"
     try:
         parts = urlsplit(uri)
@@ -147,8 +164,11 @@ def _session_uri(uri: str) -> str:
     given = [v for k, v in pairs if k == "options"]
     pairs = [(k, v) for k, v in pairs if k != "options"]
     pairs.append(("options", " ".join([*given, option])))
+    if write:
+        pairs = [(k, v) for k, v in pairs if k != "target_session_attrs"]
+        pairs.append(("target_session_attrs", "read-write"))
     # %20 for a space: libpq reads no "+" as one
-    return urlunsplit(parts._replace(query=urlencode(pairs, safe="/:", quote_via=quote)))
+    return urlunsplit(parts._replace(query=urlencode(pairs, safe="/:,", quote_via=quote)))
 
 
 # ---------------------------------------------------------------- credentials
@@ -170,7 +190,7 @@ def masked(uri: str) -> str:
     if query:
         pairs = parse_qsl(query, keep_blank_values=True)
         query = urlencode(
-            [(k, "***" if k.lower() == "password" else v) for k, v in pairs], safe="/:*"
+            [(k, "***" if k.lower() == "password" else v) for k, v in pairs], safe="/:*,"
         )
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
@@ -197,26 +217,33 @@ def _scrub(text: str, uri: str) -> str:
 
 
 @contextlib.contextmanager
-def _connection(uri: str) -> Iterator[dbapi.Connection]:
+def _connection(uri: str, write: bool = False) -> Iterator[dbapi.Connection]:
     """A connection (a transaction open, not autocommit), closed on exit. Every database error
     inside becomes StoreUnavailable with the password scrubbed; nothing chains to the original
-    (whose text may hold it)."""
-    message = None
+    (whose text may hold it). `write`: to a server that takes writes (else PrimaryUnavailable)."""
+    message, kind = None, StoreUnavailable
     try:
-        conn = dbapi.connect(_session_uri(uri))
+        conn = dbapi.connect(_session_uri(uri, write))
     except dbapi.Error as e:
         message = f"{masked(uri)}: cannot connect / không kết nối được: {_scrub(str(e), uri)}"
+        if write:  # libpq's line a server tried, joined into one
+            message = " | ".join(x.strip() for x in message.splitlines() if x.strip())
+            message, kind = f"{PRIMARY_UNAVAILABLE} ({message})", PrimaryUnavailable
     if message is not None:
-        raise StoreUnavailable(message)
+        raise kind(message)
     try:
         try:
             yield conn
         except dbapi.Error as e:
             message = f"{masked(uri)}: {_scrub(_first_line(e), uri)}"
+            state = getattr(e, "sqlstate", None)  # none on a lost connection's errors (ADBC)
+            gone = state is None or state[:2] == "08" or state in ("57P01", "57P02", "57P03")
+            if write and gone and isinstance(e, dbapi.OperationalError):
+                message, kind = f"{PRIMARY_UNAVAILABLE} ({message})", PrimaryUnavailable
             with contextlib.suppress(dbapi.Error):
                 conn.rollback()
         if message is not None:
-            raise StoreUnavailable(message)
+            raise kind(message)
     finally:
         with contextlib.suppress(dbapi.Error):
             conn.close()
@@ -276,7 +303,7 @@ def _has_schema(cur) -> bool:
 def create_schema(uri: str) -> None:
     """Make the store's schema if it is missing (as its future owner), and the import log if
     the schema predates it; one transaction."""
-    with _connection(uri) as conn:
+    with _connection(uri, write=True) as conn:
         cur = conn.cursor()
         _lock(cur)
         conn.commit()
@@ -293,7 +320,7 @@ def grant(uri: str, *, viewer: str, writer: str) -> None:
             raise ValueError(f"role {role!r}: lower-case letters, digits and '_' only")
     create_schema(uri)
     public_log = ", ".join(f'"{c}"' for c in ("seq", *LOG_COLUMNS) if c not in LOG_PRIVATE)
-    with _connection(uri) as conn:
+    with _connection(uri, write=True) as conn:
         cur = conn.cursor()
         for sql in (
             f"GRANT USAGE ON SCHEMA {SCHEMA} TO {viewer}, {writer}",
@@ -417,7 +444,7 @@ def write(
     anything fails (StoreBusy when another writer keeps the lock past the lock timeout)."""
     tables = schema.prepare(observations, plans, sources)
     name = schema.generation_name(generation_id)
-    with _connection(uri) as conn:
+    with _connection(uri, write=True) as conn:
         cur = conn.cursor()
         _lock(cur)
         _insert(cur, tables, name, keep_previous)
@@ -439,7 +466,7 @@ def update(
     generation, and `log_entry()` (if given; called after `change`) added to vss.ingest_log.
     Anything that raises rolls the whole transaction back: nothing is written."""
     name = schema.generation_name(generation_id)
-    with _connection(uri) as conn:
+    with _connection(uri, write=True) as conn:
         cur = conn.cursor()
         _lock(cur)  # before any read: the rows read are the last writer's
         generation = _current_id(cur)
@@ -535,7 +562,7 @@ def _append_log(cur, entry: dict) -> None:
 def append_log(uri: str, entry: dict) -> None:
     """Add one entry to the import log in a transaction of its own (a refused file: the store's
     tables are not touched, nor is the store's lock taken)."""
-    with _connection(uri) as conn:
+    with _connection(uri, write=True) as conn:
         cur = conn.cursor()
         if not _has_log(cur):
             _lock(cur)  # makes the schema or the log table, under the store's lock
