@@ -15,8 +15,9 @@ the primary as the store's writer role (`standby_store`). One cookie secret for 
 (Streamlit signs its auth cookies with it, so a browser moved to another replica stays signed
 in). nginx is rendered from nginx.conf.template and runs in the foreground as the current user,
 with pid, logs and temp files in the run directory (default deploy/run/port-PORT). nginx's own
-health checking is passive only (open-source nginx has no active checks), so this launcher polls
-every replica's /_stcore/health and restarts one whose process died or that stopped answering.
+health checking is passive only (open-source nginx has no active checks), so this launcher waits
+for each replica's readiness route (/api/v1/ready: its store loads) before nginx sends it anyone,
+then polls /_stcore/health and restarts one whose process died or that stopped answering.
 Ctrl-C (or SIGTERM) stops nginx first, then the replicas.
 
 The load test, the deploy test and the cold-bytes benchmark use `deployment()` as a context
@@ -57,7 +58,8 @@ ROOT = paths.ROOT
 DEPLOY = ROOT / "deploy"  # the nginx templates, and run/ (git-ignored) by default
 TEMPLATE = DEPLOY / "nginx.conf.template"
 HEADERS = DEPLOY / "security_headers.conf"
-HEALTH = "/_stcore/health"
+HEALTH = "/_stcore/health"  # alive: the process answers (what a restart is decided on)
+READY = "/api/v1/ready"  # ready: the store loads, its generation named (what a start waits for)
 START_TIMEOUT_S = 90.0
 CHECK_EVERY_S = 2.0
 FAILS_BEFORE_RESTART = 3  # health checks in a row that a live process may miss
@@ -279,9 +281,11 @@ def stop(proc: subprocess.Popen | None, sig: int = signal.SIGTERM, timeout: floa
 
 
 def wait_healthy(reps: list[Replica], timeout: float = START_TIMEOUT_S) -> None:
+    """Wait until every replica is ready: its data API's readiness route answers 200, so the
+    store loads (a replica whose store is out of reach never joins)."""
     deadline = time.monotonic() + timeout
     for rep in reps:
-        while not healthy(rep.url + HEALTH):
+        while not healthy(rep.url + READY):
             if rep.proc is None or rep.proc.poll() is not None or time.monotonic() > deadline:
                 tail = rep.log.read_text(errors="replace")[-3000:]
                 raise RuntimeError(f"replica {rep.name} on :{rep.port} did not start\n{tail}")
