@@ -349,3 +349,17 @@ def test_ranks_of_one_province():
         "si_compulsory": (2, 2),
         "si_coverage_rate": (1, 2),
     }
+
+
+def test_unallocated_is_the_national_figure_less_the_provinces_and_a_rate_takes_its_numerator():
+    """Issue 29: a published national figure above the provinces' sum leaves an amount no
+    province holds; a rate answers for its numerator; a sum that adds up leaves none."""
+    fr = frames([*QB_QT, (SEP24, "VN", "VN", "si_compulsory", 500, "published")])
+    assert metrics.unallocated(fr, "si_compulsory", "P63", SEP24) == pytest.approx(100)
+    assert metrics.unallocated(fr, "si_compulsory", "P34", SEP24) == pytest.approx(100)
+    # si_participants = compulsory + voluntary: 500 + 0 nationally against 400 summed
+    assert metrics.unallocated(fr, "si_participants", "P34", SEP24) == pytest.approx(100)
+    assert metrics.unallocated(fr, "si_coverage_rate", "P34", SEP24) == pytest.approx(100)
+    assert metrics.unallocated(fr, "si_voluntary", "P34", SEP24) is None  # 0 = 0 + 0
+    assert metrics.unallocated(fr, "si_compulsory", "P34", SEP23) is None  # no such month
+    assert metrics.unallocated(frames(QB_QT), "si_coverage_rate", "P63", SEP24) is None

@@ -20,6 +20,8 @@ if view.layout == "P34" and period < geo.MERGER_DATE:
     st.caption(i18n.t("harmonised_note", lang))
 
 table = queries.province_table(fr, measure, view.layout, period)
+# what the national figure holds that no province does (None where they add up)
+gap = map_page.unallocated(fr, measure, view.layout, period)
 national = queries.value_at(fr, measure, "VN", geo.NATIONAL, period)
 labels = [
     {"lon": a["lon"], "lat": a["lat"], "text": i18n.t(a["label_key"], lang)}
@@ -63,8 +65,10 @@ with chart_slot:
         months = map_page.months(fr, measure, view.layout, period)
         fig = charts.month_slider(fig, months, measure, lang, period)
     map_page.map_chart(fig, key="map", aspect=charts.map_aspect(region))
+    if gap is not None:  # under the map, as its notes
+        map_page.unallocated_note(gap, view.layout, lang)
 tables.table_expander(
-    map_page.province_table_view(table, measure, lang),
+    map_page.province_table_view(table, measure, lang, gap),
     lang,
     key="map_table",
     data=table,

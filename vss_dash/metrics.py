@@ -567,3 +567,24 @@ def count_above_national(
     national = value_at(frames, measure, "VN", geo.NATIONAL, period, prefer_published)
     prov = province_values(frames, measure, layout, period, prefer_published)
     return prov.filter(pl.col("value") > national).height
+
+
+def unallocated(frames: Frames, measure: str, layout: str, period: date) -> float | None:
+    """What the national value of an additive measure holds that no province of `layout` does
+    at `period` (issue 29): the national value as the pages show it (`value_at`, a published
+    figure where there is one) less the sum of the provinces' values shown in `layout`. A rate
+    answers for its numerator (its formula's first part: SI coverage for SI participants).
+    None for a measure that does not add up over provinces, where there is no national value
+    or no province value, and where the difference is below half a unit of the measure's
+    published precision (the sum rounds to the national figure)."""
+    m = catalog.get(catalog.canonical_id(measure))
+    if m.formula is not None and m.formula.op != "sum":
+        return unallocated(frames, m.formula.args[0], layout, period) if m.kind == "rate" else None
+    if layout not in geo.LAYOUTS or m.national_only or m.geo_agg != "sum":
+        return None
+    national = value_at(frames, m.id, "VN", geo.NATIONAL, period)
+    provinces = resolve(frames, m.id, layout).filter(pl.col("period") == period)
+    if national is None or provinces.height == 0:
+        return None
+    gap = national - provinces.get_column("value").sum()
+    return gap if abs(gap) >= 0.5 * 10.0**-m.decimals else None

@@ -1,11 +1,13 @@
 """Widgets of the province map: the clickable choropleth, the best and lagging provinces, the
-whole province table, the selected province's panel and the way to its profile.
+whole province table, the selected province's panel and the way to its profile; and, where the
+national figure is not the sum of the provinces, the amount no province holds (issue 29).
 
 A click on the map or on a ranking row selects a province (?selected=, outlined on the map, its key
 figures beside it) rather than leaving the page; the panel's button opens the profile."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
@@ -237,25 +239,88 @@ def ranking(table: pl.DataFrame, measure: str, n: int, lang_: str) -> None:
     st.caption(i18n.t("rank_note_down" if m.good == "down" else "rank_note_up", lang_))
 
 
-def province_table_view(table: pl.DataFrame, measure: str, lang_: str) -> pl.DataFrame:
-    """The whole province table, formatted for reading (the map's data as a table)."""
+@dataclass(frozen=True)
+class Unallocated:
+    """What the national figure holds that no province of the layout does (metrics.unallocated):
+    the amount, the measure it is an amount of (the shown one, or the shown rate's numerator)
+    and its status (the weakest of the national value's and the provinces')."""
+
+    amount: float
+    measure: str
+    status: str | None
+
+
+def unallocated(fr: metrics.Frames, measure: str, layout: str, period: date) -> Unallocated | None:
+    """The shown measure's national figure less the sum of its provinces at the shown month and
+    layout (for a rate, its numerator's), or None where they add up."""
+    amount = metrics.unallocated(fr, measure, layout, period)
+    if amount is None:
+        return None
+    f = catalog.get(measure).formula
+    of = f.args[0] if f is not None and f.op != "sum" else measure
+    rows = pl.concat(
+        metrics.resolve(fr, of, lay).filter(pl.col("period") == period) for lay in ("VN", layout)
+    )
+    return Unallocated(amount, of, rows.get_column("status").min())
+
+
+def unallocated_note(gap: Unallocated, layout: str, lang_: str) -> None:
+    """The line under the map: the amount not allocated to a province, and why a national
+    figure can differ from the sum of its provinces."""
+    m = catalog.get(gap.measure)
+    line = i18n.t(
+        "map_unallocated_line",
+        lang_,
+        measure=m.label(lang_),
+        amount=i18n.format_value(gap.amount, m.unit, lang_),
+    )
+    n = len(geo.codes(layout))
+    why = (
+        i18n.t("map_unallocated_over", lang_, n=n)
+        if gap.amount > 0
+        else i18n.t("map_unallocated_under", lang_, n=n)
+    )
+    with st.container(key="unallocated_note"):
+        st.caption(f"{line} {why}")
+
+
+def province_table_view(
+    table: pl.DataFrame, measure: str, lang_: str, gap: Unallocated | None = None
+) -> pl.DataFrame:
+    """The whole province table, formatted for reading (the map's data as a table); where the
+    national figure holds an amount no province does (`gap`), a last, unranked line "Chưa phân
+    bổ cho tỉnh" with it, in the value column (or, for a rate, the numerator's)."""
     m = catalog.get(measure)
     f = m.formula
     num_unit = catalog.get(f.args[0]).unit if f is not None and f.op != "sum" else m.unit
     den_unit = catalog.get(f.args[-1]).unit if f is not None and f.op != "sum" else m.unit
-    return pl.DataFrame(
-        [
+    rows = [
+        {
+            i18n.t("col_rank", lang_): r["rank"],
+            i18n.t("col_province", lang_): r["name"],
+            i18n.t("col_value", lang_): i18n.format_value(r["value"], m.unit, lang_),
+            i18n.t("numerator", lang_): i18n.format_value(r["numerator"], num_unit, lang_),
+            i18n.t("denominator", lang_): i18n.format_value(r["denominator"], den_unit, lang_),
+            i18n.t("yoy_short", lang_): i18n.format_change(r["change"], lang_, r["change_kind"]),
+            i18n.t("col_status", lang_): status_label(r["status"], lang_),
+        }
+        for r in table.iter_rows(named=True)
+    ]
+    if gap is not None:
+        own = gap.measure == measure
+        rows.append(
             {
-                i18n.t("col_rank", lang_): r["rank"],
-                i18n.t("col_province", lang_): r["name"],
-                i18n.t("col_value", lang_): i18n.format_value(r["value"], m.unit, lang_),
-                i18n.t("numerator", lang_): i18n.format_value(r["numerator"], num_unit, lang_),
-                i18n.t("denominator", lang_): i18n.format_value(r["denominator"], den_unit, lang_),
-                i18n.t("yoy_short", lang_): i18n.format_change(
-                    r["change"], lang_, r["change_kind"]
+                i18n.t("col_rank", lang_): None,
+                i18n.t("col_province", lang_): i18n.t("map_unallocated", lang_),
+                i18n.t("col_value", lang_): i18n.format_value(
+                    gap.amount if own else None, m.unit, lang_
                 ),
-                i18n.t("col_status", lang_): status_label(r["status"], lang_),
+                i18n.t("numerator", lang_): i18n.format_value(
+                    None if own else gap.amount, num_unit, lang_
+                ),
+                i18n.t("denominator", lang_): i18n.format_value(None, den_unit, lang_),
+                i18n.t("yoy_short", lang_): i18n.format_change(None, lang_, "percent"),
+                i18n.t("col_status", lang_): status_label(gap.status, lang_),
             }
-            for r in table.iter_rows(named=True)
-        ]
-    )
+        )
+    return pl.DataFrame(rows)
