@@ -151,3 +151,18 @@ def test_no_code_changes_a_polars_frame_in_place():
     assert IN_PLACE.search("df.columns = ['a']") and IN_PLACE.search("df.insert_column(0, s)")
     assert not IN_PLACE.search("df.columns == ['a']")
     assert pl.DataFrame({"a": [1]}).columns == ["a"]
+
+
+def test_the_warm_up_reads_the_store_once_for_the_first_visitor(tmp_store, monkeypatch, caplog):
+    monkeypatch.setenv("VSS_DATA_DIR", str(tmp_store))
+    data.clear()
+    assert data.warm(("si_coverage_rate",)) > 0
+    real, loads = store.load, []
+    monkeypatch.setattr(store, "load", lambda *a, **k: loads.append(a))
+    fr = data.frames()
+    assert loads == [] and ("resolve", "si_coverage_rate", "P34", True) in fr._memo
+    # a store that cannot be read is logged, never raised: the pages say so themselves
+    monkeypatch.setattr(store, "load", real)
+    monkeypatch.setenv("VSS_DATA_DIR", str(tmp_store / "missing"))
+    data.warm(("si_coverage_rate",))
+    assert "could not be read" in caplog.text

@@ -20,10 +20,14 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import threading
+import time
 from pathlib import Path
 
 from vss_dash import metrics, reference, store
+
+LOG = logging.getLogger(__name__)
 
 STORE_TABLES = ("observations", "plans", "sources")
 DATASETS: dict[str, str] = {
@@ -91,3 +95,19 @@ def frames(where: Path | str | None = None, tok: tuple | None = None) -> metrics
     token. Raises what store.load raises (FileNotFoundError, store.StoreInvalid, OSError)."""
     where = store.location() if where is None else where
     return _cache.get(where, token(where) if tok is None else tok)
+
+
+def warm(measures: tuple[str, ...] = (), layouts: tuple[str, ...] = ("VN", "P34")) -> float:
+    """Read the store and resolve `measures` in `layouts`, so that the first visitor after a
+    start does not wait for what every first screen needs (the server starts this in the
+    background: vss_dash/asgi.py). Returns the seconds it took; a store that cannot be read is
+    logged, not raised (the pages say so themselves)."""
+    t0 = time.perf_counter()
+    try:
+        fr = frames()
+        for m in measures:
+            for layout in layouts:
+                metrics.resolve(fr, m, layout)
+    except Exception:
+        LOG.exception("warm-up: the store could not be read")
+    return time.perf_counter() - t0
