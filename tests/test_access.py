@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from vss_dash import access, catalog, i18n, watch
 from vss_dash.pages import PAGES
+from vss_dash.ui import data_page
 
 ROOT = Path(__file__).resolve().parent.parent
 AUTH = {
@@ -261,8 +262,10 @@ def test_what_each_role_may_do():
 # ---------------------------------------------------------------- pages as each role
 
 
-def app(script: str, user: dict | None, auth: bool = True, **params: str) -> AppTest:
+def app(script: str, user: dict | None, auth: bool = True, tab: str = "", **params: str) -> AppTest:
     at = app_run.page(script, 60)
+    if tab:  # a tab of the Data page (only the open one runs)
+        at.session_state[data_page.TAB_KEY] = i18n.t(f"tab_{tab}", params.get("lang", "vi"))
     at.secrets["access"] = ACCESS
     if auth:
         at.secrets["auth"] = AUTH
@@ -349,7 +352,7 @@ def test_the_briefing_is_public_for_a_viewer(production):
 
 @pytest.mark.parametrize("role", access.ROLES)
 def test_upload_is_for_analysts(production, role):
-    at = app("views/data.py", USERS[role], lang="en")
+    at = app("views/data.py", USERS[role], tab="upload", lang="en")
     assert bool(at.file_uploader) == (role == "analyst")
 
 

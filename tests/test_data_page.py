@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from vss_dash import access, catalog, dataset, i18n, ingest, metrics, published, store
 from vss_dash.paths import store_dir
-from vss_dash.ui import data_import
+from vss_dash.ui import data_import, data_page
 from vss_harness.ingest_files import Wide
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,8 +23,12 @@ SEP_2024 = date(2024, 9, 30)
 SECRET = "correct horse battery staple"
 
 
-def app(secrets: dict | None = None, **params: str) -> AppTest:
+def app(secrets: dict | None = None, tab: str = "", **params: str) -> AppTest:
+    """The page run with these URL parameters and secrets; `tab` ("quality", "upload") opens
+    that tab (only the open one runs)."""
     at = AppTest.from_file(SCRIPT, default_timeout=60)
+    if tab:
+        at.session_state[data_page.TAB_KEY] = i18n.t(f"tab_{tab}", params.get("lang", "vi"))
     for k, v in params.items():
         at.query_params[k] = v
     for k, v in (secrets or {}).items():
@@ -93,7 +97,7 @@ def test_a_bad_url_value_falls_back_with_a_notice():
 
 
 def test_quality_panel_on_the_demo_store(frames):
-    at = app(lang="en")
+    at = app(lang="en", tab="quality")
     assert not at.exception
     # listed: the figures published.check does not reproduce (tests/test_sources_page.py: the
     # same as the sources page and `vss-dash validate`), the current ones among them the five the
@@ -108,13 +112,13 @@ def test_quality_panel_on_the_demo_store(frames):
 
 
 def test_upload_is_off_unless_configured(tmp_store):
-    at = app(lang="en")
+    at = app(lang="en", tab="upload")
     assert not at.file_uploader
     assert i18n.t("up_off", "en") in [i.value for i in at.info]
 
 
 def test_upload_needs_the_admin_secret(tmp_store):
-    at = app({"upload": {"admin_secret": SECRET}}, lang="en")
+    at = app({"upload": {"admin_secret": SECRET}}, tab="upload", lang="en")
     assert not at.file_uploader
     at.text_input(key="up_secret").set_value("wrong")
     [b for b in at.button if b.label == i18n.t("up_unlock", "en")][0].click().run()
@@ -129,12 +133,12 @@ def test_wrong_admin_secrets_are_limited_and_logged(tmp_store, caplog):
     """Five wrong guesses in five minutes, from any session: the next guess is not checked,
     even the right one, and a new session does not reset the count."""
     for _ in range(5):
-        at = app({"upload": {"admin_secret": SECRET}}, lang="en")
+        at = app({"upload": {"admin_secret": SECRET}}, tab="upload", lang="en")
         at.text_input(key="up_secret").set_value("guess")
         [b for b in at.button if b.label == i18n.t("up_unlock", "en")][0].click().run()
         assert i18n.t("up_secret_wrong", "en") in [e.value for e in at.error]
     assert sum("wrong admin secret" in r.getMessage() for r in caplog.records) == 5
-    at = app({"upload": {"admin_secret": SECRET}}, lang="vi")
+    at = app({"upload": {"admin_secret": SECRET}}, tab="upload", lang="vi")
     at.text_input(key="up_secret").set_value(SECRET)
     [b for b in at.button if b.label == i18n.t("up_unlock", "vi")][0].click().run()
     assert any(e.value.startswith("Đã nhập sai mã quản trị quá nhiều lần") for e in at.error)
@@ -145,7 +149,7 @@ def test_a_refused_upload_shows_the_report_and_writes_nothing(tmp_store, frames)
     w = Wide.from_store(frames, SEP_2024)
     rows = {("Ha Noj" if k == "Hà Nội" else k): v for k, v in w.rows.items()}
     before = digest(tmp_store)
-    at = app({"upload": {"enabled": True}}, lang="en")
+    at = app({"upload": {"enabled": True}}, tab="upload", lang="en")
     at.file_uploader[0].set_value(("bad.csv", Wide(SEP_2024, rows).csv_bytes(),
                                                "text/csv")).run()  # fmt: skip
     assert not at.exception
@@ -164,7 +168,7 @@ def test_a_refused_upload_shows_the_report_and_writes_nothing(tmp_store, frames)
 def test_a_clean_upload_is_stored_as_a_new_vintage(tmp_store, frames):
     w = Wide.from_store(frames, SEP_2024)
     w.rows["Hà Nội"]["si_voluntary"] += 1234
-    at = app({"upload": {"enabled": True}}, lang="vi")
+    at = app({"upload": {"enabled": True}}, tab="upload", lang="vi")
     at.file_uploader[0].set_value(("thang9.csv", w.csv_bytes(), "text/csv")).run()
     assert not at.exception
     assert i18n.t("up_valid", "vi", w=1) in [s.value for s in at.success]
@@ -179,16 +183,19 @@ def test_a_clean_upload_is_stored_as_a_new_vintage(tmp_store, frames):
     entry = ingest.log(tmp_store)[-1]
     assert (entry["outcome"], entry["file"]) == ("stored", "thang9.csv")
     assert entry["by"].startswith("web:open-demo:")
-    # the quality panel now offers the month's two vintages to compare
+    assert not at.file_uploader[0].value  # emptied: the same file is not stored twice by mistake
+    # the quality tab, opened, now offers the month's two vintages to compare
+    at.session_state[data_page.TAB_KEY] = i18n.t("tab_quality", "vi")
+    at.run()
+    assert not at.file_uploader  # only the open tab runs
     options = at.selectbox(key="revision_month").options
     assert "Tháng 9/2024" in options
-    assert not at.file_uploader[0].value  # emptied: the same file is not stored twice by mistake
 
 
 def test_a_file_name_is_text_not_markdown(tmp_store):
     """#14: the name a sender gives a file reaches the page's markdown escaped."""
     name = "[Sign in](http:evil) ![t](http:evil.png) `x`.csv"  # no "/": it would be a folder
-    at = app({"upload": {"enabled": True}}, lang="en")
+    at = app({"upload": {"enabled": True}}, tab="upload", lang="en")
     at.file_uploader[0].set_value((name, b"period,province,measure,value\n", "text/csv")).run()
     assert not at.exception
     summary = next(m.value for m in at.markdown if "values" in m.value and "evil" in m.value)
@@ -213,7 +220,7 @@ def test_the_table_names_each_source_by_its_title(frames):
 def test_the_upload_summary_writes_its_months_in_lower_case(tmp_store, frames):
     """Issue 25: the summary is a sentence, "… kỳ tháng 9/2024."."""
     w = Wide.from_store(frames, SEP_2024)
-    at = app({"upload": {"enabled": True}}, lang="vi")
+    at = app({"upload": {"enabled": True}}, tab="upload", lang="vi")
     at.file_uploader[0].set_value(("thang9.csv", w.csv_bytes(), "text/csv")).run()
     assert not at.exception
     summary = next(m.value for m in at.markdown if m.value.startswith("**thang9"))

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from vss_dash import cli, i18n, published
-from vss_dash.ui import sources_page
+from vss_dash.ui import data_page, sources_page
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 60
@@ -148,6 +148,7 @@ def test_the_sources_page_the_quality_tab_and_validate_agree(frames, capsys):
     # the data page's quality tab: the same rows, the same counts
     dq = AppTest.from_file(str(ROOT / "views/data.py"), default_timeout=TIMEOUT)
     dq.query_params["lang"] = lang
+    dq.session_state[data_page.TAB_KEY] = i18n.t("tab_quality", lang)
     dq.run()
     assert not dq.exception
     listed = next(d.value for d in dq.tabs[1].dataframe if i18n.t("col_held", lang) in d.value)

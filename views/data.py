@@ -13,13 +13,20 @@ fr = queries.frames(lang)
 st.title(i18n.t("data_title", lang))
 widgets.demo_notice(lang)
 st.markdown(i18n.t("data_intro", lang))
+# only the open tab runs and is sent (a click on another reruns the page): the quality tab's
+# charts and the import stay unloaded until asked for
 table_tab, quality_tab, upload_tab = st.tabs(
-    [i18n.t("tab_table", lang), i18n.t("tab_quality", lang), i18n.t("tab_upload", lang)]
+    [i18n.t("tab_table", lang), i18n.t("tab_quality", lang), i18n.t("tab_upload", lang)],
+    key=data_page.TAB_KEY,
+    on_change="rerun",
 )
-with table_tab:
-    data_page.data_table(fr, lang)
-with quality_tab:
-    data_quality.quality(fr, lang)
-with upload_tab:
-    data_import.upload(fr, lang)
+if table_tab.open:
+    with table_tab:
+        data_page.data_table(fr, lang)
+if quality_tab.open:
+    with quality_tab:
+        data_quality.quality(fr, lang)
+if upload_tab.open:
+    with upload_tab:
+        data_import.upload(fr, lang)
 state.flush()  # the URL as this run left it, in one history entry

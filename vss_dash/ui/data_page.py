@@ -15,6 +15,7 @@ from vss_dash.ui.state import View
 from vss_dash.ui.tables import downloads, export_meta
 from vss_dash.ui.widgets import status_label
 
+TAB_KEY = "data_tab"  # the open tab's label (st.session_state): only that tab runs
 MAX_SHOWN_ROWS = 5_000  # formatted rows on screen; the downloads hold every row
 DEFAULT_MEASURES = ("si_participants", "si_coverage_rate", "hi_coverage_rate")
 DEFAULT_MONTHS = 12
