@@ -374,6 +374,23 @@ def test_a_client_over_the_limit_gets_a_429_until_the_window_moves_on():
     assert c.get("/api/v1/measures").status_code == 200
 
 
+def test_behind_the_local_proxy_each_visitor_has_a_limit_of_their_own():
+    """nginx (deploy/) connects from the loopback and names the visitor in X-Real-IP: each
+    visitor is counted apart; from anywhere else the header is not believed."""
+    c = make_client(limit=2, window=60.0, clock=Clock())
+    proxy = TestClient(c.app, client=("127.0.0.1", 40000))
+    for visitor in ("203.0.113.7", "203.0.113.8"):
+        for _ in range(2):
+            r = proxy.get("/api/v1/measures", headers={"X-Real-IP": visitor})
+            assert r.status_code == 200
+    assert_refusal(proxy.get("/api/v1/measures", headers={"X-Real-IP": "203.0.113.7"}), 429)
+    spoof = TestClient(c.app, client=("198.51.100.1", 40000))
+    for ip in ("1.1.1.1", "2.2.2.2"):
+        assert spoof.get("/api/v1/measures", headers={"X-Real-IP": ip}).status_code == 200
+    assert_refusal(spoof.get("/api/v1/measures", headers={"X-Real-IP": "3.3.3.3"}), 429)
+    assert api.client_address("127.0.0.1", None) == "127.0.0.1"
+
+
 def test_the_limiter_forgets_old_clients():
     clock = Clock()
     limiter = api.RateLimit(1, 10.0, clock)

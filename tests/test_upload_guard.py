@@ -96,6 +96,14 @@ def test_too_many_uploads_from_one_address_wait():
     assert int(r.headers["retry-after"]) >= 1 and read == [1, 1, 1]
 
 
+def test_behind_the_local_proxy_uploads_are_counted_per_visitor():
+    c, _ = client(limit=1)
+    proxy = TestClient(c.app, client=("127.0.0.1", 40000))
+    assert proxy.put(URL, content=b"x", headers={"X-Real-IP": "203.0.113.7"}).status_code == 200
+    assert proxy.put(URL, content=b"x", headers={"X-Real-IP": "203.0.113.8"}).status_code == 200
+    refusal(proxy.put(URL, content=b"x", headers={"X-Real-IP": "203.0.113.7"}), 429)
+
+
 def test_everything_else_passes_through():
     c, read = client(allowed=())
     assert c.delete(URL).status_code == 200  # removing a file: Streamlit's own business

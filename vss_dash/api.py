@@ -78,6 +78,9 @@ PREFIX = "/api/v1"
 RATE_LIMIT = 60  # requests per client address ...
 RATE_WINDOW = 60.0  # ... in this many seconds
 MAX_CLIENTS = 10_000  # addresses the limiter remembers at once (oldest forgotten first)
+# the proxy in front (deploy/: nginx on the same host) names the visitor in X-Real-IP; a request
+# from anywhere else cannot choose the address it is counted under
+TRUSTED_PROXIES = frozenset({"127.0.0.1", "::1"})
 
 LAYOUTS = ("VN", *geo.LAYOUTS)
 FORMATS = {
@@ -497,6 +500,14 @@ def not_modified(request: Request, tag: str) -> bool:
     return tag in tags or "*" in tags
 
 
+def client_address(host: str | None, real_ip: str | None) -> str:
+    """The address a request is counted under: the visitor's as the local proxy names it
+    (X-Real-IP, `real_ip`) when the connection comes from the proxy, else the connection's."""
+    if host in TRUSTED_PROXIES and real_ip and real_ip.strip():
+        return real_ip.strip()[:64]
+    return host or "?"
+
+
 class RateLimit:
     """At most `limit` requests per client address in any `window` seconds (a sliding window),
     across the process's threads; the clock is passed in, for tests."""
@@ -543,7 +554,8 @@ def routes(
     def guarded(handler):
         async def endpoint(request: Request) -> Response:
             try:
-                client = request.client.host if request.client else "?"
+                host = request.client.host if request.client else None
+                client = client_address(host, request.headers.get("x-real-ip"))
                 if wait := limiter.wait(client):
                     seconds = int(window) if window == int(window) else window
                     raise ApiError(

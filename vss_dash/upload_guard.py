@@ -63,7 +63,7 @@ class UploadGuard:
             await self.app(scope, receive, send)
             return
         status, key, fields, headers = refusal
-        client = (scope.get("client") or ("?",))[0]
+        client = _client(scope)
         LOG.warning("upload refused before its body (%s, %s): %s", status, key, client)
         vi, en = i18n.both(key, **fields)
         body = json.dumps({"error_vi": vi, "error_en": en}, ensure_ascii=False).encode()
@@ -78,14 +78,13 @@ class UploadGuard:
         session = scope["path"][len(UPLOAD_PREFIX) :].split("/", 1)[0]
         if not self.may_upload(session):
             return 403, i18n.key("upload_guard.not_shown"), {}, {}
-        declared = dict(scope.get("headers") or []).get(b"content-length", b"").decode("latin-1")
+        declared = _header(scope, b"content-length")
         if not declared.isdigit():
             return 411, i18n.key("upload_guard.no_length"), {}, {}
         if int(declared) > self.max_bytes:
             limit = f"{self.max_bytes / 2**20:.0f}"
             return 413, i18n.key("upload_guard.too_big"), {"mb": limit}, {}
-        client = (scope.get("client") or ("?",))[0]
-        if wait := self.rate.wait(client):
+        if wait := self.rate.wait(_client(scope)):
             seconds = int(wait) + 1
             return (
                 429,
@@ -94,3 +93,13 @@ class UploadGuard:
                 {"Retry-After": str(seconds)},
             )
         return None
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    return dict(scope.get("headers") or []).get(name, b"").decode("latin-1")
+
+
+def _client(scope: Scope) -> str:
+    """The visitor's address (behind the local proxy, the one it names: api.client_address)."""
+    host = (scope.get("client") or (None,))[0]
+    return api.client_address(host, _header(scope, b"x-real-ip"))
