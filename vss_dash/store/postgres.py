@@ -124,13 +124,9 @@ class PrimaryUnavailable(StoreUnavailable):
     """A write found no server that accepts writes, or lost it inside its transaction."""
 
 
-PRIMARY_UNAVAILABLE = (
-    "Không kết nối được máy chủ chính của kho số liệu (nơi lưu lần nhập), hoặc mất kết nối giữa "
-    "chừng: không có gì được lưu; các trang vẫn hiển thị số liệu hiện có. Hãy nhập lại khi máy chủ "
-    "chính hoạt động trở lại. / The store's primary server (where imports are stored) cannot be "
-    "reached or was lost mid-way: nothing was stored; pages keep showing the current data. Import "
-    "again once the primary is back."
-)
+def _primary_unavailable(detail: str) -> str:
+    """The refusal of a write that found no primary (texts.toml store.primary_unavailable)."""
+    return " / ".join(i18n.both("store.primary_unavailable")) + f" ({detail})"
 
 
 def _seconds(name: str, default: float) -> float:
@@ -228,7 +224,7 @@ def _connection(uri: str, write: bool = False) -> Iterator[dbapi.Connection]:
         message = f"{masked(uri)}: cannot connect / không kết nối được: {_scrub(str(e), uri)}"
         if write:  # libpq's line a server tried, joined into one
             message = " | ".join(x.strip() for x in message.splitlines() if x.strip())
-            message, kind = f"{PRIMARY_UNAVAILABLE} ({message})", PrimaryUnavailable
+            message, kind = _primary_unavailable(message), PrimaryUnavailable
     if message is not None:
         raise kind(message)
     try:
@@ -239,7 +235,7 @@ def _connection(uri: str, write: bool = False) -> Iterator[dbapi.Connection]:
             state = getattr(e, "sqlstate", None)  # none on a lost connection's errors (ADBC)
             gone = state is None or state[:2] == "08" or state in ("57P01", "57P02", "57P03")
             if write and gone and isinstance(e, dbapi.OperationalError):
-                message, kind = f"{PRIMARY_UNAVAILABLE} ({message})", PrimaryUnavailable
+                message, kind = _primary_unavailable(message), PrimaryUnavailable
             with contextlib.suppress(dbapi.Error):
                 conn.rollback()
         if message is not None:
