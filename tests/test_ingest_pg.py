@@ -17,10 +17,10 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from vss_dash import access, cli, ingest, metrics, store
+from vss_dash import access, cli, i18n, ingest, metrics, store
 from vss_dash.paths import store_dir
 from vss_dash.store import postgres
-from vss_dash.ui import data_import
+from vss_dash.ui import data_import, data_page
 from vss_harness.ingest_files import Wide
 
 SEP_2024 = date(2024, 9, 30)
@@ -181,6 +181,7 @@ def test_the_data_page_imports_into_the_database(frames, wide, pg_store, monkeyp
     at = AppTest.from_file(str(ROOT / "views" / "data.py"), default_timeout=60)
     at.query_params["lang"] = "en"
     at.secrets["upload"] = {"enabled": True}
+    at.session_state[data_page.TAB_KEY] = i18n.t("tab_upload", "en")  # only the open tab runs
     at.run()
     at.file_uploader[0].set_value(("thang9.csv", w.csv_bytes(), "text/csv")).run()
     assert not at.exception
@@ -195,6 +196,8 @@ def test_the_data_page_imports_into_the_database(frames, wide, pg_store, monkeyp
     entry = ingest.log(pg_store)[-1]
     assert (entry["outcome"], entry["file"]) == ("stored", "thang9.csv")
     assert entry["by"].startswith("web:open-demo:")
+    at.session_state[data_page.TAB_KEY] = i18n.t("tab_quality", "en")
+    at.run()
     assert "September 2024" in at.selectbox(key="revision_month").options  # two vintages now
 
 

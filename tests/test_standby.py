@@ -190,8 +190,8 @@ def test_the_data_page_import_during_the_outage_says_why_then_lands(
 
     from streamlit.testing.v1 import AppTest
 
-    from vss_dash import access
-    from vss_dash.ui import data_import
+    from vss_dash import access, i18n
+    from vss_dash.ui import data_import, data_page
 
     primary, standby, database, viewer, writer = servers
     uri = both(primary, standby, database, writer)
@@ -208,6 +208,7 @@ def test_the_data_page_import_during_the_outage_says_why_then_lands(
     at = AppTest.from_file(str(root / "views" / "data.py"), default_timeout=60)
     at.query_params["lang"] = "en"
     at.secrets["upload"] = {"enabled": True}
+    at.session_state[data_page.TAB_KEY] = i18n.t("tab_upload", "en")  # only the open tab runs
     at.run()
     at.file_uploader[0].set_value(("thang9.csv", wide.csv_bytes(), "text/csv")).run()
     assert not at.exception
