@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from vss_dash import boundaries, catalog, charts, export, geo, i18n
+from vss_dash import catalog, charts, export, geo, i18n
 from vss_dash.ui import map_page, queries, state, tables, widgets
 
 lang = state.lang()
@@ -23,10 +23,6 @@ table = queries.province_table(fr, measure, view.layout, period)
 # what the national figure holds that no province does (None where they add up)
 gap = map_page.unallocated(fr, measure, view.layout, period)
 national = queries.value_at(fr, measure, "VN", geo.NATIONAL, period)
-labels = [
-    {"lon": a["lon"], "lat": a["lat"], "text": i18n.t(a["label_key"], lang)}
-    for a in boundaries.archipelagos()
-]
 m = catalog.get(measure)
 heading = f"{m.label(lang)} · {i18n.format_month(period, lang)}"
 st.subheader(heading)
@@ -47,23 +43,7 @@ with side_col:
 with ranking_slot:
     map_page.ranking(table, measure, int(top), lang)
 with chart_slot:
-    geojson = boundaries.load_geojson(view.layout)
-    fig = charts.choropleth(
-        table,
-        geojson,
-        measure,
-        lang,
-        national,
-        labels,
-        height=None,  # the box's: as wide as the column, as tall as the country, within the screen
-        legend="map",
-        region=region,
-        highlight=selected,
-        period=period,
-    )
-    if region == "all":  # its slider sits in the sea east of the mainland
-        months = map_page.months(fr, measure, view.layout, period)
-        fig = charts.month_slider(fig, months, measure, lang, period)
+    fig = map_page.figure(fr, measure, view.layout, period, lang, region, selected)
     map_page.map_chart(fig, key="map", aspect=charts.map_aspect(region))
     if gap is not None:  # under the map, as its notes
         map_page.unallocated_note(gap, view.layout, lang)

@@ -115,6 +115,19 @@ def _version(fr: metrics.Frames) -> str:
     return fr.cache_key()
 
 
+def shared(fn: Callable[P, R], max_entries: int = 32) -> Callable[P, R]:
+    """`fn(frames, ...)` cached per store version and arguments like `by_store`, but its value
+    shared by every session rather than copied (st.cache_resource): for what copying would cost
+    as much as making (a Plotly figure with frames), and that no caller changes
+    (st.plotly_chart serialises a copy of the figure it is given)."""
+    return st.cache_resource(
+        fn,
+        show_spinner=False,
+        max_entries=max_entries,
+        hash_funcs={metrics.Frames: _version},
+    )
+
+
 def by_store(fn: Callable[P, R], max_entries: int = 64) -> Callable[P, R]:
     """`fn(frames, ...)` cached per store version and arguments (each function its own cache;
     Streamlit keys it on the function's module, name and source)."""
