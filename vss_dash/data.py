@@ -68,11 +68,14 @@ class _FramesCache:
             with self._lock:
                 if k in self._frames:
                     return self._frames[k]
-            fr = metrics.Frames.from_store(store.load(where))
+            try:
+                fr = metrics.Frames.from_store(store.load(where))
+            finally:  # a store that cannot be read is tried again by the next caller
+                with self._lock:
+                    self._loading.pop(k, None)
             fr = dataclasses.replace(fr, key=key_of(tok))
             with self._lock:
                 self._frames[k] = fr
-                self._loading.pop(k, None)
                 for old in list(self._frames)[:-KEEP]:
                     del self._frames[old]
             return fr
