@@ -1103,6 +1103,35 @@ def _connections_lost(log: Path | None) -> int | None:
     return sum(text.count(line) for line in LOST)
 
 
+def start_readers(
+    dep: serve.Deployment,
+    readers: int,
+    browser: Browser | None,
+    browsers: int,
+    stop: asyncio.Event,
+    pages: list,
+    expected: int,
+) -> dict[str, list[asyncio.Task]]:
+    """Readers of `pages` until `stop`, alternating between the two replicas' routes: protocol
+    sessions, and browser sessions when a browser is given (each expecting `expected` figures)."""
+    tasks = {
+        "protocol": [
+            asyncio.create_task(protocol_session(dep.url, f"r{i % 2}", 0, 0, stop, pages=pages))
+            for i in range(readers)
+        ]
+    }
+    if browser is not None and browsers:
+        tasks["browser"] = [
+            asyncio.create_task(
+                browser_session(
+                    browser, dep.url, f"r{i % 2}", 0, 0, stop, pages=pages, expected=expected
+                )
+            )
+            for i in range(browsers)
+        ]
+    return tasks
+
+
 async def backend_run(
     label: str,
     where: str,
@@ -1142,30 +1171,7 @@ async def backend_run(
 
         vintages = [await calibrate()]
         stop = asyncio.Event()
-        tasks = {
-            "protocol": [
-                asyncio.create_task(
-                    protocol_session(dep.url, f"r{i % 2}", 0, 0, stop, pages=overview)
-                )
-                for i in range(readers)
-            ]
-        }
-        if browser is not None and browsers:
-            tasks["browser"] = [
-                asyncio.create_task(
-                    browser_session(
-                        browser,
-                        dep.url,
-                        f"r{i % 2}",
-                        0,
-                        0,
-                        stop,
-                        pages=overview,
-                        expected=len(vintages[0]),
-                    )
-                )  # fmt: skip
-                for i in range(browsers)
-            ]
+        tasks = start_readers(dep, readers, browser, browsers, stop, overview, len(vintages[0]))
         done = []
         for k in range(1, writes + 1):
             await asyncio.sleep(gap)
@@ -1457,30 +1463,7 @@ async def standby_run(
 
             vintages = [await calibrate()]
             stop = asyncio.Event()
-            tasks = {
-                "protocol": [
-                    asyncio.create_task(
-                        protocol_session(dep.url, f"r{i % 2}", 0, 0, stop, pages=overview)
-                    )
-                    for i in range(readers)
-                ]
-            }
-            if browser is not None and browsers:
-                tasks["browser"] = [
-                    asyncio.create_task(
-                        browser_session(
-                            browser,
-                            dep.url,
-                            f"r{i % 2}",
-                            0,
-                            0,
-                            stop,
-                            pages=overview,
-                            expected=len(vintages[0]),
-                        )
-                    )  # fmt: skip
-                    for i in range(browsers)
-                ]
+            tasks = start_readers(dep, readers, browser, browsers, stop, overview, len(vintages[0]))
             await asyncio.sleep(gap)
             first = await run_ingest(reports[0], writer)
             vintages.append(await calibrate())
