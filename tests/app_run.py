@@ -19,3 +19,14 @@ def page(script: str, timeout: float = 60) -> AppTest:
     if script != "app.py":
         at.switch_page(script)
     return at
+
+
+def flat(block) -> list[tuple[str, str | None]]:
+    """(element type, key) of a block's elements, in the page's order, nested blocks opened."""
+    out = []
+    for child in block.children.values():
+        if getattr(child, "children", None):
+            out += [(child.type, getattr(child, "key", None)), *flat(child)]
+        else:
+            out.append((child.type, getattr(child, "key", None)))
+    return out

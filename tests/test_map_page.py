@@ -87,20 +87,9 @@ def test_a_deltas_colour_bar_lies_below_its_frame():
     assert map_page.map_box_style("map", charts.map_aspect("mekong")) in styles
 
 
-def flat(block) -> list[tuple[str, str | None]]:
-    """(element type, key) of a block's elements, in the page's order, nested blocks opened."""
-    out = []
-    for child in block.children.values():
-        if getattr(child, "children", None):
-            out += [(child.type, getattr(child, "key", None)), *flat(child)]
-        else:
-            out.append((child.type, getattr(child, "key", None)))
-    return out
-
-
 def map_and_side(at: AppTest) -> tuple[list, list]:
     """The elements of the column holding the map and of the column beside it."""
-    cols = [flat(c) for c in at.columns]
+    cols = [app_run.flat(c) for c in at.columns]
     map_col = next(c for c in cols if ("plotly_chart", "chart_map") in c)
     side_col = next(c for c in cols if ("dataframe", "rank_best") in c)
     return map_col, side_col

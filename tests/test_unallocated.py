@@ -163,16 +163,6 @@ def notes(at: AppTest) -> list[str]:
     return [c.value for c in at.caption]
 
 
-def flat(block) -> list[tuple[str, str | None]]:
-    out = []
-    for child in block.children.values():
-        if getattr(child, "children", None):
-            out += [(child.type, getattr(child, "key", None)), *flat(child)]
-        else:
-            out.append((child.type, getattr(child, "key", None)))
-    return out
-
-
 @pytest.mark.parametrize("lang", i18n.LANGS)
 def test_the_map_names_what_no_province_holds(frames, lang):
     """SI coverage in November 2025: the published 20.04 million SI participants are 8,980 fewer
@@ -190,7 +180,8 @@ def test_the_map_names_what_no_province_holds(frames, lang):
     why = i18n.t("map_unallocated_under", lang, n=34)
     assert f"{line} {why}" in notes(at)
     # under the map, in its column, before the map's pickers
-    col = next(flat(c) for c in at.columns if ("plotly_chart", "chart_map") in flat(c))
+    cols = [app_run.flat(c) for c in at.columns]
+    col = next(c for c in cols if ("plotly_chart", "chart_map") in c)
     keys = [k for _, k in col]
     assert keys.index("chart_map") < keys.index("unallocated_note") < keys.index("region")
 
@@ -228,7 +219,7 @@ def test_nothing_is_said_where_the_provinces_add_up(lang):
     at = app(lang=lang, measure="si_coverage_rate", month="2026-10", layout="P34")
     name = i18n.t("map_unallocated", lang)
     assert not any(name in n for n in notes(at))
-    assert "unallocated_note" not in [k for c in at.columns for _, k in flat(c)]
+    assert "unallocated_note" not in [k for c in at.columns for _, k in app_run.flat(c)]
     shown = at.dataframe[-1].value
     assert len(shown) == 34
     assert name not in list(shown[i18n.t("col_province", lang)])
