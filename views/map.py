@@ -21,7 +21,7 @@ if view.layout == "P34" and period < geo.MERGER_DATE:
 
 table = queries.province_table(fr, measure, view.layout, period)
 # what the national figure holds that no province does (None where they add up)
-gap = map_page.unallocated(fr, measure, view.layout, period)
+gap = queries.unallocated_line(fr, measure, view.layout, period)
 national = queries.value_at(fr, measure, "VN", geo.NATIONAL, period)
 m = catalog.get(measure)
 heading = f"{m.label(lang)} · {i18n.format_month(period, lang)}"

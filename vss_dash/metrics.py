@@ -588,3 +588,27 @@ def unallocated(frames: Frames, measure: str, layout: str, period: date) -> floa
         return None
     gap = national - provinces.get_column("value").sum()
     return gap if abs(gap) >= 0.5 * 10.0**-m.decimals else None
+
+
+@dataclass(frozen=True)
+class Unallocated:
+    """The map's "not allocated to a province" line: the amount (`unallocated`), the measure
+    it is an amount of (the shown one, or the shown rate's numerator) and its status (the
+    weakest of the national value's and the provinces')."""
+
+    amount: float
+    measure: str
+    status: str | None
+
+
+def unallocated_line(frames: Frames, measure: str, layout: str, period: date) -> Unallocated | None:
+    """`unallocated` with what the line shows beside it; None where the provinces add up."""
+    amount = unallocated(frames, measure, layout, period)
+    if amount is None:
+        return None
+    f = catalog.get(catalog.canonical_id(measure)).formula
+    of = f.args[0] if f is not None and f.op != "sum" else catalog.canonical_id(measure)
+    rows = pl.concat(
+        resolve(frames, of, lay).filter(pl.col("period") == period) for lay in ("VN", layout)
+    )
+    return Unallocated(amount, of, rows.get_column("status").min())

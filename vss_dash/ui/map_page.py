@@ -7,7 +7,6 @@ figures beside it) rather than leaving the page; the panel's button opens the pr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import plotly.graph_objects as go
@@ -278,32 +277,7 @@ def ranking(table: pl.DataFrame, measure: str, n: int, lang_: str) -> None:
     st.caption(i18n.t("rank_note_down" if m.good == "down" else "rank_note_up", lang_))
 
 
-@dataclass(frozen=True)
-class Unallocated:
-    """What the national figure holds that no province of the layout does (metrics.unallocated):
-    the amount, the measure it is an amount of (the shown one, or the shown rate's numerator)
-    and its status (the weakest of the national value's and the provinces')."""
-
-    amount: float
-    measure: str
-    status: str | None
-
-
-def unallocated(fr: metrics.Frames, measure: str, layout: str, period: date) -> Unallocated | None:
-    """The shown measure's national figure less the sum of its provinces at the shown month and
-    layout (for a rate, its numerator's), or None where they add up."""
-    amount = metrics.unallocated(fr, measure, layout, period)
-    if amount is None:
-        return None
-    f = catalog.get(measure).formula
-    of = f.args[0] if f is not None and f.op != "sum" else measure
-    rows = pl.concat(
-        metrics.resolve(fr, of, lay).filter(pl.col("period") == period) for lay in ("VN", layout)
-    )
-    return Unallocated(amount, of, rows.get_column("status").min())
-
-
-def unallocated_note(gap: Unallocated, layout: str, lang_: str) -> None:
+def unallocated_note(gap: metrics.Unallocated, layout: str, lang_: str) -> None:
     """The line under the map: the amount not allocated to a province, and why a national
     figure can differ from the sum of its provinces."""
     m = catalog.get(gap.measure)
@@ -324,7 +298,7 @@ def unallocated_note(gap: Unallocated, layout: str, lang_: str) -> None:
 
 
 def province_table_view(
-    table: pl.DataFrame, measure: str, lang_: str, gap: Unallocated | None = None
+    table: pl.DataFrame, measure: str, lang_: str, gap: metrics.Unallocated | None = None
 ) -> pl.DataFrame:
     """The whole province table, formatted for reading (the map's data as a table); where the
     national figure holds an amount no province does (`gap`), a last, unranked line "Chưa phân

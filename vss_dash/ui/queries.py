@@ -151,6 +151,7 @@ ranks = by_store(metrics.ranks)
 constituent_history = by_store(metrics.constituent_history)
 compared_history = by_store(metrics.compared_history)  # the profile's comparison
 completion_table = by_store(metrics.completion_table)
+unallocated_line = by_store(metrics.unallocated_line)  # the map's "not allocated" line
 # plan versus actual
 plan_view = by_store(projection.plan_view)
 # the watch list
