@@ -85,6 +85,9 @@ def test_a_body_without_its_length_is_refused_unread():
 
     refusal(c.put(URL, content=chunks()), 411)
     assert read == []
+    guard = UploadGuard(None, may_upload=lambda s: True)
+    scope = {"path": URL, "headers": [(b"content-length", "²".encode("latin-1"))]}
+    assert guard.judge(scope)[0] == 411  # a digit to Python, not a length
 
 
 def test_too_many_uploads_from_one_address_wait():

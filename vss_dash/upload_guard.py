@@ -79,7 +79,7 @@ class UploadGuard:
         if not self.may_upload(session):
             return 403, i18n.key("upload_guard.not_shown"), {}, {}
         declared = _header(scope, b"content-length")
-        if not declared.isdigit():
+        if not (declared.isascii() and declared.isdigit()):  # "²" is a digit to Python
             return 411, i18n.key("upload_guard.no_length"), {}, {}
         if int(declared) > self.max_bytes:
             limit = f"{self.max_bytes / 2**20:.0f}"
