@@ -11,8 +11,9 @@ first visit after the servers started, in a new browser profile (empty caches on
 warm = the median of later visits each in a new browser profile (a new visitor to a warm server),
 interleaved over all targets so that drift in the machine's load hits every one alike; returning =
 later tabs of the first profile. KB and requests are what the browser received for a warm visit,
-straight from the server (no proxy, no gzip). Every page of vss_dash.pages.PAGES is measured, so a
-page is benchmarked the moment it is listed there.
+straight from the server (no proxy, no gzip). Memory = resident memory of the app's server and of
+the floor's (each process with its children) once every visit is over. Every page of
+vss_dash.pages.PAGES is measured, so a page is benchmarked the moment it is listed there.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from vss_harness.browser import (
     start_server,
     wait_charts_drawn,
 )
+from vss_harness.procs import child_with, rss_mb, tree
 
 # charts a non-Streamlit anchor draws (Streamlit pages say when their script has finished)
 EXPECTED_CHARTS = {"static": 2, "dash": 1}
@@ -77,6 +79,10 @@ def ready_seconds(context: BrowserContext, url: str, charts: int = 0) -> tuple[f
         page.close()
 
 
+# the process of each server whose memory is compared: a word of its command line
+SERVERS = {"app": "asgi.py", "floor": "streamlit_map.py"}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="warm visits per page")
@@ -110,6 +116,8 @@ def main() -> None:
                 warm[name].append(ready_seconds(fresh, url, charts.get(name, 0)))
                 fresh.close()
         browser.close()
+        # memory once every page has been visited: each server process with its children
+        memory = {name: rss_mb(tree(child_with(word))) for name, word in SERVERS.items()}
     med = {n: statistics.median(v[0] for v in warm[n]) for n in urls}
     floor, dash, floor_cold = med["[floor]"], med["[dash]"], cold["[floor]"][0]
     print(
@@ -126,6 +134,10 @@ def main() -> None:
             f"{1000 * cold[name][0]:8.0f} {cold[name][0] / floor_cold:7.2f} {1000 * r:9.0f} "
             f"{kb:6.0f} {reqs:8.0f}"
         )
+    print(
+        f"server memory after the visits (RSS, MB): app {memory['app']:.0f}, [floor] "
+        f"{memory['floor']:.0f}: {memory['app'] / memory['floor']:.2f}x [floor] (goal <= 1.5x)"
+    )
     print("anchors: " + "; ".join(f"[{k}] {v}" for k, v in NAMES.items()))
     print(
         f"warm: median of {args.runs} visits, each in a new browser profile, to warm servers; "

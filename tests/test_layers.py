@@ -46,6 +46,7 @@ LAYER = {
     "ui": 6,
     "hardening": 6,  # patches Streamlit's runtime (app.py imports it first)
     "upload_guard": 6,  # the upload endpoint judged before its body is read (asgi's middleware)
+    "precompressed": 6,  # Streamlit's scripts as brotli, compressed once (asgi's middleware)
     "api": 6,  # the data API's routes: the pages' data layer over HTTP
     "api_openapi": 6,  # the data API described in OpenAPI, served by the API
     "asgi": 7,  # the app as one ASGI application: the pages (st.App) and the API

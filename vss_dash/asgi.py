@@ -9,7 +9,9 @@ routes of vss_dash/api.py under /api/v1/ (Streamlit reserves only /_stcore/, /me
 app.py` still serves the pages alone.
 
 In front of Streamlit's own handlers, `UploadGuard` (vss_dash/upload_guard.py) answers an
-upload that no uploader asked for, or that is too large or too frequent, before reading its body.
+upload that no uploader asked for, or that is too large or too frequent, before reading its body;
+`Precompressed` (vss_dash/precompressed.py) sends Streamlit's scripts and styles as brotli,
+compressed once per file and kept.
 
 secrets.toml is Streamlit's to read (st.secrets): it is handed to the API as a mapping, so that
 `[access] profile` decides there as it does on the pages. Importing this file tells the pages
@@ -28,6 +30,7 @@ from starlette.middleware import Middleware
 import vss_dash.hardening  # noqa: F401  (first, as in app.py: before any page caches anything)
 from vss_dash import api, data, pages
 from vss_dash.paths import ROOT
+from vss_dash.precompressed import Precompressed
 from vss_dash.upload_guard import UploadGuard
 
 
@@ -62,6 +65,9 @@ app = st.App(
     str(ROOT / "app.py"),
     lifespan=_lifespan,  # the first visitor finds the store read
     routes=api.routes(secrets=_secrets),
-    middleware=[Middleware(UploadGuard)],  # an upload judged before its body is read
+    middleware=[
+        Middleware(UploadGuard),  # an upload judged before its body is read
+        Middleware(Precompressed),  # Streamlit's scripts as brotli, compressed once
+    ],
 )
 api.mark_served()

@@ -104,6 +104,13 @@ SETTINGS = (
         meaning="The nginx binary `make serve`, the load test and the deploy test start.",
     ),
     Setting(
+        name="VSS_STATIC_CACHE",
+        read_by="vss_dash/precompressed.py",
+        default=".cache/static",
+        meaning="Where the brotli copies of Streamlit's scripts are kept, compressed once and "
+        "shared by every server process that points here.",
+    ),
+    Setting(
         name="VSS_GEO_SOURCE",
         read_by="tests/test_boundaries.py",
         default="npm's cache",
