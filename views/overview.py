@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from vss_dash import charts, export, i18n, pages, watch
-from vss_dash.ui import auth, queries, state, tables, widgets
+from vss_dash import export, i18n, pages, watch
+from vss_dash.ui import auth, overview_page, queries, state, tables, widgets
 
 COVERAGE = list(pages.COVERAGE)
 NATIONAL = {"layout": "VN", "geo_code": "VN"}
@@ -46,9 +46,8 @@ tables.table_expander(
 
 st.subheader(i18n.t("coverage_trend", lang))
 _, coverage = queries.kpis(fr, COVERAGE, view.period)
-targets = queries.targets(fr, COVERAGE, coverage)
 tables.chart(
-    charts.trend_lines(coverage, lang, targets, height=560, prov=prov, panels=True),
+    overview_page.coverage_figure(fr, tuple(COVERAGE), view.period, lang),
     tables.history_table(coverage, lang),
     lang,
     "coverage",

@@ -21,6 +21,7 @@ that the API is served beside them (`api.mark_served`): their tables then link t
 from __future__ import annotations
 
 import contextlib
+import gc
 import threading
 from collections.abc import AsyncIterator
 
@@ -53,6 +54,9 @@ def _warm_up() -> None:
     published.alternatives()
     published.events()
     boundaries.load_geojson("P34")
+    # what the modules and the warm-up made lives as long as the process: Python's collector
+    # need not walk it again (a full collection took 200-300 ms before this, 1 ms after)
+    gc.freeze()
 
 
 @contextlib.asynccontextmanager

@@ -6,6 +6,7 @@ blindness; every line also has its own dash pattern, so no series is told apart 
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -99,10 +100,13 @@ class Provenance:
         if self.alternatives is None or not self.alternatives.height:
             return ""
         key = (period, layout or self.layout, geo_code or self.geo_code, measure)
-        items = self._alt_index().get(key, [])
+        items = self._alt_index.get(key, [])
         return i18n.format_also_published(items, catalog.get(measure).unit, lang)
 
+    @functools.cached_property
     def _alt_index(self) -> dict:
+        """The alternatives by (period, layout, geo_code, measure), made at the first `also`
+        (the overview's nine cards each made it again: 6 % of a run)."""
         index: dict[tuple, list] = {}
         for r in self.alternatives.iter_rows(named=True):
             key = (r["period"], r["layout"], r["geo_code"], r["measure"])

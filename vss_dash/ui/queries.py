@@ -100,14 +100,6 @@ def events() -> pl.DataFrame:
     return published.events()
 
 
-def provenance(
-    fr: metrics.Frames, layout: str = "VN", geo_code: str = geo.NATIONAL
-) -> charts.Provenance:
-    """What a time chart of one place needs besides its values: sources, what else was
-    published, events."""
-    return charts.Provenance(fr.sources, alternatives(), events(), layout, geo_code)
-
-
 # ---------------------------------------------------------------- cached queries
 
 
@@ -139,7 +131,17 @@ def by_store(fn: Callable[P, R], max_entries: int = 64) -> Callable[P, R]:
     )
 
 
+def _provenance(
+    fr: metrics.Frames, layout: str = "VN", geo_code: str = geo.NATIONAL
+) -> charts.Provenance:
+    """What a time chart of one place needs besides its values: sources, what else was
+    published, events. Shared by the sessions (`provenance`): nothing changes it, and its index
+    of what else was published is made once."""
+    return charts.Provenance(fr.sources, alternatives(), events(), layout, geo_code)
+
+
 # the national overview, the province profile, the map
+provenance = shared(_provenance)
 kpis = by_store(metrics.kpis)
 snapshot = by_store(metrics.snapshot)
 series = by_store(metrics.series)
