@@ -84,6 +84,7 @@ from adbc_driver_postgresql import dbapi as pg_dbapi
 from playwright.async_api import Browser, BrowserContext, async_playwright
 from playwright.async_api import Error as PlaywrightError
 from polars.exceptions import PanicException
+from readiness import Prober  # deploy/readiness.py, beside this file
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -517,18 +518,23 @@ async def scenario_load(browser: Browser, data_dir: Path, args) -> list[Phase]:
     )
     phases = []
     for replicas in (1, 2):
-        with serve.deployment(
-            limit_exempt=LOCAL,
-            replicas=replicas,
-            run_dir=args.tmp / f"load{replicas}",
-            data_dir=data_dir,
-        ) as dep:
+        with (
+            serve.deployment(
+                limit_exempt=LOCAL,
+                replicas=replicas,
+                run_dir=args.tmp / f"load{replicas}",
+                data_dir=data_dir,
+            ) as dep,
+            Prober(dep) as ready,
+        ):
             # warm the server's caches: every page once, on every replica
             for rep in dep.replicas:
                 await browser_session(browser, dep.url, rep.name, len(PAGES), 0)
+            mine = len(phases)
             for client in ("browser", "protocol"):
                 for n in args.sessions:
                     phases.append(await load_phase(browser, dep, client, n, args.visits))
+        ready.report([v for p in phases[mine:] for v in p.visits])
     return phases
 
 
@@ -573,9 +579,12 @@ async def scenario_kill(browser: Browser, data_dir: Path, args) -> dict:
         "(browser client, 2 replicas)"
     )
     routes = ("r0", "r0", "r1", "r1")
-    with serve.deployment(
-        limit_exempt=LOCAL, replicas=2, run_dir=args.tmp / "kill", data_dir=data_dir
-    ) as dep:
+    with (
+        serve.deployment(
+            limit_exempt=LOCAL, replicas=2, run_dir=args.tmp / "kill", data_dir=data_dir
+        ) as dep,
+        Prober(dep) as ready,
+    ):
         for rep in dep.replicas:
             await browser_session(browser, dep.url, rep.name, 1)  # warm
         # holders: a page open, in English (a view kept in the URL), watched by WATCH_JS
@@ -694,7 +703,13 @@ async def scenario_kill(browser: Browser, data_dir: Path, args) -> dict:
         for v in [v for v in visits if v.error][:4]:
             print(f"      error: {v.page}: {v.error}")
         print_nginx_errors(dep)
-    return {"holders": holder_rows, "visits": visits, "restart_s": restarted - killed}
+    readiness = ready.report(visits)
+    return {
+        "holders": holder_rows,
+        "visits": visits,
+        "restart_s": restarted - killed,
+        "readiness": readiness,
+    }
 
 
 def print_nginx_errors(dep: serve.Deployment) -> None:
@@ -738,9 +753,12 @@ async def scenario_import(browser: Browser, data_dir: Path, args) -> dict:
     reports = make_reports(data_dir, args.tmp, args.imports)
     cli = Path(sys.executable).parent / "vss-dash"
     overview = [PAGES[0]]
-    with serve.deployment(
-        limit_exempt=LOCAL, replicas=2, run_dir=args.tmp / "import", data_dir=data_dir
-    ) as dep:
+    with (
+        serve.deployment(
+            limit_exempt=LOCAL, replicas=2, run_dir=args.tmp / "import", data_dir=data_dir
+        ) as dep,
+        Prober(dep) as ready,
+    ):
         # the figures of each vintage, read while no import runs (the text of Streamlit's metric
         # elements: what the browser shows in its cards)
         calibrator = ProtocolSession(dep.url, "r0")
@@ -805,6 +823,7 @@ async def scenario_import(browser: Browser, data_dir: Path, args) -> dict:
     out = classify(visits, vintages)
     if len(set(vintages)) < len(vintages):
         print("  note: two vintages showed the same figures, so the check above is weaker")
+    out["readiness"] = ready.report([v for vs in visits.values() for v in vs])
     return out
 
 
@@ -1159,7 +1178,10 @@ async def backend_run(
     demo = store.load(demo_dir)
     store.write(_place(where), *vintage(demo, 0), generation_id="loadtest-0")
     overview = [PAGES[0]]
-    with serve.deployment(limit_exempt=LOCAL, replicas=2, run_dir=run_dir, store=read_at) as dep:
+    with (
+        serve.deployment(limit_exempt=LOCAL, replicas=2, run_dir=run_dir, store=read_at) as dep,
+        Prober(dep) as ready,
+    ):
         for route in ("r0", "r1"):  # each replica's first page imports the app and loads
             warm = ProtocolSession(dep.url, route)
             await warm.visit(PAGES[0])
@@ -1263,6 +1285,7 @@ async def backend_run(
         + ("" if left is None else f"; {left} temporary directory left for the next write")
         + f"; the next write {'landed' if kill['next_write'] else 'DID NOT LAND'}"
     )
+    out["readiness"] = ready.report([v for vs in visits.values() for v in vs])
     return out
 
 
@@ -1447,7 +1470,10 @@ async def standby_run(
         store.write(writer, *vintage(demo, 0), generation_id="loadtest-0")
         pair.caught_up()
         overview = [PAGES[0]]
-        with serve.deployment(limit_exempt=LOCAL, replicas=2, run_dir=run_dir, store=viewer) as dep:
+        with (
+            serve.deployment(limit_exempt=LOCAL, replicas=2, run_dir=run_dir, store=viewer) as dep,
+            Prober(dep) as ready,
+        ):
             for route in ("r0", "r1"):
                 warm = ProtocolSession(dep.url, route)
                 await warm.visit(PAGES[0])
@@ -1546,6 +1572,8 @@ async def standby_run(
         and after.generation == generations[-1]
     )
     out["outage_times"] = [v.seconds for v in outage if v.seconds is not None and not v.error]
+    out["readiness"] = ready.report([v for vs in visits.values() for v in vs])
+    out["readiness"]["outage"] = ready.during(times["kill"], times["started"])
     return out
 
 
@@ -1583,6 +1611,12 @@ def _print_standby(r: dict) -> None:
         f"error; page median / p95 {_ms(r['outage_times'], 0.5)} / "
         f"{_ms(r['outage_times'], 0.95)} ms; replicas' generation unchanged: "
         f"{yes[r['during_same']]}"
+    )
+    during = r["readiness"]["outage"]
+    print(
+        f"  readiness during the outage: {during['probes']} probes, {during['200']} x 200, "
+        f"{during['503']} x 503, {during['other']} other (said 503 for {during['503_s']:.1f} s; "
+        f"pages with an error meanwhile: {r['outage_errors']})"
     )
     print(
         f"  import during the outage refused, no traceback: {yes[r['refused']]} after "

@@ -8,13 +8,10 @@ PostgreSQL's binaries are missing."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import textwrap
 import uuid
 from datetime import UTC, date, datetime
 
+import paused_writer
 import polars as pl
 import pytest
 from test_store import PLANS, SOURCES, obs
@@ -78,34 +75,6 @@ def test_reads_go_to_the_standby_and_writes_to_the_primary(servers):
     assert postgres.generations(primary.uri(database)) == ["A"]
 
 
-# A writer in its own process that stops inside its transaction (after the observations are
-# copied, before the plans), says so, waits for a line on stdin, then reports how it ended.
-WRITER = textwrap.dedent(
-    """
-    import sys
-    sys.path.insert(0, sys.argv[3])  # tests/, for test_store's frames
-    from vss_dash import store
-    from vss_dash.store import postgres
-    from test_store import PLANS, SOURCES, obs
-
-    real = postgres.dbapi.Cursor.adbc_ingest
-
-    def pause(self, table, *args, **kwargs):
-        if table == "plans":
-            print("inside", flush=True)
-            sys.stdin.readline()
-        return real(self, table, *args, **kwargs)
-
-    postgres.dbapi.Cursor.adbc_ingest = pause
-    try:
-        store.write(sys.argv[1], obs(value=9.0), PLANS, SOURCES, generation_id=sys.argv[2])
-        print("stored", flush=True)
-    except OSError as e:
-        print(type(e).__name__, str(e).replace("\\n", " "), flush=True)
-    """
-)
-
-
 def test_the_primary_killed_mid_import_then_back(servers):
     primary, standby, database, viewer, writer = servers
     uri = both(primary, standby, database, writer)
@@ -113,14 +82,10 @@ def test_the_primary_killed_mid_import_then_back(servers):
     store.write(uri, obs(value=1.0), PLANS, SOURCES, generation_id="A")
     standby.wait_caught_up(primary)
     token = store.token(on_standby)
-    tests = os.path.dirname(os.path.abspath(__file__))
-    with subprocess.Popen([sys.executable, "-c", WRITER, uri, "B", tests], stdin=subprocess.PIPE,
-                          stdout=subprocess.PIPE, text=True) as p:  # fmt: skip
-        assert p.stdin is not None and p.stdout is not None
-        assert p.stdout.readline().strip() == "inside"
+    with paused_writer.start(uri, "B", 9.0) as p:  # inside its transaction
+        assert p.stdout is not None
         primary.stop()  # a crash: every server process ends at once, mid-transaction
-        p.stdin.write("go\n")
-        p.stdin.flush()
+        paused_writer.go(p)
         ended = p.stdout.read()
     assert ended.startswith(f"PrimaryUnavailable {VI}"), ended
     # pages: the standby still serves the last whole generation

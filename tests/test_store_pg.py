@@ -10,13 +10,12 @@ import os
 import re
 import signal
 import subprocess
-import sys
-import textwrap
 import threading
 import time
 import traceback
 import uuid
 
+import paused_writer
 import polars as pl
 import pytest
 from test_store import PLANS, SOURCES, obs
@@ -88,43 +87,6 @@ def test_a_database_error_inside_the_write_rolls_everything_back(pg_uri, monkeyp
     assert store.load(pg_uri).observations.collect().item(0, "value") == 1.0
 
 
-# A writer in its own process that stops inside its transaction (after the observations are
-# copied, before the plans) and says so, then waits for a line on stdin before going on.
-WRITER = textwrap.dedent(
-    """
-    import sys
-    sys.path.insert(0, sys.argv[4])  # tests/, for test_store's frames
-    from vss_dash import store
-    from vss_dash.store import postgres
-    from test_store import PLANS, SOURCES, obs
-
-    real = postgres.dbapi.Cursor.adbc_ingest
-
-    def pause(self, table, *args, **kwargs):
-        if table == "plans":
-            print("inside", flush=True)
-            sys.stdin.readline()
-        return real(self, table, *args, **kwargs)
-
-    postgres.dbapi.Cursor.adbc_ingest = pause
-    store.write(sys.argv[1], obs(value=float(sys.argv[3])), PLANS, SOURCES,
-                generation_id=sys.argv[2])
-    print("done", flush=True)
-    """
-)
-
-
-def _writer(uri: str, generation: str, value: float) -> subprocess.Popen:
-    tests = os.path.dirname(os.path.abspath(__file__))
-    p = subprocess.Popen(
-        [sys.executable, "-c", WRITER, uri, generation, str(value), tests],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    assert p.stdout is not None
-    assert p.stdout.readline().strip() == "inside", "the writer did not reach its transaction"
-    return p
-
-
 def _write_locks(server, database: str) -> int:
     """Sessions holding the store's write lock (its table in EXCLUSIVE mode)."""
     sql = (
@@ -141,7 +103,7 @@ def _database(uri: str) -> str:
 def test_a_writer_killed_inside_its_transaction_leaves_the_database_as_before(pg_server, pg_uri):
     store.write(pg_uri, obs(value=1.0), PLANS, SOURCES, generation_id="A")
     token = store.token(pg_uri)
-    with _writer(pg_uri, "B", 2.0) as p:
+    with paused_writer.start(pg_uri, "B", 2.0) as p:
         assert _write_locks(pg_server, _database(pg_uri)) == 1  # held, in its transaction
         os.kill(p.pid, signal.SIGKILL)
         p.wait(timeout=30)
@@ -157,7 +119,7 @@ def test_a_writer_killed_inside_its_transaction_leaves_the_database_as_before(pg
 
 def test_two_writers_are_serialised(pg_uri):
     store.write(pg_uri, obs(value=1.0), PLANS, SOURCES, generation_id="A")
-    with _writer(pg_uri, "B", 2.0) as first:  # inside its transaction, holding the lock
+    with paused_writer.start(pg_uri, "B", 2.0) as first:  # inside its transaction, holding the lock
         second = threading.Thread(
             target=store.write, args=(pg_uri, obs(value=3.0), PLANS, SOURCES), daemon=True,
             kwargs={"generation_id": "C"},
@@ -166,9 +128,8 @@ def test_two_writers_are_serialised(pg_uri):
         second.join(timeout=1.5)
         assert second.is_alive(), "the second writer did not wait for the first"
         assert postgres.generations(pg_uri) == ["A"]
-        assert first.stdin is not None and first.stdout is not None
-        first.stdin.write("go\n")
-        first.stdin.flush()
+        assert first.stdout is not None
+        paused_writer.go(first)
         assert first.stdout.readline().strip() == "done"
         assert first.wait(timeout=30) == 0
     second.join(timeout=30)
@@ -402,7 +363,7 @@ def test_a_viewer_holding_any_lock_delays_no_import(pg_server, pg_uri, monkeypat
 def test_a_second_import_gives_up_after_the_lock_timeout_saying_why(pg_uri, monkeypatch, capsys):
     monkeypatch.setenv("VSS_PG_LOCK_TIMEOUT", "1.5")
     store.write(pg_uri, obs(value=1.0), PLANS, SOURCES, generation_id="A")
-    with _writer(pg_uri, "B", 2.0) as first:  # inside its transaction, holding the lock
+    with paused_writer.start(pg_uri, "B", 2.0) as first:  # inside its transaction, holding the lock
         seconds, result = _timed(store.write, pg_uri, obs(value=3.0), PLANS, SOURCES,
                                  generation_id="C")  # fmt: skip
         assert isinstance(result, postgres.StoreBusy), result
@@ -410,9 +371,8 @@ def test_a_second_import_gives_up_after_the_lock_timeout_saying_why(pg_uri, monk
         assert "Another import is running" in str(result)
         assert "Một lần nhập khác đang chạy" in str(result)
         assert isinstance(result, OSError)  # the CLI and the Data page say it as they do
-        assert first.stdin is not None and first.stdout is not None
-        first.stdin.write("go\n")
-        first.stdin.flush()
+        assert first.stdout is not None
+        paused_writer.go(first)
         assert first.stdout.readline().strip() == "done"
         assert first.wait(timeout=30) == 0
     assert postgres.generations(pg_uri) == ["A", "B"]  # the second changed nothing

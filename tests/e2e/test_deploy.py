@@ -217,7 +217,10 @@ def test_headers_cookie_closed_paths_and_limits(tmp_path: Path):
 
 
 def _loadtest():
-    """deploy/loadtest.py as a module (deploy/ is not a package)."""
+    """deploy/loadtest.py as a module (deploy/ is not a package: on sys.path, as when the script
+    runs, for the module beside it that it imports, deploy/readiness.py)."""
+    if str(ROOT / "deploy") not in sys.path:
+        sys.path.append(str(ROOT / "deploy"))
     spec = importlib.util.spec_from_file_location("loadtest", ROOT / "deploy" / "loadtest.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -264,12 +267,15 @@ def test_loadtest_postgresql_scenario_briefly(tmp_path: Path):
 
 @needs_nginx
 @pytest.mark.skipif(postgres.missing() is not None, reason=str(postgres.missing()))
-def test_loadtest_standby_scenario_briefly(tmp_path: Path):
+def test_loadtest_standby_scenario_briefly(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     """The load test's scenario 7, short and without browsers: two replicas read a hot standby
     as the viewer role; the primary is killed while an import (`vss-dash ingest`, the writer
     role) holds the write lock; pages keep the last whole generation, an import during the
     outage is refused with the bilingual message and no traceback, and once the primary is
-    started again the import lands with every earlier row kept. No timing asserted."""
+    started again the import lands with every earlier row kept. Its readiness prober asked
+    /api/v1/ready through the proxy and at each replica throughout: never a 503 (the standby
+    kept the store readable), the generations it saw only moved forward, in the store's own
+    order, and it printed so. No timing asserted."""
     loadtest = _loadtest()
     reports = loadtest.make_reports(store_dir(), tmp_path, 2)
     run = lambda: asyncio.run(  # noqa: E731
@@ -285,3 +291,15 @@ def test_loadtest_standby_scenario_briefly(tmp_path: Path):
     assert r["during_same"] and r["outage_wrong"] == 0 and r["outage_errors"] == 0, r
     assert r["refused"] and "The store's primary server" in r["refused_message"], r
     assert r["again_landed"] and r["whole"], r
+    ready = r["readiness"]
+    assert {t: f["probes"] > 0 for t, f in ready["targets"].items()} == dict.fromkeys(
+        ("proxy", "r0", "r1"), True
+    ), ready
+    assert ready["200"] > 0 and ready["503"] == 0 and ready["outage"]["503"] == 0, ready
+    assert ready["backward"] == [], ready
+    seen = ready["generations"]
+    assert seen[0] == "loadtest-0" and seen == [g for g in r["generations"] if g in seen], ready
+    loadtest._print_standby(r)
+    out = capsys.readouterr().out
+    assert f"{ready['probes']} probes, {ready['200']} x 200, 0 x 503" in out, out
+    assert "went backward: never" in out and "readiness during the outage: " in out, out
