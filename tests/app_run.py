@@ -10,6 +10,15 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
+# the [auth] section of secrets.toml a production-profile AppTest signs in with (its `user` is set
+# by the test; nothing is fetched from this provider)
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-cookie-secret",
+    "client_id": "vss-dash",
+    "client_secret": "secret",
+    "server_metadata_url": "http://localhost:9400/.well-known/openid-configuration",
+}
 
 
 def page(script: str, timeout: float = 60) -> AppTest:

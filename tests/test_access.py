@@ -18,13 +18,7 @@ from vss_dash.pages import PAGES
 from vss_dash.ui import data_page
 
 ROOT = Path(__file__).resolve().parent.parent
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "test-cookie-secret",
-    "client_id": "vss-dash",
-    "client_secret": "secret",
-    "server_metadata_url": "http://localhost:9400/.well-known/openid-configuration",
-}
+AUTH = app_run.AUTH
 ACCESS = {
     "profile": "production",
     "emails": {"leadership": ["lead@vss.gov.vn"], "analyst": ["ana@vss.gov.vn"]},

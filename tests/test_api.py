@@ -16,7 +16,19 @@ import polars as pl
 import pytest
 from starlette.applications import Starlette
 
-from vss_dash import api, catalog, data, dataset, export, geo, i18n, metrics, published, store
+from vss_dash import (
+    api,
+    api_query,
+    catalog,
+    data,
+    dataset,
+    export,
+    geo,
+    i18n,
+    metrics,
+    published,
+    store,
+)
 from vss_dash.figure import round_published
 
 with warnings.catch_warnings():
@@ -62,7 +74,7 @@ def expected_table(frames, measure, layout, codes, start, end, lang) -> pl.DataF
 
 
 def month_end(ym: str) -> date:
-    return api._month(ym, "to", last=True)
+    return api_query._month(ym, "to", last=True)
 
 
 # ---------------------------------------------------------------- the catalogue

@@ -48,6 +48,8 @@ LAYER = {
     "upload_guard": 6,  # the upload endpoint judged before its body is read (asgi's middleware)
     "precompressed": 6,  # Streamlit's scripts as brotli, compressed once (asgi's middleware)
     "api": 6,  # the data API's routes: the pages' data layer over HTTP
+    "api_query": 6,  # the data API's query parameters, and the pages' links to it
+    "api_tokens": 4,  # personal API tokens: made on the Data page, checked by the API
     "api_openapi": 6,  # the data API described in OpenAPI, served by the API
     "asgi": 7,  # the app as one ASGI application: the pages (st.App) and the API
 }
@@ -113,8 +115,17 @@ STORE_ALLOWED = {
     "postgres_log": set(),
     "parquet_log": {"schema"},
     "parquet": {"schema", "parquet_log"},
-    "postgres": {"schema", "postgres_log"},
-    "__init__": {"schema", "parquet", "parquet_log", "postgres"},
+    "postgres": {"schema", "postgres_log", "postgres_tokens"},
+    "parquet_tokens": {"parquet", "parquet_log"},  # the tokens' file, under the store's lock
+    "postgres_tokens": {"postgres"},  # the tokens' table, on postgres.py's connections
+    "__init__": {
+        "schema",
+        "parquet",
+        "parquet_log",
+        "parquet_tokens",
+        "postgres",
+        "postgres_tokens",
+    },
 }
 
 
@@ -166,7 +177,8 @@ def test_nothing_outside_the_store_picks_a_backend():
     ]
     for path in code:
         found = store_imports(path)
-        backends = {"parquet", "parquet_log", "postgres", "postgres_log"}
+        backends = {"parquet", "parquet_log", "parquet_tokens", "postgres", "postgres_log"}
+        backends |= {"postgres_tokens"}
         assert not found & backends, f"{path.name} imports {found}"
 
 

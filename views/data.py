@@ -1,11 +1,12 @@
 """Data: filter any measure by geography, province and months, read it as a table and download
 it; review data quality (what is present, how much is demo, vintages, published figures that
-disagree); import a province's monthly report when the server allows it."""
+disagree); import a province's monthly report when the server allows it; make personal tokens
+for the data API."""
 
 import streamlit as st
 
 from vss_dash import i18n
-from vss_dash.ui import data_import, data_page, data_quality, queries, state, widgets
+from vss_dash.ui import data_import, data_page, data_quality, data_tokens, queries, state, widgets
 
 lang = state.lang()
 fr = queries.frames(lang)
@@ -15,8 +16,13 @@ widgets.demo_notice(lang)
 st.markdown(i18n.t("data_intro", lang))
 # only the open tab runs and is sent (a click on another reruns the page): the quality tab's
 # charts and the import stay unloaded until asked for
-table_tab, quality_tab, upload_tab = st.tabs(
-    [i18n.t("tab_table", lang), i18n.t("tab_quality", lang), i18n.t("tab_upload", lang)],
+table_tab, quality_tab, upload_tab, api_tab = st.tabs(
+    [
+        i18n.t("tab_table", lang),
+        i18n.t("tab_quality", lang),
+        i18n.t("tab_upload", lang),
+        i18n.t("tab_api", lang),
+    ],
     key=data_page.TAB_KEY,
     on_change="rerun",
 )
@@ -29,4 +35,7 @@ if quality_tab.open:
 if upload_tab.open:
     with upload_tab:
         data_import.upload(fr, lang)
+if api_tab.open:
+    with api_tab:
+        data_tokens.tokens(lang)
 state.flush()  # the URL as this run left it, in one history entry

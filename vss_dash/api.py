@@ -12,39 +12,43 @@ analyst's workbook or script refreshes a figure from an address:
 The data are the Data page's: `dataset.table` for the rows, `export.with_alternatives` for what
 else was published, and the CSV is `export.to_csv(export.tidy(...))`, the very call behind the
 page's CSV download (BOM, headers and words in `lang`). JSON and Parquet hold the same rows with
-ids (not words), values rounded as the pages show them (`export.tidy`).
+ids (not words), values rounded as the pages show them (`export.tidy`). The query's parameters
+are checked, and the pages' "link to this data" made, by vss_dash/api_query.py.
 
-Who sees what: no sign-in here (personal tokens come later), so a client is anonymous; in the
-open demo profile everyone is an analyst, as on the pages; in any other profile an anonymous
-client gets the press-safe measures only (`access.can_see`), an internal one is a 403.
+Who sees what (`client`): in the open demo profile everyone is an analyst, as on the pages (an
+Authorization header is not read: there is no token to make there). In any other profile a
+client without an Authorization header is anonymous and gets the press-safe measures only
+(`access.can_see`; an internal one is a 403), and a client that sends `Authorization: Bearer
+<token>` gets the role of that personal token (vss_dash/api_tokens.py; an analyst or leadership
+member makes it on the Data page): a token that is malformed, unknown, revoked or expired, or
+another scheme, is a 401 with a WWW-Authenticate header, never served as an anonymous client.
 
 Every answer but a file is JSON; every refusal is `{"error_vi": ..., "error_en": ...}` (texts.toml
-`api.*`) with its status (400 bad parameter, 403 internal measure, 404 no such address, 405 a
-method other than GET, 429 too many requests, 503 store or settings unreadable, 500 anything
-else, logged), never a traceback.
-Answers carry an ETag made from the store's token; a request whose If-None-Match holds it gets a
-304. Each client address may make `RATE_LIMIT` requests a `RATE_WINDOW` (a 429 after that).
+`api.*`) with its status (400 bad parameter, 401 bad token, 403 internal measure, 404 no such
+address, 405 a method other than GET, 429 too many requests, 503 store or settings unreadable,
+500 anything else, logged), never a traceback.
+Answers carry an ETag made from the store's token and the client's role; a request whose
+If-None-Match holds it gets a 304. Each client may make `RATE_LIMIT` requests a `RATE_WINDOW` (a
+429 after that): a token's requests are counted under the token, any other (a refused token's
+too) under the client's address.
 
 The handlers are thin async wrappers over pure functions (`catalogue`, `parse_data_query`,
 `data_frame`, `render`, `published_figures`, `readiness`); the blocking work runs in Starlette's
 thread pool. No Streamlit: secrets.toml is read by the caller (vss_dash/asgi.py) and handed in.
 
-The pages link to it ("link to this data", ui/tables.py) through `data_link`, which gives the
-address of a frame shown on a page when this API serves exactly its values to anyone, and only
-in a server that serves the API (`mark_served`, called by vss_dash/asgi.py).
+The pages link to it ("link to this data", ui/tables.py) through `data_link` (api_query.py),
+which gives the address of a frame shown on a page when this API serves exactly its values to
+anyone, and only in a server that serves the API (`mark_served`, called by vss_dash/asgi.py).
 """
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import hashlib
 import json
 import logging
-import re
 import threading
 import time
-import urllib.parse
 import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -60,6 +64,7 @@ from starlette.routing import BaseRoute, Route
 from vss_dash import (
     access,
     api_openapi,
+    api_tokens,
     catalog,
     dataset,
     export,
@@ -71,65 +76,103 @@ from vss_dash import (
 )
 from vss_dash import data as data_manager
 from vss_dash import settings as registry
+from vss_dash.api_query import (
+    DATA_PARAMETERS,
+    FORMATS,
+    LAYOUTS,
+    PREFIX,
+    ApiError,
+    DataQuery,
+    _allowed,
+    check_parameters,
+    data_address,
+    data_link,
+    parse_data_query,
+)
 
 LOG = logging.getLogger(__name__)
 
-PREFIX = "/api/v1"
-RATE_LIMIT = 60  # requests per client address ...
+RATE_LIMIT = 60  # requests per client (a token, else an address) ...
 RATE_WINDOW = 60.0  # ... in this many seconds
-MAX_CLIENTS = 10_000  # addresses the limiter remembers at once (oldest forgotten first)
+MAX_CLIENTS = 10_000  # clients the limiter remembers at once (oldest forgotten first)
 # the proxy in front (deploy/: nginx on the same host) names the visitor in X-Real-IP; a request
 # from anywhere else cannot choose the address it is counted under
 TRUSTED_PROXIES = frozenset({"127.0.0.1", "::1"})
 
-LAYOUTS = ("VN", *geo.LAYOUTS)
-FORMATS = {
-    "json": "application/json",
-    "csv": "text/csv; charset=utf-8",
-    "parquet": "application/vnd.apache.parquet",
-}
-DATA_PARAMETERS = ("measure", "layout", "provinces", "from", "to", "format", "lang")
 _ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 # whether this process serves the API beside the pages (vss_dash/asgi.py says so): the pages
 # show a "link to this data" only then
 _SERVED = threading.Event()
 # the ETag of an answer that does not depend on the store (catalogue, published figures): the
 # reference files ship with the code, so a new process (a deploy) may have new ones
 _BOOT = uuid.uuid4().hex
-
-
-class ApiError(Exception):
-    """A refusal: its HTTP status and its texts.toml key's message in both languages."""
-
-    def __init__(self, status: int, message: tuple[str, str], headers: dict | None = None):
-        super().__init__(message[1])
-        self.status, self.message, self.headers = status, message, headers or {}
-
-    def response(self) -> JSONResponse:
-        vi, en = self.message
-        return JSONResponse(
-            {"error_vi": vi, "error_en": en}, status_code=self.status, headers=self.headers
-        )
+# why a token gives no role -> its refusal's text
+_REFUSED = {
+    "malformed": i18n.key("api.token_malformed"),
+    "unknown": i18n.key("api.token_unknown"),
+    "revoked": i18n.key("api.token_revoked"),
+    "expired": i18n.key("api.token_expired"),
+}
+# RFC 6750: a 401 names the scheme the client should use
+_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="vss-dash", error="invalid_token"'}
 
 
 # ---------------------------------------------------------------- who may see what
 
 
+@dataclasses.dataclass(frozen=True)
+class Client:
+    """Who asks: their role (None: anonymous, press-safe measures only) and the personal token
+    they showed (None without one)."""
+
+    role: str | None
+    token: api_tokens.Token | None = None
+
+
 def role(secrets: Mapping[str, object], environ: Mapping[str, str] | None = None) -> str | None:
-    """An API client's role: everyone is an analyst in the open demo; otherwise an anonymous
-    client (None: press-safe measures only). Bad access settings are a 503, never open."""
+    """The role of an API client without a token: everyone is an analyst in the open demo;
+    otherwise an anonymous client (None: press-safe measures only). Bad access settings are a
+    503, never open."""
+    return role_for(_settings(secrets, environ))
+
+
+def _settings(secrets: Mapping[str, object], environ: Mapping[str, str] | None) -> access.Settings:
     try:
-        s = access.settings(secrets, environ if environ is not None else _environ())
+        return access.settings(secrets, environ if environ is not None else _environ())
     except access.BadSettings as e:
         LOG.error("api: access settings: %s", e)
         raise ApiError(503, i18n.both("api.access_bad")) from None
-    return role_for(s)
 
 
 def role_for(settings: access.Settings) -> str | None:
-    """The role the API gives any client under these access settings (see `role`)."""
+    """The role the API gives any client without a token under these access settings (see
+    `role`)."""
     return "analyst" if settings.open else None
+
+
+def client(
+    secrets: Mapping[str, object],
+    authorization: str | None,
+    environ: Mapping[str, str] | None = None,
+    where=None,
+) -> Client:
+    """A request's client from its Authorization header (None: none sent). The open demo: an
+    analyst, the header not read. Elsewhere: anonymous without a header; with one, the role of
+    the personal token it names if that is in force, else a 401 (api_tokens.Refused: malformed,
+    another scheme, unknown, revoked, expired). Tokens that cannot be read are a 503. Blocking
+    (it reads the store): run it in the thread pool. `where`: the store (default: its
+    location)."""
+    s = _settings(secrets, environ)
+    if s.open or authorization is None:
+        return Client(role_for(s))
+    try:
+        token = api_tokens.verify(api_tokens.bearer(authorization), where)
+    except api_tokens.Refused as e:
+        raise ApiError(401, i18n.both(_REFUSED[e.reason]), dict(_CHALLENGE)) from None
+    except Exception:
+        LOG.exception("api: the personal tokens cannot be read")
+        raise ApiError(503, i18n.both("api.store_unavailable")) from None
+    return Client(token.role, token)
 
 
 def _environ() -> dict[str, str]:
@@ -159,92 +202,6 @@ def catalogue(role_: str | None) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------- the data
-
-
-@dataclasses.dataclass(frozen=True)
-class DataQuery:
-    measures: tuple[str, ...]  # canonical ids, in the order asked
-    layout: str = "VN"
-    codes: tuple[str, ...] = ()
-    start: date | None = None  # first day of the first month; None: the layout's first
-    end: date | None = None  # last day of the last month; None: the layout's last
-    format: str = "json"
-    lang: str = i18n.DEFAULT_LANG
-
-
-def _one(params: Mapping[str, list[str]], name: str) -> str | None:
-    values = params.get(name) or []
-    return values[0].strip() if values else None
-
-
-def _allowed(values) -> str:
-    return ", ".join(values)
-
-
-def _month(value: str, name: str, last: bool) -> date:
-    found = _MONTH.match(value)
-    if not found or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) < 1900:
-        raise ApiError(400, i18n.both("api.bad_month", value=value, name=name))
-    y, m = int(found.group(1)), int(found.group(2))
-    return date(y, m, calendar.monthrange(y, m)[1] if last else 1)
-
-
-def check_parameters(params: Mapping[str, list[str]], allowed: tuple[str, ...]) -> None:
-    """A 400 for a parameter not known (a typo would otherwise be ignored) or given twice."""
-    for name, values in params.items():
-        if name not in allowed or len(values) > 1:
-            raise ApiError(
-                400, i18n.both("api.bad_parameter", name=name, allowed=_allowed(allowed))
-            )
-
-
-def parse_data_query(params: Mapping[str, list[str]], role_: str | None) -> DataQuery:
-    """The data request's parameters checked (400 for any bad one, 403 for a measure the
-    client may not see). `params`: name -> its values, as a query string gives them."""
-    check_parameters(params, DATA_PARAMETERS)
-    measures: list[str] = []
-    for raw in (m.strip() for m in (_one(params, "measure") or "").split(",")):
-        if not raw:
-            continue
-        if not catalog.has(raw):
-            raise ApiError(400, i18n.both("api.bad_measure", value=raw))
-        if (measure := catalog.canonical_id(raw)) not in measures:
-            measures.append(measure)
-    if not measures:
-        raise ApiError(400, i18n.both("api.missing_measure"))
-    for measure in measures:
-        if not access.can_see(role_, measure):
-            raise ApiError(403, i18n.both("api.forbidden", value=measure))
-    layout = _one(params, "layout") or "VN"
-    if layout not in LAYOUTS:
-        raise ApiError(400, i18n.both("api.bad_layout", value=layout, allowed=_allowed(LAYOUTS)))
-    for measure in measures:
-        if catalog.get(measure).national_only and layout != "VN":
-            raise ApiError(400, i18n.both("api.national_only", value=measure))
-    fmt = (_one(params, "format") or "json").lower()
-    if fmt not in FORMATS:
-        raise ApiError(400, i18n.both("api.bad_format", value=fmt, allowed=_allowed(FORMATS)))
-    lang = _one(params, "lang") or i18n.DEFAULT_LANG
-    if lang not in i18n.LANGS:
-        raise ApiError(400, i18n.both("api.bad_lang", value=lang, allowed=_allowed(i18n.LANGS)))
-    codes: list[str] = []
-    valid = [geo.NATIONAL] if layout == "VN" else geo.codes(layout)
-    for code in (c.strip() for c in (_one(params, "provinces") or "").split(",")):
-        if not code or code in codes:
-            continue
-        if code not in valid:
-            shown = _allowed(valid)
-            raise ApiError(
-                400, i18n.both("api.bad_province", value=code, layout=layout, allowed=shown)
-            )
-        codes.append(code)
-    if layout == "VN":
-        codes = []  # one place: the nation
-    start = _month(s, "from", last=False) if (s := _one(params, "from")) else None
-    end = _month(e, "to", last=True) if (e := _one(params, "to")) else None
-    if start and end and start > end:
-        raise ApiError(400, i18n.both("api.bad_range", start=f"{start:%Y-%m}", end=f"{end:%Y-%m}"))
-    return DataQuery(tuple(measures), layout, tuple(sorted(codes)), start, end, fmt, lang)
 
 
 def data_frame(frames: metrics.Frames, q: DataQuery) -> tuple[pl.DataFrame, date, date]:
@@ -337,78 +294,6 @@ def mark_served() -> None:
 def served() -> bool:
     """Whether this process serves the API: the pages link to it only then."""
     return _SERVED.is_set()
-
-
-def data_address(params: Mapping[str, str]) -> str:
-    """The root-relative address of /data with these parameters (empty ones left out), in
-    DATA_PARAMETERS order, commas kept as they are ("provinces=01,79")."""
-    pairs = [(k, params[k]) for k in DATA_PARAMETERS if params.get(k)]
-    return f"{PREFIX}/data?" + urllib.parse.urlencode(pairs, safe=",")
-
-
-_KEYS = ("measure", "layout", "geo_code", "period")
-_KEY_TYPES = {"measure": pl.String, "layout": pl.String, "geo_code": pl.String, "period": pl.Date}
-
-
-def _values(df: pl.DataFrame, place: Mapping[str, object]) -> pl.DataFrame | None:
-    """measure, layout, geo_code, period and value of each value `df` holds, what a column does
-    not say taken from `place`; None when neither says it, or there is no value column."""
-    if "value" not in df.columns:
-        return None
-    cols = {}
-    for k in _KEYS:
-        if k in df.columns:
-            cols[k] = pl.col(k).cast(_KEY_TYPES[k])
-        elif k in place:
-            cols[k] = pl.lit(place[k], _KEY_TYPES[k])
-        else:
-            return None
-    try:
-        out = df.select(**cols, value=pl.col("value").cast(pl.Float64))
-    except pl.exceptions.PolarsError:  # a column that is not what its name says
-        return None
-    return out.filter(pl.col("value").is_not_null())
-
-
-def data_link(
-    frames: metrics.Frames,
-    df: pl.DataFrame,
-    place: Mapping[str, object] | None,
-    lang: str,
-    role_: str | None,
-    table: Callable[..., pl.DataFrame] = dataset.table,
-    fmt: str = "csv",
-) -> str | None:
-    """The address at which /data serves a client of `role_` exactly the values of `df` (a
-    frame a page shows and downloads; `place`: what its columns do not say, as `downloads`
-    takes it), in `lang`: its measures, layout, provinces and months. None where it cannot:
-    no measure, place or month to go by, several layouts, a measure `role_` may not see, or
-    values that the API's table does not hold as they are (a series beside the country, a
-    month picked from a range). `table`: dataset.table, or the pages' cached copy of it."""
-    shown = _values(df, place or {})
-    if shown is None or shown.is_empty() or shown.get_column("layout").n_unique() != 1:
-        return None
-    layout = shown.item(0, "layout")
-    codes = sorted(shown.get_column("geo_code").unique().to_list())
-    whole = layout == "VN" or set(codes) == set(geo.codes(layout))
-    months = shown.get_column("period")
-    params = {
-        "measure": ",".join(shown.get_column("measure").unique(maintain_order=True).to_list()),
-        "layout": layout,
-        "provinces": "" if whole else ",".join(codes),
-        "from": f"{months.min():%Y-%m}",
-        "to": f"{months.max():%Y-%m}",
-        "format": fmt,
-        "lang": lang,
-    }
-    try:
-        q = parse_data_query({k: [v] for k, v in params.items() if v}, role_)
-    except ApiError:
-        return None
-    served_ = _values(table(frames, q.measures, q.layout, q.codes, q.start, q.end, q.lang), {})
-    if served_ is None or not served_.sort(_KEYS).equals(shown.sort(_KEYS)):
-        return None
-    return data_address(params)
 
 
 # ---------------------------------------------------------------- published figures
@@ -509,7 +394,8 @@ def client_address(host: str | None, real_ip: str | None) -> str:
 
 
 class RateLimit:
-    """At most `limit` requests per client address in any `window` seconds (a sliding window),
+    """At most `limit` requests per client (an address, or a token) in any `window` seconds (a
+    sliding window),
     across the process's threads; the clock is passed in, for tests."""
 
     def __init__(
@@ -551,19 +437,35 @@ def routes(
     limiter = RateLimit(limit, window, clock)
     paths = [f"{PREFIX}/{p}" for p in ("measures", "data", "published", "ready", "openapi.json")]
 
+    def throttle(key: str, text: str) -> None:
+        """Count a request under `key`; a 429 when it is over the limit."""
+        if wait := limiter.wait(key):
+            seconds = int(window) if window == int(window) else window
+            raise ApiError(
+                429,
+                i18n.both(text, limit=limit, seconds=seconds, wait=int(wait) + 1),
+                {"Retry-After": str(int(wait) + 1)},
+            )
+
     def guarded(handler):
         async def endpoint(request: Request) -> Response:
             try:
                 host = request.client.host if request.client else None
-                client = client_address(host, request.headers.get("x-real-ip"))
-                if wait := limiter.wait(client):
-                    seconds = int(window) if window == int(window) else window
-                    raise ApiError(
-                        429,
-                        i18n.both("api.too_many", limit=limit, seconds=seconds, wait=int(wait) + 1),
-                        {"Retry-After": str(int(wait) + 1)},
-                    )
-                return await handler(request)
+                address = client_address(host, request.headers.get("x-real-ip"))
+                header = request.headers.get("authorization")
+                who = None  # no header: the handler asks for the role if it needs one
+                if header is not None:
+                    try:
+                        who = await run_in_threadpool(client, read_secrets(), header)
+                    except ApiError as e:
+                        if e.status == 401:  # a refused token counts under the address
+                            throttle(address, i18n.key("api.too_many"))
+                        raise
+                if who is not None and who.token is not None:
+                    throttle(f"token {who.token.id}", i18n.key("api.too_many_token"))
+                else:
+                    throttle(address, i18n.key("api.too_many"))
+                return await handler(request, who)
             except ApiError as e:
                 return e.response()
             except Exception:
@@ -572,26 +474,30 @@ def routes(
 
         return endpoint
 
+    def role_of(who: Client | None) -> str | None:
+        return who.role if who is not None else role(read_secrets())
+
     def params(request: Request) -> dict[str, list[str]]:
         q = request.query_params
         return {k: q.getlist(k) for k in q}
 
     def answer(request: Request, tag: str, body: bytes, media: str, **headers: str) -> Response:
-        common = {"ETag": tag, "Cache-Control": "no-cache", **headers}
+        # a shared cache keeps no answer to one client for another (the role is the header's)
+        common = {"ETag": tag, "Cache-Control": "no-cache", "Vary": "Authorization", **headers}
         if not_modified(request, tag):
             return Response(status_code=304, headers=common)
         return Response(body, media_type=media, headers=common)
 
-    async def measures(request: Request) -> Response:
+    async def measures(request: Request, who: Client | None) -> Response:
         check_parameters(params(request), ())
-        r = role(read_secrets())
+        r = role_of(who)
         tag = etag("measures", _BOOT, r)
         if not_modified(request, tag):
             return answer(request, tag, b"", FORMATS["json"])
         return answer(request, tag, _json_bytes({"measures": catalogue(r)}), FORMATS["json"])
 
-    async def data(request: Request) -> Response:
-        r = role(read_secrets())
+    async def data(request: Request, who: Client | None) -> Response:
+        r = role_of(who)
         q = parse_data_query(params(request), r)
         token = await run_in_threadpool(store_token)
         tag = etag("data", _BOOT, repr(token), q, r)
@@ -608,7 +514,7 @@ def routes(
             **{"Content-Disposition": f'{disposition}; filename="{name}"'},
         )
 
-    async def published_(request: Request) -> Response:
+    async def published_(request: Request, who: Client | None) -> Response:
         check_parameters(params(request), ())
         tag = etag("published", _BOOT, reference.release())
         if not_modified(request, tag):
@@ -616,12 +522,12 @@ def routes(
         body = await run_in_threadpool(lambda: _json_bytes(published_figures()))
         return answer(request, tag, body, FORMATS["json"])
 
-    async def ready(request: Request) -> Response:
+    async def ready(request: Request, who: Client | None) -> Response:
         body = await run_in_threadpool(readiness)
         # not cached: a probe asks whether the store loads now
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
-    async def openapi(request: Request) -> Response:
+    async def openapi(request: Request, who: Client | None) -> Response:
         check_parameters(params(request), ())
         tag = etag("openapi", _BOOT)
         if not_modified(request, tag):
@@ -629,7 +535,7 @@ def routes(
         body = _json_bytes(api_openapi.document(PREFIX, LAYOUTS, tuple(FORMATS), limit, window))
         return answer(request, tag, body, FORMATS["json"])
 
-    async def not_found(request: Request) -> Response:
+    async def not_found(request: Request, who: Client | None) -> Response:
         path = request.url.path
         if path in paths:  # a route's address, asked with another method than GET
             message = i18n.both("api.bad_method", path=path, method=request.method)
@@ -649,4 +555,19 @@ def routes(
     ]
 
 
-__all__ = ["PREFIX", "ApiError", "DataQuery", "data_link", "mark_served", "routes", "served"]
+__all__ = [
+    "DATA_PARAMETERS",
+    "FORMATS",
+    "LAYOUTS",
+    "PREFIX",
+    "ApiError",
+    "Client",
+    "DataQuery",
+    "client",
+    "data_address",
+    "data_link",
+    "mark_served",
+    "parse_data_query",
+    "routes",
+    "served",
+]

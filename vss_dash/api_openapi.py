@@ -2,7 +2,9 @@
 /api/v1/openapi.json: every route, parameter, format, refusal and status. Written by hand, with
 the lists that can change (layouts, formats, languages, measures, the rate limit) taken from
 the code, so that the description cannot drift from what the routes accept; tests/test_api.py
-checks it against the real router. Nothing in it points outside the server."""
+checks it against the real router. Nothing in it points outside the server. A personal token
+(vss_dash/api_tokens.py) is the security scheme `bearer`, optional: without one a client is
+anonymous."""
 
 from __future__ import annotations
 
@@ -14,10 +16,15 @@ VERSION = "1.0.0"
 
 _ERROR_STATUSES = {  # status -> (component name, what it means)
     400: ("BadParameter", "A parameter is unknown, repeated or invalid; the texts say which."),
-    403: ("Forbidden", "An internal measure, outside the open demo profile."),
+    401: (
+        "Unauthorized",
+        "An Authorization header that is not a personal token in force: malformed, another "
+        "scheme, unknown, revoked or expired (outside the open demo). Never served as anonymous.",
+    ),
+    403: ("Forbidden", "An internal measure, outside the open demo profile, without a token."),
     404: ("NotFound", "No such address under the prefix."),
     405: ("MethodNotAllowed", "A method other than GET (or HEAD); see Allow."),
-    429: ("TooMany", "Too many requests from this client address; see Retry-After."),
+    429: ("TooMany", "Too many requests from this token, or client address; see Retry-After."),
     500: ("Internal", "The server failed; the error is logged, no detail is given."),
     503: ("Unavailable", "The store, or the server's access settings, cannot be read."),
 }
@@ -223,7 +230,7 @@ def document(
                         "Every measure, and whether this client may have its data.",
                     ),
                     "304": not_modified,
-                    **_errors(400, 405, 429, 500, 503),
+                    **_errors(400, 401, 405, 429, 500, 503),
                 },
             }
         },
@@ -235,7 +242,7 @@ def document(
                 "responses": {
                     "200": data_ok,
                     "304": not_modified,
-                    **_errors(400, 403, 405, 429, 500, 503),
+                    **_errors(400, 401, 403, 405, 429, 500, 503),
                 },
             }
         },
@@ -247,7 +254,7 @@ def document(
                 "responses": {
                     "200": _json(_ref("schemas", "Published"), "Every published figure."),
                     "304": not_modified,
-                    **_errors(400, 405, 429, 500),
+                    **_errors(400, 401, 405, 429, 500, 503),
                 },
             }
         },
@@ -257,7 +264,7 @@ def document(
                 "summary": "Readiness: the store's generation",
                 "responses": {
                     "200": _json(_ref("schemas", "Ready"), "The store loads.", cached=False),
-                    **_errors(405, 429, 500, 503),
+                    **_errors(401, 405, 429, 500, 503),
                 },
             }
         },
@@ -269,7 +276,7 @@ def document(
                 "responses": {
                     "200": _json({"type": "object"}, "OpenAPI 3.1, as JSON."),
                     "304": not_modified,
-                    **_errors(400, 405, 429, 500),
+                    **_errors(400, 401, 405, 429, 500, 503),
                 },
             }
         },
@@ -283,6 +290,12 @@ def document(
     }
     responses["MethodNotAllowed"]["headers"] = {
         "Allow": {"schema": {"type": "string"}, "description": "GET, HEAD"}
+    }
+    responses["Unauthorized"]["headers"] = {
+        "WWW-Authenticate": {
+            "schema": {"type": "string"},
+            "description": 'Bearer realm="vss-dash", error="invalid_token"',
+        }
     }
     responses["TooMany"]["headers"] = {
         "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}
@@ -298,8 +311,12 @@ def document(
             "version": VERSION,
             "description": (
                 "Read-only data of the VSS dashboard: the pages' figures, statuses, sources and "
-                "rounding. No sign-in: outside the open demo only public measures are served. "
-                f"At most {limit} requests in {seconds} seconds per client address. Every "
+                "rounding. Outside the open demo an anonymous client gets the public measures "
+                "only; a personal token (made on the Data page by an analyst or leadership "
+                "member, sent as `Authorization: Bearer vss_...`) gets its maker's role, and "
+                "one that is malformed, unknown, revoked or expired is a 401. "
+                f"At most {limit} requests in {seconds} seconds per token, else per client "
+                "address. Every "
                 "refusal is JSON with the message in Vietnamese (error_vi) and English "
                 "(error_en). Answers carry an ETag from the store's generation. Any other "
                 "address under the prefix is a 404 (NotFound); a method other than GET or HEAD "
@@ -307,8 +324,18 @@ def document(
             ),
         },
         "servers": [{"url": "/"}],
+        # a token, or none: anonymous
+        "security": [{"bearer": []}, {}],
         "paths": paths,
         "components": {
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A personal token (vss_ and 43 characters), made and revoked "
+                    "on the Data page's API access tab; in the open demo it is not read.",
+                }
+            },
             "parameters": params,
             "schemas": _schemas(),
             "responses": responses,

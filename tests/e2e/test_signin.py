@@ -57,15 +57,10 @@ def provider(log: Path) -> Iterator[str]:
         proc.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def signin_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app in the production profile, signing in through the mock provider."""
-    tmp = tmp_path_factory.mktemp("signin")
-    with provider(tmp / "provider.log") as issuer:
-        port = deck_export.free_port()
-        secrets = tmp / "secrets.toml"
-        secrets.write_text(
-            f"""
+def production_secrets(port: int, issuer: str) -> str:
+    """secrets.toml of the production profile signing in through the mock provider at `issuer`,
+    for a server on `port`: leaders and analysts by group."""
+    return f"""
 [auth]
 redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
 cookie_secret = "e2e-only-cookie-secret"
@@ -78,9 +73,17 @@ profile = "production"
 [access.groups]
 leadership = ["vss-leaders"]
 analyst = ["vss-analysts"]
-""",
-            encoding="utf-8",
-        )
+"""
+
+
+@pytest.fixture(scope="module")
+def signin_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app in the production profile, signing in through the mock provider."""
+    tmp = tmp_path_factory.mktemp("signin")
+    with provider(tmp / "provider.log") as issuer:
+        port = deck_export.free_port()
+        secrets = tmp / "secrets.toml"
+        secrets.write_text(production_secrets(port, issuer), encoding="utf-8")
         with deck_export.serve(
             log=tmp / "server.log", port=port, args=("--secrets.files", str(secrets)),
             env={"VSS_PROFILE": "production"},

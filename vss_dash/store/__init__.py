@@ -9,12 +9,17 @@
                   write, in one transaction; with postgres_log.py, the columns of its import log.
                   One URI may name a hot standby and its primary: reads go to the standby,
                   writes to the server that takes them (deploy/README.md)
+    parquet_tokens.py, postgres_tokens.py
+                  the personal API tokens' records (vss_dash/api_tokens.py: hashes, never
+                  secrets): api_tokens.json beside a Parquet store's tables, under its lock;
+                  the table vss.api_tokens, the one the pages' database role may write
 
 This module is the interface the rest of the app uses, and the one place that chooses the
 backend: a `postgresql://` URI is the PostgreSQL store, anything else a Parquet directory.
-`load`, `write`, `update`, `token`, `append_log` and `read_log` take either and dispatch; the
-schema's names (STATUS, OBS_SCHEMA, StoreInvalid, conform, ...) are re-exported here. Neither
-backend imports the other: what they share is schema.py (each log module is its backend's own).
+`load`, `write`, `update`, `token`, `append_log`, `read_log` and the `*api_token*` functions
+take either and dispatch; the schema's names (STATUS, OBS_SCHEMA, StoreInvalid, conform, ...)
+are re-exported here. Neither backend imports the other: what they share is schema.py (each log
+and tokens module is its backend's own).
 postgres.py, and its driver, is imported on a database's first use.
 """
 
@@ -27,7 +32,7 @@ import polars as pl
 
 from vss_dash import settings
 from vss_dash.paths import store_dir
-from vss_dash.store import parquet, parquet_log, schema
+from vss_dash.store import parquet, parquet_log, parquet_tokens, schema
 from vss_dash.store.parquet import (
     GENERATION_KEY,
     GENERATIONS,
@@ -88,6 +93,9 @@ __all__ = [
     "Store",
     "StoreInvalid",
     "Tables",
+    "add_api_token",
+    "api_token",
+    "api_tokens",
     "append_log",
     "assemble",
     "conform",
@@ -103,6 +111,7 @@ __all__ = [
     "prepare",
     "read_log",
     "schema",
+    "set_api_token",
     "shown",
     "token",
     "update",
@@ -270,3 +279,46 @@ def read_log(where: Path | str, limit: int | None = None) -> tuple[list[dict | N
     uri = str(where)
     entries, truncated = postgres.read_log(uri) if limit is None else postgres.read_log(uri, limit)
     return entries, truncated, ""
+
+
+# ---------------------------------------------------------------- personal API tokens
+
+
+def api_tokens(where: Path | str, owner: str | None = None) -> list[dict]:
+    """The personal API tokens' records (api_tokens.Token's fields), every one or `owner`'s."""
+    if not is_database(where):
+        records = parquet_tokens.read(Path(where))
+        return [r for r in records if owner is None or r.get("owner") == owner]
+    from vss_dash.store import postgres_tokens
+
+    return postgres_tokens.read(str(where), owner)
+
+
+def api_token(where: Path | str, digest: str) -> dict | None:
+    """The record of the token whose secret's SHA-256 is `digest`, or None."""
+    if not is_database(where):
+        return parquet_tokens.find(Path(where), digest)
+    from vss_dash.store import postgres_tokens
+
+    return postgres_tokens.find(str(where), digest)
+
+
+def add_api_token(where: Path | str, record: dict) -> None:
+    """Store a new token's record: under the write lock beside a Parquet store, in a
+    transaction of its own on PostgreSQL."""
+    if not is_database(where):
+        parquet_tokens.add(Path(where), record)
+        return
+    from vss_dash.store import postgres_tokens
+
+    postgres_tokens.add(str(where), record)
+
+
+def set_api_token(where: Path | str, token_id: str, fields: dict, owner: str | None = None) -> bool:
+    """Set `revoked` or `last_used` (ISO 8601 text) of the token `token_id` (of `owner`, when
+    given) if it is not revoked; False when there is no such token."""
+    if not is_database(where):
+        return parquet_tokens.update(Path(where), token_id, fields, owner)
+    from vss_dash.store import postgres_tokens
+
+    return postgres_tokens.update(str(where), token_id, fields, owner)

@@ -138,6 +138,11 @@ def _write_lock(d: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
+def write_lock(directory: Path) -> contextlib.AbstractContextManager[None]:
+    """The store's write lock, for a file changed beside the tables (parquet_tokens.py)."""
+    return _write_lock(Path(directory))
+
+
 def _complete(g: Path) -> bool:
     return all((g / f).is_file() for f in FILES.values())
 

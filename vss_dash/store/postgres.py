@@ -20,6 +20,7 @@ Schema `vss` (made by the first write, or `create_schema`):
     vss.ingest_log              the import log (vss_dash/ingest): a row an import, kept or refused,
                                 the fields of ingest_log.jsonl's entries as columns
                                 (postgres_log.py)
+    vss.api_tokens              personal API tokens' hashes, never secrets (postgres_tokens.py)
 
 Periods and source dates are `date`, vintages `timestamptz`, plan years `integer`, values
 `double precision`; every observation column is NOT NULL (store rule not_null). A generation's
@@ -67,13 +68,13 @@ viewer=..., writer=...)`, which runs:
     GRANT USAGE ON ALL SEQUENCES IN SCHEMA vss TO vss_writer;               -- generations.seq
 
 The viewer can take no lock that blocks a write (its SELECT allows ACCESS SHARE only; advisory
-locks are not used) and change nothing, nor read who imported (read_log shows it "hidden"); the
-writer changes rows but cannot alter the schema. Every value in a statement is a bound parameter
-(never pasted into the SQL, generation ids included), and every session starts with
-`statement_timeout` (VSS_PG_STATEMENT_TIMEOUT, in libpq's startup options). Passwords belong
-in the environment (PGPASSWORD), ~/.pgpass or a service file, not in the URI; when a URI holds
-one, `masked()` hides it in every message this module raises, and the Store's `directory` is the
-masked URI.
+locks are not used) and change nothing but tokens (postgres_tokens.py), nor read who
+imported (read_log shows it "hidden"); the writer changes rows but cannot alter the schema. Every
+value in a statement is a bound parameter (never pasted into the SQL, generation ids included), and
+every session starts with `statement_timeout` (VSS_PG_STATEMENT_TIMEOUT, in libpq's startup
+options). Passwords belong in the environment (PGPASSWORD), ~/.pgpass or a service file, not in the
+URI; when a URI holds one, `masked()` hides it in every message this module raises, and the Store's
+`directory` is the masked URI.
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ import adbc_driver_postgresql.dbapi as dbapi
 import polars as pl
 
 from vss_dash import i18n, settings
-from vss_dash.store import postgres_log, schema
+from vss_dash.store import postgres_log, postgres_tokens, schema
 from vss_dash.store.postgres_log import LOG_COLUMNS, LOG_PRIVATE, LOG_READ_MAX
 
 SCHEMA = "vss"
@@ -287,7 +288,7 @@ def schema_sql() -> list[str]:
             SELECT {", ".join(dtypes)} FROM {SCHEMA}.{table}
             WHERE generation = (SELECT id FROM {SCHEMA}.current_generation)"""
         )
-    out.append(LOG_SQL)
+    out += [LOG_SQL, postgres_tokens.table_sql(SCHEMA)]
     return out
 
 
@@ -302,6 +303,7 @@ def create_schema(uri: str) -> None:
     with _connection(uri, write=True) as conn:
         cur = conn.cursor()
         _lock(cur)
+        postgres_tokens.create(cur, SCHEMA)  # a schema may predate the tokens
         conn.commit()
 
 
@@ -324,6 +326,7 @@ def grant(uri: str, *, viewer: str, writer: str) -> None:
             # the import log without who imported (their e-mail): the viewer reads the rest
             f"REVOKE SELECT ON {SCHEMA}.ingest_log FROM {viewer}",
             f"GRANT SELECT ({public_log}) ON {SCHEMA}.ingest_log TO {viewer}",
+            f'GRANT INSERT, UPDATE ("revoked", "last_used") ON {SCHEMA}.api_tokens TO {viewer}',
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {SCHEMA} TO {writer}",
             f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {SCHEMA} TO {writer}",
         ):
