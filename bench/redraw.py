@@ -16,7 +16,12 @@ parameters written back) moves the end to its finish and is counted. KB = bytes 
 received for the change (HTTP bodies and websocket frames). The app serves the demo store.
 Two phases: N changes to new values (the app's caches miss), then N back (they hit). Each time
 is split into input (to the request sent), server (on the wire, Chrome's network events) and
-browser (the rest).
+browser (the rest). Read "server" as an upper bound: Chrome reports a websocket frame when the
+page's renderer takes it, so a page still drawing earlier messages shows part of its drawing
+there. A sampling profile of the app's server during month changes on the overview (2026-12-07)
+found its script thread busy about 40 ms a change and its event loop idle the rest, while this
+column said about 200 ms: the rest of a Streamlit redraw is the browser's, about one React
+update per element.
 """
 
 from __future__ import annotations
