@@ -58,9 +58,12 @@ def _healthy(url: str) -> bool:
         return False
 
 
+APP = "vss_dash/asgi.py"  # what `make run` starts: the pages and the data API in one app
+
+
 @contextlib.contextmanager
 def serve(
-    script: str = "app.py",
+    script: str = APP,
     cwd: Path = ROOT,
     log: Path | None = None,
     timeout_s: float = 60.0,
@@ -144,6 +147,8 @@ def print_server(
         "VSS_PRINT_TOKEN": token,
         "VSS_PRINT_TOKEN_EXPIRES": f"{time.time() + seconds:.3f}",
     }
+    # the app as `make run` serves it (serve's default: the ASGI app, its middleware and
+    # settings), so that the deck is printed by what the presenter sees it on
     with serve(env=env, log=log, timeout_s=min(SERVE_TIMEOUT_S, seconds)) as base:
         yield PrintServer(base, token)
 

@@ -19,7 +19,7 @@ PROJECT_ROOT = paths.ROOT
 CHROMIUM, CHROMIUM_ARGS = deck_export.CHROMIUM, deck_export.CHROMIUM_ARGS
 VIEWPORT = {"width": 1440, "height": 900}
 # what `make run` starts: the pages (app.py) and the data API in one ASGI application
-APP_SCRIPT = "vss_dash/asgi.py"
+APP_SCRIPT = deck_export.APP  # what `make run` starts
 # the three screens every page is held to: a laptop, a phone, a projector
 SCREENS = {"1366x768": (1366, 768), "390x844": (390, 844), "1920x1080": (1920, 1080)}
 SERVER_START_TIMEOUT_S = 60.0

@@ -4,6 +4,9 @@ one-time token; without it, or with another, a visitor sees a refusal and no fig
 
 from __future__ import annotations
 
+import json
+import urllib.error
+import urllib.request
 from urllib.parse import urlencode
 
 import pytest
@@ -43,6 +46,34 @@ def test_without_its_token_nobody_reads_a_figure(browser: Browser, print_server,
     text = visit(browser, print_server.base_url, path, **query)
     assert i18n.t("not_authorised", "en", user="?") in text
     assert INTERNAL not in text and "%" not in text
+
+
+@pytest.mark.parametrize(
+    ("query", "headers", "status"),
+    [
+        ({}, {}, 403),  # anonymous: public measures only
+        ({"token": "PRINT"}, {}, 400),  # the print token is for the pages: an unknown parameter
+        ({}, {"Authorization": "Bearer PRINT"}, 401),
+        ({}, {"Authorization": "Bearer vss_" + "a" * 43}, 401),  # no token is made here
+    ],
+)
+def test_its_data_api_serves_no_internal_measure(print_server, query, headers, status):
+    """The print server is the app `make run` starts, data API included: to anyone on the
+    machine, that API is the open one of a production server (public measures only)."""
+    secret = print_server.token
+    query = {k: v.replace("PRINT", secret) for k, v in query.items()}
+    headers = {k: v.replace("PRINT", secret) for k, v in headers.items()}
+    url = f"{print_server.base_url}/api/v1/data?" + urlencode(
+        {"measure": "late_payment_rate", **query}
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30)
+    assert refused.value.code == status
+    body = json.loads(refused.value.read())
+    assert body["error_vi"] and body["error_en"]
+    public = f"{print_server.base_url}/api/v1/data?measure=si_participants"
+    with urllib.request.urlopen(public, timeout=30) as r:
+        assert r.status == 200
 
 
 def test_the_token_lets_the_exporter_in(browser: Browser, print_server):
