@@ -25,6 +25,7 @@ postgres.py, and its driver, is imported on a database's first use.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -284,6 +285,14 @@ def read_log(where: Path | str, limit: int | None = None) -> tuple[list[dict | N
 # ---------------------------------------------------------------- personal API tokens
 
 
+def _tokens_on(where: Path | str) -> tuple:
+    """What postgres_tokens' functions take first: the connection opener bound to the store's
+    URI, and the schema."""
+    from vss_dash.store import postgres
+
+    return functools.partial(postgres._connection, str(where)), postgres.SCHEMA
+
+
 def api_tokens(where: Path | str, owner: str | None = None) -> list[dict]:
     """The personal API tokens' records (api_tokens.Token's fields), every one or `owner`'s."""
     if not is_database(where):
@@ -291,7 +300,7 @@ def api_tokens(where: Path | str, owner: str | None = None) -> list[dict]:
         return [r for r in records if owner is None or r.get("owner") == owner]
     from vss_dash.store import postgres_tokens
 
-    return postgres_tokens.read(str(where), owner)
+    return postgres_tokens.read(*_tokens_on(where), owner)
 
 
 def api_token(where: Path | str, digest: str) -> dict | None:
@@ -300,7 +309,7 @@ def api_token(where: Path | str, digest: str) -> dict | None:
         return parquet_tokens.find(Path(where), digest)
     from vss_dash.store import postgres_tokens
 
-    return postgres_tokens.find(str(where), digest)
+    return postgres_tokens.find(*_tokens_on(where), digest)
 
 
 def add_api_token(where: Path | str, record: dict) -> None:
@@ -311,7 +320,7 @@ def add_api_token(where: Path | str, record: dict) -> None:
         return
     from vss_dash.store import postgres_tokens
 
-    postgres_tokens.add(str(where), record)
+    postgres_tokens.add(*_tokens_on(where), record)
 
 
 def set_api_token(where: Path | str, token_id: str, fields: dict, owner: str | None = None) -> bool:
@@ -321,4 +330,4 @@ def set_api_token(where: Path | str, token_id: str, fields: dict, owner: str | N
         return parquet_tokens.update(Path(where), token_id, fields, owner)
     from vss_dash.store import postgres_tokens
 
-    return postgres_tokens.update(str(where), token_id, fields, owner)
+    return postgres_tokens.update(*_tokens_on(where), token_id, fields, owner)

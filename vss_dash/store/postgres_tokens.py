@@ -7,11 +7,20 @@ viewer role, the pages' own, insert tokens and update their `revoked` and `last_
 the one table it may write, and no column that says what a token may do. A token is read by
 its hash (the primary key's index: a hash of 256 random bits tells a timing nothing); every
 value is a bound parameter. Reads may go to a standby; writes go to the primary.
+
+This module does not import postgres.py (which imports it for the table's statement): each
+function is handed `connect`, postgres's connection opener bound to the store's URI (called with
+write=True for the primary), and the schema's name (store/__init__.py does it).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+
+# postgres's connection opener bound to a URI: `connect()` to read, `connect(write=True)` to write
+Connect = Callable[..., AbstractContextManager]
 
 TABLE = "api_tokens"
 COLUMNS: dict[str, str] = {
@@ -55,59 +64,53 @@ def _records(rows) -> list[dict]:
     return [dict(zip(COLUMNS, row, strict=True)) for row in rows]
 
 
-def read(uri: str, owner: str | None = None) -> list[dict]:
+def read(connect: Connect, schema: str, owner: str | None = None) -> list[dict]:
     """Every token's record, or `owner`'s ([] when the table does not exist yet)."""
-    from vss_dash.store import postgres
-
-    with postgres._connection(uri) as conn:
+    with connect() as conn:
         cur = conn.cursor()
-        if not _exists(cur, postgres.SCHEMA):
+        if not _exists(cur, schema):
             conn.rollback()
             return []
         if owner is None:
-            cur.execute(_select(postgres.SCHEMA))
+            cur.execute(_select(schema))
         else:
-            cur.execute(f'{_select(postgres.SCHEMA)} WHERE "owner" = $1', (owner,))
+            cur.execute(f'{_select(schema)} WHERE "owner" = $1', (owner,))
         rows = cur.fetchall()
         conn.rollback()
     return _records(rows)
 
 
-def find(uri: str, digest: str) -> dict | None:
+def find(connect: Connect, schema: str, digest: str) -> dict | None:
     """The record whose hash is `digest` (None when there is none, or no table)."""
-    from vss_dash.store import postgres
-
-    with postgres._connection(uri) as conn:
+    with connect() as conn:
         cur = conn.cursor()
-        if not _exists(cur, postgres.SCHEMA):
+        if not _exists(cur, schema):
             conn.rollback()
             return None
-        cur.execute(f'{_select(postgres.SCHEMA)} WHERE "hash" = $1', (digest,))
+        cur.execute(f'{_select(schema)} WHERE "hash" = $1', (digest,))
         rows = cur.fetchall()
         conn.rollback()
     return _records(rows)[0] if rows else None
 
 
-def add(uri: str, record: dict) -> None:
+def add(connect: Connect, schema: str, record: dict) -> None:
     """Store a new token's record (one parameter, its JSON: times as ISO 8601 text)."""
-    from vss_dash.store import postgres
-
     names = ", ".join(f'"{c}"' for c in COLUMNS)
-    with postgres._connection(uri, write=True) as conn:
+    with connect(write=True) as conn:
         cur = conn.cursor()
         cur.execute(
-            f"INSERT INTO {postgres.SCHEMA}.{TABLE} ({names}) SELECT {names} "
-            f"FROM jsonb_populate_record(NULL::{postgres.SCHEMA}.{TABLE}, $1::jsonb)",
+            f"INSERT INTO {schema}.{TABLE} ({names}) SELECT {names} "
+            f"FROM jsonb_populate_record(NULL::{schema}.{TABLE}, $1::jsonb)",
             (json.dumps({c: record.get(c) for c in COLUMNS}, ensure_ascii=False),),
         )
         conn.commit()
 
 
-def update(uri: str, token_id: str, fields: dict, owner: str | None = None) -> bool:
+def update(
+    connect: Connect, schema: str, token_id: str, fields: dict, owner: str | None = None
+) -> bool:
     """Set `fields` (of VIEWER_UPDATES: times as ISO text) of the token `token_id` (of `owner`,
     when given) that is not revoked; False if there is none."""
-    from vss_dash.store import postgres
-
     if not fields or not set(fields) <= set(VIEWER_UPDATES):
         raise ValueError(f"only {', '.join(VIEWER_UPDATES)} change")
     names = list(fields)
@@ -118,10 +121,10 @@ def update(uri: str, token_id: str, fields: dict, owner: str | None = None) -> b
     if owner is not None:
         where += f' AND "owner" = ${n + 2}'
         params.append(owner)
-    with postgres._connection(uri, write=True) as conn:
+    with connect(write=True) as conn:
         cur = conn.cursor()
         cur.execute(
-            f'UPDATE {postgres.SCHEMA}.{TABLE} SET {sets} WHERE {where} RETURNING "id"',
+            f'UPDATE {schema}.{TABLE} SET {sets} WHERE {where} RETURNING "id"',
             tuple(params),
         )
         done = bool(cur.fetchall())
