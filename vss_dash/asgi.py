@@ -45,15 +45,18 @@ def _secrets() -> dict:
 
 def _warm_up() -> None:
     """What the first screens need, read before anyone asks: the store's frames, the measures
-    of the overview and the map, the reference files they draw with, and the chart module. In
-    one process (AppTest), the overview's first run took 1.51 s without it and 0.85 s after
-    it (0.18 s once every cache is full)."""
+    of the overview and the map, the reference files they draw with, the chart module, and the
+    pandas of the plan page's table. In one process (AppTest), the overview's first run took
+    1.51 s without it and 0.85 s after it (0.18 s once every cache is full)."""
     from vss_dash import boundaries, charts, published  # noqa: F401  (imported to be warm)
 
     data.warm(tuple(m for row in pages.OVERVIEW_CARDS for m in row) + pages.COVERAGE)
     published.alternatives()
     published.events()
     boundaries.load_geojson("P34")
+    # the plan page's completion table is a pandas Styler: importing pandas and the Styler took
+    # its first visitor 1.7 s (memory: about 50 MB more in a process that never shows it)
+    import pandas.io.formats.style  # noqa: F401
     # what the modules and the warm-up made lives as long as the process: Python's collector
     # need not walk it again (a full collection took 200-300 ms before this, 1 ms after)
     gc.freeze()
