@@ -22,21 +22,22 @@ from vss_dash import precompressed
 from vss_dash.precompressed import Precompressed
 from vss_harness.browser import start_server
 
-SCRIPT = "/static/js/app.abc123.js"
+SCRIPT = "/static/js/app.abc12345.js"
 BR = {"Accept-Encoding": "gzip, deflate, br, zstd"}
 
 
 @pytest.mark.parametrize(
     ("path", "rel"),
     [
-        ("/static/js/x.1a.js", "static/js/x.1a.js"),
-        ("/static/css/index.css", "static/css/index.css"),
-        ("/static/media/font.woff2", None),  # already compressed
-        ("/static/js/../../secrets.js", None),
-        ("/static//js/x.js", None),
-        ("/static/js/x .js", None),
-        ("/static/js/%2e%2e/x.js", None),
-        ("/index.html", None),
+        ("/static/js/x.D9Z0_fxz.js", "static/js/x.D9Z0_fxz.js"),
+        ("/static/css/index.BsWL4Kly.css", "static/css/index.BsWL4Kly.css"),
+        ("/static/css/index.css", None),  # no content hash: may change under its name
+        ("/static/media/font.BsWL4Kly.woff2", None),  # already compressed
+        ("/static/js/../../secrets.abcd1234.js", None),
+        ("/static//js/x.abcd1234.js", None),
+        ("/static/js/x y.abcd1234.js", None),
+        ("/static/js/%2e%2e/x.abcd1234.js", None),
+        ("/index.abcd1234.html", None),
         ("/static/js/noext", None),
     ],
 )
@@ -74,8 +75,8 @@ def _site(tmp_path: Path) -> tuple[TestClient, Path, bytes]:
     root = tmp_path / "streamlit_static"
     (root / "static" / "js").mkdir(parents=True)
     body = b"function f(){return 'vss';}\n" * 2000
-    (root / "static" / "js" / "app.abc123.js").write_bytes(body)
-    (root / "static" / "js" / "tiny.js").write_bytes(b"1")
+    (root / "static" / "js" / "app.abc12345.js").write_bytes(body)
+    (root / "static" / "js" / "tiny.abcd1234.js").write_bytes(b"1")
     cache = tmp_path / "cache"
     return TestClient(Precompressed(StaticFiles(directory=root), root, cache)), cache, body
 
@@ -92,7 +93,7 @@ def test_first_answer_as_is_then_brotli_from_the_cache(tmp_path):
     first = client.get(SCRIPT, headers=BR)
     assert first.status_code == 200 and "content-encoding" not in first.headers
     assert first.content == body
-    _wait_for(cache / "static/js/app.abc123.js.br")
+    _wait_for(cache / "static/js/app.abc12345.js.br")
     second = client.get(SCRIPT, headers=BR)
     assert second.headers["content-encoding"] == "br"
     assert second.headers["vary"] == "Accept-Encoding"
@@ -105,7 +106,7 @@ def test_first_answer_as_is_then_brotli_from_the_cache(tmp_path):
 def test_clients_without_brotli_ranges_and_other_methods_get_the_file_as_is(tmp_path):
     client, cache, body = _site(tmp_path)
     client.get(SCRIPT, headers=BR)
-    _wait_for(cache / "static/js/app.abc123.js.br")
+    _wait_for(cache / "static/js/app.abc12345.js.br")
     for headers in ({"Accept-Encoding": "gzip"}, {**BR, "Range": "bytes=0-9"}):
         r = client.get(SCRIPT, headers=headers)
         assert "br" not in r.headers.get("content-encoding", "")
@@ -115,9 +116,9 @@ def test_clients_without_brotli_ranges_and_other_methods_get_the_file_as_is(tmp_
 
 def test_small_files_are_not_queued(tmp_path):
     client, cache, _ = _site(tmp_path)
-    assert client.get("/static/js/tiny.js", headers=BR).content == b"1"
+    assert client.get("/static/js/tiny.abcd1234.js", headers=BR).content == b"1"
     time.sleep(0.5)
-    assert not (cache / "static/js/tiny.js.br").exists()
+    assert not (cache / "static/js/tiny.abcd1234.js.br").exists()
 
 
 def test_an_unwritable_cache_passes_everything_through(tmp_path):
@@ -125,7 +126,7 @@ def test_an_unwritable_cache_passes_everything_through(tmp_path):
     blocker.write_text("a file where the cache should be")
     root = tmp_path / "streamlit_static"
     (root / "static" / "js").mkdir(parents=True)
-    (root / "static" / "js" / "app.abc123.js").write_bytes(b"x" * 5000)
+    (root / "static" / "js" / "app.abc12345.js").write_bytes(b"x" * 5000)
     site = Precompressed(StaticFiles(directory=root), static_dir=root, cache=blocker / "cache")
     client = TestClient(site)
     assert client.get(SCRIPT, headers=BR).content == b"x" * 5000

@@ -5,10 +5,10 @@ Streamlit serves /static/ uncompressed and leaves compression to a proxy: straig
 1,431 KB. Brotli at its best quality makes that bundle 1,060 KB, but takes seconds a megabyte,
 far too slow for a request. So each file is compressed once and kept:
 
-- `Precompressed` is an ASGI middleware in front of the app. A GET of /static/<file> from a
-  client that accepts br is answered from <cache>/<file>.br when that exists, with the
-  headers Streamlit gives such a file (its type, cached for a year as `immutable`, since the
-  names are content hashes) and `Content-Encoding: br`. Anything else passes to Streamlit as
+- `Precompressed` is an ASGI middleware in front of the app. A GET of /static/<file> (a name
+  with its content hash, as all of Streamlit's bundles have) from a client that accepts br is
+  answered from <cache>/<file>.br when that exists, with the headers Streamlit gives such a file
+  (its type, cached for a year as `immutable`) and `Content-Encoding: br`. Anything else passes to Streamlit as
   before (nginx then gzips it), and a compressible file not yet in the cache is queued.
 - One worker thread compresses the queue a file at a time, in a child process at low priority
   (`python -m vss_dash.precompressed SRC DEST`), so the pages lose neither the GIL nor a core
@@ -54,6 +54,9 @@ QUALITY = 11  # brotli's best: 1,431 KB of gzip -> 1,060 KB for Plotly's bundle
 IMMUTABLE = "public, immutable, max-age=31536000"  # what Streamlit sends for a hashed asset
 CHILD_TIMEOUT_S = 300
 _SAFE = re.compile(r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*")
+# a bundle's name carries its content hash (index.DormvYxC.js): the same name never changes, so
+# its brotli copy is good for as long as the name is, and may be cached as `immutable`
+_HASHED = re.compile(r"\.[A-Za-z0-9_-]{8}\.[A-Za-z0-9]+$")
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict]]
@@ -67,13 +70,15 @@ def cache_dir() -> Path:
 
 
 def relative(path: str) -> str | None:
-    """The file under STATIC_DIR a request path names ("static/js/x.js"), or None for a path
-    outside /static/, one with a step up or an unusual character, or one not worth compressing
-    (another type, or a name with no suffix)."""
+    """The file under STATIC_DIR a request path names ("static/js/index.DormvYxC.js"), or None
+    for a path outside /static/, one with a step up or an unusual character, a name without a
+    content hash, or a file not worth compressing (another type)."""
     if not path.startswith(PREFIX):
         return None
     rel = path.lstrip("/")
     if not _SAFE.fullmatch(rel) or any(part in ("", ".", "..") for part in rel.split("/")):
+        return None
+    if not _HASHED.search(rel):
         return None
     return rel if Path(rel).suffix in COMPRESSIBLE else None
 
