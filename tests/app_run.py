@@ -4,9 +4,12 @@ script run on its own knows no other page."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+
+from vss_dash.paths import store_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -19,6 +22,15 @@ AUTH = {
     "client_secret": "secret",
     "server_metadata_url": "http://localhost:9400/.well-known/openid-configuration",
 }
+
+
+def demo_store_copy(dest: Path) -> Path:
+    """A copy of the demo store at `dest`, without its locks, temporary files, import log or
+    personal tokens (names starting with a dot, and JSON files)."""
+    shutil.copytree(
+        store_dir(), dest, symlinks=True, ignore=shutil.ignore_patterns(".*", "*.json*")
+    )
+    return dest
 
 
 def page(script: str, timeout: float = 60) -> AppTest:

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import warnings
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import app_run
 import pytest
 from starlette.applications import Starlette
 
 from vss_dash import api, api_tokens, catalog, i18n, store
-from vss_dash.paths import store_dir
 from vss_dash.store import parquet_tokens
 
 with warnings.catch_warnings():
@@ -43,8 +42,7 @@ class Clock:
 @pytest.fixture
 def tmp_store(tmp_path: Path, monkeypatch) -> Path:
     """A copy of the demo store, the app's store (VSS_DATA_DIR), in the production profile."""
-    d = tmp_path / "store"
-    shutil.copytree(store_dir(), d, symlinks=True, ignore=shutil.ignore_patterns(".*", "*.json*"))
+    d = app_run.demo_store_copy(tmp_path / "store")
     monkeypatch.delenv("VSS_STORE", raising=False)
     monkeypatch.setenv("VSS_DATA_DIR", str(d))
     monkeypatch.setenv("VSS_PROFILE", "production")

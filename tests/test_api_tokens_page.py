@@ -6,7 +6,6 @@ make."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import app_run
@@ -14,7 +13,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from vss_dash import api_tokens, i18n
-from vss_dash.paths import store_dir
 from vss_dash.store import parquet_tokens
 from vss_dash.ui import data_page
 
@@ -31,8 +29,7 @@ VIEWER = {**SIGNED_IN, "sub": "press-1", "email": "press@example.com", "name": "
 
 @pytest.fixture
 def tmp_store(tmp_path: Path, monkeypatch) -> Path:
-    d = tmp_path / "store"
-    shutil.copytree(store_dir(), d, symlinks=True, ignore=shutil.ignore_patterns(".*", "*.json*"))
+    d = app_run.demo_store_copy(tmp_path / "store")
     monkeypatch.delenv("VSS_STORE", raising=False)
     monkeypatch.setenv("VSS_DATA_DIR", str(d))
     monkeypatch.delenv("VSS_PROFILE", raising=False)

@@ -5,17 +5,16 @@ reads an internal measure with it; after the analyst revokes it, the same reques
 
 from __future__ import annotations
 
-import shutil
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 
+import app_run
 import pytest
 from playwright.sync_api import Browser, expect
 from test_signin import SCREENSHOT_DIR, production_secrets, provider, signed_in
 
 from vss_dash import catalog, deck_export
-from vss_dash.paths import store_dir
 from vss_harness.browser import open_page, wait_idle
 
 INTERNAL = next(m.id for m in catalog.MEASURES if not m.public and not m.national_only)
@@ -25,10 +24,7 @@ INTERNAL = next(m.id for m in catalog.MEASURES if not m.public and not m.nationa
 def token_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """vss_dash/asgi.py in the production profile, on a copy of the demo store."""
     tmp = tmp_path_factory.mktemp("tokens")
-    data = tmp / "store"
-    shutil.copytree(
-        store_dir(), data, symlinks=True, ignore=shutil.ignore_patterns(".*", "*.json*")
-    )
+    data = app_run.demo_store_copy(tmp / "store")
     with provider(tmp / "provider.log") as issuer:
         port = deck_export.free_port()
         secrets = tmp / "secrets.toml"
